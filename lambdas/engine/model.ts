@@ -1,0 +1,379 @@
+/**
+ * The domain model shared by the engine, the sources, the sinks and the drivers.
+ *
+ * Everything here is plain data: no classes, no AWS types, JSON-serialisable (Maps aside), so a
+ * snapshot written by one driver can be read by another and the engine stays pure.
+ */
+
+/** Finding severities, lowest first. The order is used for `--fail-on` and escalation. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+/** How urgently a finding needs a human. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * Where an application reads a value from. The default precedence (lowest first) follows seed 000:
+ * config file < environment variable < ConfigMap < Secret < Parameter Store.
+ */
+export const SOURCE_LAYERS = ['file', 'env', 'configmap', 'secret', 'ssm'] as const;
+/** A configuration layer, as the application sees it. */
+export type SourceLayer = (typeof SOURCE_LAYERS)[number];
+/** Lowest precedence first; the last layer holding a key wins. */
+export const DEFAULT_PRECEDENCE: readonly SourceLayer[] = SOURCE_LAYERS;
+
+/** How source-native names become logical keys. */
+export type KeyStyle =
+  /** The name relative to the declared prefix, as is: `/prod/api/db/timeout` under `/prod/api/` -> `db/timeout`. */
+  | 'relative'
+  /** Upper snake case, as environment variables are written: `db/timeout` or `db.timeout` -> `DB_TIMEOUT`. */
+  | 'env';
+
+/** Snapshot file formats the file source understands. */
+export type FileFormat =
+  /** `aws ssm get-parameters-by-path --recursive --output json` */
+  | 'ssm-export'
+  /** `aws ssm describe-parameters --output json` (metadata only: LastModifiedUser, Version, ...) */
+  | 'ssm-describe'
+  /** `kubectl get deploy,sts,ds,cronjob,cm -o json` (a List) or YAML manifests (multi-document) */
+  | 'kubernetes'
+  /** `KEY=value` lines */
+  | 'dotenv'
+  /** YAML or JSON application config; nested keys are flattened with `.` */
+  | 'app-config';
+
+/** One declared place an environment's configuration is read from. */
+export type SourceSpec = SsmSourceSpec | EksSourceSpec | FileSourceSpec;
+
+/** An SSM Parameter Store tree. */
+export interface SsmSourceSpec {
+  readonly kind: 'ssm';
+  /** Path prefix, with leading and trailing slash: `/production-eu/api/`. */
+  readonly path: string;
+  readonly keyStyle: KeyStyle;
+  /** Defaults to the environment's region. */
+  readonly region?: string;
+}
+
+/** Workloads of an EKS cluster. */
+export interface EksSourceSpec {
+  readonly kind: 'eks';
+  readonly cluster: string;
+  readonly namespaces: readonly string[];
+  /** `deployment/api-server` style filters; all workloads when empty. */
+  readonly workloads: readonly string[];
+  /** Defaults to the environment's region. */
+  readonly region?: string;
+}
+
+/** An exported snapshot file (path relative to the snapshot directory given to the driver). */
+export interface FileSourceSpec {
+  readonly kind: 'file';
+  readonly path: string;
+  /** Inferred from the name and content when absent. */
+  readonly format?: FileFormat;
+  readonly keyStyle: KeyStyle;
+  /** SSM path prefix the export was taken under (for `ssm-export` key mapping). */
+  readonly prefix?: string;
+  /** Overrides the layer the format implies (dotenv -> env, app-config -> file, ...). */
+  readonly layer?: SourceLayer;
+}
+
+/** A named place configuration lives, such as `production-eu`. */
+export interface EnvironmentSpec {
+  readonly name: string;
+  /** production, staging, ... Expected differences and constraints can be declared per tier. */
+  readonly tier: string;
+  readonly account?: string;
+  readonly region?: string;
+  /** Role assumed to read this environment when it lives in another account. */
+  readonly roleArn?: string;
+  /** Lowest precedence first. */
+  readonly precedence: readonly SourceLayer[];
+  readonly sources: readonly SourceSpec[];
+}
+
+/** Value constraints; all present ones must hold. */
+export interface Constraints {
+  readonly type?: 'string' | 'integer' | 'number' | 'boolean' | 'duration' | 'url';
+  readonly enum?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** ECMAScript regular expression, anchored by the engine (whole value must match). */
+  readonly pattern?: string;
+}
+
+/** Where something was declared in the baseline: used in errors and by `baseline accept`. */
+export interface DeclarationLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The intended state of one logical key. Values are normalised to strings. */
+export interface SettingSpec {
+  readonly key: string;
+  /** Shared value for every environment without a more specific declaration. */
+  readonly value?: string;
+  /** Declared expected differences by environment name; `null` means "must be absent here". */
+  readonly perEnvironment: Readonly<Record<string, string | null>>;
+  /** Declared expected differences by tier; environment entries win over tier entries. */
+  readonly perTier: Readonly<Record<string, string | null>>;
+  /** Constraints for every environment. */
+  readonly constraints: Constraints;
+  /** Extra constraints for an environment or a tier (environment entries win). */
+  readonly scopedConstraints: Readonly<Record<string, Constraints>>;
+  readonly severity?: Severity;
+  /** Audited by presence, type and version only; the value is never read, stored or printed. */
+  readonly secret: boolean;
+  /** A `missing` finding is raised when the key is absent. Defaults to true when a value is declared. */
+  readonly required: boolean;
+  /** Which environments must agree when no value is declared. */
+  readonly parity: 'tier' | 'all' | 'none';
+  /** The layer the key is expected to live in, when declared. */
+  readonly layer?: SourceLayer;
+  readonly location?: DeclarationLocation;
+}
+
+/** A temporary, owned, dated deviation from the baseline. */
+export interface ExceptionSpec {
+  readonly key: string;
+  /** Environment name or tier the exception applies to; every environment when both absent. */
+  readonly environment?: string;
+  readonly tier?: string;
+  /** The deviating value allowed; any value when absent. */
+  readonly value?: string;
+  readonly owner: string;
+  readonly reason: string;
+  /** ISO date `YYYY-MM-DD`; the exception holds through the end of that day (UTC). */
+  readonly expires: string;
+  readonly location?: DeclarationLocation;
+}
+
+/** Who counts as "the pipeline" when attributing changes. */
+export interface ChangeAttribution {
+  /** Kubernetes field managers whose changes are made by hand (`kubectl-set`, `kubectl-edit`, ...). */
+  readonly outOfBandManagers: readonly string[];
+  /** SSM principals (ARN substrings) of the deploy pipeline; anyone else is out of band. Empty: unknown. */
+  readonly pipelinePrincipals: readonly string[];
+}
+
+/** The parsed, validated, normalised baseline. */
+export interface Baseline {
+  readonly environments: readonly EnvironmentSpec[];
+  readonly settings: ReadonlyMap<string, SettingSpec>;
+  /** Glob patterns (`*`, `?`) of keys never reported. */
+  readonly ignore: readonly string[];
+  readonly unmanaged: { readonly policy: 'report' | 'ignore'; readonly severity: Severity };
+  readonly exceptions: readonly ExceptionSpec[];
+  readonly defaultSeverity: Severity;
+  readonly attribution: ChangeAttribution;
+  /** Files the baseline was read from, relative to the baseline directory. */
+  readonly files: readonly string[];
+}
+
+/** Where an observed value came from and what is known of its last change. */
+export interface Provenance {
+  readonly source: 'ssm' | 'kubernetes' | 'dotenv' | 'app-config';
+  readonly layer: SourceLayer;
+  /** Parameter ARN or name, `deployment/api container app`, `configmap/api-config`, or a file path. */
+  readonly location: string;
+  /** The snapshot file the value was read from, when it came from one. */
+  readonly file?: string;
+  readonly version?: string;
+  /** ISO 8601. */
+  readonly changedAt?: string;
+  /** SSM LastModifiedUser, or the Kubernetes managedFields manager. */
+  readonly changedBy?: string;
+  /** Set by the engine: the change was made outside the pipeline (kubectl-set, console, ...). */
+  readonly outOfBand?: boolean;
+  readonly region?: string;
+  readonly account?: string;
+  /** What a revert needs to address the value. */
+  readonly target?: RevertTarget;
+}
+
+/** Enough to build the command that puts a value back. */
+export type RevertTarget =
+  | { readonly kind: 'ssm-parameter'; readonly name: string; readonly type: 'String' | 'StringList' | 'SecureString' }
+  | {
+      readonly kind: 'workload-env';
+      readonly namespace: string;
+      readonly workload: string; // `deployment/api-server`
+      readonly container: string;
+      readonly variable: string;
+    }
+  | { readonly kind: 'configmap-key'; readonly namespace: string; readonly configMap: string; readonly dataKey: string }
+  | { readonly kind: 'file-key'; readonly file: string; readonly path: string };
+
+/** A value as observed. Secret values are never held: only the fact they exist. */
+export type ObservedValue =
+  | { readonly kind: 'plain'; readonly value: string }
+  | { readonly kind: 'secret'; readonly ref?: string };
+
+/** One source's value for one key in one environment. */
+export interface Observation {
+  readonly key: string;
+  readonly value: ObservedValue;
+  readonly provenance: Provenance;
+}
+
+/** A container image seen in a workload. */
+export interface ImageObservation {
+  /** `deployment/api-server` */
+  readonly workload: string;
+  readonly namespace: string;
+  readonly container: string;
+  /** The full reference as written: `registry/app:1.2.3@sha256:...` */
+  readonly image: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  readonly provenance: Provenance;
+}
+
+/** The outcome of reading one declared source. */
+export interface SourceStatus {
+  /** Stable id: `ssm:eu-west-1:/production-eu/api/`, `eks:prod-eu/api`, `file:production-eu/ssm.json`. */
+  readonly id: string;
+  readonly kind: 'ssm' | 'eks' | 'file';
+  readonly layers: readonly SourceLayer[];
+  readonly status: 'ok' | 'error';
+  readonly itemCount: number;
+  /** Present when status is `error`; never contains a secret value. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** Everything read for one environment. */
+export interface Snapshot {
+  readonly environment: string;
+  /** ISO 8601 time the snapshot was taken. */
+  readonly takenAt?: string;
+  readonly observations: readonly Observation[];
+  readonly images: readonly ImageObservation[];
+  readonly sources: readonly SourceStatus[];
+}
+
+/** The kinds of drift the engine reports. */
+export const FINDING_TYPES = [
+  'changed',
+  'missing',
+  'unmanaged',
+  'parity',
+  'exception-expired',
+  'invalid',
+  'shadowed',
+  'version',
+  'source-error',
+] as const;
+/** A kind of drift. */
+export type FindingType = (typeof FINDING_TYPES)[number];
+
+/** A suggested remedy. Commands never contain secret values. */
+export interface Fix {
+  /** One line a human reads. */
+  readonly summary: string;
+  /** Shell command that applies it, when there is one. */
+  readonly command?: string;
+  /** Baseline edit that applies it (used by `baseline accept`). */
+  readonly baselineEdit?: BaselineEdit;
+}
+
+/**
+ * A structural edit of the baseline YAML. `path` addresses a node from the document root, e.g.
+ * `['settings', 'DB_TIMEOUT', 'environments', 'production-eu']`; `value: undefined` deletes it.
+ */
+export interface BaselineEdit {
+  readonly path: readonly string[];
+  readonly value: string | null | undefined | Readonly<Record<string, string>>;
+  /** The file to edit when known; otherwise the file that declares the setting, or the main file. */
+  readonly file?: string;
+  /** `append` adds `value` to the sequence at `path` (exceptions, ignore). */
+  readonly op?: 'set' | 'delete' | 'append';
+}
+
+/** A value shown to people: secrets are rendered as `[secret]` and flagged. */
+export interface ShownValue {
+  readonly text: string;
+  readonly secret: boolean;
+}
+
+/** A typed difference between the live estate and the baseline. */
+export interface Finding {
+  /** Stable across runs: `type:environment:key` (`parity:production:KEY`, `version:production-eu:deployment/api/app`). */
+  readonly id: string;
+  readonly type: FindingType;
+  readonly severity: Severity;
+  /** Environment the finding is about; for parity, the environment that deviates. */
+  readonly environment: string;
+  readonly tier?: string;
+  readonly region?: string;
+  readonly account?: string;
+  readonly key: string;
+  /** What the baseline wants; absent when nothing is declared. */
+  readonly expected?: ShownValue;
+  /** What is live; absent for `missing`. */
+  readonly actual?: ShownValue;
+  /** One sentence a human reads first. */
+  readonly message: string;
+  /** Where the actual value came from; the effective (winning) observation first. */
+  readonly provenance: readonly Provenance[];
+  /** For parity and version: the value per environment that was compared. */
+  readonly comparedWith?: Readonly<Record<string, ShownValue>>;
+  readonly fixes: { readonly revert?: Fix; readonly accept?: Fix };
+}
+
+/** The engine's verdict on one audit. */
+export interface AuditResult {
+  /** Sorted by severity (worst first), then environment, key, type. */
+  readonly findings: readonly Finding[];
+  /** Environments whose every source was read. */
+  readonly completeEnvironments: readonly string[];
+  /** Environments with at least one source that failed: their absent keys are unknown, not missing. */
+  readonly partialEnvironments: readonly string[];
+  readonly status: 'ok' | 'partial';
+  readonly counts: Readonly<Record<FindingType, number>>;
+}
+
+/** How a finding moved between two runs. Alerts are sent for transitions only. */
+export type TransitionKind =
+  /** First seen (or seen again after it had been resolved). */
+  | 'opened'
+  /** Still open, but the actual value, expected value or provenance changed. */
+  | 'changed'
+  /** Still open, severity went up. */
+  | 'escalated'
+  /** Open before, gone now, and every source it depends on was read. */
+  | 'resolved';
+
+/** One finding's move, as recorded in history and sent to SNS and Slack. */
+export interface Transition {
+  readonly kind: TransitionKind;
+  /** For `resolved`: the finding as it was last seen. */
+  readonly finding: Finding;
+  /** ISO 8601: when the finding was first opened (this episode). */
+  readonly firstSeen: string;
+  /** ISO 8601: the run that made this transition. */
+  readonly at: string;
+  /** For `changed` and `escalated`: what it was before. */
+  readonly previous?: { readonly severity: Severity; readonly actual?: ShownValue; readonly expected?: ShownValue };
+}
+
+/** API calls made by a run, per `region:Service.Operation`. */
+export type ApiCallStats = Readonly<Record<string, { readonly calls: number; readonly throttled: number }>>;
+
+/** One audit run, as recorded in history and summarised in alerts. */
+export interface RunSummary {
+  readonly runId: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** `failed`: the baseline was invalid or nothing could be read; see `error`. */
+  readonly status: 'ok' | 'partial' | 'failed';
+  /** S3 version id (or content hash when read from disk) of the baseline used. */
+  readonly baselineVersion?: string;
+  readonly environments: readonly string[];
+  readonly sources: readonly SourceStatus[];
+  readonly counts: Readonly<Record<FindingType, number>>;
+  readonly transitions: Readonly<Record<TransitionKind, number>>;
+  readonly apiCalls: ApiCallStats;
+  readonly error?: { readonly code: string; readonly message: string };
+}

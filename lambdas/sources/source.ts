@@ -1,0 +1,18 @@
+import type { ImageObservation, Observation, SourceStatus } from '../engine/model.js';
+
+/** What one source yields. A source never throws for a read failure: it reports `status.status: 'error'`. */
+export interface SourceReadResult {
+  readonly observations: readonly Observation[];
+  readonly images: readonly ImageObservation[];
+  readonly status: SourceStatus;
+}
+
+/**
+ * One declared place configuration is read from (an SSM tree, an EKS namespace set, a snapshot file).
+ * Implementations turn every read failure into an error status so one broken source never hides the others.
+ */
+export interface Source {
+  /** Same as the `status.id` it reports. */
+  readonly id: string;
+  read(signal?: AbortSignal): Promise<SourceReadResult>;
+}
