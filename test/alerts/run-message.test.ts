@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { buildRunMessage, SNS_BODY_LIMIT_BYTES, type RunMessageBody } from '../../lambdas/sinks/alerts/run-message.js';
+import { opened, sampleFinding, sampleRun } from '../support/sample-findings.js';
+
+describe('Function: buildRunMessage', () => {
+  it('sends nothing for a run without transitions: alerts are for changes, not for every run', () => {
+    // Act
+    const message = buildRunMessage(sampleRun(), []);
+
+    // Assess
+    expect(message).toBeUndefined();
+  });
+
+  it('names what happened and where in the subject', () => {
+    // Prepare
+    const eu = sampleFinding({ id: 'changed:production-eu:A', environment: 'production-eu', region: 'eu-west-1' });
+    const eu2 = sampleFinding({ id: 'changed:production-eu:B', environment: 'production-eu', region: 'eu-west-1' });
+    const resolved = { ...opened(sampleFinding({ id: 'changed:production-eu:C', environment: 'production-eu' })), kind: 'resolved' as const };
+
+    // Act
+    const message = buildRunMessage(sampleRun(), [opened(eu), opened(eu2), resolved]);
+
+    // Assess
+    expect(message?.subject).toBe('2 new drifts in production-eu, 1 resolved');
+  });
+
+  it('carries a versioned body with the run and each transition, and filterable attributes', () => {
+    // Prepare
+    const finding = sampleFinding();
+
+    // Act
+    const message = buildRunMessage(sampleRun(), [opened(finding)], { bucket: 'audit-bucket', key: 'reports/run.html', region: 'us-east-1' });
+
+    // Assess
+    const body = JSON.parse(message!.body) as RunMessageBody;
+    expect(body.schema).toBe('drift-audit.run/1');
+    expect(body.run.runId).toBe('run-2026-11-23T12:00:00Z');
+    expect(body.transitions[0]).toMatchObject({ kind: 'opened', findingId: finding.id, expected: { text: '10s' }, actual: { text: '60s' } });
+    expect(body.report?.s3Uri).toBe('s3://audit-bucket/reports/run.html');
+    expect(message!.attributes).toMatchObject({
+      severities: ['high'],
+      environments: ['production-us'],
+      regions: ['us-east-1'],
+      types: ['changed'],
+      maxSeverity: 'high',
+    });
+  });
+
+  it('shrinks a body over the SNS limit to the most urgent transitions and links the full report', () => {
+    // Prepare: 3,000 findings with long messages are far over 256 KiB.
+    const transitions = Array.from({ length: 3000 }, (_, index) =>
+      opened(
+        sampleFinding({
+          id: `changed:production-us:KEY_${String(index).padStart(4, '0')}`,
+          key: `KEY_${index}`,
+          severity: index === 2999 ? 'critical' : 'medium',
+          message: 'x'.repeat(200),
+        }),
+      ),
+    );
+
+    // Act
+    const message = buildRunMessage(sampleRun(), transitions, { bucket: 'b', key: 'reports/r.json' });
+
+    // Assess
+    expect(Buffer.byteLength(message!.body)).toBeLessThanOrEqual(SNS_BODY_LIMIT_BYTES);
+    const body = JSON.parse(message!.body) as RunMessageBody;
+    expect(message!.truncated).toBe(true);
+    expect(body.truncated).toBe(true);
+    expect(body.transitionCount).toBe(3000);
+    expect(body.transitions.length).toBeGreaterThan(0);
+    expect(body.transitions.length).toBeLessThan(3000);
+    expect(body.transitions[0]?.severity).toBe('critical');
+    expect(body.report?.s3Uri).toBe('s3://b/reports/r.json');
+  });
+
+  it('alerts on a failed run even without transitions', () => {
+    // Act
+    const message = buildRunMessage(sampleRun({ status: 'failed', error: { code: 'baseline-invalid', message: 'settings.yaml:3:5 ...' } }), []);
+
+    // Assess
+    expect(message?.subject).toBe('drift-audit run failed: baseline-invalid');
+  });
+});
