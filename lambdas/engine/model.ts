@@ -187,6 +187,8 @@ export interface Provenance {
   readonly outOfBand?: boolean;
   readonly region?: string;
   readonly account?: string;
+  /** EKS cluster name, for Kubernetes observations read from (or exported from) a declared cluster. */
+  readonly cluster?: string;
   /** What a revert needs to address the value. */
   readonly target?: RevertTarget;
 }
@@ -240,6 +242,11 @@ export interface SourceStatus {
   readonly itemCount: number;
   /** Present when status is `error`; never contains a secret value. */
   readonly error?: { readonly code: string; readonly message: string };
+  /**
+   * Problems that did not stop the read (a referenced ConfigMap absent, an envFrom Secret whose keys
+   * cannot be known), sorted; never contains a secret value.
+   */
+  readonly warnings?: readonly string[];
 }
 
 /** Everything read for one environment. */

@@ -1,3 +1,5 @@
+import { SEVERITIES } from '../../engine/model.js';
+
 /**
  * The single-table design of the DynamoDB history, shared by the CDK construct (which creates the
  * table and its indexes) and the history store (which reads and writes it), so the two cannot drift.
@@ -25,3 +27,58 @@ export const HISTORY_TABLE_SCHEMA = {
 
 /** Name of one of the history table's global secondary indexes. */
 export type HistoryIndexName = keyof typeof HISTORY_TABLE_SCHEMA.indexes;
+
+/**
+ * Item layout (every key attribute is a string; `expiresAt` is epoch seconds):
+ *
+ * | item             | pk               | sk                      | indexes                                   | TTL      |
+ * |------------------|------------------|-------------------------|-------------------------------------------|----------|
+ * | transition       | FINDING#id       | T#at#kind               | gsi1 REGION#r / at#id, gsi2 KEY#k / at#env, gsi3 ENV#e / at#id | yes |
+ * | finding state    | FINDING#id       | STATE                   | open OPEN / rank#env#id while open        | resolved only |
+ * | run              | RUN#yyyy-mm      | startedAt#runId         | -                                         | yes      |
+ * | idempotency claim| IDEMP#key        | CLAIM                   | -                                         | yes      |
+ *
+ * Times are `Date#toISOString()` (fixed width, UTC), so string order is time order and a time range
+ * is a `BETWEEN` on the sort key.
+ */
+export const historyKeys = {
+  /** Partition of one finding: its state and one item per transition. */
+  findingPk: (findingId: string): string => `FINDING#${findingId}`,
+  /** Sort key of a finding's current state. */
+  stateSk: 'STATE',
+  /** Sort-key prefix shared by a finding's transitions. */
+  transitionPrefix: 'T#',
+  /** Sort key of one transition; a run makes at most one per finding, so it is unique. */
+  transitionSk: (at: string, kind: string): string => `T#${at}#${kind}`,
+  /** Runs are partitioned by month of their start, so "recent runs" is one Query per month. */
+  runPk: (startedAt: string): string => `RUN#${startedAt.slice(0, 7)}`,
+  /** Sort key of a run: start time first, so a month's runs sort by time. */
+  runSk: (startedAt: string, runId: string): string => `${startedAt}#${runId}`,
+  /** Partition of an idempotency claim (one per scheduled event). */
+  claimPk: (idempotencyKey: string): string => `IDEMP#${idempotencyKey}`,
+  /** Sort key of an idempotency claim. */
+  claimSk: 'CLAIM',
+  /** `byRegion` partition; findings without a region go to `REGION#unknown`. */
+  regionPk: (region: string | undefined): string => `REGION#${region ?? UNKNOWN_REGION}`,
+  /** `byKey` partition. */
+  keyPk: (key: string): string => `KEY#${key}`,
+  /** `byEnvironment` partition. */
+  environmentPk: (environment: string): string => `ENV#${environment}`,
+  /** `byRegion` and `byEnvironment` sort key. */
+  timeAndIdSk: (at: string, findingId: string): string => `${at}#${findingId}`,
+  /** `byKey` sort key. */
+  timeAndEnvironmentSk: (at: string, environment: string): string => `${at}#${environment}`,
+  /** The one partition of the sparse `open` index: a few thousand open findings fit it easily. */
+  openPk: 'OPEN',
+  /**
+   * `open` sort key: severity rank inverted (`0` critical ... `4` info), then environment and id, so
+   * an ascending Query returns the worst first.
+   */
+  openSk: (severityRankFromLowest: number, environment: string, findingId: string): string =>
+    `${SEVERITIES.length - 1 - severityRankFromLowest}#${environment}#${findingId}`,
+  /** Upper bound that sorts after every `<time>#...` sort key starting with the same time. */
+  rangeEnd: (time: string): string => `${time}#\uffff`,
+} as const;
+
+/** Region recorded for findings whose environment declares none. */
+export const UNKNOWN_REGION = 'unknown';

@@ -1,0 +1,200 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { createColors } from 'picocolors';
+import type { FindingState } from '../../engine/lifecycle/finding-state.js';
+import type { Severity, ShownValue, TransitionKind } from '../../engine/model.js';
+import { HistoryTableNotFoundError } from './history-errors.js';
+import type { RegionTimelineEntry } from './history-queries.js';
+import { buildRegionTimeline, HistoryQueries, parseSince } from './history-queries.js';
+import type { HistoryDocumentClient } from './dynamo-operations.js';
+
+/** The stack users deploy; its outputs name the history table. */
+export const DEFAULT_STACK_NAME = 'DriftAuditStack';
+/** The stack output that holds the history table's name. */
+export const HISTORY_TABLE_OUTPUT = 'HistoryTableName';
+/** Version of the `--json` document, bumped on any incompatible change. */
+export const HISTORY_JSON_SCHEMA = 'drift-audit.history/1';
+
+/** Options of `drift-audit history`, as parsed by the CLI. */
+export interface HistoryCommandOptions {
+  /** The region whose drift to show (a filter on findings, not where the table lives). */
+  readonly region: string;
+  readonly environment?: string;
+  readonly key?: string;
+  /** `30d`, `12h`, `2w` or an ISO date. @default '30d' */
+  readonly since?: string;
+  /** Show what is open now (worst first) instead of a timeline. */
+  readonly open?: boolean;
+  readonly json?: boolean;
+  /** The table name; skips the stack lookup. */
+  readonly table?: string;
+  /** @default 'DriftAuditStack' */
+  readonly stackName?: string;
+  readonly color: boolean;
+}
+
+/** What `runHistoryCommand` talks to; injected so tests use dynalite and a mocked CloudFormation. */
+export interface HistoryCommandDeps {
+  readonly documentClient: HistoryDocumentClient;
+  /** Needed unless `--table` is given. */
+  readonly cloudFormationClient?: Pick<CloudFormationClient, 'send'>;
+  readonly now: Date;
+}
+
+/**
+ * The core of `drift-audit history`: finds the table (from `--table` or the deployed stack's
+ * `HistoryTableName` output), then prints a per-region timeline (per finding: id, severity, when
+ * it opened, changed and resolved, expected → actual) or, with `--open`, what is open now, worst
+ * first. `--json` prints the same data as a versioned document. Returns the text to print.
+ */
+export async function runHistoryCommand(options: HistoryCommandOptions, deps: HistoryCommandDeps): Promise<string> {
+  const since = parseSince(options.since ?? '30d', deps.now);
+  const tableName = options.table ?? (await findHistoryTableName(options.stackName ?? DEFAULT_STACK_NAME, deps.cloudFormationClient));
+  const queries = new HistoryQueries({ documentClient: deps.documentClient, tableName, now: () => deps.now });
+  const colors = createColors(options.color);
+
+  if (options.open === true) {
+    const open = (
+      await queries.openFindings({
+        region: options.region,
+        ...(options.environment === undefined ? {} : { environment: options.environment }),
+      })
+    ).filter((state) => options.key === undefined || state.finding.key === options.key);
+    if (options.json === true) {
+      return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, region: options.region, open }, null, 2)}\n`;
+    }
+    return renderOpen(open, options.region, tableName, colors);
+  }
+
+  const transitions = await queries.findingsByRegion(options.region, {
+    since,
+    until: deps.now,
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
+    ...(options.key === undefined ? {} : { key: options.key }),
+  });
+  const timeline = buildRegionTimeline(transitions);
+  const window = { since: since.toISOString(), until: deps.now.toISOString() };
+  if (options.json === true) {
+    return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, region: options.region, ...window, findings: timeline }, null, 2)}\n`;
+  }
+  return renderTimeline(timeline, options.region, window, tableName, colors);
+}
+
+/**
+ * The history table's name from the deployed stack's outputs. Accepts the output key as written
+ * (`HistoryTableName`) or with the hash CDK appends when the output sits inside a construct.
+ */
+export async function findHistoryTableName(
+  stackName: string,
+  client: Pick<CloudFormationClient, 'send'> | undefined,
+): Promise<string> {
+  if (client === undefined) {
+    throw new HistoryTableNotFoundError(`cannot find the history table: no CloudFormation client to read stack ${stackName}; pass --table`);
+  }
+  let outputs;
+  try {
+    const out = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = out.Stacks?.[0]?.Outputs ?? [];
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HistoryTableNotFoundError(
+      `cannot find the history table: cannot describe stack ${stackName}: ${reason}; deploy it, pass --stack-name or --table`,
+      { cause: error },
+    );
+  }
+  const pattern = new RegExp(`^(.*[^A-Za-z0-9])?${HISTORY_TABLE_OUTPUT}$|^[A-Za-z0-9]*${HISTORY_TABLE_OUTPUT}[0-9A-F]{8}$`);
+  const output =
+    outputs.find((o) => o.OutputKey === HISTORY_TABLE_OUTPUT) ?? outputs.find((o) => pattern.test(o.OutputKey ?? ''));
+  if (output?.OutputValue === undefined || output.OutputValue === '') {
+    throw new HistoryTableNotFoundError(
+      `cannot find the history table: stack ${stackName} has no ${HISTORY_TABLE_OUTPUT} output; pass --table`,
+    );
+  }
+  return output.OutputValue;
+}
+
+type Colors = ReturnType<typeof createColors>;
+
+function renderTimeline(
+  timeline: readonly RegionTimelineEntry[],
+  region: string,
+  window: { since: string; until: string },
+  tableName: string,
+  c: Colors,
+): string {
+  const lines = [c.bold(`Drift history of ${region} from ${window.since} to ${window.until}`) + c.dim(` (table ${tableName})`), ''];
+  if (timeline.length === 0) {
+    lines.push(`No drift transitions recorded in ${region} in this window.`);
+    return `${lines.join('\n')}\n`;
+  }
+  for (const entry of timeline) {
+    const status = entry.status === 'open' ? c.red('open') : c.green('resolved');
+    lines.push(`${severityLabel(entry.severity, c)}  ${c.bold(entry.findingId)}  ${status}`);
+    lines.push(`  ${entry.environment} · ${entry.key} · ${describeValues(entry.expected, entry.actual)}`);
+    const summary = [
+      entry.openedAt === undefined ? undefined : `opened ${entry.openedAt}`,
+      entry.changedAt.length === 0 ? undefined : `changed ${entry.changedAt.join(', ')}`,
+      entry.resolvedAt === undefined ? undefined : `resolved ${entry.resolvedAt}`,
+    ].filter((part): part is string => part !== undefined);
+    if (summary.length > 0) lines.push(`  ${c.dim(summary.join('; '))}`);
+    for (const event of entry.events) {
+      lines.push(
+        `    ${event.at}  ${kindLabel(event.kind, c)}  ${event.severity.padEnd(8)}  ${describeValues(event.expected, event.actual)}`,
+      );
+    }
+    lines.push('');
+  }
+  const open = timeline.filter((entry) => entry.status === 'open').length;
+  lines.push(`${timeline.length} ${timeline.length === 1 ? 'drift' : 'drifts'}: ${open} open, ${timeline.length - open} resolved`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderOpen(open: readonly FindingState[], region: string, tableName: string, c: Colors): string {
+  const lines = [c.bold(`Open drift in ${region}, worst first`) + c.dim(` (table ${tableName})`), ''];
+  if (open.length === 0) {
+    lines.push(`No open drift recorded in ${region}.`);
+    return `${lines.join('\n')}\n`;
+  }
+  for (const state of open) {
+    lines.push(`${severityLabel(state.severity, c)}  ${c.bold(state.id)}`);
+    lines.push(`  ${state.finding.environment} · ${state.finding.key} · ${describeValues(state.finding.expected, state.finding.actual)}`);
+    lines.push(`  ${c.dim(`opened ${state.firstSeen}; last seen ${state.lastSeen}`)}`);
+  }
+  lines.push('', `${open.length} open`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `expected 30 → actual 120`; secrets are already `[secret]` in history, never a value. */
+function describeValues(expected: ShownValue | undefined, actual: ShownValue | undefined): string {
+  return `expected ${expected === undefined ? '(none)' : expected.text} → actual ${actual === undefined ? '(absent)' : actual.text}`;
+}
+
+function severityLabel(severity: Severity, c: Colors): string {
+  const label = severity.toUpperCase().padEnd(8);
+  switch (severity) {
+    case 'critical':
+      return c.bold(c.red(label));
+    case 'high':
+      return c.red(label);
+    case 'medium':
+      return c.yellow(label);
+    case 'low':
+      return c.cyan(label);
+    default:
+      return c.dim(label);
+  }
+}
+
+function kindLabel(kind: TransitionKind, c: Colors): string {
+  const label = kind.padEnd(9);
+  switch (kind) {
+    case 'opened':
+      return c.red(label);
+    case 'escalated':
+      return c.magenta(label);
+    case 'changed':
+      return c.yellow(label);
+    default:
+      return c.green(label);
+  }
+}

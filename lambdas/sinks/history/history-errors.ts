@@ -1,0 +1,74 @@
+/** Stable codes of the history sink's errors, for callers that branch on them. */
+export type HistoryErrorCode =
+  | 'HISTORY_WRITE_FAILED'
+  | 'HISTORY_READ_FAILED'
+  | 'HISTORY_CONFLICT'
+  | 'RUN_IN_PROGRESS'
+  | 'HISTORY_TABLE_NOT_FOUND'
+  | 'INVALID_SINCE';
+
+/** Base of every history error: a stable `code` and the underlying `cause`. */
+export class HistoryError extends Error {
+  override readonly name: string = 'HistoryError';
+  readonly code: HistoryErrorCode;
+
+  constructor(code: HistoryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Thrown when DynamoDB refused or failed a write (after retries of unprocessed batch items). */
+export class HistoryWriteError extends HistoryError {
+  override readonly name = 'HistoryWriteError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HISTORY_WRITE_FAILED', message, options);
+  }
+}
+
+/** Thrown when a history Query or Get failed. */
+export class HistoryReadError extends HistoryError {
+  override readonly name = 'HistoryReadError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HISTORY_READ_FAILED', message, options);
+  }
+}
+
+/**
+ * Thrown when a finding's state was moved by another run since it was loaded (the optimistic
+ * condition on its last run id failed). Nothing is overwritten; re-drive the run to reconcile again.
+ */
+export class HistoryConflictError extends HistoryError {
+  override readonly name = 'HistoryConflictError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HISTORY_CONFLICT', message, options);
+  }
+}
+
+/** Thrown when an idempotency key is claimed by another run that is still recording (or crashed too recently to tell). */
+export class RunInProgressError extends HistoryError {
+  override readonly name = 'RunInProgressError';
+  constructor(
+    message: string,
+    readonly runId: string,
+    options?: { cause?: unknown },
+  ) {
+    super('RUN_IN_PROGRESS', message, options);
+  }
+}
+
+/** Thrown when the history table's name cannot be found in the deployed stack's outputs. */
+export class HistoryTableNotFoundError extends HistoryError {
+  override readonly name = 'HistoryTableNotFoundError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HISTORY_TABLE_NOT_FOUND', message, options);
+  }
+}
+
+/** Thrown when `--since` is neither a duration (`30d`, `12h`, `2w`, `45m`) nor an ISO date. */
+export class InvalidSinceError extends HistoryError {
+  override readonly name = 'InvalidSinceError';
+  constructor(message: string) {
+    super('INVALID_SINCE', message);
+  }
+}
