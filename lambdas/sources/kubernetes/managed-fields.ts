@@ -1,0 +1,62 @@
+import { asArray, asRecord, asString } from './unknown-shape.js';
+
+/** Who last wrote a field, from `metadata.managedFields`. */
+export interface FieldManagerChange {
+  /** `kubectl-set`, `kubectl-edit`, `kubectl-client-side-apply`, `helm`, `argocd-controller`, ... */
+  readonly manager: string;
+  /** ISO 8601; absent when the entry carries no time. */
+  readonly time?: string;
+}
+
+/**
+ * One step of a `fieldsV1` path: a field (`'f:spec'`) or a list item selected by its merge key
+ * (`{ name: 'app' }` matches `k:{"name":"app"}`).
+ */
+export type FieldPathStep = string | { readonly name: string };
+
+/**
+ * Finds the manager that owns `path` in `metadata.managedFields`, the latest by `time` when several do.
+ *
+ * An entry's `time` is when that manager last wrote *any* of its fields, not this one: the best the
+ * API server records, and exact for the common case of a one-off `kubectl set env`, whose Update
+ * operation takes the field away from the previous owner.
+ */
+export function findFieldManager(managedFields: unknown, path: readonly FieldPathStep[]): FieldManagerChange | undefined {
+  let best: { manager: string; time?: string; at: number } | undefined;
+  for (const entry of asArray(managedFields)) {
+    const record = asRecord(entry);
+    const manager = asString(record?.['manager']);
+    if (record === undefined || manager === undefined || !ownsPath(record['fieldsV1'], path)) continue;
+    const time = asString(record['time']);
+    const parsed = time === undefined ? Number.NEGATIVE_INFINITY : Date.parse(time);
+    const at = Number.isNaN(parsed) ? Number.NEGATIVE_INFINITY : parsed;
+    // `>=`: on equal times the later entry wins, which keeps the choice stable for a given object.
+    if (best === undefined || at >= best.at) best = { manager, at, ...(time === undefined ? {} : { time }) };
+  }
+  if (best === undefined) return undefined;
+  return { manager: best.manager, ...(best.time === undefined ? {} : { time: best.time }) };
+}
+
+function ownsPath(fields: unknown, path: readonly FieldPathStep[]): boolean {
+  let current = asRecord(fields);
+  for (const step of path) {
+    if (current === undefined) return false;
+    current = asRecord(typeof step === 'string' ? current[step] : findKeyedItem(current, step.name));
+  }
+  return current !== undefined;
+}
+
+/** `k:{"name":"app"}` keys are JSON: parse rather than build the string, so spacing cannot matter. */
+function findKeyedItem(fields: Readonly<Record<string, unknown>>, name: string): unknown {
+  const exact = fields[`k:${JSON.stringify({ name })}`];
+  if (exact !== undefined) return exact;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!key.startsWith('k:')) continue;
+    try {
+      if (asString(asRecord(JSON.parse(key.slice(2)))?.['name']) === name) return value;
+    } catch {
+      // Not a JSON merge key: not the item we look for.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,470 @@
+import type { ImageObservation, Observation, ObservedValue, Provenance, SourceLayer } from '../../engine/model.js';
+import { findFieldManager, type FieldManagerChange, type FieldPathStep } from './managed-fields.js';
+import { parseImageReference } from './parse-image-reference.js';
+import { asArray, asRecord, asString, getPath } from './unknown-shape.js';
+
+/** What {@link kubernetesObjectsToObservations} selects and how it labels what it finds. */
+export interface KubernetesObservationOptions {
+  /** Only objects in these namespaces; all when absent or empty. */
+  readonly namespaces?: readonly string[];
+  /** `deployment/api-server` style filters (`deploy/`, `sts/`, `cj/`... accepted); all when absent or empty. */
+  readonly workloads?: readonly string[];
+  readonly region?: string;
+  readonly account?: string;
+  /** The snapshot file the objects came from, when offline. */
+  readonly file?: string;
+  readonly cluster?: string;
+}
+
+/** Observations, images and the problems met on the way, each sorted. */
+export interface KubernetesObservations {
+  readonly observations: Observation[];
+  readonly images: ImageObservation[];
+  readonly warnings: string[];
+}
+
+/** Where each workload kind keeps its pod spec, in the object and in `managedFields`. */
+const POD_SPEC_PATHS: Readonly<Record<string, { readonly spec: readonly string[]; readonly fields: readonly string[] }>> = {
+  Deployment: { spec: ['spec', 'template', 'spec'], fields: ['f:spec', 'f:template', 'f:spec'] },
+  StatefulSet: { spec: ['spec', 'template', 'spec'], fields: ['f:spec', 'f:template', 'f:spec'] },
+  DaemonSet: { spec: ['spec', 'template', 'spec'], fields: ['f:spec', 'f:template', 'f:spec'] },
+  ReplicaSet: { spec: ['spec', 'template', 'spec'], fields: ['f:spec', 'f:template', 'f:spec'] },
+  Job: { spec: ['spec', 'template', 'spec'], fields: ['f:spec', 'f:template', 'f:spec'] },
+  CronJob: {
+    spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+    fields: ['f:spec', 'f:jobTemplate', 'f:spec', 'f:template', 'f:spec'],
+  },
+  Pod: { spec: ['spec'], fields: ['f:spec'] },
+};
+
+/** kubectl's short names and plurals, so a baseline may say `deploy/api` as people type it. */
+const KIND_ALIASES: Readonly<Record<string, string>> = {
+  deploy: 'deployment',
+  deployments: 'deployment',
+  sts: 'statefulset',
+  statefulsets: 'statefulset',
+  ds: 'daemonset',
+  daemonsets: 'daemonset',
+  rs: 'replicaset',
+  replicasets: 'replicaset',
+  jobs: 'job',
+  cj: 'cronjob',
+  cronjobs: 'cronjob',
+  po: 'pod',
+  pods: 'pod',
+};
+
+interface KubeObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+interface ConfigMapData {
+  readonly object: KubeObject;
+  readonly data: ReadonlyMap<string, string>;
+}
+
+/** Shared state of one conversion. */
+interface Context {
+  readonly options: KubernetesObservationOptions;
+  readonly configMaps: ReadonlyMap<string, ConfigMapData>;
+  readonly envObservations: Observation[];
+  /** ConfigMap observations by namespace, ConfigMap, data key and logical key: each is observed once. */
+  readonly configMapObservations: Map<string, Observation>;
+  readonly images: ImageObservation[];
+  readonly warnings: Set<string>;
+}
+
+/**
+ * Turns Kubernetes API objects (as `kubectl get -o json` prints them) into observations and images.
+ *
+ * Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod) yield their
+ * containers' env (`env` layer), the ConfigMap keys they read (`configmap` layer, once per key however
+ * many workloads read it) and their secretKeyRefs (`secret` layer, by name and key only: Secrets are
+ * never read, and Secret objects in the input are ignored). Only ConfigMaps a selected workload
+ * references are observed, so cluster plumbing such as `kube-root-ca.crt` is never reported.
+ * Each value is attributed to the `managedFields` manager that owns it; deciding whether that manager
+ * is out of band is the engine's job. Objects owned by a controller present in the input (a Pod of a
+ * listed ReplicaSet) are skipped so nothing is counted twice. Input is validated as it is read: a
+ * malformed object becomes a warning, never an exception. An object without a namespace (a plain
+ * manifest) is placed in the only selected namespace, or `default`.
+ */
+export function kubernetesObjectsToObservations(
+  objects: readonly unknown[],
+  options: KubernetesObservationOptions,
+): KubernetesObservations {
+  const warnings = new Set<string>();
+  const all = flattenObjects(objects, options, warnings);
+  const namespaces = options.namespaces?.length ? new Set(options.namespaces) : undefined;
+  const inScope = all.filter((object) => namespaces === undefined || namespaces.has(object.namespace));
+  const context: Context = {
+    options,
+    configMaps: indexConfigMaps(inScope, warnings),
+    envObservations: [],
+    configMapObservations: new Map(),
+    images: [],
+    warnings,
+  };
+
+  const filters = normaliseWorkloadFilters(options.workloads ?? [], warnings);
+  const present = new Set(inScope.map((object) => `${object.namespace}/${object.kind}/${object.name}`));
+  const matched = new Set<string>();
+  for (const object of inScope) {
+    if (POD_SPEC_PATHS[object.kind] === undefined) continue;
+    const ref = workloadRef(object);
+    if (filters.size > 0 && !filters.has(ref)) continue;
+    matched.add(ref);
+    if (hasControllerIn(object, present)) continue;
+    observeWorkload(object, context);
+  }
+  for (const filter of [...filters].filter((ref) => !matched.has(ref))) {
+    warnings.add(`workload ${filter} not found${describeScope(options)}`);
+  }
+
+  const observations = [...context.envObservations, ...context.configMapObservations.values()].sort(compareObservations);
+  const images = context.images.sort(
+    (a, b) => compare(a.namespace, b.namespace) || compare(a.workload, b.workload) || compare(a.container, b.container),
+  );
+  return { observations, images, warnings: [...warnings].sort() };
+}
+
+/** Expands `List` objects (`kubectl get -o json`) and typed lists (`DeploymentList` from the API). */
+function flattenObjects(
+  objects: readonly unknown[],
+  options: KubernetesObservationOptions,
+  warnings: Set<string>,
+  inferredKind?: string,
+  origin = 'object',
+): KubeObject[] {
+  const out: KubeObject[] = [];
+  objects.forEach((value, index) => {
+    const where = `${origin} #${index + 1}`;
+    const raw = asRecord(value);
+    if (raw === undefined) {
+      if (value !== null && value !== undefined) warnings.add(`${where} is not a Kubernetes object; ignored`);
+      return;
+    }
+    const kind = asString(raw['kind']) ?? inferredKind;
+    if (kind !== undefined && kind.endsWith('List') && Array.isArray(raw['items'])) {
+      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+      out.push(...flattenObjects(raw['items'], options, warnings, itemKind, `${where} item`));
+      return;
+    }
+    const metadata = asRecord(raw['metadata']);
+    const name = asString(metadata?.['name']);
+    if (kind === undefined || metadata === undefined || name === undefined) {
+      warnings.add(`${where} has no kind or metadata.name; ignored`);
+      return;
+    }
+    out.push({ kind, name, namespace: resolveNamespace(metadata, options), metadata, raw });
+  });
+  return out;
+}
+
+function resolveNamespace(metadata: Readonly<Record<string, unknown>>, options: KubernetesObservationOptions): string {
+  const declared = asString(metadata['namespace']);
+  if (declared) return declared;
+  // A manifest without a namespace lands wherever it is applied: the one selected namespace if there is one.
+  return options.namespaces?.length === 1 && options.namespaces[0] !== undefined ? options.namespaces[0] : 'default';
+}
+
+function indexConfigMaps(objects: readonly KubeObject[], warnings: Set<string>): Map<string, ConfigMapData> {
+  const index = new Map<string, ConfigMapData>();
+  for (const object of objects) {
+    if (object.kind !== 'ConfigMap') continue;
+    const data = new Map<string, string>();
+    for (const [key, value] of Object.entries(asRecord(object.raw['data']) ?? {})) {
+      if (typeof value === 'string') data.set(key, value);
+      else warnings.add(`configmap/${object.name} in namespace ${object.namespace}: data key ${key} is not a string; ignored`);
+    }
+    index.set(`${object.namespace}/${object.name}`, { object, data });
+  }
+  return index;
+}
+
+function normaliseWorkloadFilters(filters: readonly string[], warnings: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const filter of filters) {
+    const slash = filter.indexOf('/');
+    if (slash <= 0 || slash === filter.length - 1) {
+      warnings.add(`workload filter "${filter}" is not of the form kind/name; ignored`);
+      continue;
+    }
+    // `deployments.apps/api` names the group too; the kind is what identifies the workload here.
+    const kind = filter.slice(0, slash).toLowerCase().split('.')[0] ?? '';
+    out.add(`${KIND_ALIASES[kind] ?? kind}/${filter.slice(slash + 1)}`);
+  }
+  return out;
+}
+
+function workloadRef(object: KubeObject): string {
+  return `${object.kind.toLowerCase()}/${object.name}`;
+}
+
+function hasControllerIn(object: KubeObject, present: ReadonlySet<string>): boolean {
+  return asArray(object.metadata['ownerReferences']).some((reference) => {
+    const owner = asRecord(reference);
+    return (
+      owner?.['controller'] === true &&
+      present.has(`${object.namespace}/${asString(owner['kind']) ?? ''}/${asString(owner['name']) ?? ''}`)
+    );
+  });
+}
+
+function observeWorkload(object: KubeObject, context: Context): void {
+  const paths = POD_SPEC_PATHS[object.kind];
+  if (paths === undefined) return;
+  const ref = workloadRef(object);
+  const podSpec = asRecord(getPath(object.raw, paths.spec));
+  if (podSpec === undefined) {
+    context.warnings.add(`${ref} in namespace ${object.namespace}: no pod spec at ${paths.spec.join('.')}; ignored`);
+    return;
+  }
+  for (const list of ['initContainers', 'containers'] as const) {
+    for (const [index, item] of asArray(podSpec[list]).entries()) {
+      const container = asRecord(item);
+      const name = asString(container?.['name']);
+      if (container === undefined || name === undefined) {
+        context.warnings.add(`${ref} in namespace ${object.namespace}: ${list}[${index}] has no name; ignored`);
+        continue;
+      }
+      const fieldPath: FieldPathStep[] = [...paths.fields, `f:${list}`, { name }];
+      observeImage(object, container, name, fieldPath, context);
+      // Init containers run to completion before the app starts: their env is not the app's configuration.
+      if (list === 'containers') {
+        observeEnv(object, container, name, fieldPath, context);
+        observeEnvFrom(object, container, name, context);
+      }
+    }
+  }
+}
+
+function observeImage(
+  object: KubeObject,
+  container: Readonly<Record<string, unknown>>,
+  name: string,
+  fieldPath: readonly FieldPathStep[],
+  context: Context,
+): void {
+  const image = asString(container['image']);
+  if (image === undefined) return;
+  const { repository, tag, digest } = parseImageReference(image);
+  context.images.push({
+    workload: workloadRef(object),
+    namespace: object.namespace,
+    container: name,
+    image,
+    repository,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+    // Images are part of the pod template, as env values are: the closest layer the model has.
+    provenance: provenance(object, 'env', `${workloadRef(object)} container ${name}`, context, [...fieldPath, 'f:image']),
+  });
+}
+
+function observeEnv(
+  object: KubeObject,
+  container: Readonly<Record<string, unknown>>,
+  containerName: string,
+  fieldPath: readonly FieldPathStep[],
+  context: Context,
+): void {
+  const ref = workloadRef(object);
+  const where = `${ref} container ${containerName} in namespace ${object.namespace}`;
+  // Kubernetes keeps the last of duplicate names; so do we.
+  const byName = new Map<string, Observation>();
+  for (const [index, item] of asArray(container['env']).entries()) {
+    const entry = asRecord(item);
+    const variable = asString(entry?.['name']);
+    if (entry === undefined || !variable) {
+      context.warnings.add(`${where}: env[${index}] has no name; ignored`);
+      continue;
+    }
+    const envPath: FieldPathStep[] = [...fieldPath, 'f:env', { name: variable }];
+    const target = {
+      kind: 'workload-env',
+      namespace: object.namespace,
+      workload: ref,
+      container: containerName,
+      variable,
+    } as const;
+    const location = `${ref} container ${containerName}`;
+    const valueFrom = asRecord(entry['valueFrom']);
+    if (valueFrom === undefined) {
+      // `{ name: X }` without value sets X to the empty string in the container.
+      const value: ObservedValue = { kind: 'plain', value: asString(entry['value']) ?? '' };
+      byName.set(variable, {
+        key: variable,
+        value,
+        provenance: { ...provenance(object, 'env', location, context, envPath), target },
+      });
+      continue;
+    }
+    const secretRef = asRecord(valueFrom['secretKeyRef']);
+    if (secretRef !== undefined) {
+      const secretName = asString(secretRef['name']);
+      const secretKey = asString(secretRef['key']);
+      if (!secretName || !secretKey) {
+        context.warnings.add(`${where}: ${variable} has a secretKeyRef without name or key; ignored`);
+        continue;
+      }
+      byName.set(variable, {
+        key: variable,
+        value: { kind: 'secret', ref: `secret/${secretName}#${secretKey}` },
+        provenance: { ...provenance(object, 'secret', location, context, envPath), target },
+      });
+      continue;
+    }
+    const configMapRef = asRecord(valueFrom['configMapKeyRef']);
+    if (configMapRef !== undefined) {
+      observeConfigMapKeyRef(object, configMapRef, variable, where, context);
+      continue;
+    }
+    if (valueFrom['fieldRef'] === undefined && valueFrom['resourceFieldRef'] === undefined) {
+      context.warnings.add(`${where}: ${variable} has an unsupported valueFrom; ignored`);
+    }
+    // fieldRef / resourceFieldRef are filled in at runtime (pod name, limits): not configuration.
+  }
+  context.envObservations.push(...byName.values());
+}
+
+function observeConfigMapKeyRef(
+  object: KubeObject,
+  reference: Readonly<Record<string, unknown>>,
+  variable: string,
+  where: string,
+  context: Context,
+): void {
+  const configMapName = asString(reference['name']);
+  const dataKey = asString(reference['key']);
+  const optional = reference['optional'] === true;
+  if (!configMapName || !dataKey) {
+    context.warnings.add(`${where}: ${variable} has a configMapKeyRef without name or key; ignored`);
+    return;
+  }
+  const configMap = context.configMaps.get(`${object.namespace}/${configMapName}`);
+  if (configMap === undefined) {
+    if (!optional) {
+      context.warnings.add(`${where}: ${variable} reads configmap/${configMapName}, which is not in the input; not observed`);
+    }
+    return;
+  }
+  const value = configMap.data.get(dataKey);
+  if (value === undefined) {
+    if (!optional) {
+      context.warnings.add(
+        `${where}: ${variable} reads key ${dataKey} of configmap/${configMapName}, which has no such key; not observed`,
+      );
+    }
+    return;
+  }
+  addConfigMapObservation(configMap, dataKey, variable, value, context);
+}
+
+function observeEnvFrom(
+  object: KubeObject,
+  container: Readonly<Record<string, unknown>>,
+  containerName: string,
+  context: Context,
+): void {
+  const where = `${workloadRef(object)} container ${containerName} in namespace ${object.namespace}`;
+  for (const [index, item] of asArray(container['envFrom']).entries()) {
+    const entry = asRecord(item);
+    const prefix = asString(entry?.['prefix']) ?? '';
+    const secretRef = asRecord(entry?.['secretRef']);
+    if (secretRef !== undefined) {
+      context.warnings.add(
+        `${where}: envFrom secret/${asString(secretRef['name']) ?? '?'} is not observed ` +
+          '(its keys cannot be known without reading the Secret)',
+      );
+      continue;
+    }
+    const configMapRef = asRecord(entry?.['configMapRef']);
+    const configMapName = asString(configMapRef?.['name']);
+    if (configMapRef === undefined || !configMapName) {
+      context.warnings.add(`${where}: envFrom[${index}] has neither a configMapRef nor a secretRef with a name; ignored`);
+      continue;
+    }
+    const configMap = context.configMaps.get(`${object.namespace}/${configMapName}`);
+    if (configMap === undefined) {
+      if (configMapRef['optional'] !== true) {
+        context.warnings.add(`${where}: envFrom configmap/${configMapName} is not in the input; not observed`);
+      }
+      continue;
+    }
+    for (const [dataKey, value] of configMap.data) {
+      addConfigMapObservation(configMap, dataKey, `${prefix}${dataKey}`, value, context);
+    }
+  }
+}
+
+function addConfigMapObservation(
+  configMap: ConfigMapData,
+  dataKey: string,
+  key: string,
+  value: string,
+  context: Context,
+): void {
+  const { object } = configMap;
+  const id = `${object.namespace}\u0000${object.name}\u0000${dataKey}\u0000${key}`;
+  if (context.configMapObservations.has(id)) return;
+  context.configMapObservations.set(id, {
+    key,
+    value: { kind: 'plain', value },
+    provenance: {
+      ...provenance(object, 'configmap', `configmap/${object.name}`, context, ['f:data', `f:${dataKey}`]),
+      target: { kind: 'configmap-key', namespace: object.namespace, configMap: object.name, dataKey },
+    },
+  });
+}
+
+function provenance(
+  object: KubeObject,
+  layer: SourceLayer,
+  location: string,
+  context: Context,
+  fieldPath: readonly FieldPathStep[],
+): Provenance {
+  const { file, region, account, cluster } = context.options;
+  const version = asString(object.metadata['resourceVersion']);
+  const change: FieldManagerChange | undefined = findFieldManager(object.metadata['managedFields'], fieldPath);
+  return {
+    source: 'kubernetes',
+    layer,
+    location,
+    ...(file === undefined ? {} : { file }),
+    ...(version ? { version } : {}),
+    ...(change?.time === undefined ? {} : { changedAt: change.time }),
+    ...(change === undefined ? {} : { changedBy: change.manager }),
+    ...(region === undefined ? {} : { region }),
+    ...(account === undefined ? {} : { account }),
+    ...(cluster === undefined ? {} : { cluster }),
+  };
+}
+
+function describeScope(options: KubernetesObservationOptions): string {
+  const namespaces = options.namespaces?.length ? ` in namespace ${options.namespaces.join(', ')}` : '';
+  const cluster = options.cluster === undefined ? '' : ` of cluster ${options.cluster}`;
+  return `${namespaces}${cluster}`;
+}
+
+function compareObservations(a: Observation, b: Observation): number {
+  return (
+    compare(a.key, b.key) ||
+    compare(a.provenance.layer, b.provenance.layer) ||
+    compare(targetNamespace(a), targetNamespace(b)) ||
+    compare(a.provenance.location, b.provenance.location)
+  );
+}
+
+function targetNamespace(observation: Observation): string {
+  const target = observation.provenance.target;
+  return target !== undefined && 'namespace' in target ? target.namespace : '';
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
