@@ -1,0 +1,183 @@
+import { EKSClient } from '@aws-sdk/client-eks';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { StandardRetryStrategy } from '@smithy/util-retry';
+// Types only (see budget-middleware.ts).
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger, RetryStrategyV2 } from '@smithy/types';
+import { ApiCallCounter } from './api-call-counter.js';
+import { budgetPlugin } from './budget-middleware.js';
+import { RequestBudget } from './request-budget.js';
+
+/** Where a client talks to: a region, and the role to assume there when the environment names one. */
+export interface AwsTarget {
+  readonly region: string;
+  /** Assumed with STS AssumeRole (temporary credentials, refreshed by the SDK) when present. */
+  readonly roleArn?: string;
+}
+
+/** Services the factory builds clients for; also the label used in API call counts. */
+export type AwsServiceName = 'SSM' | 'EKS' | 'STS';
+
+/**
+ * Client settings that override the factory's, per target and service. Meant for tests and stand-ins
+ * (`endpoint: 'http://127.0.0.1:PORT'`, dummy credentials); in production leave it out so the SDK
+ * resolves endpoints itself and honours `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_SSM`.
+ */
+export interface AwsClientOverrides {
+  readonly endpoint?: string;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  readonly logger?: Logger;
+}
+
+/** Options of {@link AwsClientFactory}. Every field has a production default. */
+export interface AwsClientFactoryOptions {
+  /**
+   * The per-region budget shared by every client the factory builds.
+   * @default new RequestBudget() (half the documented SSM quota)
+   */
+  readonly budget?: RequestBudget;
+  /** @default new ApiCallCounter() */
+  readonly counter?: ApiCallCounter;
+  /** Named profile of the shared config files (the CLI's `--profile`). @default the SDK's default chain */
+  readonly profile?: string;
+  /**
+   * Attempts per call (first try included) for throttling and transient errors, with the SDK's
+   * standard exponential backoff and jitter.
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Builds the retry strategy of each client. A factory, not an instance: the standard strategy keeps
+   * a retry-token budget per instance, and clients must not drain each other's.
+   * Tests pass `() => new ConfiguredRetryStrategy(3, () => 0)` for instant retries.
+   * @default () => new StandardRetryStrategy(maxAttempts)
+   */
+  readonly retryStrategy?: () => RetryStrategyV2;
+  /** Milliseconds before a request with no response fails as a timeout. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** Milliseconds to establish a connection. @default 3000 */
+  readonly connectionTimeoutMs?: number;
+  /** Session name in CloudTrail for assumed roles. @default 'drift-audit' */
+  readonly roleSessionName?: string;
+  /** @default none: the SDK resolves endpoints and credentials */
+  readonly overrides?: AwsClientOverrides | ((target: AwsTarget, service: AwsServiceName) => AwsClientOverrides);
+}
+
+/**
+ * Builds SDK clients per (region, role), all paced by one shared {@link RequestBudget} and counted by
+ * one {@link ApiCallCounter}, and caches them so every source reading a region reuses one client.
+ *
+ * Endpoint resolution is left to the SDK unless an override is given, so the standard endpoint
+ * variables work for LocalStack or any stand-in.
+ */
+export class AwsClientFactory {
+  readonly budget: RequestBudget;
+  readonly counter: ApiCallCounter;
+  private readonly options: AwsClientFactoryOptions;
+  private readonly cache = new Map<string, SSMClient | EKSClient | STSClient>();
+
+  constructor(options: AwsClientFactoryOptions = {}) {
+    this.options = options;
+    this.budget = options.budget ?? new RequestBudget();
+    this.counter = options.counter ?? new ApiCallCounter();
+  }
+
+  /** The SSM client for a target; one per (region, role). */
+  ssm(target: AwsTarget): SSMClient {
+    return this.cached('SSM', target, (config) => new SSMClient(config));
+  }
+
+  /** The EKS client for a target; one per (region, role). */
+  eks(target: AwsTarget): EKSClient {
+    return this.cached('EKS', target, (config) => new EKSClient(config));
+  }
+
+  /** The STS client for a target (e.g. for presigning EKS tokens); one per (region, role). */
+  sts(target: AwsTarget): STSClient {
+    return this.cached('STS', target, (config) => new STSClient(config));
+  }
+
+  /** Closes the sockets of every client built so far. */
+  destroy(): void {
+    for (const client of this.cache.values()) client.destroy();
+    this.cache.clear();
+  }
+
+  private cached<C extends SSMClient | EKSClient | STSClient>(
+    service: AwsServiceName,
+    target: AwsTarget,
+    build: (config: SharedClientConfig) => C,
+  ): C {
+    const key = `${service}|${target.region}|${target.roleArn ?? ''}`;
+    const existing = this.cache.get(key);
+    if (existing) return existing as C;
+    const client = build(this.configFor(service, target));
+    client.middlewareStack.use(
+      budgetPlugin({ region: target.region, service, budget: this.budget, counter: this.counter }),
+    );
+    this.cache.set(key, client);
+    return client;
+  }
+
+  private overridesFor(target: AwsTarget, service: AwsServiceName): AwsClientOverrides {
+    const { overrides } = this.options;
+    if (overrides === undefined) return {};
+    return typeof overrides === 'function' ? overrides(target, service) : overrides;
+  }
+
+  private baseConfig(service: AwsServiceName, target: AwsTarget): SharedClientConfig {
+    const o = this.options;
+    const overrides = this.overridesFor(target, service);
+    const maxAttempts = o.maxAttempts ?? 4;
+    return {
+      region: target.region,
+      retryStrategy: o.retryStrategy ? o.retryStrategy() : new StandardRetryStrategy(maxAttempts),
+      // The options-object form lets the SDK build its own NodeHttpHandler: no import of it here.
+      requestHandler: {
+        requestTimeout: o.requestTimeoutMs ?? 10_000,
+        connectionTimeout: o.connectionTimeoutMs ?? 3_000,
+        // Without it the handler only logs a warning and keeps waiting: a hung endpoint would hang the run.
+        throwOnRequestTimeout: true,
+      },
+      ...(o.profile === undefined ? {} : { profile: o.profile }),
+      ...(overrides.endpoint === undefined ? {} : { endpoint: overrides.endpoint }),
+      ...(overrides.credentials === undefined ? {} : { credentials: overrides.credentials }),
+      ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
+    };
+  }
+
+  private configFor(service: AwsServiceName, target: AwsTarget): SharedClientConfig {
+    const config = this.baseConfig(service, target);
+    if (target.roleArn === undefined) return config;
+    // The role is assumed in the target's region through STS, itself paced and counted, with the
+    // caller's own credentials (profile, environment, instance role) as the source.
+    const stsTarget: AwsTarget = { region: target.region };
+    const sts = this.baseConfig('STS', stsTarget);
+    const base = this.overridesFor(target, service).credentials;
+    return {
+      ...config,
+      credentials: fromTemporaryCredentials({
+        params: {
+          RoleArn: target.roleArn,
+          RoleSessionName: this.options.roleSessionName ?? 'drift-audit',
+          DurationSeconds: 900,
+        },
+        ...(base === undefined ? {} : { masterCredentials: base }),
+        clientConfig: { ...sts, ...(base === undefined ? {} : { credentials: base }) },
+        clientPlugins: [budgetPlugin({ region: target.region, service: 'STS', budget: this.budget, counter: this.counter })],
+      }),
+    };
+  }
+}
+
+/** The configuration fields the factory sets; common to every SDK v3 client. */
+interface SharedClientConfig {
+  region: string;
+  retryStrategy: RetryStrategyV2;
+  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: boolean };
+  profile?: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  logger?: Logger;
+}

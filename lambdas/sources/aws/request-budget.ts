@@ -1,0 +1,162 @@
+/**
+ * A per-region request budget: one token bucket per (region, operation group), shared by every
+ * client and source that talks to that region, so the audit's own concurrency across environments
+ * never adds up to more than the budget.
+ *
+ * Why pace instead of letting the SDK retry: the SSM quota is per account and Region and is shared
+ * with the applications that read their configuration from Parameter Store. Running into throttling
+ * and paying for retries would push them into throttling too; staying under half the quota leaves
+ * them the other half.
+ */
+
+/** Time source and sleeper, injectable so the bucket can be tested without real time. */
+export interface BudgetClock {
+  /** Milliseconds, monotonic enough for pacing. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The real clock: `performance.now()` and `setTimeout`. */
+export const systemBudgetClock: BudgetClock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/**
+ * Documented default Parameter Store throughput: 40 transactions per second per account and Region,
+ * shared by GetParameter, GetParameters and GetParametersByPath. Source: "AWS Systems Manager endpoints
+ * and quotas" (https://docs.aws.amazon.com/general/latest/gr/ssm.html), Parameter Store, "Max
+ * throughput (transactions per second)": default 40, higher throughput 100 (GetParametersByPath) and
+ * 3,000 (GetParameter, GetParameters), as also quoted in github.com/segmentio/chamber/issues/392.
+ * Requests are throttled per account and Region
+ * (https://repost.aws/knowledge-center/ssm-parameter-store-rate-exceeded).
+ */
+export const SSM_DEFAULT_GET_QUOTA_TPS = 40;
+
+/**
+ * Our working figure for DescribeParameters, which AWS does not publish: users report it undocumented
+ * and far below the Get* quota (github.com/minamijoyo/myaws/issues/31 "the rate limit of
+ * DescribeParameters API is undocumented"; github.com/segmentio/chamber/issues/392 "the limits for
+ * DescribeParameters are very low"; the AWS CLI retries it fewer times than Get*, per the
+ * knowledge-center article above). 10/s is an assumption: override the budget when AWS support gives
+ * you your account's figure.
+ */
+export const SSM_ASSUMED_DESCRIBE_QUOTA_TPS = 10;
+
+/** Operation groups that share one bucket. Named `Service:group`. */
+export const SSM_GET_GROUP = 'SSM:Get';
+/** DescribeParameters has its own, lower limit, hence its own bucket. */
+export const SSM_DESCRIBE_GROUP = 'SSM:Describe';
+
+/**
+ * Default requests per second per region for each group: half of the quota, so the applications
+ * sharing the account keep the other half.
+ */
+export const DEFAULT_REQUEST_RATES: Readonly<Record<string, number>> = {
+  [SSM_GET_GROUP]: SSM_DEFAULT_GET_QUOTA_TPS / 2,
+  [SSM_DESCRIBE_GROUP]: SSM_ASSUMED_DESCRIBE_QUOTA_TPS / 2,
+};
+
+/**
+ * Which bucket an operation draws from; `undefined` for operations that are not paced.
+ * Only read operations this project calls are listed; anything else goes unpaced (but still counted).
+ */
+export function operationGroup(service: string, operation: string): string | undefined {
+  if (service === 'SSM') {
+    if (operation === 'GetParameter' || operation === 'GetParameters' || operation === 'GetParametersByPath') {
+      return SSM_GET_GROUP;
+    }
+    if (operation === 'DescribeParameters') return SSM_DESCRIBE_GROUP;
+  }
+  return undefined;
+}
+
+/** Options of {@link RequestBudget}. */
+export interface RequestBudgetOptions {
+  /**
+   * Requests per second per region, by operation group. Groups absent here are not paced.
+   * @default DEFAULT_REQUEST_RATES
+   */
+  readonly rates?: Readonly<Record<string, number>>;
+  /**
+   * Requests a bucket lets through back to back after being idle. 1 spaces every request evenly,
+   * which is what keeps a server-side bucket of the full quota from ever seeing more than the budget.
+   * @default 1
+   */
+  readonly burst?: number;
+  /** @default systemBudgetClock */
+  readonly clock?: BudgetClock;
+}
+
+/**
+ * Token buckets keyed by region and operation group, in GCRA form (one "theoretical arrival time" per
+ * bucket): FIFO by construction, no timers while idle, and no drift, because each reservation is
+ * computed from the previous one rather than from when a timer happened to fire.
+ */
+export class RequestBudget {
+  private readonly rates: Readonly<Record<string, number>>;
+  private readonly burst: number;
+  private readonly clock: BudgetClock;
+  /** Next theoretical arrival time per `region|group`. */
+  private readonly tat = new Map<string, number>();
+  private waited = 0;
+
+  constructor(options: RequestBudgetOptions = {}) {
+    this.rates = options.rates ?? DEFAULT_REQUEST_RATES;
+    this.burst = Math.max(1, Math.floor(options.burst ?? 1));
+    this.clock = options.clock ?? systemBudgetClock;
+    for (const [group, rate] of Object.entries(this.rates)) {
+      if (!(rate > 0) || !Number.isFinite(rate)) {
+        throw new RangeError(`request budget for ${group} must be a positive number of requests per second, got ${rate}`);
+      }
+    }
+  }
+
+  /** Requests per second allowed for a group, or `undefined` when it is not paced. */
+  rateOf(group: string): number | undefined {
+    return this.rates[group];
+  }
+
+  /**
+   * Waits until one more request of `group` may be sent in `region`, and reserves it.
+   * Resolves at once for groups without a rate. An aborted wait gives its slot up to nobody: slightly
+   * conservative, never over budget.
+   */
+  async acquire(region: string, group: string | undefined, signal?: AbortSignal): Promise<void> {
+    if (group === undefined) return;
+    const rate = this.rates[group];
+    if (rate === undefined) return;
+    const interval = 1000 / rate;
+    const key = `${region}|${group}`;
+    const now = this.clock.now();
+    const tat = Math.max(this.tat.get(key) ?? now, now);
+    const allowedAt = tat - (this.burst - 1) * interval;
+    this.tat.set(key, tat + interval);
+    const wait = allowedAt - now;
+    if (wait > 0) {
+      this.waited += wait;
+      await this.clock.sleep(wait, signal);
+    }
+  }
+
+  /** Total milliseconds requests spent waiting for the budget (all buckets): how much pacing cost. */
+  waitedMs(): number {
+    return this.waited;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The live EKS source: workloads, their env, the ConfigMaps they read and their image tags, straight
+ * from a cluster's Kubernetes API.
+ *
+ * Steps: `eks:DescribeCluster` (endpoint and CA) -> an IAM bearer token made in-process
+ * ({@link createEksToken}) -> one pass per declared namespace listing Deployments, StatefulSets,
+ * DaemonSets, CronJobs and ConfigMaps (paginated) -> {@link kubernetesObjectsToObservations}.
+ * Secrets are never listed: secretKeyRefs are recorded by name and key only, and the view access policy
+ * the audit role gets cannot read Secrets anyway.
+ *
+ * All or nothing: any failed step (AccessDenied, unreachable endpoint, wrong CA, refused token, 403 on
+ * one namespace, timeout) yields an `error` status with a clear reason and no observations, because a
+ * half-read cluster would turn unread values into `missing` findings.
+ */
+import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+// Types only: @smithy/types ships with every @aws-sdk client.
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { EksSourceSpec, ImageObservation, Observation, SourceLayer, SourceStatus } from '../../engine/model.js';
+import type { ApiCallCounter } from '../aws/api-call-counter.js';
+import { AwsReadError } from '../aws/aws-read-error.js';
+import { kubernetesObjectsToObservations } from '../kubernetes/workload-observations.js';
+import type { Source, SourceReadResult } from '../source.js';
+import { eksTokenProvider } from './eks-token.js';
+import { KUBE_RESOURCES, KubeClient, WORKLOAD_RESOURCES, type KubeClientOptions, type KubeObject, type KubeResource } from './kube-client.js';
+import { referencedConfigMaps } from './referenced-config-maps.js';
+
+/** Layers an EKS source can yield: container env, ConfigMap keys, secretKeyRefs (by name only). */
+export const EKS_LAYERS: readonly SourceLayer[] = ['env', 'configmap', 'secret'];
+
+/** Stable source id, as `SourceStatus.id` documents it: `eks:prod-eu/api` (namespaces joined by `,`). */
+export function eksSourceId(spec: Pick<EksSourceSpec, 'cluster' | 'namespaces'>): string {
+  return `eks:${spec.cluster}/${spec.namespaces.join(',')}`;
+}
+
+/** Kubernetes calls are counted as `<cluster>:k8s.<Operation>`, beside `<region>:EKS.DescribeCluster`. */
+export const KUBE_OPERATIONS: Readonly<Record<KubeResource, string>> = {
+  deployments: 'ListDeployments',
+  statefulsets: 'ListStatefulSets',
+  daemonsets: 'ListDaemonSets',
+  cronjobs: 'ListCronJobs',
+  configmaps: 'ListConfigMaps',
+};
+
+/** What an {@link EksSource} reads with. */
+export interface EksSourceOptions {
+  readonly spec: EksSourceSpec;
+  /** The environment's region, used when the spec names none. */
+  readonly region: string;
+  /** The environment's account, copied into provenance. */
+  readonly account?: string;
+  /**
+   * EKS client of the cluster's region (from `AwsClientFactory.eks`, which paces and counts
+   * `DescribeCluster` as `<region>:EKS.DescribeCluster`). Its credentials also sign the bearer token,
+   * so the principal that describes the cluster is the one its access entry must name.
+   */
+  readonly eks: EKSClient;
+  /** Credentials for the token when they differ from the EKS client's. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Counts every Kubernetes API attempt as `<cluster>:k8s.ListDeployments` etc., 429s as throttled. */
+  readonly counter?: ApiCallCounter;
+  /** Injected clock (token signing, Retry-After dates). */
+  readonly clock?: () => Date;
+  /**
+   * Overrides DescribeCluster's endpoint and CA (PEM): for a stand-in, a proxy or a port-forward.
+   * DescribeCluster is still called, so its permission is still checked.
+   */
+  readonly apiServer?: { readonly url?: string; readonly ca?: string };
+  /** Tuning of the Kubernetes client (page size, timeouts, retries; instant sleeps in tests). */
+  readonly kube?: Partial<Pick<KubeClientOptions, 'pageSize' | 'timeoutMs' | 'maxAttempts' | 'retryBaseMs' | 'maxRetryDelayMs' | 'sleep' | 'random'>>;
+}
+
+/** A read, plus the raw objects behind it (for `snapshot --out`, written with `toKubectlList`). */
+export interface EksReadResult extends SourceReadResult {
+  /** The audited workloads and the ConfigMaps they reference, sorted by namespace, kind, name; empty on error. */
+  readonly objects: readonly KubeObject[];
+}
+
+/** The cluster exists but cannot be read yet (no endpoint or CA: still creating, say). */
+export class EksClusterUnavailableError extends Error {
+  override readonly name = 'EksClusterUnavailableError';
+  readonly code = 'unavailable';
+}
+
+const KIND_ORDER: readonly string[] = [...WORKLOAD_RESOURCES, 'configmaps' as const].map((resource) => KUBE_RESOURCES[resource].kind);
+
+/** Reads one {@link EksSourceSpec} of an environment; never throws for a read failure. */
+export class EksSource implements Source {
+  readonly id: string;
+  readonly #options: EksSourceOptions;
+
+  constructor(options: EksSourceOptions) {
+    this.#options = options;
+    this.id = eksSourceId(options.spec);
+  }
+
+  async read(signal?: AbortSignal): Promise<EksReadResult> {
+    try {
+      return await this.#read(signal);
+    } catch (error) {
+      return this.#failed(error);
+    }
+  }
+
+  async #read(signal: AbortSignal | undefined): Promise<EksReadResult> {
+    const { spec, eks, account, counter, clock } = this.#options;
+    const region = spec.region ?? this.#options.region;
+    const { server, ca } = await this.#describe(region, signal);
+    const credentials = this.#options.credentials ?? (() => eks.config.credentials());
+    const token = eksTokenProvider({ credentials, region, cluster: spec.cluster, ...(clock ? { clock } : {}) });
+    // Made up front so a credentials problem is reported as such, before any request.
+    await token();
+
+    const kube = new KubeClient({
+      ...this.#options.kube,
+      cluster: spec.cluster,
+      server,
+      ca,
+      token,
+      ...(clock ? { clock } : {}),
+      onCall: (call) => counter?.record(spec.cluster, 'k8s', KUBE_OPERATIONS[call.resource], call.throttled),
+    });
+    const listed: KubeObject[] = [];
+    try {
+      for (const namespace of spec.namespaces) listed.push(...(await this.#readNamespace(kube, namespace, signal)));
+    } finally {
+      kube.close();
+    }
+
+    const { observations, images, warnings } = kubernetesObjectsToObservations(listed, {
+      namespaces: spec.namespaces,
+      workloads: spec.workloads,
+      region,
+      cluster: spec.cluster,
+      ...(account === undefined ? {} : { account }),
+    });
+    const status: SourceStatus = {
+      id: this.id,
+      kind: 'eks',
+      layers: EKS_LAYERS,
+      status: 'ok',
+      itemCount: observations.length,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
+    return { observations, images, status, objects: auditedObjects(listed, observations, images) };
+  }
+
+  async #describe(region: string, signal: AbortSignal | undefined): Promise<{ server: string; ca: string }> {
+    const { spec, eks, apiServer } = this.#options;
+    let cluster;
+    try {
+      ({ cluster } = await eks.send(new DescribeClusterCommand({ name: spec.cluster }), signal ? { abortSignal: signal } : {}));
+    } catch (error) {
+      throw new AwsReadError(`describe EKS cluster ${spec.cluster}`, region, error);
+    }
+    const server = apiServer?.url ?? cluster?.endpoint;
+    const caData = cluster?.certificateAuthority?.data;
+    const ca = apiServer?.ca ?? (caData ? Buffer.from(caData, 'base64').toString('utf8') : undefined);
+    if (!server || !ca) {
+      const missing = !server ? 'API endpoint' : 'certificate authority';
+      throw new EksClusterUnavailableError(
+        `cannot read EKS cluster ${spec.cluster} in ${region}: it has no ${missing} yet (status ${cluster?.status ?? 'unknown'})`,
+      );
+    }
+    return { server, ca };
+  }
+
+  /** One pass over a namespace: every kind at once; the first failure cancels the others. */
+  async #readNamespace(kube: KubeClient, namespace: string, signal: AbortSignal | undefined): Promise<KubeObject[]> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const lists = [...WORKLOAD_RESOURCES, 'configmaps' as const].map((resource) => kube.list(resource, namespace, controller.signal));
+    try {
+      return (await Promise.all(lists)).flat();
+    } catch (error) {
+      controller.abort();
+      // Let the siblings settle so no request outlives the source's read.
+      await Promise.allSettled(lists);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #failed(error: unknown): EksReadResult {
+    const { spec } = this.#options;
+    const region = spec.region ?? this.#options.region;
+    const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : 'unknown';
+    const message =
+      error instanceof Error && error.message.startsWith('cannot ')
+        ? error.message
+        : `cannot read EKS cluster ${spec.cluster} in ${region}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    return {
+      observations: [],
+      images: [],
+      objects: [],
+      status: { id: this.id, kind: 'eks', layers: EKS_LAYERS, status: 'error', itemCount: 0, error: { code, message } },
+    };
+  }
+}
+
+/**
+ * The listed objects the audit used: workloads that passed the filter (known by the images and env
+ * they yielded) and the ConfigMaps those workloads reference. Sorted for byte-stable snapshots.
+ */
+function auditedObjects(listed: readonly KubeObject[], observations: readonly Observation[], images: readonly ImageObservation[]): KubeObject[] {
+  const workloads = new Set<string>(images.map((image) => `${image.namespace}/${image.workload}`));
+  for (const { provenance } of observations) {
+    if (provenance.target?.kind === 'workload-env') workloads.add(`${provenance.target.namespace}/${provenance.target.workload}`);
+  }
+  const kept = listed.filter((o) => o.kind !== 'ConfigMap' && workloads.has(`${o.metadata.namespace}/${o.kind.toLowerCase()}/${o.metadata.name}`));
+  const configMaps = new Set(kept.flatMap((o) => referencedConfigMaps(o).map((name) => `${o.metadata.namespace}/${name}`)));
+  kept.push(...listed.filter((o) => o.kind === 'ConfigMap' && configMaps.has(`${o.metadata.namespace}/${o.metadata.name}`)));
+  return kept.sort(
+    (a, b) =>
+      compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      compare(a.metadata.name, b.metadata.name),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
