@@ -1,0 +1,251 @@
+import { locate, type BaselineDocument, type DocumentPath } from './baseline-document.js';
+import type { BaselineIssue } from './baseline-issue.js';
+import { didYouMean } from './did-you-mean.js';
+import { globToRegExp } from './glob-to-regexp.js';
+import { formatLocation, issueAt } from './issue-at.js';
+import { isRecord, type Declared, type MergedBaseline } from './merge-baseline-files.js';
+
+/**
+ * Fields a secret setting cannot declare: each needs the value, and secrets are audited by presence
+ * only. `type` stays allowed: it documents the secret and needs no value to be declared.
+ */
+const VALUE_FIELDS = ['value', 'enum', 'min', 'max', 'pattern'] as const;
+const CONSTRAINT_VALUE_FIELDS = ['enum', 'min', 'max', 'pattern'] as const;
+
+/**
+ * Checks what a schema cannot: names that must refer to declared environments or tiers, expected
+ * differences declared twice, secrets that declare values, exceptions for undeclared keys that are ignored.
+ * Works on the merged sections as written, skipping entries of the wrong shape (the schema reports
+ * those), so every problem of the whole baseline is reported in one pass.
+ */
+export function checkBaselineReferences(merged: MergedBaseline, documents: readonly BaselineDocument[]): BaselineIssue[] {
+  const issues: BaselineIssue[] = [];
+  const environments = new Set(merged.environments.keys());
+  const tiers = new Set<string>();
+  for (const entry of merged.environments.values()) {
+    if (isRecord(entry.value) && typeof entry.value.tier === 'string') tiers.add(entry.value.tier);
+  }
+  const ignore = merged.ignore
+    .map((entry) => entry.value)
+    .filter((pattern): pattern is string => typeof pattern === 'string')
+    .map(globToRegExp);
+  const isIgnored = (key: string): boolean => ignore.some((pattern) => pattern.test(key));
+  const names = { environments, tiers };
+
+  const first = documents[0];
+  if (environments.size === 0 && first !== undefined) {
+    issues.push(
+      issueAt(first, [], 'no-environments', 'the baseline declares no environment; expected at least one under environments', {
+        expected: 'environments: { <name>: { tier: <tier> } }',
+      }),
+    );
+  }
+
+  for (const setting of merged.settings.values()) {
+    checkSetting(setting, names, issues);
+  }
+
+  for (const difference of merged.expected_differences.values()) {
+    checkExpectedDifference(difference, merged.settings.get(difference.name), names, issues);
+  }
+
+  for (const exception of merged.exceptions) {
+    const key = keyOf(exception);
+    const declared = merged.settings.has(key) || merged.expected_differences.has(key);
+    checkException(exception, merged.settings.get(key), names, declared ? () => false : isIgnored, issues);
+  }
+  return issues;
+}
+
+interface Names {
+  readonly environments: ReadonlySet<string>;
+  readonly tiers: ReadonlySet<string>;
+}
+
+function checkSetting(setting: Declared, names: Names, issues: BaselineIssue[]): void {
+  const spec = setting.value;
+  if (!isRecord(spec)) return;
+  const at = (...rest: (string | number)[]): DocumentPath => [...setting.path, ...rest];
+
+  if (isRecord(spec.environments)) {
+    for (const name of Object.keys(spec.environments)) {
+      if (names.environments.has(name)) continue;
+      const hint = names.tiers.has(name) ? `; "${name}" is a tier: declare it under tiers` : '';
+      issues.push(unknownEnvironment(setting.document, at('environments', name), name, names, hint));
+    }
+  }
+  if (isRecord(spec.tiers)) {
+    for (const name of Object.keys(spec.tiers)) {
+      if (names.tiers.has(name)) continue;
+      const suggestion = didYouMean(name, names.tiers);
+      const hint = names.environments.has(name) ? `; "${name}" is an environment: declare it under environments` : '';
+      issues.push(
+        issueAt(setting.document, at('tiers', name), 'unknown-tier', `unknown tier "${name}"${didYouMeanText(suggestion)}${hint}`, {
+          target: 'key',
+          expected: `one of ${[...names.tiers].join(', ')}`,
+          suggestion,
+        }),
+      );
+    }
+  }
+  if (isRecord(spec.constraints)) {
+    for (const [name, scoped] of Object.entries(spec.constraints)) {
+      if (!names.environments.has(name) && !names.tiers.has(name)) {
+        issues.push(unknownEnvironmentOrTier(setting.document, at('constraints', name), name, names));
+      }
+      if (isRecord(scoped)) checkRange(setting.document, at('constraints', name), scoped, issues);
+    }
+  }
+  checkRange(setting.document, setting.path, spec, issues);
+
+  if (spec.secret !== true) return;
+  for (const field of VALUE_FIELDS) {
+    if (spec[field] !== undefined) issues.push(secretValue(setting.document, at(field), setting.name, field));
+  }
+  for (const scope of ['environments', 'tiers'] as const) {
+    const entries = spec[scope];
+    if (!isRecord(entries)) continue;
+    for (const [name, value] of Object.entries(entries)) {
+      if (value !== null) issues.push(secretValue(setting.document, at(scope, name), setting.name, `${scope}.${name}`));
+    }
+  }
+  if (isRecord(spec.constraints)) {
+    for (const [name, scoped] of Object.entries(spec.constraints)) {
+      if (!isRecord(scoped)) continue;
+      for (const field of CONSTRAINT_VALUE_FIELDS) {
+        if (scoped[field] !== undefined) {
+          issues.push(secretValue(setting.document, at('constraints', name, field), setting.name, `constraints.${name}.${field}`));
+        }
+      }
+    }
+  }
+}
+
+function checkRange(document: BaselineDocument, path: DocumentPath, spec: Record<string, unknown>, issues: BaselineIssue[]): void {
+  if (typeof spec.min === 'number' && typeof spec.max === 'number' && spec.min > spec.max) {
+    issues.push(
+      issueAt(document, [...path, 'max'], 'conflict', `max ${spec.max} is below min ${spec.min}; expected max >= min`, {
+        expected: `a number >= ${spec.min}`,
+      }),
+    );
+  }
+}
+
+function checkExpectedDifference(difference: Declared, setting: Declared | undefined, names: Names, issues: BaselineIssue[]): void {
+  if (!isRecord(difference.value)) return;
+  const spec = setting !== undefined && isRecord(setting.value) ? setting.value : undefined;
+  for (const [name, value] of Object.entries(difference.value)) {
+    const path = [...difference.path, name];
+    if (!names.environments.has(name) && !names.tiers.has(name)) {
+      issues.push(unknownEnvironmentOrTier(difference.document, path, name, names));
+    }
+    for (const scope of ['environments', 'tiers'] as const) {
+      const entries = spec?.[scope];
+      if (setting === undefined || !isRecord(entries) || !Object.hasOwn(entries, name)) continue;
+      const other = locate(setting.document, [...setting.path, scope, name], 'key');
+      issues.push(
+        issueAt(
+          difference.document,
+          path,
+          'conflict',
+          `${difference.name}.${name} is declared twice: here and as settings.${difference.name}.${scope}.${name} at ${formatLocation(other)}; keep one`,
+          { target: 'key', related: [other] },
+        ),
+      );
+    }
+    if (spec?.secret === true && value !== null) {
+      issues.push(secretValue(difference.document, path, difference.name, `expected_differences.${difference.name}.${name}`));
+    }
+  }
+}
+
+function checkException(
+  exception: Declared,
+  setting: Declared | undefined,
+  names: Names,
+  /** False for declared keys: ignore patterns apply to undeclared keys only. */
+  isIgnored: (key: string) => boolean,
+  issues: BaselineIssue[],
+): void {
+  const spec = exception.value;
+  if (!isRecord(spec)) return;
+  const at = (field: string): DocumentPath => [...exception.path, field];
+  if (spec.environment !== undefined && spec.tier !== undefined) {
+    issues.push(
+      issueAt(exception.document, at('tier'), 'conflict', 'an exception applies to an environment or a tier, not both; remove one', {
+        target: 'key',
+        expected: 'environment or tier',
+      }),
+    );
+  }
+  if (typeof spec.environment === 'string' && !names.environments.has(spec.environment)) {
+    issues.push(unknownEnvironment(exception.document, at('environment'), spec.environment, names, '', 'value'));
+  }
+  if (typeof spec.tier === 'string' && !names.tiers.has(spec.tier)) {
+    const suggestion = didYouMean(spec.tier, names.tiers);
+    issues.push(
+      issueAt(exception.document, at('tier'), 'unknown-tier', `unknown tier "${spec.tier}"${didYouMeanText(suggestion)}`, {
+        expected: `one of ${[...names.tiers].join(', ')}`,
+        suggestion,
+      }),
+    );
+  }
+  if (typeof spec.key !== 'string') return;
+  if (isIgnored(spec.key)) {
+    issues.push(
+      issueAt(exception.document, at('key'), 'ignored-key', `exception for ${spec.key}, which matches an ignore pattern, never applies`, {
+        severity: 'warning',
+      }),
+    );
+  }
+  if (spec.value !== undefined && setting !== undefined && isRecord(setting.value) && setting.value.secret === true) {
+    issues.push(secretValue(exception.document, at('value'), spec.key, 'the exception value'));
+  }
+}
+
+function keyOf(exception: Declared): string {
+  return isRecord(exception.value) && typeof exception.value.key === 'string' ? exception.value.key : '';
+}
+
+function unknownEnvironment(
+  document: BaselineDocument,
+  path: DocumentPath,
+  name: string,
+  names: Names,
+  hint: string,
+  target: 'key' | 'value' = 'key',
+): BaselineIssue {
+  const suggestion = didYouMean(name, names.environments);
+  return issueAt(document, path, 'unknown-environment', `unknown environment "${name}"${didYouMeanText(suggestion)}${hint}`, {
+    target,
+    expected: `one of ${[...names.environments].join(', ')}`,
+    suggestion,
+  });
+}
+
+function unknownEnvironmentOrTier(document: BaselineDocument, path: DocumentPath, name: string, names: Names): BaselineIssue {
+  const candidates = [...names.environments, ...names.tiers];
+  const suggestion = didYouMean(name, candidates);
+  return issueAt(
+    document,
+    path,
+    'unknown-environment',
+    `"${name}" is neither an environment nor a tier${didYouMeanText(suggestion)}`,
+    { target: 'key', expected: `an environment (${[...names.environments].join(', ')}) or a tier (${[...names.tiers].join(', ')})`, suggestion },
+  );
+}
+
+function secretValue(document: BaselineDocument, path: DocumentPath, key: string, field: string): BaselineIssue {
+  // The message never repeats what was written: it may be the secret itself.
+  return issueAt(
+    document,
+    path,
+    'secret-value',
+    `${key} is secret: secrets are audited by presence only, so ${field} cannot be declared; remove it`,
+    { target: 'key' },
+  );
+}
+
+function didYouMeanText(suggestion: string | undefined): string {
+  return suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+}

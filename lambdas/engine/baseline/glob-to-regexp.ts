@@ -1,0 +1,13 @@
+/**
+ * Compiles an ignore pattern (`*` any run of characters, `?` one character, everything else literal)
+ * to an anchored RegExp. Kept this small on purpose: the format promises these two wildcards only.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (const char of glob) {
+    if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else source += char.replace(/[\\^$.|+()[\]{}/-]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'su');
+}

@@ -1,0 +1,225 @@
+import { isScalar, type Document } from 'yaml';
+import {
+  DEFAULT_PRECEDENCE,
+  type Baseline,
+  type Constraints,
+  type EnvironmentSpec,
+  type ExceptionSpec,
+  type SettingSpec,
+  type SourceSpec,
+} from '../model.js';
+import { locate, nodeAt, type BaselineDocument, type DocumentPath } from './baseline-document.js';
+import type {
+  AttributionInput,
+  ConstraintsInput,
+  DefaultsInput,
+  EnvironmentInput,
+  ExceptionInput,
+  ScalarInput,
+  SettingInput,
+  SettingObjectInput,
+} from './baseline-schema.js';
+import type { Declared, MergedBaseline } from './merge-baseline-files.js';
+
+/** Kubernetes field managers that mean "changed by hand", unless the baseline says otherwise. */
+export const DEFAULT_OUT_OF_BAND_MANAGERS: readonly string[] = ['kubectl-set', 'kubectl-edit', 'kubectl-patch'];
+
+/**
+ * Builds the engine's `Baseline` from merged sections that passed validation: shorthands expanded,
+ * expected differences routed to environments or tiers, defaults filled, scalars turned into strings
+ * as written (`1.50` stays `1.50`), settings sorted by key, environments in declaration order.
+ *
+ * Only call it when validation found no error: it trusts the shapes the schema checked.
+ */
+export function normaliseBaseline(merged: MergedBaseline, files: readonly string[]): Baseline {
+  // Validated by baselineFileSchema before this runs; the casts restate what the schema proved.
+  const defaults = sectionObject(merged.defaults) as DefaultsInput;
+  const attribution = sectionObject(merged.attribution) as AttributionInput;
+  const precedence = defaults.precedence ?? DEFAULT_PRECEDENCE;
+
+  const environments = [...merged.environments.values()].map((entry) =>
+    normaliseEnvironment(entry.name, entry.value as EnvironmentInput, precedence),
+  );
+  const environmentNames = new Set(environments.map((environment) => environment.name));
+
+  const keys = [...new Set([...merged.settings.keys(), ...merged.expected_differences.keys()])].sort(compareText);
+  const settings = new Map<string, SettingSpec>();
+  for (const key of keys) {
+    settings.set(key, normaliseSetting(key, merged.settings.get(key), merged.expected_differences.get(key), environmentNames));
+  }
+
+  return {
+    environments,
+    settings,
+    ignore: merged.ignore.map((entry) => entry.value as string),
+    unmanaged: { policy: defaults.unmanaged ?? 'report', severity: defaults.unmanaged_severity ?? 'low' },
+    exceptions: merged.exceptions.map(normaliseException),
+    defaultSeverity: defaults.severity ?? 'medium',
+    attribution: {
+      outOfBandManagers: attribution.out_of_band_managers ?? DEFAULT_OUT_OF_BAND_MANAGERS,
+      pipelinePrincipals: attribution.pipeline_principals ?? [],
+    },
+    files,
+  };
+}
+
+function sectionObject(section: ReadonlyMap<string, Declared>): Record<string, unknown> {
+  return Object.fromEntries([...section].map(([name, entry]) => [name, entry.value]));
+}
+
+function normaliseEnvironment(name: string, input: EnvironmentInput, precedence: EnvironmentSpec['precedence']): EnvironmentSpec {
+  const sources: SourceSpec[] = [];
+  for (const ssm of input.sources?.ssm ?? []) {
+    sources.push(
+      typeof ssm === 'string'
+        ? { kind: 'ssm', path: ssm, keyStyle: 'relative' }
+        : { kind: 'ssm', path: ssm.path, keyStyle: ssm.key_style ?? 'relative', ...optional('region', ssm.region) },
+    );
+  }
+  for (const eks of input.sources?.eks ?? []) {
+    sources.push({
+      kind: 'eks',
+      cluster: eks.cluster,
+      namespaces: eks.namespaces,
+      workloads: eks.workloads ?? [],
+      ...optional('region', eks.region),
+    });
+  }
+  for (const file of input.sources?.files ?? []) {
+    sources.push({
+      kind: 'file',
+      path: file.path,
+      keyStyle: file.key_style ?? 'relative',
+      ...optional('format', file.format),
+      ...optional('prefix', file.prefix),
+      ...optional('layer', file.layer),
+    });
+  }
+  return {
+    name,
+    tier: input.tier,
+    ...optional('account', input.account === undefined ? undefined : String(input.account)),
+    ...optional('region', input.region),
+    ...optional('roleArn', input.role_arn),
+    precedence: input.precedence ?? precedence,
+    sources,
+  };
+}
+
+function normaliseSetting(
+  key: string,
+  declared: Declared | undefined,
+  difference: Declared | undefined,
+  environmentNames: ReadonlySet<string>,
+): SettingSpec {
+  const raw = declared?.value as SettingInput | undefined;
+  const isShorthand = raw !== undefined && raw !== null && typeof raw !== 'object';
+  const spec: SettingObjectInput = raw === undefined || raw === null ? {} : typeof raw === 'object' ? raw : { value: raw };
+  const document = declared?.document;
+  const at = (...rest: (string | number)[]): DocumentPath => [...(declared?.path ?? []), ...rest];
+
+  const value =
+    spec.value === undefined || document === undefined
+      ? undefined
+      : scalarText(document, isShorthand ? at() : at('value'), spec.value);
+
+  const perEnvironment: Record<string, string | null> = {};
+  const perTier: Record<string, string | null> = {};
+  for (const [name, expected] of Object.entries(spec.environments ?? {})) {
+    perEnvironment[name] = nullableText(document, at('environments', name), expected);
+  }
+  for (const [name, expected] of Object.entries(spec.tiers ?? {})) {
+    perTier[name] = nullableText(document, at('tiers', name), expected);
+  }
+  if (difference !== undefined) {
+    for (const [name, expected] of Object.entries(difference.value as Record<string, ScalarInput | null>)) {
+      const text = nullableText(difference.document, [...difference.path, name], expected);
+      // An environment name wins over a tier of the same name: it is the more specific reading.
+      if (environmentNames.has(name)) perEnvironment[name] = text;
+      else perTier[name] = text;
+    }
+  }
+
+  const scopedConstraints: Record<string, Constraints> = {};
+  for (const [scope, constraints] of Object.entries(spec.constraints ?? {})) {
+    scopedConstraints[scope] = normaliseConstraints(constraints, document, at('constraints', scope));
+  }
+
+  const declaresValue =
+    value !== undefined ||
+    Object.values(perEnvironment).some((expected) => expected !== null) ||
+    Object.values(perTier).some((expected) => expected !== null);
+  const location =
+    declared !== undefined
+      ? locate(declared.document, declared.path, 'key')
+      : difference !== undefined
+        ? locate(difference.document, difference.path, 'key')
+        : undefined;
+
+  return {
+    key,
+    ...optional('value', value),
+    perEnvironment,
+    perTier,
+    constraints: normaliseConstraints(spec, document, at()),
+    scopedConstraints,
+    ...optional('severity', spec.severity),
+    secret: spec.secret ?? false,
+    required: spec.required ?? declaresValue,
+    parity: spec.parity ?? 'tier',
+    ...optional('layer', spec.layer),
+    ...optional('location', location),
+  };
+}
+
+function normaliseConstraints(input: ConstraintsInput, document: BaselineDocument | undefined, path: DocumentPath): Constraints {
+  return {
+    ...optional('type', input.type),
+    ...optional(
+      'enum',
+      input.enum?.map((item, index) => (document === undefined ? String(item) : scalarText(document, [...path, 'enum', index], item))),
+    ),
+    ...optional('min', input.min),
+    ...optional('max', input.max),
+    ...optional('pattern', input.pattern),
+  };
+}
+
+function normaliseException(entry: Declared): ExceptionSpec {
+  const input = entry.value as ExceptionInput;
+  return {
+    key: input.key,
+    ...optional('environment', input.environment),
+    ...optional('tier', input.tier),
+    ...optional('value', input.value === undefined ? undefined : scalarText(entry.document, [...entry.path, 'value'], input.value)),
+    owner: input.owner,
+    reason: input.reason,
+    expires: input.expires,
+    location: locate(entry.document, entry.path, 'value'),
+  };
+}
+
+function nullableText(document: BaselineDocument | undefined, path: DocumentPath, value: ScalarInput | null): string | null {
+  if (value === null) return null;
+  return document === undefined ? String(value) : scalarText(document, path, value);
+}
+
+/**
+ * A scalar as the person wrote it: a plain `1.50` or `0x10` stays as typed rather than becoming
+ * `1.5` or `16`, because live values are strings and are compared with what the baseline says.
+ */
+export function scalarText(document: { readonly doc: Document }, path: DocumentPath, value: ScalarInput): string {
+  if (typeof value === 'string') return value;
+  const node = nodeAt(document, path)?.node;
+  if (isScalar(node) && node.type === 'PLAIN' && typeof node.source === 'string' && node.source !== '') return node.source;
+  return String(value);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** Code-unit order: the same on every machine and locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

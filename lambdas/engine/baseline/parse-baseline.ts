@@ -1,0 +1,93 @@
+import type { Baseline } from '../model.js';
+import { readBaselineDocument, type BaselineDocument } from './baseline-document.js';
+import type { BaselineFile } from './baseline-file.js';
+import type { BaselineIssue } from './baseline-issue.js';
+import { baselineFileSchema } from './baseline-schema.js';
+import { checkBaselineReferences } from './check-baseline-references.js';
+import { mergeBaselineFiles } from './merge-baseline-files.js';
+import { normaliseBaseline } from './normalise-baseline.js';
+import { toBaselineIssues } from './to-baseline-issues.js';
+
+export type { BaselineFile } from './baseline-file.js';
+
+/**
+ * The outcome of parsing a baseline. `issues` holds errors only; warnings (declarations that can
+ * never take effect) are reported beside a usable baseline.
+ */
+export type BaselineParseResult =
+  | { readonly ok: true; readonly baseline: Baseline; readonly issues: []; readonly warnings: readonly BaselineIssue[] }
+  | { readonly ok: false; readonly issues: BaselineIssue[]; readonly warnings: readonly BaselineIssue[] };
+
+/**
+ * Parses, validates and normalises a baseline made of several YAML files whose sections merge.
+ *
+ * Every problem of every file is collected in one pass (YAML syntax, schema, duplicates across files,
+ * references to environments and tiers, secrets with values), each located by file, line and column,
+ * so a person fixes them all in one go. Pure: the files come in as text.
+ */
+export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResult {
+  if (files.length === 0) {
+    return {
+      ok: false,
+      issues: [
+        {
+          code: 'no-files',
+          severity: 'error',
+          file: '',
+          line: 1,
+          column: 1,
+          path: '',
+          message: 'no baseline file given; expected at least one *.yaml file',
+        },
+      ],
+      warnings: [],
+    };
+  }
+
+  const documents = files.map(readBaselineDocument);
+  const found: BaselineIssue[] = documents.flatMap((document) => document.issues);
+  for (const document of documents) {
+    if (!document.readable) continue;
+    // A file holding only comments is an empty baseline file, not an error.
+    const data = document.data ?? {};
+    const result = baselineFileSchema.safeParse(data);
+    if (!result.success) found.push(...toBaselineIssues(result.error.issues, document, baselineFileSchema));
+  }
+
+  const { merged, issues: mergeIssues } = mergeBaselineFiles(documents);
+  found.push(...mergeIssues);
+  // Cross-file references are only meaningful when every file could be read: an environment declared
+  // in a file with a syntax error would otherwise show up as "unknown" everywhere it is used.
+  if (documents.every((document) => document.readable)) found.push(...checkBaselineReferences(merged, documents));
+
+  const sorted = sortIssues(found, documents);
+  const errors = sorted.filter((issue) => issue.severity === 'error');
+  const warnings = sorted.filter((issue) => issue.severity === 'warning');
+  if (errors.length > 0) return { ok: false, issues: errors, warnings };
+  return {
+    ok: true,
+    baseline: normaliseBaseline(
+      merged,
+      files.map((file) => file.name),
+    ),
+    issues: [],
+    warnings,
+  };
+}
+
+/** File order as given, then position, then code: stable output for people and for tests. */
+function sortIssues(issues: readonly BaselineIssue[], documents: readonly BaselineDocument[]): BaselineIssue[] {
+  const order = new Map(documents.map((document, index) => [document.name, index]));
+  const unique = new Map<string, BaselineIssue>();
+  for (const issue of issues) {
+    const id = `${issue.file}\u0000${issue.line}\u0000${issue.column}\u0000${issue.code}\u0000${issue.path}\u0000${issue.message}`;
+    if (!unique.has(id)) unique.set(id, issue);
+  }
+  return [...unique.values()].sort(
+    (a, b) =>
+      (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}
