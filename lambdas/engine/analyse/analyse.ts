@@ -1,0 +1,69 @@
+import type { AuditResult, Baseline, Finding, Snapshot } from '../model.js';
+import { createAuditContext } from './audit-context.js';
+import { auditEnvironment } from './audit-environment.js';
+import { auditParity } from './audit-parity.js';
+import { sourceErrorFinding } from './rules/source-error.js';
+import { versionFindings } from './rules/version.js';
+import { compareFindings, countFindings } from './sort-findings.js';
+
+/** What one audit is computed from. */
+export interface AnalyseInput {
+  readonly baseline: Baseline;
+  /** One or more per environment (merged); environments without one are not audited. */
+  readonly snapshots: readonly Snapshot[];
+  /** The injected clock: decides which exceptions are still active. */
+  readonly now: Date;
+}
+
+/**
+ * Compares the live estate with the baseline and returns every finding, sorted worst first.
+ * Pure and deterministic: the same baseline, snapshots and clock give the same result whatever order
+ * sources reported their observations in, and the inputs are never mutated.
+ *
+ * Semantics, per audited environment and key:
+ * - **Effective value**: the observation in the highest layer of the environment's precedence
+ *   (layers not listed rank lowest); several in that layer resolve to the first by location, and the
+ *   disagreement is reported as `shadowed`.
+ * - **Expected value**: `perEnvironment[env]` ?? `perTier[tier]` ?? `value`; `null` = must be absent.
+ *   Compared type-aware (integer/number numerically, booleans as true/false/1/0/yes/no, durations by
+ *   length), else as exact strings. Secret keys (declared, `{kind:'secret'}` observations, or
+ *   secret-looking names) are never compared by value: presence only, shown as `[secret]`.
+ * - `changed`: effective differs from expected (or present where it must be absent).
+ * - `invalid`: the effective value breaks the constraints (global, tier-scoped, environment-scoped);
+ *   replaces `changed`, at least `high`.
+ * - `missing`: a required setting with a non-null expectation held by no source, only in environments
+ *   whose every source was read.
+ * - `unmanaged`: an undeclared live key not matched by `ignore`, when the policy is `report`.
+ * - `shadowed`: a hidden observation holds a different value (`low`, `medium` if out of band).
+ * - `parity`, `version`: compared across environments (see `auditParity`, `versionFindings`).
+ * - Exceptions: an active one whose value is live (or that has no value) silences the key in that
+ *   environment; an expired one whose deviation is still live turns `changed` (or `parity`,
+ *   `missing`, `unmanaged`) into `exception-expired`.
+ * - A failed source gives one `source-error`, no `missing` in its environment, and no
+ *   changed/parity/shadowed/invalid for keys whose winning layer ranks below the failed layers.
+ *
+ * @throws UnknownEnvironmentError when a snapshot names an environment the baseline does not declare.
+ */
+export function analyse(input: AnalyseInput): AuditResult {
+  const context = createAuditContext(input.baseline, input.snapshots, input.now);
+  const findings: Finding[] = [];
+  const complete: string[] = [];
+  const partial: string[] = [];
+  for (const env of context.environments) {
+    for (const source of env.sources) if (source.status !== 'ok') findings.push(sourceErrorFinding(env, source));
+    auditEnvironment(context, env, findings);
+    (env.complete ? complete : partial).push(env.spec.name);
+  }
+  auditParity(context, findings);
+  for (const finding of versionFindings(context.environments, input.baseline.defaultSeverity, context.attribution)) {
+    findings.push(finding);
+  }
+  findings.sort(compareFindings);
+  return {
+    findings,
+    completeEnvironments: complete,
+    partialEnvironments: partial,
+    status: partial.length > 0 ? 'partial' : 'ok',
+    counts: countFindings(findings),
+  };
+}

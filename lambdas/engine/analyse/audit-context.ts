@@ -1,0 +1,35 @@
+import type { Baseline, ChangeAttribution, Snapshot } from '../model.js';
+import { buildEnvironmentContexts, type EnvironmentContext } from './environment-context.js';
+import { indexExceptions, type ExceptionIndex } from './exception-index.js';
+import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
+import { buildPlans, type SettingPlans } from './setting-plan.js';
+
+/** Everything one audit compiles up front, so the per-key loop only looks things up. */
+export interface AuditContext {
+  readonly baseline: Baseline;
+  readonly attribution: ChangeAttribution;
+  /** Audited environments (those with a snapshot), in baseline declaration order. */
+  readonly environments: readonly EnvironmentContext[];
+  readonly plans: SettingPlans;
+  readonly exceptions: ExceptionIndex;
+  readonly ignore: IgnoreMatcher;
+}
+
+/**
+ * Compiles an audit: environments grouped by key, settings into plans, exceptions indexed with their
+ * expiry decided against `now`, ignore globs into one expression. Plans hold per-audit scratch state,
+ * so a context serves exactly one analysis.
+ *
+ * @throws UnknownEnvironmentError when a snapshot names an undeclared environment.
+ */
+export function createAuditContext(baseline: Baseline, snapshots: readonly Snapshot[], now: Date): AuditContext {
+  const plans = buildPlans(baseline);
+  return {
+    baseline,
+    attribution: baseline.attribution,
+    environments: buildEnvironmentContexts(baseline, snapshots, plans.byKey),
+    plans,
+    exceptions: indexExceptions(baseline.exceptions, now),
+    ignore: compileIgnore(baseline.ignore),
+  };
+}

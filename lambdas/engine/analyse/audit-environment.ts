@@ -1,0 +1,180 @@
+import type { Finding, Observation } from '../model.js';
+import type { AuditContext } from './audit-context.js';
+import { valuesEqual } from './compare-values.js';
+import { isBlocked, orderObservations, type EnvironmentContext } from './environment-context.js';
+import { judgeException } from './exception-index.js';
+import { changedFinding } from './rules/changed.js';
+import { expiredExceptionFinding } from './rules/exception-expired.js';
+import { invalidFinding } from './rules/invalid.js';
+import { keyContext } from './rules/key-context.js';
+import { missingFinding } from './rules/missing.js';
+import { shadowedFinding } from './rules/shadowed.js';
+import { unmanagedFinding } from './rules/unmanaged.js';
+import { BLOCKED, checkerFor, expectedIn, type SettingPlan } from './setting-plan.js';
+import { SECRET_KEY_PATTERN } from './show-value.js';
+
+/**
+ * Audits one environment key by key: `changed`, `invalid`, `unmanaged`, `shadowed`, `missing` and the
+ * `exception-expired` findings that replace them, appended to `out`. Records each parity setting's
+ * winner for the cross-environment pass.
+ *
+ * One pass over the settings (observations were already grouped by setting index), then one over
+ * the undeclared keys. A clean key costs an array read and a string comparison; nothing is allocated
+ * until a rule decides to report. Absent keys are judged only when every source was read.
+ */
+export function auditEnvironment(context: AuditContext, env: EnvironmentContext, out: Finding[]): void {
+  const plans = context.plans.list;
+  const declared = env.declared;
+  for (let i = 0; i < plans.length; i += 1) {
+    const plan = plans[i] as SettingPlan;
+    const entry = declared[i];
+    if (entry === undefined) {
+      if (env.complete) auditAbsent(context, env, plan, out);
+    } else if (Array.isArray(entry)) {
+      const ordered = orderObservations(entry, env);
+      auditDeclared(context, env, plan, ordered[0] as Observation, ordered, out);
+    } else {
+      auditDeclared(context, env, plan, entry, undefined, out);
+    }
+  }
+  for (const [key, entry] of env.undeclared) {
+    if (Array.isArray(entry)) {
+      const ordered = orderObservations(entry, env);
+      auditUndeclared(context, env, key, ordered[0] as Observation, ordered, out);
+    } else {
+      auditUndeclared(context, env, key, entry, undefined, out);
+    }
+  }
+}
+
+function auditDeclared(
+  context: AuditContext,
+  env: EnvironmentContext,
+  plan: SettingPlan,
+  winner: Observation,
+  ordered: Observation[] | undefined,
+  out: Finding[],
+): void {
+  if (isBlocked(env, winner)) {
+    if (plan.paritySlots !== undefined) plan.paritySlots[env.index] = BLOCKED;
+    return;
+  }
+  const secret = plan.secret || winner.value.kind === 'secret' || (ordered !== undefined && anySecret(ordered));
+  const expected = plan.expectedByEnv === undefined ? plan.uniformExpected : plan.expectedByEnv[env.index];
+  const text = secret ? undefined : plainText(winner);
+  let changed = false;
+  if (expected === null) changed = true;
+  else if (expected === undefined) {
+    if (plan.paritySlots !== undefined) plan.paritySlots[env.index] = winner;
+  } else if (text !== undefined && text !== expected && !valuesEqual(text, expected, plan.type)) {
+    changed = true;
+  }
+  let violation: string | undefined;
+  if (text !== undefined) {
+    const checker = checkerFor(plan, env);
+    if (!checker.empty) violation = checker.violation(text);
+  }
+  if (violation !== undefined && plan.paritySlots !== undefined) (plan.invalidEnvs ??= new Set()).add(env.index);
+  let allowed = false;
+  if (changed || violation !== undefined) {
+    allowed = reportDeviation(context, env, plan, winner, ordered, secret, text, expected, changed, violation, out);
+  }
+  if (!allowed && ordered !== undefined && !secret) reportShadowed(context, env, plan, ordered, expected, out);
+}
+
+// Returns true when an active exception allows the deviation: nothing at all is reported for the key.
+function reportDeviation(
+  context: AuditContext,
+  env: EnvironmentContext,
+  plan: SettingPlan,
+  winner: Observation,
+  ordered: Observation[] | undefined,
+  secret: boolean,
+  text: string | undefined,
+  expected: string | null | undefined,
+  changed: boolean,
+  violation: string | undefined,
+  out: Finding[],
+): boolean {
+  const key = plan.key;
+  const verdict =
+    context.exceptions.size === 0
+      ? undefined
+      : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || valuesEqual(text, allowed, plan.type));
+  if (verdict?.kind === 'allowed') return true;
+  const facts = keyContext(env, key, plan, secret, ordered ?? [winner], context.attribution);
+  if (verdict?.kind === 'expired' && changed && expected !== undefined) {
+    out.push(expiredExceptionFinding(changedFinding(facts, expected), verdict.exception.spec, plan.severity, plan.setting));
+    if (violation !== undefined) out.push(invalidFinding(facts, violation, expected));
+    return false;
+  }
+  if (violation !== undefined) out.push(invalidFinding(facts, violation, expected));
+  else if (changed && expected !== undefined) out.push(changedFinding(facts, expected));
+  return false;
+}
+
+function auditUndeclared(
+  context: AuditContext,
+  env: EnvironmentContext,
+  key: string,
+  winner: Observation,
+  ordered: Observation[] | undefined,
+  out: Finding[],
+): void {
+  if (context.ignore.ignores(key)) return;
+  const secret = winner.value.kind === 'secret' || (ordered !== undefined && anySecret(ordered)) || SECRET_KEY_PATTERN.test(key);
+  if (context.baseline.unmanaged.policy === 'report') {
+    const text = secret ? undefined : plainText(winner);
+    const verdict =
+      context.exceptions.size === 0
+        ? undefined
+        : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || text === allowed);
+    if (verdict?.kind === 'allowed') return;
+    const facts = keyContext(env, key, undefined, secret, ordered ?? [winner], context.attribution);
+    const severity = context.baseline.unmanaged.severity;
+    const finding = unmanagedFinding(facts, severity);
+    out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, severity, undefined));
+  }
+  if (ordered !== undefined && !secret && !isBlocked(env, winner)) reportShadowed(context, env, undefined, ordered, undefined, out);
+}
+
+function auditAbsent(context: AuditContext, env: EnvironmentContext, plan: SettingPlan, out: Finding[]): void {
+  const expected = expectedIn(plan, env);
+  if (expected === null || !plan.setting.required) return;
+  // An exception with a value never matches absence; one without a value allows it.
+  const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false);
+  if (verdict?.kind === 'allowed') return;
+  const finding = missingFinding(env, plan, expected);
+  out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
+}
+
+function reportShadowed(
+  context: AuditContext,
+  env: EnvironmentContext,
+  plan: SettingPlan | undefined,
+  ordered: readonly Observation[],
+  expected: string | null | undefined,
+  out: Finding[],
+): void {
+  const winnerText = plainText(ordered[0] as Observation);
+  const type = plan?.type;
+  let hidden: number[] | undefined;
+  for (let i = 1; i < ordered.length; i += 1) {
+    const text = plainText(ordered[i] as Observation);
+    if (!valuesEqual(text, winnerText, type)) (hidden ??= []).push(i);
+  }
+  if (hidden === undefined) return;
+  const key = (ordered[0] as Observation).key;
+  const facts = keyContext(env, key, plan, false, ordered, context.attribution);
+  out.push(shadowedFinding(facts, hidden.map((i) => facts.observations[i] as Observation), expected));
+}
+
+function anySecret(observations: readonly Observation[]): boolean {
+  for (const observation of observations) if (observation.value.kind === 'secret') return true;
+  return false;
+}
+
+// Only called for keys already known to hold no secret observation.
+function plainText(observation: Observation): string {
+  return observation.value.kind === 'plain' ? observation.value.value : '';
+}

@@ -1,0 +1,142 @@
+import type { Finding, Observation, ShownValue } from '../model.js';
+import type { AuditContext } from './audit-context.js';
+import { canonicalValue, valuesEqual } from './compare-values.js';
+import { observationsOf, type EnvironmentContext } from './environment-context.js';
+import { judgeException } from './exception-index.js';
+import { mostCommon } from './most-common.js';
+import { expiredExceptionFinding } from './rules/exception-expired.js';
+import { keyContext } from './rules/key-context.js';
+import { parityFinding, type ParityComparison } from './rules/parity.js';
+import { BLOCKED, expectedIn, type SettingPlan } from './setting-plan.js';
+import { ABSENT_SHOWN, SECRET_SHOWN } from './show-value.js';
+
+// Comparison tokens that no canonical value can equal (canonical values start with a letter prefix).
+const ABSENT = '\u0000absent';
+const PRESENT = '\u0000present';
+
+interface Member {
+  readonly env: EnvironmentContext;
+  readonly winner: Observation | undefined;
+  /** Raw text; undefined when absent or secret. */
+  readonly text: string | undefined;
+  readonly secret: boolean;
+  readonly canonical: string;
+}
+
+/**
+ * `parity`: for settings with no expected value in an environment and `parity: tier|all`, groups the
+ * audited environments (by tier, or all together), takes the value most of the group holds as the
+ * reference (ties: the environment declared first) and reports every environment that differs.
+ * Absence counts as a value unless the setting is required (then it is `missing`); secrets compare by
+ * presence only; environments whose value is unknown (a failed source) stay out of the vote, and
+ * environments with an invalid value vote but get their `invalid` finding instead.
+ *
+ * Runs after every environment was audited (it needs their winners); a group whose values are all
+ * spelled the same costs one string comparison per environment.
+ */
+export function auditParity(context: AuditContext, out: Finding[]): void {
+  if (context.plans.parity.length === 0) return;
+  const byTier = groupBy(context.environments, (env) => env.spec.tier);
+  const all = [context.environments];
+  for (const plan of context.plans.parity) {
+    const groups = plan.setting.parity === 'tier' ? byTier : all;
+    for (const group of groups) {
+      if (groupDiffers(plan, group)) compareGroup(context, plan, group, out);
+    }
+  }
+}
+
+function isMember(plan: SettingPlan, env: EnvironmentContext): boolean {
+  if (expectedIn(plan, env) !== undefined) return false;
+  const slot = plan.paritySlots?.[env.index];
+  if (slot === BLOCKED) return false;
+  // Absent: unknown if a source failed; `missing` (not parity) if required.
+  if (slot === undefined) return env.complete && !plan.setting.required;
+  return true;
+}
+
+function quickToken(plan: SettingPlan, winner: Observation | undefined): string {
+  if (winner === undefined) return ABSENT;
+  if (plan.secret || winner.value.kind === 'secret') return PRESENT;
+  return winner.value.value;
+}
+
+// Allocation-free check that the group holds at least two members with differently spelled values.
+function groupDiffers(plan: SettingPlan, group: readonly EnvironmentContext[]): boolean {
+  let first: string | undefined;
+  let members = 0;
+  let differs = false;
+  for (const env of group) {
+    if (!isMember(plan, env)) continue;
+    const slot = plan.paritySlots?.[env.index];
+    const token = quickToken(plan, slot === BLOCKED ? undefined : slot);
+    members += 1;
+    if (first === undefined) first = token;
+    else if (token !== first) differs = true;
+  }
+  return differs && members >= 2;
+}
+
+function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly EnvironmentContext[], out: Finding[]): void {
+  const members: Member[] = [];
+  for (const env of group) {
+    if (!isMember(plan, env)) continue;
+    const slot = plan.paritySlots?.[env.index];
+    const winner = slot === BLOCKED ? undefined : slot;
+    const secret = winner !== undefined && (plan.secret || observationsOf(env, plan.key).some((o) => o.value.kind === 'secret'));
+    const text = winner === undefined || secret || winner.value.kind !== 'plain' ? undefined : winner.value.value;
+    const canonical = winner === undefined ? ABSENT : text === undefined ? PRESENT : canonicalValue(text, plan.type);
+    members.push({ env, winner, text, secret, canonical });
+  }
+  const reference = mostCommon(members, (m) => m.canonical);
+  if (reference === undefined) return;
+  const holders = members.filter((m) => m.canonical === reference);
+  const first = holders[0];
+  if (first === undefined || holders.length === members.length) return;
+  const comparedWith: Record<string, ShownValue> = {};
+  for (const m of members) comparedWith[m.env.spec.name] = shownOf(m);
+  const tier = group[0]?.spec.tier ?? '';
+  const comparison: ParityComparison = {
+    reference: {
+      present: reference !== ABSENT,
+      raw: first.text,
+      shown: shownOf(first),
+      environments: holders.map((m) => m.env.spec.name),
+    },
+    comparedWith,
+    scope: plan.setting.parity === 'tier' ? `between ${tier} environments` : 'between environments',
+  };
+  for (const m of members) {
+    if (m.canonical === reference || plan.invalidEnvs?.has(m.env.index) === true) continue;
+    const verdict =
+      context.exceptions.size === 0
+        ? undefined
+        : judgeException(context.exceptions, plan.key, m.env.spec, (allowed) =>
+            m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type),
+          );
+    if (verdict?.kind === 'allowed') continue;
+    const facts =
+      m.winner === undefined
+        ? undefined
+        : keyContext(m.env, plan.key, plan, m.secret, observationsOf(m.env, plan.key), context.attribution);
+    const finding = parityFinding(m.env, plan, facts, comparison);
+    out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
+  }
+}
+
+function shownOf(member: Member): ShownValue {
+  if (member.winner === undefined) return ABSENT_SHOWN;
+  if (member.text === undefined) return SECRET_SHOWN;
+  return { text: member.text, secret: false };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,28 @@
+/** Decides whether an undeclared key is ignored by the baseline's `ignore` globs. */
+export interface IgnoreMatcher {
+  ignores(key: string): boolean;
+}
+
+/**
+ * Compiles every glob (`*` any run of characters, `?` one character, the rest literal) into one
+ * anchored regular expression, once per audit, and remembers each key's answer: the same undeclared
+ * key usually shows up in every environment.
+ */
+export function compileIgnore(globs: readonly string[]): IgnoreMatcher {
+  if (globs.length === 0) return { ignores: () => false };
+  const alternatives = globs.map((glob) =>
+    glob.replace(/[.+^${}()|[\]\\*?]/g, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : `\\${ch}`)),
+  );
+  const pattern = new RegExp(`^(?:${alternatives.join('|')})$`);
+  const answers = new Map<string, boolean>();
+  return {
+    ignores(key: string): boolean {
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        answer = pattern.test(key);
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { AuditResult, SourceStatus, Transition } from '../../engine/model.js';
+
+/** An environment as the report heads it. */
+export interface ReportEnvironment {
+  readonly name: string;
+  readonly tier: string;
+  readonly region?: string;
+  readonly account?: string;
+}
+
+/**
+ * Everything a report renders: the engine's verdict plus the run context the engine does not know.
+ *
+ * Renderers never read the clock: `generatedAt` is passed in so the same input gives the same bytes.
+ */
+export interface ReportInput {
+  readonly result: AuditResult;
+  /** ISO 8601 time the report describes (the run's time, or the CLI's `--now`). */
+  readonly generatedAt: string;
+  /** S3 version id or content hash of the baseline audited against. */
+  readonly baselineVersion?: string;
+  /** Every audited environment, including those without findings. */
+  readonly environments: readonly ReportEnvironment[];
+  /** Every declared source and whether it was read. */
+  readonly sources: readonly SourceStatus[];
+  /** Set when rendering a run whose lifecycle is known (Lambda): findings are tagged new/changed/escalated. */
+  readonly transitions?: readonly Transition[];
+}
