@@ -1,0 +1,32 @@
+/** What a command may touch of the outside world; injected so tests run commands in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colour and progress are only for people). */
+  readonly stdoutIsTty: boolean;
+  readonly stderrIsTty: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** The clock; `--now` overrides it for reproducible reports. */
+  readonly now: () => Date;
+}
+
+/** The process's own streams, environment and clock. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdoutIsTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
+
+/** Colour only for a terminal, honouring the NO_COLOR and FORCE_COLOR conventions. */
+export function wantsColor(io: CliIo, flag: boolean | undefined): boolean {
+  if (flag === false || io.env.NO_COLOR !== undefined) return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdoutIsTty;
+}

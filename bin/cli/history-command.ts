@@ -1,0 +1,54 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { runHistoryCommand } from '../../lambdas/sinks/history/history-cli.js';
+import { wantsColor, type CliIo } from './cli-io.js';
+
+/** Options of `drift-audit history`. */
+export interface HistoryOptions {
+  /** The region whose drift history to show (a filter, not where the table lives). */
+  readonly region: string;
+  readonly environment?: string;
+  readonly key?: string;
+  readonly since: string;
+  readonly open: boolean;
+  readonly json: boolean;
+  readonly table?: string;
+  readonly stackName?: string;
+  readonly profile?: string;
+  readonly color?: boolean;
+}
+
+/**
+ * `drift-audit history`: a per-region timeline of when each drift opened, changed and resolved.
+ * The table is found in the deployed stack's outputs, in the region of the caller's AWS config
+ * (AWS_REGION or the profile), which is where the stack was deployed.
+ */
+export async function runHistory(io: CliIo, options: HistoryOptions): Promise<number> {
+  const credentials = options.profile === undefined ? {} : { credentials: fromIni({ profile: options.profile }) };
+  const dynamo = new DynamoDBClient({ ...credentials });
+  const documentClient = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const cloudFormationClient = new CloudFormationClient({ ...credentials });
+  try {
+    const text = await runHistoryCommand(
+      {
+        region: options.region,
+        ...(options.environment === undefined ? {} : { environment: options.environment }),
+        ...(options.key === undefined ? {} : { key: options.key }),
+        since: options.since,
+        open: options.open,
+        json: options.json,
+        ...(options.table === undefined ? {} : { table: options.table }),
+        ...(options.stackName === undefined ? {} : { stackName: options.stackName }),
+        color: wantsColor(io, options.color),
+      },
+      { documentClient, cloudFormationClient, now: io.now() },
+    );
+    io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    return 0;
+  } finally {
+    dynamo.destroy();
+    cloudFormationClient.destroy();
+  }
+}

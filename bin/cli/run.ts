@@ -1,0 +1,283 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SEVERITIES, type Severity } from '../../lambdas/engine/model.js';
+import { runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
+import type { CliIo } from './cli-io.js';
+import { runExplain } from './explain-command.js';
+import { runHistory } from './history-command.js';
+import { REPORT_FORMATS, runScan, type ReportFormat } from './scan-command.js';
+import { EXIT, UsageError } from './usage-error.js';
+
+/** The CLI's help text, exported so the README and tests can show it. */
+export const HELP = `drift-audit: configuration drift between your baseline and what really runs
+
+Usage:
+  drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
+  drift-audit explain KEY --env ENV [BASELINE_DIR] [--snapshots DIR | --live] [--json]
+  drift-audit baseline validate [BASELINE_DIR]
+  drift-audit baseline accept FINDING_ID [BASELINE_DIR] [--snapshots DIR | --live] [--dry-run]
+  drift-audit snapshot --out DIR [BASELINE_DIR]
+  drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
+
+BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
+
+Scan options:
+  --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
+  --format FORMAT                 terminal, json, markdown or html
+  --output FILE                   write the report to FILE instead of stdout
+  --fail-on SEVERITY              exit 1 when a finding is at least this severe (default: info)
+  --now ISO_TIME                  audit as of this time (exception expiry); default: now
+  --no-color                      plain text even on a terminal
+  --verbose                       show every provenance entry and both fixes in full
+
+Live options (scan, explain, accept, snapshot):
+  --live                          read SSM and EKS with the standard AWS credential chain
+  --profile NAME                  AWS profile (same as AWS_PROFILE)
+  --ssm-rps N                     SSM requests per second per region (default: half the quota)
+  Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
+
+History options:
+  --table NAME                    history table (default: output of the deployed stack)
+  --stack NAME                    stack to read the table name from (default: DriftAuditStack)
+
+Exit codes: 0 no drift at or above --fail-on, 1 drift, 2 usage or input error.
+`;
+
+const COMMON_OPTIONS = {
+  snapshots: { type: 'string' },
+  live: { type: 'boolean', default: false },
+  profile: { type: 'string' },
+  'ssm-rps': { type: 'string' },
+  now: { type: 'string' },
+  'no-color': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * Runs one CLI invocation and returns its exit code. The bin file is a shim around this, so tests
+ * drive the whole CLI in-process.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`drift-audit: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (isNodeParseArgsError(error)) {
+      io.stderr(`drift-audit: ${(error as Error).message}\nRun drift-audit --help for usage.\n`);
+      return EXIT.error;
+    }
+    io.stderr(`drift-audit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.error;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(HELP);
+    return command === undefined ? EXIT.error : EXIT.clean;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${await packageVersion()}\n`);
+    return EXIT.clean;
+  }
+  switch (command) {
+    case 'scan':
+      return scan(rest, io);
+    case 'explain':
+      return explainCommand(rest, io);
+    case 'baseline':
+      return baseline(rest, io);
+    case 'snapshot':
+      return snapshot(rest, io);
+    case 'history':
+      return history(rest, io);
+    default:
+      throw new UsageError(`unknown command ${command} (expected scan, explain, baseline, snapshot or history)`);
+  }
+}
+
+async function scan(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      ...COMMON_OPTIONS,
+      json: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      html: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string', default: 'info' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return help(io);
+  const formatFlags = (['json', 'markdown', 'html'] as const).filter((name) => values[name]);
+  if (formatFlags.length > 1 || (formatFlags.length === 1 && values.format !== undefined)) {
+    throw new UsageError('choose one report format (--json, --markdown, --html or --format)');
+  }
+  const format = values.format === undefined ? (formatFlags[0] ?? 'terminal') : oneOf('--format', values.format, REPORT_FORMATS);
+  return runScan(io, {
+    ...commonOf(values, io),
+    baselineDir: singleDir(positionals, 'scan'),
+    format: format as ReportFormat,
+    ...(values.output === undefined ? {} : { output: values.output }),
+    failOn: oneOf('--fail-on', values['fail-on'], SEVERITIES) as Severity,
+    verbose: values.verbose,
+  });
+}
+
+async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { ...COMMON_OPTIONS, env: { type: 'string', short: 'e' }, json: { type: 'boolean', default: false } },
+  });
+  if (values.help) return help(io);
+  const [key, dir, ...extra] = positionals;
+  if (key === undefined) throw new UsageError('explain needs a KEY, e.g. drift-audit explain DB_TIMEOUT --env production-us');
+  if (values.env === undefined) throw new UsageError('explain needs --env ENV (the environment to explain the key in)');
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  return runExplain(io, { ...commonOf(values, io), baselineDir: dir ?? 'config', key, environment: values.env, json: values.json });
+}
+
+async function baseline(args: readonly string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = args;
+  if (action === 'validate') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { now: COMMON_OPTIONS.now } });
+    return runBaselineValidate(io, { baselineDir: singleDir(positionals, 'baseline validate'), ...nowOf(values.now) });
+  }
+  if (action === 'accept') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean', default: false } },
+    });
+    const [findingId, dir, ...extra] = positionals;
+    if (findingId === undefined) throw new UsageError('baseline accept needs a FINDING_ID (as printed by scan)');
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    return runBaselineAccept(io, { ...commonOf(values, io), baselineDir: dir ?? 'config', findingId, dryRun: values['dry-run'] });
+  }
+  throw new UsageError(`unknown baseline action ${action ?? '(none)'} (expected validate or accept)`);
+}
+
+async function snapshot(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { ...COMMON_OPTIONS, out: { type: 'string' } },
+  });
+  if (values.help) return help(io);
+  if (values.out === undefined) throw new UsageError('snapshot needs --out DIR (where to write the live state)');
+  void positionals;
+  throw new UsageError('snapshot needs live reads, which are not available in this build yet');
+}
+
+async function history(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      region: { type: 'string' },
+      env: { type: 'string' },
+      key: { type: 'string' },
+      since: { type: 'string', default: '30d' },
+      open: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      table: { type: 'string' },
+      stack: { type: 'string' },
+      profile: { type: 'string' },
+      'no-color': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+  if (values.region === undefined) throw new UsageError('history needs --region REGION (history is kept and queried per region)');
+  return runHistory(io, {
+    region: values.region,
+    ...(values.env === undefined ? {} : { environment: values.env }),
+    ...(values.key === undefined ? {} : { key: values.key }),
+    since: values.since,
+    open: values.open,
+    json: values.json,
+    ...(values.table === undefined ? {} : { table: values.table }),
+    ...(values.stack === undefined ? {} : { stackName: values.stack }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(values['no-color'] ? { color: false } : {}),
+  });
+}
+
+interface CommonValues {
+  snapshots?: string | undefined;
+  live: boolean;
+  profile?: string | undefined;
+  'ssm-rps'?: string | undefined;
+  now?: string | undefined;
+  'no-color': boolean;
+}
+
+function commonOf(values: CommonValues, _io: CliIo) {
+  if (values.live && values.snapshots !== undefined) throw new UsageError('choose --live or --snapshots, not both');
+  let ssmRequestsPerSecond: number | undefined;
+  if (values['ssm-rps'] !== undefined) {
+    ssmRequestsPerSecond = Number(values['ssm-rps']);
+    if (!Number.isFinite(ssmRequestsPerSecond) || ssmRequestsPerSecond <= 0) {
+      throw new UsageError(`--ssm-rps must be a positive number of requests per second, got ${values['ssm-rps']}`);
+    }
+  }
+  return {
+    live: values.live,
+    ...(values.snapshots === undefined ? {} : { snapshots: values.snapshots }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(ssmRequestsPerSecond === undefined ? {} : { ssmRequestsPerSecond }),
+    ...nowOf(values.now),
+    ...(values['no-color'] ? { color: false } : {}),
+  };
+}
+
+function nowOf(given: string | undefined): { now?: Date } {
+  if (given === undefined) return {};
+  const parsed = new Date(given);
+  if (Number.isNaN(parsed.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2026-11-23T12:00:00Z, got ${given}`);
+  return { now: parsed };
+}
+
+function singleDir(positionals: readonly string[], command: string): string {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one BASELINE_DIR, got ${positionals.join(' ')}`);
+  return positionals[0] ?? 'config';
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${value}`);
+}
+
+function help(io: CliIo): number {
+  io.stdout(HELP);
+  return EXIT.clean;
+}
+
+function isNodeParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+async function packageVersion(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  try {
+    const require = createRequire(import.meta.url);
+    // Works from source (bin/cli) and from the bundle (dist): both sit one or two levels below it.
+    for (const candidate of ['../../package.json', '../package.json']) {
+      try {
+        return (require(candidate) as { version: string }).version;
+      } catch {
+        continue;
+      }
+    }
+  } catch {
+    // fall through
+  }
+  return 'unknown';
+}

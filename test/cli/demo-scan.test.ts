@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+
+interface JsonReport {
+  schema: string;
+  status: string;
+  findings: { id: string; type: string; environment: string; key: string; severity: string }[];
+}
+
+/** Every seed scenario the demo estate reproduces, as the finding it must raise. */
+const SEED_SCENARIOS: Record<string, string> = {
+  'seed 000: DB_TIMEOUT raised with kubectl set env during an incident': 'changed:production-us:DB_TIMEOUT',
+  'seed 000: ENABLE_NEW_CHECKOUT outlived its feature (us)': 'unmanaged:production-us:ENABLE_NEW_CHECKOUT',
+  'seed 000: ENABLE_NEW_CHECKOUT outlived its feature (eu)': 'unmanaged:production-eu:ENABLE_NEW_CHECKOUT',
+  'seed 000: CHECKOUT_ROLLOUT_PERCENT left behind (us)': 'unmanaged:production-us:CHECKOUT_ROLLOUT_PERCENT',
+  'seed 000: CHECKOUT_ROLLOUT_PERCENT left behind (eu)': 'unmanaged:production-eu:CHECKOUT_ROLLOUT_PERCENT',
+  'seed 000: LOG_LEVEL=DEBUG left on past its exception': 'exception-expired:production-us:LOG_LEVEL',
+  'seed 000: LOG_INCLUDE_SENSITIVE=true in production': 'invalid:production-us:LOG_INCLUDE_SENSITIVE',
+  'seed 000: EU pool size cut during an incident': 'parity:production-eu:DATABASE_POOL_SIZE',
+  'seed 000: EU timeout raised during an incident': 'parity:production-eu:DATABASE_TIMEOUT',
+  'seed 000: PAYMENT_TIMEOUT 60 in production': 'changed:production-us:PAYMENT_TIMEOUT',
+  'seed 000: PAYMENT_MAX_RETRIES 5 in production': 'changed:production-us:PAYMENT_MAX_RETRIES',
+  'seed 000: pool size in four sources, which one wins?': 'shadowed:production-us:DATABASE_POOL_SIZE',
+  'seed 000: INVENTORY_SERVICE_URL never set, code fell back silently': 'missing:production-us:INVENTORY_SERVICE_URL',
+  'seed 000: API_TIMEOUT raised to 120 for another endpoint': 'changed:production-us:API_TIMEOUT',
+  'seed 001: PAYMENT_GATEWAY_TIMEOUT_MS 3000 vs 10000': 'changed:production-us:PAYMENT_GATEWAY_TIMEOUT_MS',
+  'seed 001: client library image ahead in staging': 'version:staging-us:api/deployment/api-server/pgbouncer',
+  'seed 001: NEW_AUTH_FLOW divergence past its rollout window': 'exception-expired:staging-us:NEW_AUTH_FLOW',
+};
+
+async function scanDemo(...extra: string[]) {
+  return runCli(['scan', 'config', '--snapshots', 'config/snapshots', '--now', '2026-11-23T12:00:00Z', ...extra]);
+}
+
+describe('CLI: drift-audit scan on the demo estate', () => {
+  it.each(Object.entries(SEED_SCENARIOS))('reports %s', async (_scenario, findingId) => {
+    // Act
+    const { stdout } = await scanDemo('--json');
+
+    // Assess
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(report.findings.map((finding) => finding.id)).toContain(findingId);
+  });
+
+  it('reports nothing else: declared differences, secrets and ignored keys stay silent', async () => {
+    // Act
+    const { stdout, code } = await scanDemo('--json');
+
+    // Assess
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(report.findings.map((finding) => finding.id).sort()).toEqual(Object.values(SEED_SCENARIOS).sort());
+    const silentKeys = ['RESOURCE_LIMITS_CPU', 'PAYMENT_GATEWAY_URL', 'DATABASE_HOST', 'DATABASE_PORT', 'DB_PASSWORD', 'STRIPE_API_KEY', 'POD_NAME'];
+    expect(report.findings.filter((finding) => silentKeys.includes(finding.key))).toEqual([]);
+    expect(report.findings.filter((finding) => finding.key === 'LOG_LEVEL' && finding.environment !== 'production-us')).toEqual([]);
+    expect(report.status).toBe('ok');
+    expect(code).toBe(1);
+  });
+
+  it('never prints a SecureString value in any format', async () => {
+    for (const format of ['--json', '--markdown', '--html', '--verbose']) {
+      // Act
+      const { stdout } = await scanDemo(format);
+
+      // Assess
+      expect(stdout).not.toMatch(/CiphertextBlob/);
+    }
+  });
+
+  it('passes a CI gate when nothing reaches --fail-on', async () => {
+    // Act: every demo finding is below "critical" except LOG_INCLUDE_SENSITIVE, so critical fails...
+    const critical = await scanDemo('--fail-on', 'critical');
+
+    // Assess
+    expect(critical.code).toBe(1);
+  });
+
+  it('prints a human report grouped by environment with fixes', async () => {
+    // Act
+    const { stdout } = await scanDemo();
+
+    // Assess
+    expect(stdout).toContain('production-us');
+    expect(stdout).toContain('DB_TIMEOUT');
+    expect(stdout).toContain("kubectl -n api set env deployment/api-server -c app 'DB_TIMEOUT=10s'");
+    expect(stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('rejects a bad flag value with exit 2 and says what is expected', async () => {
+    // Act
+    const { code, stderr } = await scanDemo('--fail-on', 'urgent');
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('--fail-on must be one of info, low, medium, high, critical, got urgent');
+  });
+});
