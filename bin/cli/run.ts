@@ -4,6 +4,7 @@ import { runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
 import type { CliIo } from './cli-io.js';
 import { runExplain } from './explain-command.js';
 import { runHistory } from './history-command.js';
+import { runSnapshot } from './snapshot-command.js';
 import { REPORT_FORMATS, runScan, type ReportFormat } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
@@ -172,8 +173,8 @@ async function snapshot(args: readonly string[], io: CliIo): Promise<number> {
   });
   if (values.help) return help(io);
   if (values.out === undefined) throw new UsageError('snapshot needs --out DIR (where to write the live state)');
-  void positionals;
-  throw new UsageError('snapshot needs live reads, which are not available in this build yet');
+  const common = commonOf(values, io);
+  return runSnapshot(io, { ...common, live: true, baselineDir: singleDir(positionals, 'snapshot'), out: values.out });
 }
 
 async function history(args: readonly string[], io: CliIo): Promise<number> {

@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../lambdas/sinks/report/render-markdown.js';
 import { renderTerminal } from '../../lambdas/sinks/report/render-terminal.js';
 import { loadBaseline, readOfflineSnapshots, resolvePath, snapshotDirFor, type LoadedBaseline } from './audit-inputs.js';
 import { wantsColor, type CliIo } from './cli-io.js';
+import { collectLiveForCli, type LiveOptions } from './live.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 /** Output formats of `scan`. */
@@ -16,7 +17,7 @@ export const REPORT_FORMATS = ['terminal', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options of `drift-audit scan`. */
-export interface ScanOptions {
+export interface ScanOptions extends LiveOptions {
   readonly baselineDir: string;
   readonly snapshots?: string;
   readonly live: boolean;
@@ -40,8 +41,9 @@ export interface AuditOutcome {
 export async function audit(io: CliIo, options: Omit<ScanOptions, 'format' | 'failOn' | 'verbose'>): Promise<AuditOutcome> {
   const loaded = loadBaseline(io, options.baselineDir);
   const now = options.now ?? io.now();
-  if (options.live) throw new UsageError('--live is not available in this build yet: export snapshots and pass --snapshots DIR');
-  const snapshots = await readOfflineSnapshots(loaded.baseline, snapshotDirFor(io, loaded.dir, options.snapshots));
+  const snapshots = options.live
+    ? await collectLiveForCli(io, loaded.baseline, options)
+    : await readOfflineSnapshots(loaded.baseline, snapshotDirFor(io, loaded.dir, options.snapshots));
   const result = analyse({ baseline: loaded.baseline, snapshots, now });
   return { loaded, snapshots, result, now };
 }

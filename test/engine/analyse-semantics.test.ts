@@ -213,6 +213,24 @@ describe('Function: analyse', () => {
       expect(ids(findings)).toEqual(['missing:prod-us:NEEDED']);
     });
 
+    it('requires a setting declared for some environments only where it has a value, and a presence-only one everywhere', () => {
+      // Prepare
+      const stagingUs = environment('staging-us', 'staging');
+      const base = baseline({
+        environments: [prodUs, stagingUs],
+        settings: [
+          setting('PROD_ONLY', { perEnvironment: { 'prod-us': '10s' }, required: true }),
+          setting('DB_PASSWORD', { secret: true, required: true }),
+        ],
+      });
+
+      // Act
+      const findings = run(base, [snapshot('prod-us', []), snapshot('staging-us', [])]);
+
+      // Assess
+      expect(ids(findings)).toEqual(['missing:prod-us:DB_PASSWORD', 'missing:prod-us:PROD_ONLY', 'missing:staging-us:DB_PASSWORD']);
+    });
+
     it('puts a missing key in the layer the setting declares, next to the environment’s other keys of that layer', () => {
       // Prepare
       const base = baseline({

@@ -141,6 +141,9 @@ function auditUndeclared(
 function auditAbsent(context: AuditContext, env: EnvironmentContext, plan: SettingPlan, out: Finding[]): void {
   const expected = expectedIn(plan, env);
   if (expected === null || !plan.setting.required) return;
+  // A setting that declares values for some environments only is required where it has one; a
+  // presence-only setting (a secret, say) is required everywhere.
+  if (expected === undefined && declaresAnyValue(plan.setting)) return;
   // An exception with a value never matches absence; one without a value allows it.
   const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false);
   if (verdict?.kind === 'allowed') return;
@@ -177,4 +180,10 @@ function anySecret(observations: readonly Observation[]): boolean {
 // Only called for keys already known to hold no secret observation.
 function plainText(observation: Observation): string {
   return observation.value.kind === 'plain' ? observation.value.value : '';
+}
+
+function declaresAnyValue(setting: SettingPlan['setting']): boolean {
+  if (setting.value !== undefined) return true;
+  const declared = (values: Readonly<Record<string, string | null>>) => Object.values(values).some((value) => value !== null);
+  return declared(setting.perEnvironment) || declared(setting.perTier);
 }
