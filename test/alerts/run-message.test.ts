@@ -82,3 +82,24 @@ describe('Function: buildRunMessage', () => {
     expect(message?.subject).toBe('drift-audit run failed: baseline-invalid');
   });
 });
+
+describe('Function: buildChatbotMessage', () => {
+  it('speaks the Chatbot custom-notification format with the worst drift first and its revert command', async () => {
+    // Prepare
+    const { buildChatbotMessage } = await import('../../lambdas/sinks/alerts/chatbot-message.js');
+    const low = sampleFinding({ id: 'unmanaged:production-us:FLAG', type: 'unmanaged', key: 'FLAG', severity: 'low' });
+    const message = buildRunMessage(sampleRun(), [opened(low), opened(sampleFinding())])!;
+
+    // Act
+    const chat = JSON.parse(buildChatbotMessage(message.subject, JSON.parse(message.body) as RunMessageBody)) as {
+      version: string;
+      source: string;
+      content: { textType: string; title: string; description: string; nextSteps: string[] };
+    };
+
+    // Assess
+    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: '2 new drifts in production-us' } });
+    expect(chat.content.description.split('\n')[0]).toContain('*HIGH* opened changed `DB_TIMEOUT` in production-us (`10s` → `60s`)');
+    expect(chat.content.nextSteps[0]).toContain("kubectl -n api set env deployment/api-server -c app 'DB_TIMEOUT=10s'");
+  });
+});

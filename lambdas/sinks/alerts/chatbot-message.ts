@@ -1,0 +1,47 @@
+import { SEVERITIES } from '../../engine/model.js';
+import type { RunMessageBody } from './run-message.js';
+
+/** Chatbot renders a description of at most this many characters; we keep a margin. */
+const CHATBOT_DESCRIPTION_LIMIT = 3500;
+/** Transitions listed in the chat message; the rest are counted. */
+const CHATBOT_MAX_LINES = 15;
+
+/**
+ * AWS Chatbot (Amazon Q Developer in chat applications) only displays messages in its
+ * custom-notification format (`version: "1.0"`, `source: "custom"`), not arbitrary JSON; this turns one
+ * run alert into that format: the subject as the title, the worst transitions as Markdown lines, the
+ * fix commands as next steps.
+ */
+export function buildChatbotMessage(subject: string, body: RunMessageBody): string {
+  const ordered = [...body.transitions].sort(
+    (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.findingId.localeCompare(b.findingId),
+  );
+  const lines = ordered.slice(0, CHATBOT_MAX_LINES).map((transition) => {
+    const values =
+      transition.kind === 'resolved' ? '' : ` (\`${transition.expected?.text ?? '-'}\` → \`${transition.actual?.text ?? '(absent)'}\`)`;
+    return `• *${transition.severity.toUpperCase()}* ${transition.kind} ${transition.type} \`${transition.key}\` in ${transition.environment}${values}`;
+  });
+  const hidden = body.transitionCount - lines.length;
+  if (hidden > 0) lines.push(`+${hidden} more`);
+  if (body.run.sourcesFailed.length > 0) lines.push(`Partial run: ${body.run.sourcesFailed.length} source(s) could not be read.`);
+  let description = lines.join('\n');
+  if (description.length > CHATBOT_DESCRIPTION_LIMIT) description = `${description.slice(0, CHATBOT_DESCRIPTION_LIMIT - 1)}…`;
+  const nextSteps = ordered
+    .filter((transition) => transition.kind !== 'resolved' && transition.fixes.revert?.command !== undefined)
+    .slice(0, 3)
+    .map((transition) => `Revert ${transition.key} in ${transition.environment}: \`${transition.fixes.revert?.command ?? ''}\``);
+  if (body.report?.consoleUrl !== undefined) nextSteps.push(`Full report: ${body.report.consoleUrl}`);
+  return JSON.stringify({
+    version: '1.0',
+    source: 'custom',
+    id: body.run.runId,
+    content: {
+      textType: 'client-markdown',
+      title: subject,
+      description,
+      nextSteps,
+      keywords: [...new Set(ordered.map((transition) => transition.environment))].sort(),
+    },
+    metadata: { threadId: 'drift-audit', summary: subject, eventType: 'drift-audit.run' },
+  });
+}
