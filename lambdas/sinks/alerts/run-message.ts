@@ -195,7 +195,7 @@ function byUrgency(a: Transition, b: Transition): number {
 
 /** "3 new drifts in production-eu, 1 resolved" (at most 100 ASCII characters). */
 export function subjectOf(run: RunSummary, transitions: readonly Transition[]): string {
-  if (run.status === 'failed') {
+  if (run.status === 'failed' && transitions.length === 0) {
     return clampSubject(`drift-audit run failed: ${run.error?.code ?? 'error'}`);
   }
   const count = (kind: TransitionKind) => transitions.filter((transition) => transition.kind === kind).length;
@@ -210,7 +210,9 @@ export function subjectOf(run: RunSummary, transitions: readonly Transition[]): 
   if (changed > 0) parts.push(`${changed} changed${opened === 0 ? where : ''}`);
   if (resolved > 0) parts.push(`${resolved} resolved${opened + changed === 0 ? where : ''}`);
   const partial = run.status === 'partial' ? ' (partial run)' : '';
-  return clampSubject(`${parts.join(', ') || 'drift-audit run'}${partial}`);
+  // The baseline was rejected but the run audited against the last valid one: say both.
+  const failed = run.status === 'failed' ? `${run.error?.code ?? 'run failed'}; ` : '';
+  return clampSubject(`${failed}${parts.join(', ') || 'drift-audit run'}${partial}`);
 }
 
 function clampSubject(subject: string): string {

@@ -1,0 +1,76 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { formatBaselineIssue } from '../engine/baseline/baseline-issue.js';
+import { parseBaseline, type BaselineFile } from '../engine/baseline/parse-baseline.js';
+import type { Baseline } from '../engine/model.js';
+import { isBaselineBundle } from '../../lib/baseline-bundle.js';
+import { readText, writeText } from './s3-objects.js';
+
+/** The baseline a run audits against, and why it is that one. */
+export type AuditBaseline =
+  | { readonly kind: 'current'; readonly baseline: Baseline; readonly version: string }
+  | {
+      /** The stored baseline is invalid: the run audits against the last valid one and reports the errors. */
+      readonly kind: 'fallback';
+      readonly baseline: Baseline;
+      readonly version: string;
+      readonly rejectedVersion: string;
+      readonly errors: string;
+    }
+  | { readonly kind: 'none'; readonly rejectedVersion?: string; readonly errors: string };
+
+/** Where the baseline and the auditor's copy of the last valid one live. */
+export interface BaselineLocation {
+  readonly bucket: string;
+  readonly key: string;
+  /** Key of the last valid baseline the auditor keeps (`state/last-valid-baseline.json`). */
+  readonly lastValidKey: string;
+}
+
+interface LastValid {
+  readonly version: string;
+  readonly files: readonly BaselineFile[];
+}
+
+/**
+ * Loads the baseline bundle and validates it. A valid one is also saved as the last valid baseline;
+ * an invalid one (a bad merge, a hand edit in the bucket) does not stop auditing: the last valid
+ * baseline is used and the located errors go into the run and its alert.
+ */
+export async function loadAuditBaseline(s3: S3Client, location: BaselineLocation): Promise<AuditBaseline> {
+  const stored = await readText(s3, location.bucket, location.key);
+  let errors: string;
+  if (stored === undefined) {
+    errors = `no baseline at s3://${location.bucket}/${location.key} (deploy the stack, or upload the bundle there)`;
+  } else {
+    const files = filesOf(stored.text);
+    if (typeof files === 'string') {
+      errors = `s3://${location.bucket}/${location.key} (version ${stored.version}) is not a baseline bundle: ${files}`;
+    } else {
+      const parsed = parseBaseline(files);
+      if (parsed.ok) {
+        const lastValid: LastValid = { version: stored.version, files };
+        await writeText(s3, location.bucket, location.lastValidKey, JSON.stringify(lastValid), 'application/json');
+        return { kind: 'current', baseline: parsed.baseline, version: stored.version };
+      }
+      errors = parsed.issues.map((issue) => formatBaselineIssue(issue)).join('\n');
+    }
+  }
+  const rejected = stored === undefined ? {} : { rejectedVersion: stored.version };
+  const fallback = await readText(s3, location.bucket, location.lastValidKey);
+  const lastValid = fallback === undefined ? undefined : (JSON.parse(fallback.text) as LastValid);
+  if (lastValid !== undefined) {
+    const parsed = parseBaseline(lastValid.files);
+    if (parsed.ok) return { kind: 'fallback', baseline: parsed.baseline, version: lastValid.version, errors, rejectedVersion: stored?.version ?? 'absent' };
+  }
+  return { kind: 'none', errors, ...rejected };
+}
+
+function filesOf(text: string): readonly BaselineFile[] | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `invalid JSON (${(error as Error).message.split('\n')[0] ?? ''})`;
+  }
+  return isBaselineBundle(value) ? value.files : 'expected {"schema": "drift-audit.baseline-bundle/1", "files": [{"name", "text"}]}';
+}

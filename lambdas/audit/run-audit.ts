@@ -1,0 +1,211 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { collectLive, type CollectLiveOptions } from '../collect/collect-live.js';
+import { parseLiveState } from '../collect/live-state.js';
+import { analyse } from '../engine/analyse/analyse.js';
+import { reconcile } from '../engine/lifecycle/reconcile.js';
+import {
+  FINDING_TYPES,
+  type AuditResult,
+  type Baseline,
+  type FindingType,
+  type RunSummary,
+  type Snapshot,
+  type Transition,
+  type TransitionKind,
+} from '../engine/model.js';
+import { buildChatbotMessage } from '../sinks/alerts/chatbot-message.js';
+import { buildRunMessage, type RunMessageBody } from '../sinks/alerts/run-message.js';
+import { publishRunMessage } from '../sinks/alerts/sns-publisher.js';
+import type { HistoryStore } from '../sinks/history/history-store.js';
+import { renderHtml } from '../sinks/report/render-html.js';
+import { renderJson } from '../sinks/report/render-json.js';
+import type { ReportInput } from '../sinks/report/report-input.js';
+import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
+import { loadAuditBaseline } from './load-audit-baseline.js';
+import { readText, writeText } from './s3-objects.js';
+
+/** Everything a run touches, injected so tests point it at loopback stand-ins. */
+export interface AuditDependencies {
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
+  readonly history: HistoryStore;
+  /** Builds the SSM/EKS/STS clients of the live read, with the shared per-region budget. */
+  readonly factory: AwsClientFactory;
+  readonly bucket: string;
+  readonly baselineKey: string;
+  /** `reports/`: run reports, expired by the bucket's lifecycle rule. */
+  readonly reportPrefix: string;
+  /** `state/`: the last valid baseline and the previous live state; never expires. */
+  readonly statePrefix: string;
+  readonly topicArn: string;
+  /** Set when AWS Chatbot is configured: it only shows its own custom-notification format. */
+  readonly chatbotTopicArn?: string;
+  readonly region?: string;
+  readonly clock?: () => Date;
+  /** Kubernetes API overrides per cluster (tests, port-forwards). */
+  readonly eks?: CollectLiveOptions['eks'];
+}
+
+/** One scheduled event's identity: a redelivery carries the same key. */
+export interface AuditTrigger {
+  readonly idempotencyKey: string;
+}
+
+/** What a run did, for the handler's log line and metrics. */
+export type AuditOutcome =
+  | { readonly kind: 'duplicate'; readonly runId: string }
+  | {
+      readonly kind: 'recorded';
+      readonly run: RunSummary;
+      readonly transitions: readonly Transition[];
+      readonly alerted: boolean;
+      readonly result?: AuditResult;
+    };
+
+/**
+ * One audit, end to end: baseline from S3 (falling back to the last valid one), live read
+ * (incremental for SSM), analysis, lifecycle against history, idempotent recording, report to S3, and
+ * one alert when something moved. Composition only: every step lives in its own module.
+ */
+export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): Promise<AuditOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const claim = await deps.history.status(trigger.idempotencyKey);
+  if (claim.state === 'complete') return { kind: 'duplicate', runId: claim.runId };
+  // An earlier delivery died mid-way: undo what it wrote, then run as a first attempt.
+  if (claim.state === 'recording') await deps.history.rollbackRun(trigger.idempotencyKey);
+
+  const startedAt = clock();
+  const runId = `${startedAt.toISOString()}#${trigger.idempotencyKey}`;
+  const audited = await loadAuditBaseline(deps.s3, {
+    bucket: deps.bucket,
+    key: deps.baselineKey,
+    lastValidKey: `${deps.statePrefix}last-valid-baseline.json`,
+  });
+  const baselineError = audited.kind === 'current' ? undefined : { code: 'baseline-invalid', message: audited.errors };
+
+  if (audited.kind === 'none') {
+    const run = summary({ runId, startedAt, finishedAt: clock(), status: 'failed', baseline: undefined, snapshots: [], result: undefined, transitions: [], apiCalls: {}, error: baselineError });
+    return record(trigger, deps, run, [], [], undefined, undefined);
+  }
+
+  const stateKey = `${deps.statePrefix}live-state.json`;
+  const previousState = parseLiveState((await readText(deps.s3, deps.bucket, stateKey))?.text);
+  const collected = await collectLive(audited.baseline, {
+    factory: deps.factory,
+    clock,
+    ...(previousState === undefined ? {} : { previous: previousState }),
+    ...(deps.eks === undefined ? {} : { eks: deps.eks }),
+  });
+  const now = clock();
+  const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
+  const previous = await deps.history.loadOpenStates();
+  const { transitions, next } = reconcile({ previous, current: result, snapshots: collected.snapshots, runId, now });
+  const run = summary({
+    runId,
+    startedAt,
+    finishedAt: clock(),
+    status: baselineError !== undefined ? 'failed' : result.status,
+    baseline: { version: audited.version, baseline: audited.baseline },
+    snapshots: collected.snapshots,
+    result,
+    transitions,
+    apiCalls: collected.apiCalls,
+    error: baselineError,
+  });
+
+  const reportKey = `${deps.reportPrefix}${startedAt.toISOString().slice(0, 7).replace('-', '/')}/${safeKey(runId)}`;
+  const input = reportInput(run, audited.baseline, result, collected.snapshots, transitions, audited.version);
+  await writeText(deps.s3, deps.bucket, `${reportKey}.html`, renderHtml(input), 'text/html; charset=utf-8');
+  await writeText(deps.s3, deps.bucket, `${reportKey}.json`, renderJson(input), 'application/json');
+
+  const outcome = await record(trigger, deps, run, transitions, next, result, `${reportKey}.html`);
+  // Saved only once the run is recorded, so a crashed run is re-read in full next time.
+  if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.state), 'application/json');
+  return outcome;
+}
+
+async function record(
+  trigger: AuditTrigger,
+  deps: AuditDependencies,
+  run: RunSummary,
+  transitions: readonly Transition[],
+  next: Parameters<HistoryStore['recordRun']>[2],
+  result: AuditResult | undefined,
+  reportKey: string | undefined,
+): Promise<AuditOutcome> {
+  const recorded = await deps.history.recordRun(run, transitions, next, trigger.idempotencyKey);
+  if (recorded.duplicate) return { kind: 'duplicate', runId: recorded.runId };
+  const report = reportKey === undefined ? undefined : { bucket: deps.bucket, key: reportKey, ...(deps.region === undefined ? {} : { region: deps.region }) };
+  const message = buildRunMessage(run, transitions, report);
+  if (message !== undefined) {
+    await publishRunMessage(deps.sns, deps.topicArn, message);
+    if (deps.chatbotTopicArn !== undefined) {
+      await publishRunMessage(deps.sns, deps.chatbotTopicArn, {
+        ...message,
+        body: buildChatbotMessage(message.subject, JSON.parse(message.body) as RunMessageBody),
+      });
+    }
+  }
+  await deps.history.markRunComplete(trigger.idempotencyKey);
+  return { kind: 'recorded', run, transitions, alerted: message !== undefined, ...(result === undefined ? {} : { result }) };
+}
+
+interface SummaryInput {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly status: RunSummary['status'];
+  readonly baseline: { readonly version: string; readonly baseline: Baseline } | undefined;
+  readonly snapshots: readonly Snapshot[];
+  readonly result: AuditResult | undefined;
+  readonly transitions: readonly Transition[];
+  readonly apiCalls: RunSummary['apiCalls'];
+  readonly error: RunSummary['error'] | undefined;
+}
+
+function summary(input: SummaryInput): RunSummary {
+  const counts = Object.fromEntries(FINDING_TYPES.map((type) => [type, input.result?.counts[type] ?? 0])) as Record<FindingType, number>;
+  const kinds: TransitionKind[] = ['opened', 'changed', 'escalated', 'resolved'];
+  const transitions = Object.fromEntries(kinds.map((kind) => [kind, input.transitions.filter((t) => t.kind === kind).length])) as Record<TransitionKind, number>;
+  return {
+    runId: input.runId,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    status: input.status,
+    ...(input.baseline === undefined ? {} : { baselineVersion: input.baseline.version }),
+    environments: input.baseline?.baseline.environments.map((environment) => environment.name) ?? [],
+    sources: input.snapshots.flatMap((snapshot) => snapshot.sources),
+    counts,
+    transitions,
+    apiCalls: input.apiCalls,
+    ...(input.error === undefined ? {} : { error: input.error }),
+  };
+}
+
+function reportInput(
+  run: RunSummary,
+  baseline: Baseline,
+  result: AuditResult,
+  snapshots: readonly Snapshot[],
+  transitions: readonly Transition[],
+  version: string,
+): ReportInput {
+  return {
+    result,
+    generatedAt: run.finishedAt,
+    baselineVersion: version,
+    environments: baseline.environments.map((environment) => ({
+      name: environment.name,
+      tier: environment.tier,
+      ...(environment.region === undefined ? {} : { region: environment.region }),
+      ...(environment.account === undefined ? {} : { account: environment.account }),
+    })),
+    sources: snapshots.flatMap((snapshot) => snapshot.sources),
+    transitions,
+  };
+}
+
+function safeKey(runId: string): string {
+  return runId.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
