@@ -10,42 +10,16 @@ import type { RunMessageBody } from '../../lambdas/sinks/alerts/run-message.js';
 import { HistoryQueries } from '../../lambdas/sinks/history/history-queries.js';
 import { HistoryStore } from '../../lambdas/sinks/history/history-store.js';
 import { AwsClientFactory } from '../../lambdas/sources/aws/aws-client-factory.js';
-import { startEksEndpoint, type EksEndpoint } from '../sources/eks/eks-endpoint.js';
-import { fixtureObjects, SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
+import { SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
 import { startDynaliteTable, type DynaliteTable } from '../support/dynalite.js';
-import { startKubeServer, TEST_CA_PEM, type KubeServer } from '../support/kube-server.js';
+import { LIVE_BASELINE_YAML as BASELINE_YAML, SSM_CANARY, startLiveEstate, type LiveEstate } from '../support/live-estate.js';
 import { startS3, type S3Standin } from '../support/s3rver.js';
 import { startSlackWebhookServer, type SlackWebhookServer } from '../support/slack-webhook-server.js';
 import { startSnsServer, type SnsStandin } from '../support/sns-server.js';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import type { SsmServer } from '../support/ssm-server.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:drift-audit-alerts';
 const SCHEDULE = 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/drift-audit';
-const SSM_CANARY = 'securestring-canary-never-stored';
-
-const BASELINE_YAML = `
-environments:
-  staging-us:
-    tier: staging
-    region: us-east-1
-    sources:
-      ssm: [{ path: /staging-us/api/, key_style: env }]
-  production-eu:
-    tier: production
-    region: eu-west-1
-    sources:
-      ssm: [{ path: /production-eu/api/, key_style: env }]
-      eks: [{ cluster: prod-eu, namespaces: [api, payments] }]
-settings:
-  PAYMENT_TIMEOUT: { value: 30, type: integer, severity: high }
-  INVENTORY_SERVICE_URL: { value: "https://inventory.internal", severity: high }
-  STRIPE_API_KEY: { secret: true }
-  DB_TIMEOUT: { type: duration, environments: { production-eu: 10s } }
-ignore: ["*"]
-defaults:
-  unmanaged: ignore
-`;
-
 function bundle(text: string): string {
   return JSON.stringify({ schema: 'drift-audit.baseline-bundle/1', files: [{ name: 'baseline.yaml', text }] });
 }
@@ -63,9 +37,9 @@ describe('Handler: scheduled audit', () => {
   let table: DynaliteTable;
   let s3: S3Standin;
   let sns: SnsStandin;
+  let estate: LiveEstate;
   let ssm: SsmServer;
-  let kube: KubeServer;
-  let eks: EksEndpoint;
+  let eks: LiveEstate['eks'];
   let slack: SlackWebhookServer;
   let snsClient: SNSClient;
   let clockMs = Date.parse('2026-11-23T10:00:00Z');
@@ -103,28 +77,15 @@ describe('Handler: scheduled audit', () => {
 
   beforeAll(async () => {
     [table, s3, sns, slack] = await Promise.all([startDynaliteTable(), startS3(), startSnsServer(), startSlackWebhookServer()]);
-    ssm = await startSsmServer({
-      parameters: {
-        'us-east-1': [
-          { name: '/staging-us/api/payment/timeout', value: '30' },
-          { name: '/staging-us/api/inventory/service_url', value: 'https://inventory.internal' },
-          { name: '/staging-us/api/stripe/api_key', value: SSM_CANARY, type: 'SecureString' },
-        ],
-        'eu-west-1': [
-          { name: '/production-eu/api/payment/timeout', value: '60', lastModifiedUser: 'arn:aws:iam::123456789012:user/oncall-alice' },
-          { name: '/production-eu/api/stripe/api_key', value: SSM_CANARY, type: 'SecureString' },
-        ],
-      },
-    });
-    kube = await startKubeServer({ objects: fixtureObjects(), acceptToken: (token) => token.startsWith('k8s-aws-v1.') });
-    eks = await startEksEndpoint([{ name: 'prod-eu', endpoint: kube.url, caPem: TEST_CA_PEM }]);
+    estate = await startLiveEstate();
+    ({ ssm, eks } = estate);
     snsClient = new SNSClient({ endpoint: sns.url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
     await uploadBaseline(BASELINE_YAML);
   });
 
   afterAll(async () => {
     snsClient.destroy();
-    await Promise.all([table.stop(), s3.stop(), sns.close(), ssm.close(), kube.close(), eks.close(), slack.close()]);
+    await Promise.all([table.stop(), s3.stop(), sns.close(), estate.close(), slack.close()]);
   });
 
   it('run 1 opens the findings and sends one alert', async () => {

@@ -2,76 +2,32 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureObjects, SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
-import { startEksEndpoint, type EksEndpoint } from '../sources/eks/eks-endpoint.js';
-import { startKubeServer, TEST_CA_PEM, type KubeServer } from '../support/kube-server.js';
-import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
+import { SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
+import { LIVE_BASELINE_YAML, SSM_CANARY, startLiveEstate, type LiveEstate } from '../support/live-estate.js';
+import type { SsmServer } from '../support/ssm-server.js';
 import { runCli } from '../support/run-cli.js';
-
-const SSM_CANARY = 'ssm-securestring-canary-value';
-
-const BASELINE = `
-environments:
-  staging-us:
-    tier: staging
-    region: us-east-1
-    sources:
-      ssm: [{ path: /staging-us/api/, key_style: env }]
-  production-eu:
-    tier: production
-    region: eu-west-1
-    sources:
-      ssm: [{ path: /production-eu/api/, key_style: env }]
-      eks: [{ cluster: prod-eu, namespaces: [api, payments] }]
-settings:
-  PAYMENT_TIMEOUT: { value: 30, type: integer, severity: high }
-  PAYMENT_GATEWAY_URL: { value: "https://api.payment-provider.com" }
-  INVENTORY_SERVICE_URL: { value: "https://inventory.internal", severity: high }
-  STRIPE_API_KEY: { secret: true }
-  DB_TIMEOUT: { type: duration, environments: { production-eu: 10s } }
-ignore: ["*"]
-defaults:
-  unmanaged: ignore
-`;
 
 /**
  * The live path end to end: the CLI's real SDK clients find the loopback SSM and EKS stand-ins through
  * the standard AWS_ENDPOINT_URL_* variables, exactly as a user points them at LocalStack.
  */
 describe('CLI: drift-audit scan --live and snapshot', () => {
+  let estate: LiveEstate;
   let ssm: SsmServer;
-  let kube: KubeServer;
-  let eks: EksEndpoint;
   let workDir: string;
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    ssm = await startSsmServer({
-      account: '123456789012',
-      parameters: {
-        'us-east-1': [
-          { name: '/staging-us/api/payment/timeout', value: '30' },
-          { name: '/staging-us/api/payment/gateway_url', value: 'https://api.payment-provider.com' },
-          { name: '/staging-us/api/inventory/service_url', value: 'https://inventory.internal' },
-          { name: '/staging-us/api/stripe/api_key', value: SSM_CANARY, type: 'SecureString' },
-        ],
-        'eu-west-1': [
-          { name: '/production-eu/api/payment/timeout', value: '60', lastModifiedUser: 'arn:aws:iam::123456789012:user/oncall-alice' },
-          { name: '/production-eu/api/payment/gateway_url', value: 'https://api.payment-provider.com' },
-          { name: '/production-eu/api/stripe/api_key', value: SSM_CANARY, type: 'SecureString' },
-        ],
-      },
-    });
-    kube = await startKubeServer({ objects: fixtureObjects(), acceptToken: (token) => token.startsWith('k8s-aws-v1.') });
-    eks = await startEksEndpoint([{ name: 'prod-eu', endpoint: kube.url, caPem: TEST_CA_PEM }]);
+    estate = await startLiveEstate();
+    ssm = estate.ssm;
     workDir = mkdtempSync(path.join(tmpdir(), 'drift-audit-live-'));
-    writeFileSync(path.join(workDir, 'baseline.yaml'), BASELINE);
+    writeFileSync(path.join(workDir, 'baseline.yaml'), LIVE_BASELINE_YAML);
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: 'AKIDLIVETEST',
       AWS_SECRET_ACCESS_KEY: 'live-test-secret',
       AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_SSM: ssm.url,
-      AWS_ENDPOINT_URL_EKS: eks.url,
+      AWS_ENDPOINT_URL_SSM: estate.ssm.url,
+      AWS_ENDPOINT_URL_EKS: estate.eks.url,
       AWS_EC2_METADATA_DISABLED: 'true',
     });
     delete process.env.AWS_PROFILE;
@@ -79,7 +35,7 @@ describe('CLI: drift-audit scan --live and snapshot', () => {
 
   afterAll(async () => {
     process.env = savedEnv;
-    await Promise.all([ssm.close(), kube.close(), eks.close()]);
+    await estate.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 
