@@ -45,8 +45,18 @@ function required(name: string): string {
   return value;
 }
 
+/** Knobs of the production wiring that come from the invocation rather than the environment. */
+export interface ProductionOptions {
+  /**
+   * How long an idempotency claim may stay `recording` before a retry may roll it back as crashed:
+   * the function's timeout, so the Lambda retry after a timed-out attempt rolls it back instead of
+   * failing until the event lands in the dead-letter queue. @default the history store's (15 minutes)
+   */
+  readonly leaseMs?: number;
+}
+
 /** The production wiring: clients from the Lambda's role, names from the construct's variables. */
-export function dependenciesFromEnvironment(): AuditDependencies {
+export function dependenciesFromEnvironment(options: ProductionOptions = {}): AuditDependencies {
   const rps = Number(process.env[AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]);
   const rates = Number.isFinite(rps) && rps > 0 ? { ...DEFAULT_REQUEST_RATES, [SSM_GET_GROUP]: rps } : DEFAULT_REQUEST_RATES;
   const chatbot = process.env[AUDIT_FUNCTION_ENV.chatbotTopicArn];
@@ -57,6 +67,7 @@ export function dependenciesFromEnvironment(): AuditDependencies {
     history: new HistoryStore({
       documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
       tableName: required(AUDIT_FUNCTION_ENV.historyTable),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     }),
     factory: new AwsClientFactory({ budget: new RequestBudget({ rates }) }),
     bucket: required(AUDIT_FUNCTION_ENV.baselineBucket),
@@ -69,44 +80,80 @@ export function dependenciesFromEnvironment(): AuditDependencies {
   };
 }
 
+/** Where the handler's log lines and metrics go; injected by tests to read them. */
+export interface AuditObservability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * How long the live read may take when `remainingMs` are left: what is left minus a reserve for
+ * analysis, history, the report and the alert (a quarter of the time, between 10 s and 60 s). A read
+ * cut at this point is recorded as a partial run; a run killed by the timeout is not recorded at all.
+ */
+export function collectionDeadlineMs(remainingMs: number): number {
+  const reserve = Math.min(60_000, Math.max(10_000, remainingMs / 4));
+  return Math.max(0, Math.floor(remainingMs - reserve));
+}
+
+/** The invocation context fields the handler reads; tests pass the request id alone. */
+export type AuditInvocationContext = Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
+
 /**
  * Runs one audit and records what it measured. Never logs a value: findings are counted, not printed
  * (the report in S3 holds them, already redacted).
  */
-export async function handleAudit(event: unknown, context: Pick<Context, 'awsRequestId'>, deps: AuditDependencies): Promise<AuditOutcome> {
+export async function handleAudit(
+  event: unknown,
+  context: AuditInvocationContext,
+  deps: AuditDependencies,
+  observability: AuditObservability = { logger, metrics },
+): Promise<AuditOutcome> {
+  const { logger: log, metrics: measure } = observability;
   const started = Date.now();
   const idempotencyKey = idempotencyKeyOf(event, context);
-  logger.appendKeys({ idempotencyKey });
+  log.appendKeys({ idempotencyKey });
+  const remaining = context.getRemainingTimeInMillis?.();
+  const signal = remaining === undefined ? undefined : AbortSignal.timeout(collectionDeadlineMs(remaining));
   try {
-    const outcome = await runAudit({ idempotencyKey }, deps);
+    const outcome = await runAudit({ idempotencyKey, ...(signal === undefined ? {} : { signal }) }, deps);
     if (outcome.kind === 'duplicate') {
-      logger.info('duplicate delivery: this scheduled run was already recorded, nothing written or sent', { runId: outcome.runId });
+      measure.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
+      log.info('duplicate delivery: this scheduled run was already recorded, nothing written or sent', { runId: outcome.runId });
       return outcome;
     }
     const { run } = outcome;
-    metrics.addMetric('RunDuration', MetricUnit.Milliseconds, Date.now() - started);
-    metrics.addMetric('Findings', MetricUnit.Count, Object.values(run.counts).reduce((sum, count) => sum + count, 0));
+    measure.addMetric('RunDuration', MetricUnit.Milliseconds, Date.now() - started);
+    measure.addMetric('Findings', MetricUnit.Count, Object.values(run.counts).reduce((sum, count) => sum + count, 0));
     for (const severity of SEVERITIES) {
       const count = outcome.result?.findings.filter((finding) => finding.severity === severity).length ?? 0;
-      metrics.addMetric(`Findings_${severity}`, MetricUnit.Count, count);
+      measure.addMetric(`Findings_${severity}`, MetricUnit.Count, count);
     }
-    metrics.addMetric('Transitions', MetricUnit.Count, outcome.transitions.length);
-    metrics.addMetric('ApiCalls', MetricUnit.Count, Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.calls, 0));
-    metrics.addMetric('ThrottledCalls', MetricUnit.Count, Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.throttled, 0));
-    metrics.addMetric('FailedSources', MetricUnit.Count, run.sources.filter((source) => source.status === 'error').length);
+    measure.addMetric('Transitions', MetricUnit.Count, outcome.transitions.length);
+    measure.addMetric('ApiCalls', MetricUnit.Count, Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.calls, 0));
+    measure.addMetric('ThrottledCalls', MetricUnit.Count, Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.throttled, 0));
+    measure.addMetric('FailedSources', MetricUnit.Count, run.sources.filter((source) => source.status === 'error').length);
     // The dead-man's switch watches this: a failed run (no usable baseline, or an invalid one) does not count.
-    if (run.status !== 'failed') metrics.addMetric(SUCCESS_METRIC_NAME, MetricUnit.Count, 1);
-    logger.info('audit run recorded', {
+    if (run.status !== 'failed') measure.addMetric(SUCCESS_METRIC_NAME, MetricUnit.Count, 1);
+    log.info('audit run recorded', {
       runId: run.runId,
       status: run.status,
+      baselineVersion: run.baselineVersion,
       counts: run.counts,
       transitions: run.transitions,
+      failedSources: run.sources.filter((source) => source.status === 'error').map((source) => `${source.id}: ${source.error?.code ?? 'error'}`),
       alerted: outcome.alerted,
       ...(run.error === undefined ? {} : { error: run.error.code }),
     });
     return outcome;
+  } catch (error) {
+    // Name and code only: messages of SDK errors can quote request content.
+    log.error('audit run failed; the invocation is retried, then dead-lettered', {
+      error: { name: (error as Error).name, code: (error as { code?: unknown }).code ?? (error as { Code?: unknown }).Code },
+    });
+    throw error;
   } finally {
-    metrics.publishStoredMetrics();
+    measure.publishStoredMetrics();
   }
 }
 
@@ -114,6 +161,7 @@ let production: AuditDependencies | undefined;
 
 /** Lambda entry point (EventBridge Scheduler target). */
 export async function handler(event: unknown, context: Context): Promise<void> {
-  production ??= dependenciesFromEnvironment();
+  // The first invocation's remaining time is the function's timeout: the lease of a crashed claim.
+  production ??= dependenciesFromEnvironment({ leaseMs: context.getRemainingTimeInMillis() + 1_000 });
   await handleAudit(event, context, production);
 }

@@ -56,13 +56,23 @@ export async function loadAuditBaseline(s3: S3Client, location: BaselineLocation
     }
   }
   const rejected = stored === undefined ? {} : { rejectedVersion: stored.version };
-  const fallback = await readText(s3, location.bucket, location.lastValidKey);
-  const lastValid = fallback === undefined ? undefined : (JSON.parse(fallback.text) as LastValid);
+  const lastValid = parseLastValid((await readText(s3, location.bucket, location.lastValidKey))?.text);
   if (lastValid !== undefined) {
     const parsed = parseBaseline(lastValid.files);
     if (parsed.ok) return { kind: 'fallback', baseline: parsed.baseline, version: lastValid.version, errors, rejectedVersion: stored?.version ?? 'absent' };
   }
   return { kind: 'none', errors, ...rejected };
+}
+
+/** The kept copy, or undefined when absent or unreadable: then there is nothing to fall back to. */
+function parseLastValid(text: string | undefined): LastValid | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<LastValid>;
+    return typeof value.version === 'string' && Array.isArray(value.files) ? { version: value.version, files: value.files } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function filesOf(text: string): readonly BaselineFile[] | string {

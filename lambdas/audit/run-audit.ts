@@ -22,7 +22,7 @@ import { renderHtml } from '../sinks/report/render-html.js';
 import { renderJson } from '../sinks/report/render-json.js';
 import type { ReportInput } from '../sinks/report/report-input.js';
 import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
-import { loadAuditBaseline } from './load-audit-baseline.js';
+import { loadAuditBaseline, type AuditBaseline } from './load-audit-baseline.js';
 import { readText, writeText } from './s3-objects.js';
 
 /** Everything a run touches, injected so tests point it at loopback stand-ins. */
@@ -50,6 +50,11 @@ export interface AuditDependencies {
 /** One scheduled event's identity: a redelivery carries the same key. */
 export interface AuditTrigger {
   readonly idempotencyKey: string;
+  /**
+   * Cuts the live read short (the handler aborts it ahead of the function's timeout): sources still
+   * reading become `aborted` source-errors and the run is recorded as partial instead of dying unrecorded.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run did, for the handler's log line and metrics. */
@@ -82,7 +87,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     key: deps.baselineKey,
     lastValidKey: `${deps.statePrefix}last-valid-baseline.json`,
   });
-  const baselineError = audited.kind === 'current' ? undefined : { code: 'baseline-invalid', message: audited.errors };
+  const baselineError = audited.kind === 'current' ? undefined : { code: 'baseline-invalid', message: baselineErrorMessage(audited) };
 
   if (audited.kind === 'none') {
     const run = summary({ runId, startedAt, finishedAt: clock(), status: 'failed', baseline: undefined, snapshots: [], result: undefined, transitions: [], apiCalls: {}, error: baselineError });
@@ -96,6 +101,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     clock,
     ...(previousState === undefined ? {} : { previous: previousState }),
     ...(deps.eks === undefined ? {} : { eks: deps.eks }),
+    ...(trigger.signal === undefined ? {} : { signal: trigger.signal }),
   });
   const now = clock();
   const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
@@ -204,6 +210,16 @@ function reportInput(
     sources: snapshots.flatMap((snapshot) => snapshot.sources),
     transitions,
   };
+}
+
+/** Says which baseline was rejected, which one (if any) the run audited instead, then the located errors. */
+function baselineErrorMessage(audited: Exclude<AuditBaseline, { kind: 'current' }>): string {
+  const rejected = audited.rejectedVersion === undefined || audited.rejectedVersion === 'absent' ? 'the baseline' : `baseline version ${audited.rejectedVersion}`;
+  const instead =
+    audited.kind === 'fallback'
+      ? `audited against the last valid baseline (version ${audited.version})`
+      : 'no earlier valid baseline is kept, so nothing was audited';
+  return `${rejected} was rejected; ${instead}:\n${audited.errors}`;
 }
 
 function safeKey(runId: string): string {

@@ -37,7 +37,11 @@ export interface CollectLiveOptions {
 export interface CollectLiveResult {
   /** One per audited environment, in baseline declaration order. */
   readonly snapshots: readonly Snapshot[];
-  /** Every API call made, per `region:Service.Operation`, throttled ones apart. */
+  /**
+   * Every API call this read made, per `region:Service.Operation`, throttled ones apart: the
+   * factory's counter minus what it held before, so a factory kept warm across scheduled runs does
+   * not report earlier runs' calls again.
+   */
   readonly apiCalls: ApiCallStats;
   /** Raw records for the next incremental run and for `drift-audit snapshot`. */
   readonly state: LiveState;
@@ -54,11 +58,16 @@ interface PlannedSource {
  * concurrently, SSM paced by the factory's per-region budget so the audit never crowds out the
  * applications reading their own configuration. A source that fails becomes an error status in its
  * environment's snapshot and everything else goes on; this never throws for a read failure.
+ * Aborting `signal` (a deadline) turns the sources still reading into `aborted` errors.
+ *
+ * Give each concurrent read its own factory: the reported API calls are what the factory's counter
+ * gained during this read, so two reads sharing one at the same time would count each other's calls.
  */
 export async function collectLive(baseline: Baseline, options: CollectLiveOptions): Promise<CollectLiveResult> {
   const clock = options.clock ?? (() => new Date());
   const wanted = options.environments === undefined ? undefined : new Set(options.environments);
   const environments = baseline.environments.filter((environment) => wanted === undefined || wanted.has(environment.name));
+  const before = options.factory.counter.stats();
   const planned = environments.flatMap((environment) => planSources(environment, options, clock));
 
   const results = await Promise.all(
@@ -99,7 +108,19 @@ export async function collectLive(baseline: Baseline, options: CollectLiveOption
     return { environment: environment.name, takenAt, observations, images, sources: mine.map((result) => result.status) };
   });
 
-  return { snapshots, apiCalls: options.factory.counter.stats(), state: { schema: LIVE_STATE_SCHEMA, takenAt, ssm, kubernetes } };
+  const apiCalls = callsSince(before, options.factory.counter.stats());
+  return { snapshots, apiCalls, state: { schema: LIVE_STATE_SCHEMA, takenAt, ssm, kubernetes } };
+}
+
+/** What `after` counted beyond `before` (counters only grow); keys with no new call are left out. */
+function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
+  const delta: Record<string, { calls: number; throttled: number }> = {};
+  for (const [key, entry] of Object.entries(after)) {
+    const earlier = before[key];
+    const calls = entry.calls - (earlier?.calls ?? 0);
+    if (calls > 0) delta[key] = { calls, throttled: entry.throttled - (earlier?.throttled ?? 0) };
+  }
+  return delta;
 }
 
 function planSources(environment: EnvironmentSpec, options: CollectLiveOptions, clock: () => Date): PlannedSource[] {

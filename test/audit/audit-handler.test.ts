@@ -1,9 +1,11 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { SNSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleAudit } from '../../lambdas/audit/handler.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { collectionDeadlineMs, handleAudit, idempotencyKeyOf } from '../../lambdas/audit/handler.js';
 import type { AuditDependencies, AuditOutcome } from '../../lambdas/audit/run-audit.js';
 import { notify } from '../../lambdas/notify-slack/handler.js';
 import type { RunMessageBody } from '../../lambdas/sinks/alerts/run-message.js';
@@ -43,9 +45,11 @@ describe('Handler: scheduled audit', () => {
   let slack: SlackWebhookServer;
   let snsClient: SNSClient;
   let clockMs = Date.parse('2026-11-23T10:00:00Z');
+  let warm: AuditDependencies;
   const outcomes: Record<string, AuditOutcome> = {};
+  const printed: Record<string, Printed> = {};
 
-  function deps(): AuditDependencies {
+  function newDeps(overrides: Partial<AuditDependencies> = {}): AuditDependencies {
     const credentials = { accessKeyId: 'AKIDAUDIT', secretAccessKey: 'audit-secret' };
     return {
       s3: s3.client,
@@ -63,12 +67,55 @@ describe('Handler: scheduled audit', () => {
       region: 'eu-west-1',
       // Each call moves the clock a second, so runs never share a timestamp.
       clock: () => new Date((clockMs += 1000)),
+      ...overrides,
     };
   }
 
-  async function audit(time: string): Promise<AuditOutcome> {
-    clockMs = Date.parse(time);
-    return handleAudit(scheduled(time), { awsRequestId: `req-${time}` }, deps());
+  /** Log lines and EMF documents one invocation printed, parsed. */
+  interface Printed {
+    readonly raw: string;
+    readonly logs: { level: string; message: string }[];
+    readonly metrics: Record<string, unknown>[];
+  }
+
+  /**
+   * Runs the handler for the event scheduled at `time`, as a warm container does (same clients every
+   * run), with the clock at `startAt` (a retry arrives after the scheduled time).
+   */
+  async function audit(time: string, runDeps: AuditDependencies = warm, startAt = time): Promise<AuditOutcome> {
+    clockMs = Date.parse(startAt);
+    const chunks: string[] = [];
+    // Powertools prints INFO and EMF to stdout, WARN and ERROR to stderr.
+    const capture = (chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    };
+    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    try {
+      return await handleAudit(scheduled(time), { awsRequestId: `req-${time}` }, runDeps, {
+        logger: new Logger({ serviceName: 'drift-audit-test' }),
+        metrics: new Metrics({ namespace: 'DriftAudit', serviceName: 'drift-audit-test' }),
+      });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      const raw = chunks.join('');
+      const documents = raw.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      printed[time] = {
+        raw,
+        logs: documents.filter((document) => 'level' in document) as unknown as Printed['logs'],
+        metrics: documents.filter((document) => '_aws' in document),
+      };
+    }
+  }
+
+  /** The value of metric `name` the run printed, or undefined when it printed none. */
+  function metricOf(time: string, name: string): unknown {
+    return printed[time]?.metrics.find((document) => name in document)?.[name];
+  }
+
+  async function objectKeys(): Promise<string[]> {
+    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    return (listed.Contents ?? []).map((object) => `${object.Key} ${object.ETag}`).sort();
   }
 
   async function uploadBaseline(text: string): Promise<void> {
@@ -81,9 +128,11 @@ describe('Handler: scheduled audit', () => {
     ({ ssm, eks } = estate);
     snsClient = new SNSClient({ endpoint: sns.url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
     await uploadBaseline(BASELINE_YAML);
+    warm = newDeps();
   });
 
   afterAll(async () => {
+    warm.factory.destroy();
     snsClient.destroy();
     await Promise.all([table.stop(), s3.stop(), sns.close(), estate.close(), slack.close()]);
   });
@@ -111,6 +160,45 @@ describe('Handler: scheduled audit', () => {
     expect(alert!.message).not.toContain(SECRET_CANARY);
   });
 
+  it('run 1 writes its report to S3 as HTML and JSON, and keeps the state the next run needs', async () => {
+    // Prepare
+    const body = JSON.parse(sns.published[0]!.message) as RunMessageBody;
+    const htmlKey = body.report!.s3Uri.replace(`s3://${s3.bucket}/`, '');
+    const read = async (key: string) => (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToString('utf8');
+
+    // Act
+    const [html, json, lastValid, liveState] = await Promise.all([
+      read(htmlKey),
+      read(htmlKey.replace(/\.html$/, '.json')),
+      read('state/last-valid-baseline.json'),
+      read('state/live-state.json'),
+    ]);
+
+    // Assess
+    expect(html).toContain('PAYMENT_TIMEOUT');
+    const report = JSON.parse(json) as { findings: { id: string }[] };
+    expect(report.findings.map((finding) => finding.id).sort()).toEqual(body.transitions.map((transition) => transition.findingId).sort());
+    expect(JSON.parse(lastValid)).toMatchObject({ files: [{ name: 'baseline.yaml' }] });
+    expect(JSON.parse(liveState)).toMatchObject({ schema: 'drift-audit.live-state/1' });
+    for (const text of [html, json, liveState]) {
+      expect(text).not.toContain(SSM_CANARY);
+      expect(text).not.toContain(SECRET_CANARY);
+    }
+  });
+
+  it('run 1 logs counts, never values, and emits the metrics the alarms watch', () => {
+    // Assess
+    const first = printed['2026-11-23T10:00:00Z']!;
+    expect(first.logs.map((line) => line.message)).toContain('audit run recorded');
+    for (const value of [SSM_CANARY, SECRET_CANARY, 'https://inventory.internal', 'oncall-alice']) expect(first.raw).not.toContain(value);
+    expect(metricOf('2026-11-23T10:00:00Z', 'SuccessfulRuns')).toBe(1);
+    expect(metricOf('2026-11-23T10:00:00Z', 'Transitions')).toBe(4);
+    expect(metricOf('2026-11-23T10:00:00Z', 'Findings_high')).toBe(2);
+    const run = outcomes.first?.kind === 'recorded' ? outcomes.first.run : undefined;
+    expect(metricOf('2026-11-23T10:00:00Z', 'ApiCalls')).toBe(Object.values(run?.apiCalls ?? {}).reduce((sum, entry) => sum + entry.calls, 0));
+    expect(first.metrics[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DriftAudit', Dimensions: [['service']] }] });
+  });
+
   it('run 2 with nothing changed alerts nothing and records no transition', async () => {
     // Act
     const before = (await table.scanAll()).filter((item) => String(item.sk).startsWith('T#')).length;
@@ -125,19 +213,27 @@ describe('Handler: scheduled audit', () => {
     expect(calls(outcomes.first)).toContain('eu-west-1:SSM.GetParametersByPath');
     expect(calls(outcomes.second).filter((key) => key.includes('GetParameter'))).toEqual([]);
     expect(calls(outcomes.second)).toContain('eu-west-1:SSM.DescribeParameters');
+    expect(metricOf('2026-11-23T11:00:00Z', 'SuccessfulRuns')).toBe(1);
+    expect(metricOf('2026-11-23T11:00:00Z', 'Transitions')).toBe(0);
   });
 
   it('a duplicate delivery of the same scheduled event writes nothing and alerts nothing', async () => {
     // Prepare
     const items = JSON.stringify(await table.scanAll());
+    const objects = await objectKeys();
+    ssm.clearRequests();
 
-    // Act
+    // Act: Scheduler delivers the 11:00 event again, with a new execution id.
     const duplicate = await audit('2026-11-23T11:00:00Z');
 
     // Assess
     expect(duplicate.kind).toBe('duplicate');
     expect(sns.published).toHaveLength(1);
     expect(JSON.stringify(await table.scanAll())).toBe(items);
+    expect(await objectKeys()).toEqual(objects);
+    expect(ssm.requests).toEqual([]);
+    expect(metricOf('2026-11-23T11:00:00Z', 'DuplicateDeliveries')).toBe(1);
+    expect(metricOf('2026-11-23T11:00:00Z', 'SuccessfulRuns')).toBeUndefined();
   });
 
   it('run 3 after a fix resolves the finding with one alert', async () => {
@@ -191,6 +287,12 @@ describe('Handler: scheduled audit', () => {
     expect(sns.published.length).toBe(alertsBefore + 1);
     const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
     expect(body.run.error?.message).toMatch(/baseline\.yaml:\d+:\d+/);
+    // Audited against the version run 1 validated, and says so.
+    const lastValid = outcomes.first?.kind === 'recorded' ? outcomes.first.run.baselineVersion : undefined;
+    expect(run.kind === 'recorded' && run.run.baselineVersion).toBe(lastValid);
+    expect(body.run.error?.message).toContain(`audited against the last valid baseline (version ${lastValid})`);
+    // A failed run does not feed the dead-man's switch.
+    expect(metricOf('2026-11-23T14:00:00Z', 'SuccessfulRuns')).toBeUndefined();
   });
 
   it('keeps a per-region timeline people can query', async () => {
@@ -220,5 +322,86 @@ describe('Handler: scheduled audit', () => {
     expect(posted).toContain('production-eu (eu-west-1)');
     expect(posted).toContain('PAYMENT_TIMEOUT');
     expect(posted).not.toContain(SSM_CANARY);
+  });
+
+  it('a delivery that crashed before alerting is rolled back by a later retry, which records once and alerts once', async () => {
+    // Prepare: a valid baseline again, a new drift in staging, and a topic that refuses the first publish.
+    await uploadBaseline(BASELINE_YAML);
+    ssm.put('us-east-1', { name: '/staging-us/api/payment/timeout', value: '45' });
+    const leased = newDeps({
+      history: new HistoryStore({
+        documentClient: table.documentClient,
+        tableName: table.tableName,
+        sleep: async () => undefined,
+        leaseMs: 5 * 60_000,
+        now: () => new Date(clockMs),
+      }),
+    });
+    sns.failNext(1);
+    const alertsBefore = sns.published.length;
+    const transitionsOf = async (id: string) => (await table.scanAll()).filter((item) => item.pk === `FINDING#${id}` && String(item.sk).startsWith('T#'));
+
+    // Act: the first attempt dies at publish; a retry inside the lease must not touch it; one after it does.
+    await expect(audit('2026-11-23T16:00:00Z', leased)).rejects.toThrow(/AuthorizationError/);
+    const crashed = printed['2026-11-23T16:00:00Z']!;
+    await expect(audit('2026-11-23T16:00:00Z', leased, '2026-11-23T16:01:00Z')).rejects.toThrow(/within the 300000 ms lease/);
+    const retry = await audit('2026-11-23T16:00:00Z', leased, '2026-11-23T16:07:00Z');
+    leased.factory.destroy();
+
+    // Assess
+    expect(crashed.logs.map((line) => `${line.level} ${line.message}`)).toContain('ERROR audit run failed; the invocation is retried, then dead-lettered');
+    expect(retry.kind).toBe('recorded');
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+    const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
+    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:PAYMENT_TIMEOUT']);
+    expect(await transitionsOf('changed:staging-us:PAYMENT_TIMEOUT')).toHaveLength(1);
+    expect(await audit('2026-11-23T16:00:00Z', leased, '2026-11-23T16:30:00Z')).toMatchObject({ kind: 'duplicate' });
+  });
+
+  it('with no valid baseline ever seen, records a failed run, audits nothing and alerts with the reason', async () => {
+    // Prepare: a deployment whose baseline object was never uploaded, and no kept copy.
+    const alertsBefore = sns.published.length;
+    ssm.clearRequests();
+    const fresh = newDeps({ baselineKey: 'nowhere/baseline.json', statePrefix: 'fresh-state/' });
+
+    // Act
+    const run = await audit('2026-11-23T15:00:00Z', fresh);
+    fresh.factory.destroy();
+
+    // Assess
+    expect(run.kind === 'recorded' && run.run.status).toBe('failed');
+    expect(run.kind === 'recorded' && run.transitions).toEqual([]);
+    expect(ssm.requests).toEqual([]);
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+    const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
+    expect(body.run.error?.message).toContain(`no baseline at s3://${s3.bucket}/nowhere/baseline.json`);
+    expect(body.run.error?.message).toContain('nothing was audited');
+    expect(metricOf('2026-11-23T15:00:00Z', 'SuccessfulRuns')).toBeUndefined();
+  });
+});
+
+describe('Function: idempotencyKeyOf', () => {
+  it('gives every delivery of one scheduled run the same key, whatever its execution id', () => {
+    // Prepare
+    const first = scheduled('2026-11-23T10:00:00Z');
+    const retry = { ...(first as object), executionId: 'another-attempt', attemptNumber: '2' };
+
+    // Act / Assess
+    expect(idempotencyKeyOf(first, { awsRequestId: 'a' })).toBe(`${SCHEDULE}#2026-11-23T10:00:00Z`);
+    expect(idempotencyKeyOf(retry, { awsRequestId: 'b' })).toBe(idempotencyKeyOf(first, { awsRequestId: 'a' }));
+    expect(idempotencyKeyOf(scheduled('2026-11-23T11:00:00Z'), { awsRequestId: 'a' })).not.toBe(idempotencyKeyOf(first, { awsRequestId: 'a' }));
+  });
+
+  it('keys a manual invocation by its request id', () => {
+    expect(idempotencyKeyOf({}, { awsRequestId: 'req-1' })).toBe('manual#req-1');
+  });
+});
+
+describe('Function: collectionDeadlineMs', () => {
+  it('leaves a quarter of the remaining time, between 10 s and 60 s, for recording and alerting', () => {
+    expect(collectionDeadlineMs(300_000)).toBe(240_000);
+    expect(collectionDeadlineMs(900_000)).toBe(840_000);
+    expect(collectionDeadlineMs(20_000)).toBe(10_000);
+    expect(collectionDeadlineMs(5_000)).toBe(0);
   });
 });
