@@ -69,6 +69,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr(`drift-audit: ${(error as Error).message}\nRun drift-audit --help for usage.\n`);
       return EXIT.error;
     }
+    const known = knownFailure(error);
+    if (known !== undefined) {
+      io.stderr(`drift-audit: ${known}\n`);
+      return EXIT.error;
+    }
     io.stderr(`drift-audit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.error;
   }
@@ -258,6 +263,21 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 function help(io: CliIo): number {
   io.stdout(HELP);
   return EXIT.clean;
+}
+
+/**
+ * Our typed errors (they carry a stable string `code`) and the AWS SDK's (they carry `$metadata`, or
+ * are credential and region problems) are the user's to act on: print their message, not a stack.
+ */
+function knownFailure(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const candidate = error as Error & { code?: unknown; $metadata?: unknown };
+  if (candidate.$metadata !== undefined) return `AWS ${error.name}: ${error.message}`;
+  if (error.name === 'CredentialsProviderError' || /Region is missing/i.test(error.message)) {
+    return `${error.message} (set AWS_REGION or AWS_PROFILE, or pass --profile, for the account and region to read)`;
+  }
+  if (typeof candidate.code === 'string' && error.name !== 'Error' && error.name !== 'TypeError') return error.message;
+  return undefined;
 }
 
 function isNodeParseArgsError(error: unknown): boolean {

@@ -46,3 +46,18 @@ describe('CLI: drift-audit history', () => {
     expect(stderr).toContain('history needs --region REGION');
   });
 });
+
+describe('CLI: typed failures are messages, not stack traces', () => {
+  it('explains a bad --since without a stack trace', async () => {
+    // Act
+    const { code, stderr } = await runCli(['history', '--region', 'eu-west-1', '--table', 'any-table', '--since', '3x'], {
+      env: {},
+    });
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^drift-audit: .*3x/);
+    expect(stderr).not.toContain('unexpected error');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
