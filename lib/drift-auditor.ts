@@ -35,7 +35,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HISTORY_TABLE_SCHEMA } from '../lambdas/sinks/history/table-schema.js';
+import { HISTORY_TABLE_SCHEMA, HISTORY_WRITER_ACTIONS } from '../lambdas/sinks/history/table-schema.js';
 import {
   AUDIT_FUNCTION_ENV,
   AUDIT_SCHEDULE_EVENT_SOURCE,
@@ -568,15 +568,8 @@ export class DriftAuditor extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: AUDIT_STATEMENT_SIDS.history,
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
+        // Exactly what the history store sends; DeleteItem is how a crashed run is rolled back.
+        actions: [...HISTORY_WRITER_ACTIONS],
         resources: [tableArn],
       }),
     );

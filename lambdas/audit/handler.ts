@@ -48,9 +48,9 @@ function required(name: string): string {
 /** Knobs of the production wiring that come from the invocation rather than the environment. */
 export interface ProductionOptions {
   /**
-   * How long an idempotency claim may stay `recording` before a retry may roll it back as crashed:
-   * the function's timeout, so the Lambda retry after a timed-out attempt rolls it back instead of
-   * failing until the event lands in the dead-letter queue. @default the history store's (15 minutes)
+   * How long an idempotency claim may stay `recording` before a caller without the single-concurrency
+   * guarantee may roll it back as crashed: the function's timeout. The production wiring states that
+   * guarantee, so this only bounds tools that reuse the store. @default the history store's (15 minutes)
    */
   readonly leaseMs?: number;
 }
@@ -77,6 +77,9 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
     topicArn: required(AUDIT_FUNCTION_ENV.topicArn),
     ...(chatbot === undefined || chatbot === '' ? {} : { chatbotTopicArn: chatbot }),
     ...(region === undefined ? {} : { region }),
+    // The DriftAuditor construct gives this function reserved concurrency 1: when it runs, nothing else
+    // does, so a claim still recording is a crashed invocation's and is rolled back without a lease.
+    singleConcurrency: true,
   };
 }
 
@@ -123,6 +126,12 @@ export async function handleAudit(
       return outcome;
     }
     const { run } = outcome;
+    if (outcome.rolledBack.length > 0) {
+      measure.addMetric('RolledBackRuns', MetricUnit.Count, outcome.rolledBack.length);
+      log.warn('rolled back runs an earlier invocation left recording; their transitions are alerted by this run', {
+        rolledBack: outcome.rolledBack.map((rollback) => rollback.runId),
+      });
+    }
     measure.addMetric('RunDuration', MetricUnit.Milliseconds, Date.now() - started);
     measure.addMetric('Findings', MetricUnit.Count, Object.values(run.counts).reduce((sum, count) => sum + count, 0));
     for (const severity of SEVERITIES) {

@@ -17,12 +17,13 @@ import {
 import { buildChatbotMessage } from '../sinks/alerts/chatbot-message.js';
 import { buildRunMessage, type RunMessageBody } from '../sinks/alerts/run-message.js';
 import { publishRunMessage } from '../sinks/alerts/sns-publisher.js';
-import type { HistoryStore } from '../sinks/history/history-store.js';
+import type { HistoryStore, RollbackResult } from '../sinks/history/history-store.js';
 import { renderHtml } from '../sinks/report/render-html.js';
 import { renderJson } from '../sinks/report/render-json.js';
 import type { ReportInput } from '../sinks/report/report-input.js';
 import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { loadAuditBaseline, type AuditBaseline } from './load-audit-baseline.js';
+import { lastAlertedRejection, rejectionStateKey, rememberAlertedRejection } from './rejection-alerts.js';
 import { readText, writeText } from './s3-objects.js';
 
 /** Everything a run touches, injected so tests point it at loopback stand-ins. */
@@ -45,6 +46,14 @@ export interface AuditDependencies {
   readonly clock?: () => Date;
   /** Kubernetes API overrides per cluster (tests, port-forwards). */
   readonly eks?: CollectLiveOptions['eks'];
+  /**
+   * True when no other invocation can be running while this one does: the audit function has
+   * reserved concurrency 1 (the `DriftAuditor` construct sets it). Every run then rolls back any run
+   * still `recording` at once, without waiting out the lease, so a Lambda retry a minute after a
+   * crash succeeds instead of being dead-lettered. Leave it unset anywhere runs may overlap.
+   * @default false
+   */
+  readonly singleConcurrency?: boolean;
 }
 
 /** One scheduled event's identity: a redelivery carries the same key. */
@@ -66,6 +75,8 @@ export type AuditOutcome =
       readonly transitions: readonly Transition[];
       readonly alerted: boolean;
       readonly result?: AuditResult;
+      /** Crashed runs this run rolled back before starting; their transitions are alerted again by this one. */
+      readonly rolledBack: readonly RollbackResult[];
     };
 
 /**
@@ -77,8 +88,8 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   const clock = deps.clock ?? (() => new Date());
   const claim = await deps.history.status(trigger.idempotencyKey);
   if (claim.state === 'complete') return { kind: 'duplicate', runId: claim.runId };
-  // An earlier delivery died mid-way: undo what it wrote, then run as a first attempt.
-  if (claim.state === 'recording') await deps.history.rollbackRun(trigger.idempotencyKey);
+  // Any earlier delivery that died mid-way (this event's or another's): undo what it wrote, then run as a first attempt.
+  const rolledBack = await deps.history.recoverCrashedRuns({ idempotencyKey: trigger.idempotencyKey, singleConcurrency: deps.singleConcurrency === true });
 
   const startedAt = clock();
   const runId = `${startedAt.toISOString()}#${trigger.idempotencyKey}`;
@@ -88,10 +99,11 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     lastValidKey: `${deps.statePrefix}last-valid-baseline.json`,
   });
   const baselineError = audited.kind === 'current' ? undefined : { code: 'baseline-invalid', message: baselineErrorMessage(audited) };
+  const rejectedVersion = audited.kind === 'current' ? undefined : (audited.rejectedVersion ?? 'absent');
 
   if (audited.kind === 'none') {
     const run = summary({ runId, startedAt, finishedAt: clock(), status: 'failed', baseline: undefined, snapshots: [], result: undefined, transitions: [], apiCalls: {}, error: baselineError });
-    return record(trigger, deps, run, [], [], undefined, undefined);
+    return record(trigger, deps, run, [], [], undefined, undefined, { rejectedVersion, rolledBack });
   }
 
   const stateKey = `${deps.statePrefix}live-state.json`;
@@ -106,7 +118,8 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   const now = clock();
   const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
   const previous = await deps.history.loadOpenStates();
-  const { transitions, next } = reconcile({ previous, current: result, snapshots: collected.snapshots, runId, now });
+  const declaredEnvironments = audited.baseline.environments.map((environment) => environment.name);
+  const { transitions, next } = reconcile({ previous, current: result, snapshots: collected.snapshots, declaredEnvironments, runId, now });
   const run = summary({
     runId,
     startedAt,
@@ -125,9 +138,9 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   await writeText(deps.s3, deps.bucket, `${reportKey}.html`, renderHtml(input), 'text/html; charset=utf-8');
   await writeText(deps.s3, deps.bucket, `${reportKey}.json`, renderJson(input), 'application/json');
 
-  const outcome = await record(trigger, deps, run, transitions, next, result, `${reportKey}.html`);
+  const outcome = await record(trigger, deps, run, transitions, next, result, `${reportKey}.html`, { rejectedVersion, rolledBack });
   // Saved only once the run is recorded, so a crashed run is re-read in full next time.
-  if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.state), 'application/json');
+  if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.persistedState), 'application/json');
   return outcome;
 }
 
@@ -139,11 +152,16 @@ async function record(
   next: Parameters<HistoryStore['recordRun']>[2],
   result: AuditResult | undefined,
   reportKey: string | undefined,
+  context: { readonly rejectedVersion: string | undefined; readonly rolledBack: readonly RollbackResult[] },
 ): Promise<AuditOutcome> {
+  const { rejectedVersion, rolledBack } = context;
   const recorded = await deps.history.recordRun(run, transitions, next, trigger.idempotencyKey);
   if (recorded.duplicate) return { kind: 'duplicate', runId: recorded.runId };
   const report = reportKey === undefined ? undefined : { bucket: deps.bucket, key: reportKey, ...(deps.region === undefined ? {} : { region: deps.region }) };
-  const message = buildRunMessage(run, transitions, report);
+  // A rejected baseline is alerted once per version; transitions are alerted every run, as always.
+  const rejectionKey = rejectionStateKey(deps.statePrefix);
+  const rejectionAlerted = rejectedVersion !== undefined && (await lastAlertedRejection(deps.s3, deps.bucket, rejectionKey)) === rejectedVersion;
+  const message = rejectionAlerted && transitions.length === 0 ? undefined : buildRunMessage(run, transitions, report);
   if (message !== undefined) {
     await publishRunMessage(deps.sns, deps.topicArn, message);
     if (deps.chatbotTopicArn !== undefined) {
@@ -152,9 +170,11 @@ async function record(
         body: buildChatbotMessage(message.subject, JSON.parse(message.body) as RunMessageBody),
       });
     }
+    // Before completing the run: a crash in between re-alerts the rejection once more rather than never.
+    if (rejectedVersion !== undefined && !rejectionAlerted) await rememberAlertedRejection(deps.s3, deps.bucket, rejectionKey, rejectedVersion, new Date(run.finishedAt));
   }
   await deps.history.markRunComplete(trigger.idempotencyKey);
-  return { kind: 'recorded', run, transitions, alerted: message !== undefined, ...(result === undefined ? {} : { result }) };
+  return { kind: 'recorded', run, transitions, alerted: message !== undefined, rolledBack, ...(result === undefined ? {} : { result }) };
 }
 
 interface SummaryInput {

@@ -6,6 +6,8 @@ import { createSsmSource, ssmSourceId, type SsmSourceReadResult } from '../sourc
 import type { SsmParameterRecord } from '../sources/ssm/ssm-observations.js';
 import type { SourceReadResult } from '../sources/source.js';
 import { LIVE_STATE_SCHEMA, type LiveState } from './live-state.js';
+import { redactLiveState } from './redact-live-state.js';
+import { secretKeyOf } from './secret-keys.js';
 
 /** One step of a live read, for progress lines. */
 export interface CollectProgress {
@@ -43,8 +45,13 @@ export interface CollectLiveResult {
    * not report earlier runs' calls again.
    */
   readonly apiCalls: ApiCallStats;
-  /** Raw records for the next incremental run and for `drift-audit snapshot`. */
+  /**
+   * Raw records, for `drift-audit snapshot` (which redacts what it writes). Holds plain values of
+   * secret-looking keys and whole Kubernetes objects: never store it as it is.
+   */
   readonly state: LiveState;
+  /** What may be stored for the next incremental run: {@link redactLiveState} of `state`. */
+  readonly persistedState: LiveState;
 }
 
 interface PlannedSource {
@@ -68,7 +75,8 @@ export async function collectLive(baseline: Baseline, options: CollectLiveOption
   const wanted = options.environments === undefined ? undefined : new Set(options.environments);
   const environments = baseline.environments.filter((environment) => wanted === undefined || wanted.has(environment.name));
   const before = options.factory.counter.stats();
-  const planned = environments.flatMap((environment) => planSources(environment, options, clock));
+  const secretKey = secretKeyOf(baseline);
+  const planned = environments.flatMap((environment) => planSources(environment, options, clock, secretKey));
 
   const results = await Promise.all(
     planned.map(async (source) => {
@@ -109,7 +117,8 @@ export async function collectLive(baseline: Baseline, options: CollectLiveOption
   });
 
   const apiCalls = callsSince(before, options.factory.counter.stats());
-  return { snapshots, apiCalls, state: { schema: LIVE_STATE_SCHEMA, takenAt, ssm, kubernetes } };
+  const state: LiveState = { schema: LIVE_STATE_SCHEMA, takenAt, ssm, kubernetes };
+  return { snapshots, apiCalls, state, persistedState: redactLiveState(state, baseline) };
 }
 
 /** What `after` counted beyond `before` (counters only grow); keys with no new call are left out. */
@@ -123,7 +132,12 @@ function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
   return delta;
 }
 
-function planSources(environment: EnvironmentSpec, options: CollectLiveOptions, clock: () => Date): PlannedSource[] {
+function planSources(
+  environment: EnvironmentSpec,
+  options: CollectLiveOptions,
+  clock: () => Date,
+  secretKey: (key: string) => boolean,
+): PlannedSource[] {
   const planned: PlannedSource[] = [];
   for (const spec of environment.sources) {
     if (spec.kind === 'ssm') {
@@ -133,7 +147,7 @@ function planSources(environment: EnvironmentSpec, options: CollectLiveOptions, 
         continue;
       }
       const id = ssmSourceId(region, spec.path);
-      const source = createSsmSource(options.factory, environment, spec, options.previous?.ssm[id]);
+      const source = createSsmSource(options.factory, environment, spec, options.previous?.ssm[id], secretKey);
       planned.push({ environment, id, read: () => source.read(options.signal) });
     } else if (spec.kind === 'eks') {
       const region = spec.region ?? environment.region;

@@ -6,7 +6,9 @@ export const LIVE_STATE_SCHEMA = 'drift-audit.live-state/1';
 
 /**
  * The raw records of one live read, by source id. Kept between scheduled runs so the next SSM read is
- * incremental, and written out by `drift-audit snapshot`. SecureString records never hold a value.
+ * incremental (once redacted by `redactLiveState`: no Kubernetes objects, no value of a secret key),
+ * and written out by `drift-audit snapshot` (redacted by its writer). SecureString records never hold
+ * a value.
  */
 export interface LiveState {
   readonly schema: typeof LIVE_STATE_SCHEMA;

@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isSecretKey } from '../engine/analyse/show-value.js';
 import type { Baseline, Snapshot } from '../engine/model.js';
-import type { KubeObject } from '../sources/eks/kube-client.js';
 import { toKubectlList } from '../sources/eks/kubectl-list.js';
 import { SNAPSHOT_MANIFEST_FILE, SNAPSHOT_MANIFEST_SCHEMA, type SnapshotManifest } from '../sources/files/snapshot-manifest.js';
-import type { SsmParameterRecord } from '../sources/ssm/ssm-observations.js';
+import { isRedacted, REDACTED_VALUE, type SsmParameterRecord } from '../sources/ssm/ssm-observations.js';
 import type { LiveState } from './live-state.js';
+import { redactKubeObjects } from './redact-kube-objects.js';
+import { secretKeyOf, ssmSecrecyOf } from './secret-keys.js';
 
-/** Written in place of a literal env or ConfigMap value whose key looks secret. */
-export const REDACTED_VALUE = '[redacted by drift-audit]';
+/** Written in place of a value whose key is secret (SSM `Value`, literal env and ConfigMap values). */
+export { REDACTED_VALUE };
 
 /** What a snapshot directory holds for one environment. */
 export interface WrittenEnvironment {
@@ -24,8 +24,13 @@ export interface WrittenEnvironment {
  * `kubernetes.json` (a kubectl `List` with managedFields) and the `snapshot.json` manifest, which
  * keeps each source's status so a source that failed live stays a failure offline.
  *
- * Nothing secret is written: SecureString records carry no value, Secrets are never read, and a
- * literal env or ConfigMap value whose key looks secret (`*PASSWORD*`, `*TOKEN*`, ...) is replaced.
+ * Nothing secret is written. A key is secret when the baseline declares it so, or when its name looks
+ * secret (`*PASSWORD*`, `*TOKEN*`, ...) and the baseline does not declare it `secret: false`: the rule
+ * the engine applies before comparing a value. SecureString records carry no value; a String or
+ * StringList parameter with a secret key is written with its type and the {@link REDACTED_VALUE}
+ * marker as value, which the offline reader observes as a present secret (so the scan finds what the
+ * live one did); Kubernetes objects go through {@link redactKubeObjects} (last-applied annotation
+ * removed, literal env and ConfigMap values of secret keys replaced, `binaryData` and Secrets dropped).
  */
 export async function writeSnapshotDir(
   dir: string,
@@ -33,6 +38,8 @@ export async function writeSnapshotDir(
   collected: { readonly snapshots: readonly Snapshot[]; readonly state: LiveState },
 ): Promise<WrittenEnvironment[]> {
   const written: WrittenEnvironment[] = [];
+  const secretKey = secretKeyOf(baseline);
+  const ssmSecret = ssmSecrecyOf(baseline);
   for (const snapshot of collected.snapshots) {
     const environment = baseline.environments.find((candidate) => candidate.name === snapshot.environment);
     if (environment === undefined) continue;
@@ -43,12 +50,12 @@ export async function writeSnapshotDir(
 
     const records = Object.entries(collected.state.ssm)
       .filter(([id]) => ids.has(id))
-      .flatMap(([, list]) => list)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .flatMap(([id, list]) => list.map((record) => ({ record, secret: record.type !== 'SecureString' && (isRedacted(record) || ssmSecret(id, record.name)) })))
+      .sort((a, b) => a.record.name.localeCompare(b.record.name));
     const ssmSpecs = environment.sources.filter((spec) => spec.kind === 'ssm');
     if (ssmSpecs.length > 0) {
-      await writeJson(path.join(envDir, 'ssm.json'), { Parameters: records.map(toExportParameter) });
-      await writeJson(path.join(envDir, 'ssm-describe.json'), { Parameters: records.map(toDescribeParameter) });
+      await writeJson(path.join(envDir, 'ssm.json'), { Parameters: records.map(({ record, secret }) => toExportParameter(record, secret)) });
+      await writeJson(path.join(envDir, 'ssm-describe.json'), { Parameters: records.map(({ record }) => toDescribeParameter(record)) });
       files.push('ssm.json', 'ssm-describe.json');
     }
 
@@ -56,7 +63,7 @@ export async function writeSnapshotDir(
       .filter(([id]) => ids.has(id))
       .flatMap(([, list]) => list);
     if (environment.sources.some((spec) => spec.kind === 'eks')) {
-      await writeJson(path.join(envDir, 'kubernetes.json'), toKubectlList(objects.map(redactLiteralSecrets)));
+      await writeJson(path.join(envDir, 'kubernetes.json'), toKubectlList(redactKubeObjects(objects, secretKey)));
       files.push('kubernetes.json');
     }
 
@@ -74,12 +81,12 @@ export async function writeSnapshotDir(
   return written;
 }
 
-function toExportParameter(record: SsmParameterRecord): Record<string, unknown> {
+function toExportParameter(record: SsmParameterRecord, secret: boolean): Record<string, unknown> {
   return compact({
     Name: record.name,
     Type: record.type,
-    // SecureString values are never read, so there is nothing to write.
-    Value: record.type === 'SecureString' ? undefined : record.value,
+    // SecureString values are never read, so there is nothing to write; a secret key's value is withheld.
+    Value: record.type === 'SecureString' ? undefined : secret ? REDACTED_VALUE : record.value,
     Version: record.version,
     LastModifiedDate: record.lastModifiedDate,
     ARN: record.arn,
@@ -98,37 +105,6 @@ function toDescribeParameter(record: SsmParameterRecord): Record<string, unknown
     Tier: record.tier,
     DataType: record.dataType,
   });
-}
-
-/** A deep copy with secret-looking literal values replaced; the shape and managedFields stay. */
-function redactLiteralSecrets(object: KubeObject): KubeObject {
-  const copy = structuredClone(object) as KubeObject & { data?: Record<string, unknown> };
-  if (copy.kind === 'ConfigMap' && copy.data !== undefined) {
-    for (const key of Object.keys(copy.data)) if (isSecretKey(key)) copy.data[key] = REDACTED_VALUE;
-  }
-  visitContainers(copy, (container) => {
-    for (const variable of container.env ?? []) {
-      if (typeof variable.value === 'string' && isSecretKey(variable.name ?? '')) variable.value = REDACTED_VALUE;
-    }
-  });
-  return copy;
-}
-
-interface ContainerLike {
-  env?: { name?: string; value?: unknown }[];
-}
-
-function visitContainers(object: unknown, visit: (container: ContainerLike) => void): void {
-  // Pod templates sit at spec.template (workloads) or spec.jobTemplate.spec.template (CronJobs).
-  const spec = (object as { spec?: Record<string, unknown> }).spec;
-  const templates = [
-    (spec?.template as { spec?: unknown } | undefined)?.spec,
-    ((spec?.jobTemplate as { spec?: { template?: { spec?: unknown } } } | undefined)?.spec?.template)?.spec,
-  ];
-  for (const podSpec of templates) {
-    const pod = podSpec as { containers?: ContainerLike[]; initContainers?: ContainerLike[] } | undefined;
-    for (const container of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) visit(container);
-  }
 }
 
 function compact(record: Record<string, unknown>): Record<string, unknown> {

@@ -168,6 +168,12 @@ export interface Baseline {
   readonly attribution: ChangeAttribution;
   /** Files the baseline was read from, relative to the baseline directory. */
   readonly files: readonly string[];
+  /**
+   * Which environments must run the same image tag of a container (`version` findings): `all` (the
+   * default when absent), `tier` (environments of the same tier only: staging may run ahead during a
+   * release), or `none`. Optional so baselines built in code need not say it.
+   */
+  readonly images?: { readonly parity: 'tier' | 'all' | 'none' };
 }
 
 /** Where an observed value came from and what is known of its last change. */

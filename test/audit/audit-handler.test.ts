@@ -54,7 +54,8 @@ describe('Handler: scheduled audit', () => {
     return {
       s3: s3.client,
       sns: snsClient,
-      history: new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, sleep: async () => undefined }),
+      // Claims are timed by the test clock, so "a minute later" is a minute inside the 15-minute lease.
+      history: new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, sleep: async () => undefined, now: () => new Date(clockMs) }),
       factory: new AwsClientFactory({
         retryStrategy: () => new ConfiguredRetryStrategy(2, () => 0),
         overrides: (_target, service) => ({ endpoint: service === 'EKS' ? eks.url : ssm.url, credentials }),
@@ -67,6 +68,8 @@ describe('Handler: scheduled audit', () => {
       region: 'eu-west-1',
       // Each call moves the clock a second, so runs never share a timestamp.
       clock: () => new Date((clockMs += 1000)),
+      // As in production, where the construct gives the function reserved concurrency 1.
+      singleConcurrency: true,
       ...overrides,
     };
   }
@@ -116,6 +119,17 @@ describe('Handler: scheduled audit', () => {
   async function objectKeys(): Promise<string[]> {
     const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
     return (listed.Contents ?? []).map((object) => `${object.Key} ${object.ETag}`).sort();
+  }
+
+  /** The transition items of one finding. */
+  async function transitionsOf(id: string): Promise<Record<string, unknown>[]> {
+    return (await table.scanAll()).filter((item) => item.pk === `FINDING#${id}` && String(item.sk).startsWith('T#'));
+  }
+
+  /** `<start, to the minute> <recording>` of every run item whose start begins with `prefix`. */
+  async function runsStarting(prefix: string): Promise<string[]> {
+    const runs = (await table.scanAll()).filter((item) => item.itemType === 'run' && String(item.startedAt).startsWith(prefix));
+    return runs.map((item) => `${String(item.startedAt).slice(0, 16)} ${String(item.recording)}`).sort();
   }
 
   async function uploadBaseline(text: string): Promise<void> {
@@ -324,38 +338,90 @@ describe('Handler: scheduled audit', () => {
     expect(posted).not.toContain(SSM_CANARY);
   });
 
-  it('a delivery that crashed before alerting is rolled back by a later retry, which records once and alerts once', async () => {
+  it('alerts a rejected baseline once per version, while still alerting every transition', async () => {
+    // Prepare: the corrupt baseline the 14:00 run alerted on is still in place.
+    const alertsBefore = sns.published.length;
+    const read = async (key: string) => (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToString('utf8');
+    const alertedVersion = (JSON.parse(await read('state/alerted-baseline-rejection.json')) as { version: string }).version;
+
+    // Act: an hour with nothing new, an hour where staging drifts, an hour where it is put back.
+    const quiet = await audit('2026-11-23T14:10:00Z');
+    ssm.put('us-east-1', { name: '/staging-us/api/inventory/service_url', value: 'https://inventory.staging' });
+    const drifted = await audit('2026-11-23T14:20:00Z');
+    ssm.put('us-east-1', { name: '/staging-us/api/inventory/service_url', value: 'https://inventory.internal' });
+    const fixed = await audit('2026-11-23T14:30:00Z');
+
+    // Assess: the rejection is not alerted again, the transitions are, each run still records it as failed.
+    expect(quiet).toMatchObject({ kind: 'recorded', alerted: false, run: { status: 'failed', error: { code: 'baseline-invalid' } } });
+    expect(drifted).toMatchObject({ kind: 'recorded', alerted: true, run: { status: 'failed' } });
+    expect(fixed).toMatchObject({ kind: 'recorded', alerted: true, run: { status: 'failed' } });
+    const sent = sns.published.slice(alertsBefore).map((alert) => JSON.parse(alert.message) as RunMessageBody);
+    expect(sent.map((body) => body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`))).toEqual([
+      ['opened changed:staging-us:INVENTORY_SERVICE_URL'],
+      ['resolved changed:staging-us:INVENTORY_SERVICE_URL'],
+    ]);
+    expect(metricOf('2026-11-23T14:10:00Z', 'SuccessfulRuns')).toBeUndefined();
+
+    // Act again: someone uploads another baseline that is rejected too.
+    await uploadBaseline(`${BASELINE_YAML}\nsettings:\n  BROKEN: { valeu: 2 }\n`);
+    const newVersion = await audit('2026-11-23T14:40:00Z');
+    const sameAgain = await audit('2026-11-23T14:50:00Z');
+
+    // Assess: one alert for the new version, whose rejection is now the one remembered.
+    expect(newVersion).toMatchObject({ kind: 'recorded', alerted: true });
+    expect(sameAgain).toMatchObject({ kind: 'recorded', alerted: false });
+    expect(sns.published).toHaveLength(alertsBefore + 3);
+    expect(sns.published.at(-1)?.subject).toBe('drift-audit run failed: baseline-invalid');
+    const remembered = (JSON.parse(await read('state/alerted-baseline-rejection.json')) as { version: string }).version;
+    expect(remembered).not.toBe(alertedVersion);
+  });
+
+  it('a delivery that crashed between recording and alerting is rolled back by its retry a minute later, which records once and alerts once', async () => {
     // Prepare: a valid baseline again, a new drift in staging, and a topic that refuses the first publish.
     await uploadBaseline(BASELINE_YAML);
     ssm.put('us-east-1', { name: '/staging-us/api/payment/timeout', value: '45' });
-    const leased = newDeps({
-      history: new HistoryStore({
-        documentClient: table.documentClient,
-        tableName: table.tableName,
-        sleep: async () => undefined,
-        leaseMs: 5 * 60_000,
-        now: () => new Date(clockMs),
-      }),
-    });
     sns.failNext(1);
     const alertsBefore = sns.published.length;
-    const transitionsOf = async (id: string) => (await table.scanAll()).filter((item) => item.pk === `FINDING#${id}` && String(item.sk).startsWith('T#'));
 
-    // Act: the first attempt dies at publish; a retry inside the lease must not touch it; one after it does.
-    await expect(audit('2026-11-23T16:00:00Z', leased)).rejects.toThrow(/AuthorizationError/);
+    // Act: the first attempt records its run, then dies at publish; Lambda retries the event a minute later.
+    await expect(audit('2026-11-23T16:00:00Z')).rejects.toThrow(/AuthorizationError/);
     const crashed = printed['2026-11-23T16:00:00Z']!;
-    await expect(audit('2026-11-23T16:00:00Z', leased, '2026-11-23T16:01:00Z')).rejects.toThrow(/within the 300000 ms lease/);
-    const retry = await audit('2026-11-23T16:00:00Z', leased, '2026-11-23T16:07:00Z');
-    leased.factory.destroy();
+    const retry = await audit('2026-11-23T16:00:00Z', warm, '2026-11-23T16:01:00Z');
 
     // Assess
     expect(crashed.logs.map((line) => `${line.level} ${line.message}`)).toContain('ERROR audit run failed; the invocation is retried, then dead-lettered');
-    expect(retry.kind).toBe('recorded');
+    expect(retry).toMatchObject({ kind: 'recorded', rolledBack: [{ rolledBack: true, idempotencyKey: `${SCHEDULE}#2026-11-23T16:00:00Z` }] });
+    expect(metricOf('2026-11-23T16:00:00Z', 'RolledBackRuns')).toBe(1);
     expect(sns.published).toHaveLength(alertsBefore + 1);
     const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
     expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:PAYMENT_TIMEOUT']);
     expect(await transitionsOf('changed:staging-us:PAYMENT_TIMEOUT')).toHaveLength(1);
-    expect(await audit('2026-11-23T16:00:00Z', leased, '2026-11-23T16:30:00Z')).toMatchObject({ kind: 'duplicate' });
+    expect(await runsStarting('2026-11-23T16:0')).toEqual(['2026-11-23T16:01 complete']);
+    expect(await audit('2026-11-23T16:00:00Z', warm, '2026-11-23T16:03:00Z')).toMatchObject({ kind: 'duplicate' });
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+  });
+
+  it('a run that crashed between recording and alerting and is never retried is rolled back by the next hourly run, which alerts once', async () => {
+    // Prepare: a new drift in staging; the 17:00 attempt records, dies at publish, and its retries never come.
+    ssm.put('us-east-1', { name: '/staging-us/api/payment/gateway_url', value: 'https://sandbox.payment-provider.com' });
+    sns.failNext(1);
+    const alertsBefore = sns.published.length;
+    await expect(audit('2026-11-23T17:00:00Z')).rejects.toThrow(/AuthorizationError/);
+
+    // Act: the next scheduled event, then the 17:00 event redriven late from the dead-letter queue.
+    const next = await audit('2026-11-23T18:00:00Z');
+    const redriven = await audit('2026-11-23T17:00:00Z', warm, '2026-11-23T18:30:00Z');
+
+    // Assess: 18:00 undid 17:00 and alerted its transition; the redriven event has nothing new to say.
+    expect(next).toMatchObject({ kind: 'recorded', rolledBack: [{ rolledBack: true, idempotencyKey: `${SCHEDULE}#2026-11-23T17:00:00Z` }] });
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+    const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
+    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:PAYMENT_GATEWAY_URL']);
+    expect(await transitionsOf('changed:staging-us:PAYMENT_GATEWAY_URL')).toHaveLength(1);
+    expect(redriven).toMatchObject({ kind: 'recorded', transitions: [], rolledBack: [] });
+    expect(await runsStarting('2026-11-23T1')).toEqual(expect.arrayContaining(['2026-11-23T18:00 complete', '2026-11-23T18:30 complete']));
+    expect(await runsStarting('2026-11-23T17')).toEqual([]);
+    expect((await table.scanAll()).filter((item) => item.itemType === 'recording')).toEqual([]);
   });
 
   it('with no valid baseline ever seen, records a failed run, audits nothing and alerts with the reason', async () => {
@@ -377,6 +443,39 @@ describe('Handler: scheduled audit', () => {
     expect(body.run.error?.message).toContain(`no baseline at s3://${s3.bucket}/nowhere/baseline.json`);
     expect(body.run.error?.message).toContain('nothing was audited');
     expect(metricOf('2026-11-23T15:00:00Z', 'SuccessfulRuns')).toBeUndefined();
+
+    // Act again: the next hour, still nothing to audit against.
+    const again = await audit('2026-11-23T15:10:00Z', newDeps({ baselineKey: 'nowhere/baseline.json', statePrefix: 'fresh-state/' }));
+
+    // Assess: the same missing baseline is not alerted every hour.
+    expect(again).toMatchObject({ kind: 'recorded', alerted: false, run: { status: 'failed' } });
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+  });
+
+  it('resolves the open findings of an environment removed from the baseline, saying why', async () => {
+    // Prepare: production-eu (still unreadable since 13:00, so never complete) leaves the baseline.
+    const withoutEu = BASELINE_YAML.replace(/  production-eu:\n(    .*\n)+/, '').replace(/  DB_TIMEOUT: .*\n/, '');
+    expect(withoutEu).not.toContain('production-eu');
+    await uploadBaseline(withoutEu);
+    const alertsBefore = sns.published.length;
+
+    // Act
+    const run = await audit('2026-11-23T19:00:00Z');
+
+    // Assess
+    expect(run).toMatchObject({ kind: 'recorded', run: { status: 'ok', environments: ['staging-us'] } });
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+    const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
+    const resolved = body.transitions.filter((transition) => transition.environment === 'production-eu');
+    expect(resolved.map((transition) => `${transition.kind} ${transition.findingId}`).sort()).toEqual([
+      'resolved changed:production-eu:DB_TIMEOUT',
+      'resolved missing:production-eu:INVENTORY_SERVICE_URL',
+      'resolved shadowed:production-eu:PAYMENT_TIMEOUT',
+      'resolved source-error:production-eu:ssm:eu-west-1:/production-eu/api/',
+    ]);
+    for (const transition of resolved) expect(transition.message).toMatch(/^environment production-eu is no longer in the baseline/);
+    const open = await new HistoryQueries({ documentClient: table.documentClient, tableName: table.tableName }).openFindings({ environment: 'production-eu' });
+    expect(open).toEqual([]);
   });
 });
 

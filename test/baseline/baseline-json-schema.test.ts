@@ -27,6 +27,7 @@ describe('File: schema/baseline.schema.json', () => {
       'version',
       'defaults',
       'attribution',
+      'images',
       'environments',
       'settings',
       'expected_differences',

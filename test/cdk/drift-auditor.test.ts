@@ -81,9 +81,8 @@ describe('Construct: DriftAuditor', () => {
           sid: AUDIT_STATEMENT_SIDS.history,
           effect: 'Allow',
           actions: [
-            'dynamodb:BatchGetItem',
             'dynamodb:BatchWriteItem',
-            'dynamodb:ConditionCheckItem',
+            'dynamodb:DeleteItem',
             'dynamodb:GetItem',
             'dynamodb:PutItem',
             'dynamodb:Query',

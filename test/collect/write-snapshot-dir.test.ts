@@ -16,7 +16,20 @@ import { startEksEndpoint, type EksEndpoint } from '../sources/eks/eks-endpoint.
 import { fixtureObjects, SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
 import { startKubeServer, TEST_CA_PEM, type KubeServer } from '../support/kube-server.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
-import { baselineOf, COLLECT_BASELINE_YAML, collectParameters, CREDENTIALS, SSM_CANARY } from './collect-estate.js';
+import { isSecretKey } from '../../lambdas/engine/analyse/show-value.js';
+import {
+  baselineOf,
+  COLLECT_BASELINE_YAML,
+  collectParameters,
+  CREDENTIALS,
+  DECLARED_CANARY,
+  KUBE_CANARY,
+  leakyKubeObjects,
+  NAMED_CANARY,
+  SECRET_BASELINE_YAML,
+  secretParameters,
+  SSM_CANARY,
+} from './collect-estate.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -172,5 +185,143 @@ describe('Function: writeSnapshotDir', () => {
     const list = JSON.parse(readFileSync(path.join(dir, 'production-eu', 'kubernetes.json'), 'utf8')) as { items: { metadata: { name: string }; data?: Record<string, string>; spec?: unknown }[] };
     expect(list.items.find((item) => item.metadata.name === 'leaky-config')?.data).toEqual({ DB_PASSWORD: REDACTED_VALUE, POOL_SIZE: '10' });
     expect(JSON.stringify(list.items.find((item) => item.metadata.name === 'leaky')?.spec)).toContain('"LOG_LEVEL","value":"info"');
+  });
+});
+
+describe('Function: writeSnapshotDir (secrets kept in plain sight)', () => {
+  let ssm: SsmServer;
+  let kube: KubeServer;
+  let eks: EksEndpoint;
+  let dir: string;
+  const baseline = baselineOf(SECRET_BASELINE_YAML);
+
+  async function collect(): Promise<CollectLiveResult> {
+    const factory = new AwsClientFactory({
+      retryStrategy: () => new ConfiguredRetryStrategy(2, () => 0),
+      budget: new RequestBudget({ rates: {} }),
+      overrides: (_target, service) => ({ endpoint: service === 'EKS' ? eks.url : ssm.url, credentials: CREDENTIALS }),
+    });
+    try {
+      return await collectLive(baseline, { factory, clock: () => NOW });
+    } finally {
+      factory.destroy();
+    }
+  }
+
+  /** Every file written, by `<env>/<file>`. */
+  function writtenFiles(): Record<string, string> {
+    return Object.fromEntries(
+      readdirSync(dir).flatMap((environment) =>
+        readdirSync(path.join(dir, environment)).map((file) => [`${environment}/${file}`, readFileSync(path.join(dir, environment, file), 'utf8')]),
+      ),
+    );
+  }
+
+  /** What people see of each finding: identity, shown values, message. */
+  function reported(snapshots: readonly Snapshot[]): unknown[] {
+    return analyse({ baseline, snapshots, now: NOW }).findings.map((f) => ({ id: f.id, actual: f.actual, expected: f.expected, message: f.message }));
+  }
+
+  beforeAll(async () => {
+    kube = await startKubeServer({ objects: [...fixtureObjects(), ...leakyKubeObjects()], acceptToken: (token) => token.startsWith('k8s-aws-v1.') });
+    eks = await startEksEndpoint([{ name: 'prod-eu', endpoint: kube.url, caPem: TEST_CA_PEM }]);
+    ssm = await startSsmServer({ account: '210987654321', parameters: secretParameters() });
+  });
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'drift-audit-snapshot-secrets-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterAll(async () => {
+    await Promise.all([kube.close(), eks.close(), ssm.close()]);
+  });
+
+  it('writes no secret value in any file, whether the key is secret by its name or by declaration', async () => {
+    // Prepare
+    const live = await collect();
+    expect(JSON.stringify(live.state)).toContain(KUBE_CANARY);
+
+    // Act
+    await writeSnapshotDir(dir, baseline, live);
+
+    // Assess
+    const files = writtenFiles();
+    expect(Object.keys(files).sort()).toEqual([
+      'production-eu/kubernetes.json',
+      'production-eu/snapshot.json',
+      'production-eu/ssm-describe.json',
+      'production-eu/ssm.json',
+      'staging-us/snapshot.json',
+      'staging-us/ssm-describe.json',
+      'staging-us/ssm.json',
+    ]);
+    const binary = Buffer.from(`${KUBE_CANARY}-binary`).toString('base64');
+    for (const [file, text] of Object.entries(files)) {
+      for (const canary of [NAMED_CANARY, DECLARED_CANARY, KUBE_CANARY, binary, SSM_CANARY, SECRET_CANARY, 'last-applied-configuration']) {
+        expect({ file, leaked: text.includes(canary) }).toEqual({ file, leaked: false });
+      }
+    }
+  });
+
+  it('keeps each secret parameter with its type and the redaction marker, and every non-secret value', async () => {
+    // Prepare
+    const live = await collect();
+
+    // Act
+    await writeSnapshotDir(dir, baseline, live);
+
+    // Assess
+    const files = writtenFiles();
+    const exported = (environment: string) => (JSON.parse(files[`${environment}/ssm.json`] ?? '{}') as { Parameters: Record<string, unknown>[] }).Parameters;
+    const shape = (environment: string) => exported(environment).map((p) => [p.Name, p.Type, p.Value ?? null]);
+    expect(shape('production-eu')).toEqual([
+      ['/production-eu/api/dsn', 'StringList', REDACTED_VALUE],
+      ['/production-eu/api/payment/timeout', 'String', '60'],
+      ['/production-eu/api/smtp/password', 'String', REDACTED_VALUE],
+      ['/production-eu/api/stripe/api_key', 'SecureString', null],
+    ]);
+    expect(shape('staging-us')).toContainEqual(['/staging-us/api/smtp/password', 'String', REDACTED_VALUE]);
+    const list = JSON.parse(files['production-eu/kubernetes.json'] ?? '{}') as { items: KubeObject[] };
+    const item = (kind: string, name: string) => list.items.find((object) => object.kind === kind && object.metadata.name === name) as (KubeObject & { data?: Record<string, string>; binaryData?: unknown }) | undefined;
+    const mailer = item('Deployment', 'mailer');
+    expect(mailer?.metadata.annotations).toEqual({ team: 'mail' });
+    const env = (mailer?.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]?.env;
+    expect(env?.filter((variable) => variable.value !== undefined).map((variable) => [variable.name, variable.value])).toEqual([
+      ['DSN', REDACTED_VALUE],
+      ['SMTP_PASSWORD', REDACTED_VALUE],
+      ['MAIL_FROM', 'noreply@example.com'],
+    ]);
+    // Read as MAILER_API_KEY (secret name) and through envFrom as MAILER_RELAY (declared secret).
+    expect(item('ConfigMap', 'mailer-config')?.data).toEqual({ 'provider-key': REDACTED_VALUE, region: 'eu' });
+    expect(item('ConfigMap', 'mailer-config')).not.toHaveProperty('binaryData');
+    expect(item('ConfigMap', 'mailer-env')?.data).toEqual({ RELAY: REDACTED_VALUE, FROM_NAME: 'Shop' });
+    expect(item('ConfigMap', 'api-config')?.data).toEqual({ 'log-level': 'warn', DATABASE_POOL_SIZE: '15', API_TIMEOUT: '120' });
+  });
+
+  it('reads the redacted snapshot back with the findings of the live read, secret keys present as secrets', async () => {
+    // Prepare
+    const live = await collect();
+
+    // Act
+    await writeSnapshotDir(dir, baseline, live);
+    const offline = await readSnapshots(baseline, dir);
+
+    // Assess
+    expect(reported(offline)).toEqual(reported(live.snapshots));
+    expect(reported(offline).some((finding) => (finding as { id: string }).id.startsWith('missing:') && (finding as { id: string }).id.endsWith(':DSN'))).toBe(false);
+    for (const snapshot of offline) {
+      const ssmSecrets = snapshot.observations.filter((o) => o.provenance.layer === 'ssm' && (o.key === 'DSN' || o.key === 'SMTP_PASSWORD'));
+      expect(ssmSecrets.map((o) => [o.key, o.value])).toEqual([
+        ['DSN', { kind: 'secret' }],
+        ['SMTP_PASSWORD', { kind: 'secret' }],
+      ]);
+    }
+    // Everything that is not secret reads back exactly as it was read live.
+    const plain = (snapshot: Snapshot) => comparable({ ...snapshot, observations: snapshot.observations.filter((o) => !isSecretKey(o.key, baseline.settings.get(o.key))) });
+    for (const [index, snapshot] of live.snapshots.entries()) expect(plain(offline[index]!)).toEqual(plain(snapshot));
   });
 });

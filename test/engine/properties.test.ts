@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
 import { explain } from '../../lambdas/engine/analyse/explain.js';
 import { resolveExpected } from '../../lambdas/engine/analyse/expected-value.js';
+import { SECRET_KEY_PATTERN } from '../../lambdas/engine/analyse/show-value.js';
 import type {
   Baseline,
   EnvironmentSpec,
@@ -234,8 +235,10 @@ describe('Property: secret canary', () => {
       fc.property(estateArb, canaryArb, fc.constantFrom(...LAYERS), ({ base, snapshots }, canary, layer) => {
         // Prepare: the canary as the declared value of a secret setting, an exception's value for it,
         // a live value of it, and the value of an undeclared secret-looking key.
+        // Declared secret-looking keys are secret, as the baseline parser makes them unless the setting
+        // opts out with `secret: false` (then its value is, by the baseline's word, not a secret).
         const settings = [
-          ...[...base.settings.values()].filter((s) => s.key !== 'VAULT_DSN'),
+          ...[...base.settings.values()].filter((s) => s.key !== 'VAULT_DSN').map((s) => (SECRET_KEY_PATTERN.test(s.key) ? { ...s, secret: true } : s)),
           setting('VAULT_DSN', { value: canary, perTier: { production: canary }, secret: true, parity: 'all' }),
         ];
         const withCanary = baseline({

@@ -1,7 +1,9 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcile } from '../../lambdas/engine/lifecycle/reconcile.js';
 import { HistoryConflictError, RunInProgressError } from '../../lambdas/sinks/history/history-errors.js';
 import { HistoryStore } from '../../lambdas/sinks/history/history-store.js';
+import { HISTORY_WRITER_ACTIONS } from '../../lambdas/sinks/history/table-schema.js';
 import { startDynaliteTable, type DynaliteTable } from '../support/dynalite.js';
 import { audit, finding, runSummary, SECRET_CANARY } from '../lifecycle/lifecycle-fixtures.js';
 import { auditRun, intercept, itemsOf } from './history-harness.js';
@@ -66,6 +68,8 @@ describe('Class: HistoryStore', () => {
         expect.objectContaining({ pk: 'RUN#2026-11', sk: `${RUN1}#run-1`, recording: 'complete', expiresAt: Date.parse(RUN1) / 1000 + 400 * DAY }),
       ]);
       expect(await store.status(`schedule#${RUN1}`)).toMatchObject({ state: 'complete', runId: 'run-1', startedAt: RUN1 });
+      // A complete run leaves no recording marker behind.
+      expect(itemsOf(items, 'recording')).toEqual([]);
     });
 
     it('loads open states back worst severity first, from the open index', async () => {
@@ -348,6 +352,29 @@ describe('Class: HistoryStore', () => {
       expect(itemsOf(await table.scanAll(), 'transition')).toHaveLength(5);
     });
 
+    it('may go past the lease when the caller states the single-concurrency guarantee', async () => {
+      // Prepare: run 2 recorded but never completed, a minute ago.
+      await auditRun(store, audit([dbTimeout]), 'run-1', RUN1);
+      const before = await table.scanAll();
+      const plan = reconcile({ previous: await store.loadOpenStates(), current: audit([pool]), runId: 'run-2', now: new Date(RUN2) });
+      const atRun2 = new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, now: () => new Date(RUN2) });
+      await atRun2.recordRun(runSummary('run-2', RUN2), plan.transitions, plan.next, 'schedule#2');
+      const minuteLater = new HistoryStore({
+        documentClient: table.documentClient,
+        tableName: table.tableName,
+        now: () => new Date(Date.parse(RUN2) + 60_000),
+      });
+
+      // Act
+      await expect(minuteLater.rollbackRun('schedule#2')).rejects.toBeInstanceOf(RunInProgressError);
+      const forced = await minuteLater.rollbackRun('schedule#2', { singleConcurrency: true });
+
+      // Assess
+      expect(forced).toMatchObject({ rolledBack: true, runId: 'run-2', transitionsDeleted: 2 });
+      expect(await table.scanAll()).toHaveLength(before.length);
+      expect(itemsOf(await table.scanAll(), 'recording')).toEqual([]);
+    });
+
     it('does nothing for a complete run', async () => {
       await auditRun(store, audit([dbTimeout]), 'run-1', RUN1, 'schedule#1');
       const before = await table.scanAll();
@@ -356,6 +383,110 @@ describe('Class: HistoryStore', () => {
 
       expect(result.rolledBack).toBe(false);
       expect(await table.scanAll()).toEqual(before);
+    });
+  });
+  describe('Method: recoverCrashedRuns', () => {
+    const sortItems = (items: Record<string, unknown>[]) =>
+      [...items]
+        .map(({ priorState: _ignored, ...rest }) => rest)
+        .sort((x, y) => `${String(x['pk'])}|${String(x['sk'])}`.localeCompare(`${String(y['pk'])}|${String(y['sk'])}`));
+
+    /** Records run `runId` of `key` at `at` and stops before completing it, as a crash after recordRun would. */
+    async function crashAfterRecording(key: string, runId: string, at: string, findings: Parameters<typeof audit>[0]): Promise<void> {
+      const atRun = new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, now: () => new Date(at) });
+      const plan = reconcile({ previous: await atRun.loadOpenStates(), current: audit(findings), runId, now: new Date(at) });
+      await atRun.recordRun(runSummary(runId, at), plan.transitions, plan.next, key);
+    }
+
+    it("rolls back another event's crashed run at the start of the next one, within the lease", async () => {
+      // Prepare: 11:00 changes DB_TIMEOUT and opens LOG_LEVEL, then dies before completing.
+      await auditRun(store, audit([dbTimeout, pool]), 'run-1', RUN1, 'schedule#10');
+      const before = await table.scanAll();
+      await crashAfterRecording('schedule#11', 'run-2', RUN2, [finding({ actual: { text: '90', secret: false } }), pool, logLevel]);
+      const next = new HistoryStore({
+        documentClient: table.documentClient,
+        tableName: table.tableName,
+        now: () => new Date(Date.parse(RUN2) + 60_000),
+      });
+
+      // Act: the 12:00 event starts (a minute is well inside the default 15-minute lease).
+      const recovered = await next.recoverCrashedRuns({ idempotencyKey: 'schedule#12', singleConcurrency: true });
+
+      // Assess: the table is as the 10:00 run left it; the 11:00 moves will be made (and alerted) again.
+      expect(recovered).toEqual([
+        { rolledBack: true, runId: 'run-2', idempotencyKey: 'schedule#11', statesRestored: 3, transitionsDeleted: 2 },
+      ]);
+      expect(sortItems(await table.scanAll())).toEqual(sortItems(before));
+      expect(await next.status('schedule#11')).toEqual({ state: 'absent' });
+      const redo = await auditRun(next, audit([finding({ actual: { text: '90', secret: false } }), pool, logLevel]), 'run-3', RUN3, 'schedule#12');
+      expect(redo.transitions.map((t) => `${t.kind} ${t.finding.id}`)).toEqual([`changed ${dbTimeout.id}`, `opened ${logLevel.id}`]);
+    });
+
+    it('without the guarantee, leaves a claim inside the lease and every older one, and refuses its own', async () => {
+      // Prepare: two runs left recording (a caller that skipped recovery); a 30-minute lease.
+      await crashAfterRecording('schedule#a', 'run-a', RUN1, [dbTimeout]);
+      await crashAfterRecording('schedule#b', 'run-b', RUN2, [logLevel]);
+      const at = (ms: number) =>
+        new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, leaseMs: 30 * 60_000, now: () => new Date(ms) });
+      const soon = at(Date.parse(RUN2) + 60_000);
+
+      // Act
+      const whileAlive = await soon.recoverCrashedRuns({ idempotencyKey: 'schedule#c' });
+      const ownRefused = soon.recoverCrashedRuns({ idempotencyKey: 'schedule#b' });
+      await expect(ownRefused).rejects.toBeInstanceOf(RunInProgressError);
+      const afterLease = await at(Date.parse(RUN3)).recoverCrashedRuns({ idempotencyKey: 'schedule#c' });
+
+      // Assess: run-a is past the lease from the start, but waits behind run-b, which may be alive.
+      expect(whileAlive).toEqual([]);
+      expect(afterLease.map((r) => r.runId)).toEqual(['run-b', 'run-a']);
+      expect(await table.scanAll()).toEqual([]);
+    });
+
+    it('drops a marker whose claim is gone or complete, and touches nothing else', async () => {
+      // Prepare: a complete run, then markers left by crashes between two writes.
+      await auditRun(store, audit([dbTimeout]), 'run-1', RUN1, 'schedule#1');
+      const before = await table.scanAll();
+      await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'RECORDING', sk: 'schedule#1', itemType: 'recording' } }));
+      await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'RECORDING', sk: 'schedule#gone', itemType: 'recording' } }));
+
+      // Act
+      const recovered = await store.recoverCrashedRuns({ singleConcurrency: true });
+
+      // Assess
+      expect(recovered).toEqual([]);
+      expect(await table.scanAll()).toEqual(before);
+    });
+
+    it('sends only the DynamoDB actions the audit role is granted, and needs each of them', async () => {
+      // Prepare: every path of the store: record (batched and resumed), complete, a duplicate, a crash and its recovery.
+      const sent = new Set<string>();
+      const ACTION_OF: Record<string, string> = {
+        BatchWriteCommand: 'dynamodb:BatchWriteItem',
+        DeleteCommand: 'dynamodb:DeleteItem',
+        GetCommand: 'dynamodb:GetItem',
+        PutCommand: 'dynamodb:PutItem',
+        QueryCommand: 'dynamodb:Query',
+        UpdateCommand: 'dynamodb:UpdateItem',
+      };
+      const watched = new HistoryStore({
+        tableName: table.tableName,
+        now: () => new Date(RUN3),
+        documentClient: intercept(table.documentClient, (command, send) => {
+          sent.add(ACTION_OF[command.constructor.name] ?? `unmapped ${command.constructor.name}`);
+          return send();
+        }),
+      });
+
+      // Act
+      await auditRun(watched, audit([dbTimeout, pool]), 'run-1', RUN1, 'schedule#1');
+      await auditRun(watched, audit([dbTimeout]), 'run-1-again', RUN1, 'schedule#1');
+      await crashAfterRecording('schedule#2', 'run-2', RUN2, [logLevel]);
+      await watched.recordRun(runSummary('run-2', RUN2), [], [], 'schedule#2');
+      await watched.recoverCrashedRuns({ idempotencyKey: 'schedule#3', singleConcurrency: true });
+      await watched.loadOpenStates();
+
+      // Assess
+      expect([...sent].sort()).toEqual([...HISTORY_WRITER_ACTIONS]);
     });
   });
 });

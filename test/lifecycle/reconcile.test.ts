@@ -87,10 +87,12 @@ describe('Function: reconcile', () => {
     it('reports a new expected value or a new winning source as changed', () => {
       const previous = firstRun([finding()]);
       const newExpected = finding({ expected: { text: '45', secret: false } });
-      const newVersion = finding({ provenance: [{ source: 'ssm', layer: 'ssm', location: '/production-eu/api/DB_TIMEOUT', version: '4' }] });
+      const newSource = finding({
+        provenance: [{ source: 'kubernetes', layer: 'env', location: 'deployment/api-server container app', version: '3' }],
+      });
 
       const a = reconcile({ previous, current: audit([newExpected]), runId: 'run-2', now: T2 });
-      const b = reconcile({ previous, current: audit([newVersion]), runId: 'run-2', now: T2 });
+      const b = reconcile({ previous, current: audit([newSource]), runId: 'run-2', now: T2 });
 
       expect(a.transitions.map((t) => t.kind)).toEqual(['changed']);
       expect(b.transitions.map((t) => t.kind)).toEqual(['changed']);
@@ -204,6 +206,68 @@ describe('Function: reconcile', () => {
       });
 
       expect(transitions).toEqual([]);
+    });
+
+    it('resolves the findings of an environment removed from the baseline, saying so', () => {
+      // Prepare: production-eu had open findings; the baseline now declares only the US environments,
+      // so production-eu is never read again and appears in neither complete nor partial environments.
+      const euTimeout = finding();
+      const euError = finding({ type: 'source-error', key: 'ssm:eu-west-1:/production-eu/api/', severity: 'medium' });
+      const usTimeout = finding({ environment: 'production-us' });
+      const previous = firstRun([euTimeout, euError, usTimeout]);
+      const withoutEu = audit([usTimeout], { complete: ['production-us', 'staging-us'] });
+
+      // Act
+      const { transitions, next } = reconcile({
+        previous,
+        current: withoutEu,
+        declaredEnvironments: ['production-us', 'staging-us'],
+        runId: 'run-2',
+        now: T2,
+      });
+      const undeclaredUnknown = reconcile({ previous, current: withoutEu, runId: 'run-2', now: T2 });
+
+      // Assess
+      expect(transitions.map((t) => [t.kind, t.finding.id])).toEqual([
+        ['resolved', euTimeout.id],
+        ['resolved', euError.id],
+      ]);
+      for (const transition of transitions) {
+        expect(transition.finding.message).toMatch(/^environment production-eu is no longer in the baseline \(last seen: /);
+      }
+      expect(next.filter((state) => state.status === 'resolved').map((state) => [state.id, state.resolvedAt])).toEqual([
+        [euTimeout.id, T2.toISOString()],
+        [euError.id, T2.toISOString()],
+      ]);
+      expect(next.find((state) => state.id === usTimeout.id)).toMatchObject({ status: 'open' });
+      // Without the declared environments, absence from an unread environment is still ignorance.
+      expect(undeclaredUnknown.transitions).toEqual([]);
+    });
+
+    it('resolves a parity finding once an environment it was compared with leaves the baseline', () => {
+      // Prepare
+      const parity = finding({
+        type: 'parity',
+        key: 'DB_POOL_SIZE',
+        environment: 'production-us',
+        comparedWith: { 'production-eu': { text: '50', secret: false }, 'production-us': { text: '20', secret: false } },
+      });
+      const previous = firstRun([parity]);
+
+      // Act: production-us is still declared but partial this run; production-eu is gone.
+      const { transitions, next } = reconcile({
+        previous,
+        current: audit([], { complete: ['staging-us'], partial: ['production-us'] }),
+        declaredEnvironments: ['production-us', 'staging-us'],
+        runId: 'run-2',
+        now: T2,
+      });
+
+      // Assess
+      expect(transitions.map((t) => [t.kind, t.finding.id, t.finding.message])).toEqual([
+        ['resolved', parity.id, `environment production-eu is no longer in the baseline (last seen: ${parity.message})`],
+      ]);
+      expect(next[0]).toMatchObject({ status: 'resolved', lastRunId: 'run-2' });
     });
 
     it('opens a new episode, with a new firstSeen, when a resolved finding comes back', () => {

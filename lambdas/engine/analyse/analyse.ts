@@ -26,8 +26,9 @@ export interface AnalyseInput {
  *   disagreement is reported as `shadowed`.
  * - **Expected value**: `perEnvironment[env]` ?? `perTier[tier]` ?? `value`; `null` = must be absent.
  *   Compared type-aware (integer/number numerically, booleans as true/false/1/0/yes/no, durations by
- *   length), else as exact strings. Secret keys (declared, `{kind:'secret'}` observations, or
- *   secret-looking names) are never compared by value: presence only, shown as `[secret]`.
+ *   length), else as exact strings. Secret keys (a declared setting's own `secret`, whatever its
+ *   name; `{kind:'secret'}` observations; undeclared keys with secret-looking names) are never
+ *   compared by value: presence only, shown as `[secret]`.
  * - `changed`: effective differs from expected (or present where it must be absent).
  * - `invalid`: the effective value breaks the constraints (global, tier-scoped, environment-scoped);
  *   replaces `changed`, at least `high`.
@@ -35,12 +36,15 @@ export interface AnalyseInput {
  *   whose every source was read.
  * - `unmanaged`: an undeclared live key not matched by `ignore`, when the policy is `report`.
  * - `shadowed`: a hidden observation holds a different value (`low`, `medium` if out of band).
- * - `parity`, `version`: compared across environments (see `auditParity`, `versionFindings`).
+ * - `parity`, `version`: compared across environments (see `auditParity`, `versionFindings`). A
+ *   parity group any of whose members' value is unknown (a failed source) is not judged at all.
+ *   Image tags are compared across all environments, within a tier, or not at all
+ *   (`baseline.images.parity`); `ignore` and exceptions on `<workload>/<container>` apply to them.
  * - Exceptions: an active one whose value is live (or that has no value) silences the key in that
  *   environment; an expired one whose deviation is still live turns `changed` (or `parity`,
  *   `missing`, `unmanaged`) into `exception-expired`.
  * - A failed source gives one `source-error`, no `missing` in its environment, and no
- *   changed/parity/shadowed/invalid for keys whose winning layer ranks below the failed layers.
+ *   changed/parity/shadowed/invalid for keys whose winning layer ranks at or below the failed layers.
  *
  * @throws UnknownEnvironmentError when a snapshot names an environment the baseline does not declare.
  */
@@ -55,9 +59,15 @@ export function analyse(input: AnalyseInput): AuditResult {
     (env.complete ? complete : partial).push(env.spec.name);
   }
   auditParity(context, findings);
-  for (const finding of versionFindings(context.environments, input.baseline.defaultSeverity, context.attribution)) {
-    findings.push(finding);
-  }
+  const versions = versionFindings({
+    environments: context.environments,
+    severity: input.baseline.defaultSeverity,
+    attribution: context.attribution,
+    parity: input.baseline.images?.parity ?? 'all',
+    ignore: context.ignore,
+    exceptions: context.exceptions,
+  });
+  for (const finding of versions) findings.push(finding);
   findings.sort(compareFindings);
   return {
     findings,

@@ -28,8 +28,10 @@ interface Member {
  * audited environments (by tier, or all together), takes the value most of the group holds as the
  * reference (ties: the environment declared first) and reports every environment that differs.
  * Absence counts as a value unless the setting is required (then it is `missing`); secrets compare by
- * presence only; environments whose value is unknown (a failed source) stay out of the vote, and
- * environments with an invalid value vote but get their `invalid` finding instead.
+ * presence only. A group with any environment whose value is unknown (a failed source that could
+ * hold or override the key) is not judged at all: that environment could hold the majority's value or
+ * be the deviation, so nobody in the group can be called the odd one out until it is read. Environments
+ * with an invalid value vote but get their `invalid` finding instead.
  *
  * Runs after every environment was audited (it needs their winners); a group whose values are all
  * spelled the same costs one string comparison per environment.
@@ -55,18 +57,31 @@ function isMember(plan: SettingPlan, env: EnvironmentContext): boolean {
   return true;
 }
 
+/**
+ * True when the environment must agree with its group but its value cannot be known: the winning
+ * layer ranks at or below a failed source, or the key is absent while a source failed.
+ */
+function isUnknown(plan: SettingPlan, env: EnvironmentContext): boolean {
+  if (expectedIn(plan, env) !== undefined) return false;
+  const slot = plan.paritySlots?.[env.index];
+  return slot === BLOCKED || (slot === undefined && !env.complete);
+}
+
 function quickToken(plan: SettingPlan, winner: Observation | undefined): string {
   if (winner === undefined) return ABSENT;
   if (plan.secret || winner.value.kind === 'secret') return PRESENT;
   return winner.value.value;
 }
 
-// Allocation-free check that the group holds at least two members with differently spelled values.
+// Allocation-free check that the group holds at least two members with differently spelled values
+// and no member whose value is unknown: the unknown one could be the majority (a tie broken the other
+// way) or the deviation itself, so judging the rest would open parity on a healthy environment.
 function groupDiffers(plan: SettingPlan, group: readonly EnvironmentContext[]): boolean {
   let first: string | undefined;
   let members = 0;
   let differs = false;
   for (const env of group) {
+    if (isUnknown(plan, env)) return false;
     if (!isMember(plan, env)) continue;
     const slot = plan.paritySlots?.[env.index];
     const token = quickToken(plan, slot === BLOCKED ? undefined : slot);

@@ -13,7 +13,7 @@ export interface EnvironmentContext {
   readonly rank: Readonly<Record<string, number>>;
   /**
    * Highest rank among the layers of sources that failed, `-Infinity` when none did. A key whose
-   * winning layer ranks below it may really be set in the unread source, so it is not judged.
+   * winning layer ranks at or below it may really be set in the unread source, so it is not judged.
    */
   readonly failedRank: number;
   /** Every source was read (and there was at least one). */
@@ -156,11 +156,12 @@ export function observationsOf(env: EnvironmentContext, key: string): readonly O
 }
 
 /**
- * True when the winning observation ranks below a layer whose source failed: the unread source may
- * hold the real effective value, so changed/parity/shadowed/invalid are not judged for this key.
+ * True when the winning observation ranks at or below a layer whose source failed: the unread source
+ * may hold the real effective value, so changed/parity/shadowed/invalid are not judged for this key.
+ * The same layer counts: of two SSM trees, the unread one may hold the key too and win the tie.
  */
 export function isBlocked(env: EnvironmentContext, winner: Observation): boolean {
-  return env.failedRank !== Number.NEGATIVE_INFINITY && rankOf(env, winner.provenance.layer) < env.failedRank;
+  return env.failedRank !== Number.NEGATIVE_INFINITY && rankOf(env, winner.provenance.layer) <= env.failedRank;
 }
 
 function compareObservations(a: Observation, b: Observation): number {

@@ -5,7 +5,7 @@ import type { EnvironmentContext } from './environment-context.js';
 import { resolveExpected } from './expected-value.js';
 import { isSecretKey } from './show-value.js';
 
-/** Marks a parity slot whose value cannot be known: the winning layer ranks below a failed source. */
+/** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
 export const BLOCKED = Symbol('blocked');
 
 /**
@@ -18,7 +18,10 @@ export interface SettingPlan {
   readonly index: number;
   readonly key: string;
   readonly setting: SettingSpec;
-  /** Never compared by value, never shown: `secret: true` or a secret-looking key name. */
+  /**
+   * Never compared by value, never shown: the setting's own `secret` (the parser made a secret-looking
+   * name secret unless the setting says `secret: false`).
+   */
   readonly secret: boolean;
   readonly severity: Severity;
   readonly type: ValueType | undefined;

@@ -17,11 +17,13 @@ export const SECRET_KEY_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVAT
 export const SECRET_SHOWN: ShownValue = Object.freeze({ text: SECRET_TEXT, secret: true });
 
 /**
- * True when values of `key` must never be shown or compared: the setting says `secret: true`, or the
- * key name looks secret ({@link SECRET_KEY_PATTERN}) whether or not it is declared.
+ * True when values of `key` must never be shown or compared. A declared setting decides for itself
+ * (`secret`; the baseline parser already made a secret-looking name without an explicit `secret`
+ * secret, so an explicit `secret: false` is the only way a secret-looking name is compared); an
+ * undeclared key is secret when its name looks secret ({@link SECRET_KEY_PATTERN}).
  */
 export function isSecretKey(key: string, setting?: Pick<SettingSpec, 'secret'>): boolean {
-  return setting?.secret === true || SECRET_KEY_PATTERN.test(key);
+  return setting === undefined ? SECRET_KEY_PATTERN.test(key) : setting.secret;
 }
 
 /**

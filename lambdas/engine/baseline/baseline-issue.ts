@@ -31,7 +31,12 @@ export type BaselineIssueCode =
   /** No file was given to parse. */
   | 'no-files'
   /** Warning: a declaration that can never take effect because the key matches an `ignore` pattern. */
-  | 'ignored-key';
+  | 'ignored-key'
+  /**
+   * Warning: a setting whose name looks secret and that does not say `secret` declares a value; it is
+   * audited by presence only, so the value is never compared (`secret: false` opts out).
+   */
+  | 'implicit-secret';
 
 /** One located problem in a baseline file. */
 export interface BaselineIssue {

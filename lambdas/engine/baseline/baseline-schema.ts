@@ -295,12 +295,25 @@ export const attributionSchema = z
   })
   .describe('How changes are attributed to the pipeline or to people.');
 
+/** How container images are compared between environments (`version` findings). */
+export const imagesSchema = z
+  .strictObject({
+    parity: z
+      .enum(['all', 'tier', 'none'])
+      .optional()
+      .describe(
+        'Which environments must run the same image tag of a container: all (every environment), tier (environments of the same tier only, so staging may run ahead during a release while production regions must agree), or none (never compared). Default: all. A single difference is declared with an exception (key: <workload>/<container>, such as deployment/api-server/pgbouncer; value: the tag) or silenced with an ignore pattern.',
+      ),
+  })
+  .describe('How container image versions are compared between environments.');
+
 /** The sections of one baseline file; the sections of every file of a baseline merge. */
 export const baselineFileSchema = z
   .strictObject({
     version: z.literal(1).optional().describe('Format version; 1.'),
     defaults: defaultsSchema.nullable().optional(),
     attribution: attributionSchema.nullable().optional(),
+    images: imagesSchema.nullable().optional(),
     environments: z
       .record(environmentNameSchema, environmentSchema)
       .nullable()
@@ -335,6 +348,8 @@ export type ExceptionInput = z.infer<typeof exceptionSchema>;
 export type ConstraintsInput = z.infer<typeof constraintsSchema>;
 /** Defaults as written. */
 export type DefaultsInput = z.infer<typeof defaultsSchema>;
+/** The images section as written. */
+export type ImagesInput = z.infer<typeof imagesSchema>;
 /** Attribution as written. */
 export type AttributionInput = z.infer<typeof attributionSchema>;
 /** A scalar as written. */

@@ -1,3 +1,4 @@
+import { SECRET_KEY_PATTERN } from '../analyse/show-value.js';
 import { locate, type BaselineDocument, type DocumentPath } from './baseline-document.js';
 import type { BaselineIssue } from './baseline-issue.js';
 import { didYouMean } from './did-you-mean.js';
@@ -14,7 +15,8 @@ const CONSTRAINT_VALUE_FIELDS = ['enum', 'min', 'max', 'pattern'] as const;
 
 /**
  * Checks what a schema cannot: names that must refer to declared environments or tiers, expected
- * differences declared twice, secrets that declare values, exceptions for undeclared keys that are ignored.
+ * differences declared twice, secrets that declare values, exceptions for undeclared keys that are ignored,
+ * and (a warning) secret-looking keys that declare a value without saying `secret`.
  * Works on the merged sections as written, skipping entries of the wrong shape (the schema reports
  * those), so every problem of the whole baseline is reported in one pass.
  */
@@ -47,6 +49,10 @@ export function checkBaselineReferences(merged: MergedBaseline, documents: reado
 
   for (const difference of merged.expected_differences.values()) {
     checkExpectedDifference(difference, merged.settings.get(difference.name), names, issues);
+  }
+
+  for (const key of new Set([...merged.settings.keys(), ...merged.expected_differences.keys()])) {
+    checkImplicitSecret(key, merged.settings.get(key), merged.expected_differences.get(key), issues);
   }
 
   for (const exception of merged.exceptions) {
@@ -201,6 +207,61 @@ function checkException(
   if (spec.value !== undefined && setting !== undefined && isRecord(setting.value) && setting.value.secret === true) {
     issues.push(secretValue(exception.document, at('value'), spec.key, 'the exception value'));
   }
+}
+
+/**
+ * A warning for a setting whose name looks secret, that does not say `secret`, and declares a value:
+ * it is audited by presence only (the safe default), so that value is never compared. `secret: false`
+ * says the name misleads (`TOKEN_TTL`); `secret: true` with the value removed says it does not.
+ */
+function checkImplicitSecret(key: string, setting: Declared | undefined, difference: Declared | undefined, issues: BaselineIssue[]): void {
+  if (!SECRET_KEY_PATTERN.test(key)) return;
+  const spec = setting?.value;
+  if (isRecord(spec) && typeof spec.secret === 'boolean') return;
+  const where = firstDeclaredValue(setting, difference);
+  if (where === undefined) return;
+  // The message never repeats the value: the name says it may be a secret.
+  issues.push(
+    issueAt(
+      where.document,
+      where.path,
+      'implicit-secret',
+      `${key} looks like a secret by its name, so it is audited by presence only and its declared value is never compared; ` +
+        'add secret: false to compare it, or secret: true and remove the value',
+      { severity: 'warning', target: 'key' },
+    ),
+  );
+}
+
+function firstDeclaredValue(
+  setting: Declared | undefined,
+  difference: Declared | undefined,
+): { readonly document: BaselineDocument; readonly path: DocumentPath } | undefined {
+  if (setting !== undefined) {
+    const spec = setting.value;
+    const at = (...rest: (string | number)[]) => ({ document: setting.document, path: [...setting.path, ...rest] });
+    if (spec !== null && spec !== undefined && !isRecord(spec)) return at();
+    if (isRecord(spec)) {
+      for (const field of VALUE_FIELDS) if (spec[field] !== undefined) return at(field);
+      for (const scope of ['environments', 'tiers'] as const) {
+        const entries = spec[scope];
+        if (!isRecord(entries)) continue;
+        for (const [name, value] of Object.entries(entries)) if (value !== null) return at(scope, name);
+      }
+      if (isRecord(spec.constraints)) {
+        for (const [name, scoped] of Object.entries(spec.constraints)) {
+          if (!isRecord(scoped)) continue;
+          for (const field of CONSTRAINT_VALUE_FIELDS) if (scoped[field] !== undefined) return at('constraints', name, field);
+        }
+      }
+    }
+  }
+  if (difference !== undefined && isRecord(difference.value)) {
+    for (const [name, value] of Object.entries(difference.value)) {
+      if (value !== null) return { document: difference.document, path: [...difference.path, name] };
+    }
+  }
+  return undefined;
 }
 
 function keyOf(exception: Declared): string {

@@ -13,7 +13,7 @@ export interface Declared {
 }
 
 /** Map sections: their entries merge by key, and a key may be declared in one file only. */
-export const MAP_SECTIONS = ['defaults', 'attribution', 'environments', 'settings', 'expected_differences'] as const;
+export const MAP_SECTIONS = ['defaults', 'attribution', 'images', 'environments', 'settings', 'expected_differences'] as const;
 /** List sections: their items are concatenated in file order. */
 export const LIST_SECTIONS = ['ignore', 'exceptions'] as const;
 
@@ -21,6 +21,7 @@ export const LIST_SECTIONS = ['ignore', 'exceptions'] as const;
 export interface MergedBaseline {
   readonly defaults: ReadonlyMap<string, Declared>;
   readonly attribution: ReadonlyMap<string, Declared>;
+  readonly images: ReadonlyMap<string, Declared>;
   /** In declaration order, files in the order given. */
   readonly environments: ReadonlyMap<string, Declared>;
   readonly settings: ReadonlyMap<string, Declared>;

@@ -8,6 +8,7 @@ import {
   type SettingSpec,
   type SourceSpec,
 } from '../model.js';
+import { SECRET_KEY_PATTERN } from '../analyse/show-value.js';
 import { locate, nodeAt, type BaselineDocument, type DocumentPath } from './baseline-document.js';
 import type {
   AttributionInput,
@@ -15,6 +16,7 @@ import type {
   DefaultsInput,
   EnvironmentInput,
   ExceptionInput,
+  ImagesInput,
   ScalarInput,
   SettingInput,
   SettingObjectInput,
@@ -28,6 +30,8 @@ export const DEFAULT_OUT_OF_BAND_MANAGERS: readonly string[] = ['kubectl-set', '
  * Builds the engine's `Baseline` from merged sections that passed validation: shorthands expanded,
  * expected differences routed to environments or tiers, defaults filled, scalars turned into strings
  * as written (`1.50` stays `1.50`), settings sorted by key, environments in declaration order.
+ * A setting's `secret` is always resolved here: as written, else whether its name looks secret, so
+ * the engine never has to guess from a declared key's name.
  *
  * Only call it when validation found no error: it trusts the shapes the schema checked.
  */
@@ -35,6 +39,7 @@ export function normaliseBaseline(merged: MergedBaseline, files: readonly string
   // Validated by baselineFileSchema before this runs; the casts restate what the schema proved.
   const defaults = sectionObject(merged.defaults) as DefaultsInput;
   const attribution = sectionObject(merged.attribution) as AttributionInput;
+  const images = sectionObject(merged.images) as ImagesInput;
   const precedence = defaults.precedence ?? DEFAULT_PRECEDENCE;
 
   const environments = [...merged.environments.values()].map((entry) =>
@@ -60,6 +65,7 @@ export function normaliseBaseline(merged: MergedBaseline, files: readonly string
       pipelinePrincipals: attribution.pipeline_principals ?? [],
     },
     files,
+    images: { parity: images.parity ?? 'all' },
   };
 }
 
@@ -164,7 +170,8 @@ function normaliseSetting(
     constraints: normaliseConstraints(spec, document, at()),
     scopedConstraints,
     ...optional('severity', spec.severity),
-    secret: spec.secret ?? false,
+    // Unsaid, a secret-looking name stays secret (the safe default); `secret: false` opts out.
+    secret: spec.secret ?? SECRET_KEY_PATTERN.test(key),
     required: spec.required ?? declaresValue,
     parity: spec.parity ?? 'tier',
     ...optional('layer', spec.layer),

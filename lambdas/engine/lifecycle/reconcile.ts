@@ -19,6 +19,13 @@ export interface ReconcileInput {
    * is complete.
    */
   readonly snapshots?: readonly Pick<Snapshot, 'environment' | 'sources'>[];
+  /**
+   * Names of the environments the baseline this run audited declares. A state about an environment
+   * no longer declared (its own, or one a parity/version finding was compared with) can never be
+   * seen again nor read completely again, so it is resolved with a message saying the environment
+   * left the baseline. Without it, environments are never considered removed.
+   */
+  readonly declaredEnvironments?: readonly string[];
   /** The run making these moves; stamped on every state it touches. */
   readonly runId: string;
   /** The run's clock: `at` of every transition, `lastSeen` of every state seen. */
@@ -51,7 +58,9 @@ export interface ReconcileOutput {
  * - open and absent now -> `resolved`, but only when every environment it depends on (its own, plus
  *   those in `comparedWith` for parity and version) was read completely. Absence in a partial
  *   environment is ignorance, not a fix: such states are carried over untouched, no transition. A
- *   `source-error` resolves when its own source reads again.
+ *   `source-error` resolves when its own source reads again;
+ * - open and about an environment no longer in `declaredEnvironments` (its own or a compared one)
+ *   -> `resolved`, its message saying which environment left the baseline.
  *
  * Each drift therefore alerts once when it appears, once per change and once when it resolves;
  * reconciling the same result twice yields no transition the second time. Pure and deterministic:
@@ -60,6 +69,7 @@ export interface ReconcileOutput {
 export function reconcile(input: ReconcileInput): ReconcileOutput {
   const at = input.now.toISOString();
   const complete = new Set(input.current.completeEnvironments);
+  const declared = input.declaredEnvironments === undefined ? undefined : new Set(input.declaredEnvironments);
   const sourcesByEnvironment = indexSources(input.snapshots ?? []);
   const previousById = new Map<string, FindingState>();
   for (const state of [...input.previous].sort(compareStates)) {
@@ -115,11 +125,12 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
 
   for (const before of previousById.values()) {
     if (seen.has(before.id) || before.status === 'resolved') continue;
-    if (!canResolve(before.finding, complete, sourcesByEnvironment)) {
+    const removed = declared === undefined ? [] : undeclaredEnvironments(before.finding, declared);
+    if (removed.length === 0 && !canResolve(before.finding, complete, sourcesByEnvironment)) {
       next.set(before.id, before);
       continue;
     }
-    const finding = redactFinding(before.finding);
+    const finding = removed.length === 0 ? redactFinding(before.finding) : withRemovalMessage(redactFinding(before.finding), removed);
     transitions.push({ kind: 'resolved', finding, firstSeen: before.firstSeen, at });
     next.set(before.id, {
       id: before.id,
@@ -157,6 +168,18 @@ function canResolve(
   }
   const depends = [finding.environment, ...Object.keys(finding.comparedWith ?? {})];
   return depends.every((environment) => complete.has(environment));
+}
+
+/** Environments the finding depends on (its own, then those compared with) that the baseline no longer declares, sorted. */
+function undeclaredEnvironments(finding: Finding, declared: ReadonlySet<string>): string[] {
+  const depends = new Set([finding.environment, ...Object.keys(finding.comparedWith ?? {})]);
+  return [...depends].filter((environment) => !declared.has(environment)).sort(compareText);
+}
+
+/** The finding as last seen, its message saying why it is resolved: nothing was fixed, the environment left. */
+function withRemovalMessage(finding: Finding, removed: readonly string[]): Finding {
+  const which = removed.length === 1 ? `environment ${removed[0]} is` : `environments ${removed.join(', ')} are`;
+  return { ...finding, message: `${which} no longer in the baseline (last seen: ${finding.message})` };
 }
 
 /**

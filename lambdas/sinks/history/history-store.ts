@@ -38,7 +38,8 @@ export interface HistoryStoreOptions {
   /**
    * How long a claim may stay `recording` before another delivery may roll it back as crashed. Set
    * it to the audit function's timeout: with reserved concurrency 1, a claim older than that cannot
-   * belong to a live invocation.
+   * belong to a live invocation. Callers that state the single-concurrency guarantee
+   * (`{ singleConcurrency: true }` on `recoverCrashedRuns` / `rollbackRun`) are not held by it.
    * @default 900000 (15 minutes, Lambda's longest timeout)
    */
   readonly leaseMs?: number;
@@ -89,8 +90,33 @@ export type RecordRunResult =
 export interface RollbackResult {
   readonly rolledBack: boolean;
   readonly runId?: string;
+  /** The idempotency key whose claim was rolled back (set by `recoverCrashedRuns`). */
+  readonly idempotencyKey?: string;
   readonly statesRestored: number;
   readonly transitionsDeleted: number;
+}
+
+/** How far `rollbackRun` and `recoverCrashedRuns` may go. */
+export interface RollbackOptions {
+  /**
+   * The caller states that no other writer of this table can be running now: the audit function has
+   * reserved concurrency 1 (the `DriftAuditor` construct sets it) and this is the invocation that
+   * runs. Every claim still `recording` then belongs to an invocation that died, so it is rolled back
+   * at once, lease or not. Without it, a claim younger than the lease is left alone (it may be alive).
+   * Never set it where two invocations can overlap: rolling back a live run corrupts its history.
+   * @default false
+   */
+  readonly singleConcurrency?: boolean;
+}
+
+/** What `recoverCrashedRuns` looks at besides the recording markers. */
+export interface RecoverOptions extends RollbackOptions {
+  /**
+   * The idempotency key of the run about to start. Its claim is rolled back even without a marker,
+   * and, without `singleConcurrency`, a claim of it still inside the lease is `RunInProgressError`
+   * (another delivery of this very event may be running) where one of another key is left alone.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /**
@@ -104,7 +130,8 @@ export interface RollbackResult {
  * ```
  * const claim = await store.status(key);
  * if (claim.state === 'complete') return;              // duplicate delivery: write nothing, alert nothing
- * if (claim.state === 'recording') await store.rollbackRun(key); // an earlier attempt died mid-way
+ * // Any attempt that died mid-way (this event's or an earlier one's): undo it first.
+ * await store.recoverCrashedRuns({ idempotencyKey: key, singleConcurrency: true });
  * const previous = await store.loadOpenStates();
  * const { transitions, next } = reconcile({ previous, current, runId, now, snapshots });
  * const result = await store.recordRun(run, transitions, next, key);
@@ -113,6 +140,8 @@ export interface RollbackResult {
  * await store.markRunComplete(key);
  * ```
  * `recordRun` writes in an order that keeps every prefix of its work discoverable and undoable:
+ * 0. the recording marker `RECORDING` / `<key>`: the next run of any event finds the claim through it
+ *    (one strongly consistent Query), so a crash is undone even when this event is never delivered again;
  * 1. the claim `IDEMP#<key>` (`attribute_not_exists`): a second delivery finds it. `complete` means
  *    duplicate (`{ duplicate: true }`, nothing written); `recording` under the same run id means an
  *    in-process retry of this very call, which resumes; under another run id, `RunInProgressError`.
@@ -127,11 +156,15 @@ export interface RollbackResult {
  *    Transitions go before states so that every state this run touched is reachable from the open
  *    index or from one of its transitions.
  *
- * `markRunComplete` flips claim and run item to `complete` once alerts are out. A crash anywhere
- * before leaves the claim `recording`; the next delivery (Scheduler or Lambda retry) calls
- * `rollbackRun`, which restores each touched state from its `priorState`, deletes the run's
- * transitions and run item, then releases the claim: the retry is then an ordinary first attempt
- * against the estate as it is now, and alerts the transitions the crashed attempt never confirmed.
+ * `markRunComplete` flips claim and run item to `complete` once alerts are out, then drops the marker.
+ * A crash anywhere before leaves the claim `recording` and its marker in place; the next run (a
+ * Lambda retry of the same event a minute later, or the next scheduled event) calls
+ * `recoverCrashedRuns`, which rolls back every marked claim: each touched state is restored from its
+ * `priorState`, the run's transitions and run item are deleted, then the claim and its marker are
+ * released. That run is then an ordinary first attempt against the estate as it is now, and alerts
+ * the transitions the crashed attempt never confirmed. Under reserved concurrency 1 the caller says
+ * so (`singleConcurrency`) and no lease applies: the lease starts when the claim is taken, after the
+ * live read, so a retry a minute after a crash would otherwise still be inside it.
  * The one window that can alert twice is a crash between `publish` and `markRunComplete`: alerts are
  * at least once, history is exactly once.
  *
@@ -274,23 +307,74 @@ export class HistoryStore {
       }),
       `claim ${idempotencyKey}`,
     );
+    await this.deleteMarker(idempotencyKey);
+  }
+
+  /**
+   * Rolls back every run a crash left `recording`: those the recording markers point at (whatever
+   * their event) plus `options.idempotencyKey`'s, newest first. Call it at the start of every run,
+   * before `loadOpenStates`: then at most one run is ever recording, the one a crash left behind.
+   * With `singleConcurrency` every such claim is rolled back at once. Without it, a claim younger than
+   * the lease may be alive: it is refused with `RunInProgressError` when it is
+   * `options.idempotencyKey`'s, else it and every older claim are left for a later run (undoing an
+   * older run under a live newer one would pull states from under it). Markers whose claim is gone
+   * or complete (a crash between two writes) are dropped. Returns what was undone, newest first.
+   */
+  async recoverCrashedRuns(options: RecoverOptions = {}): Promise<RollbackResult[]> {
+    const markers = await this.queryAll(
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': historyKeys.recordingPk },
+        ConsistentRead: true,
+      },
+      'find runs still recording',
+    );
+    const keys = distinct([
+      ...markers.map((marker) => String(marker['sk'])),
+      ...(options.idempotencyKey === undefined ? [] : [options.idempotencyKey]),
+    ]);
+    const claims: { key: string; claim: Record<string, unknown> }[] = [];
+    for (const key of keys) {
+      const claim = await this.getClaim(key);
+      if (claim === undefined || claim['status'] === 'complete') await this.deleteMarker(key);
+      else claims.push({ key, claim });
+    }
+    // Newest first: each rollback then finds the states its own run wrote still carrying its run id.
+    const order = (claim: { key: string; claim: Record<string, unknown> }) => `${String(claim.claim['startedAt'])}\u0000${claim.key}`;
+    claims.sort((a, b) => (order(a) < order(b) ? 1 : order(a) > order(b) ? -1 : 0));
+    const results: RollbackResult[] = [];
+    for (const { key, claim } of claims) {
+      if (!options.singleConcurrency && key !== options.idempotencyKey && this.withinLease(claim)) break;
+      results.push({ ...(await this.rollbackClaim(key, claim, options)), idempotencyKey: key });
+    }
+    return results;
   }
 
   /**
    * Undoes a run that crashed before `markRunComplete`: restores every state it touched to its
    * `priorState` (deleting states it created), deletes its transitions and run item, then releases
-   * the claim so the next attempt starts afresh. Refuses (`RunInProgressError`) while the claim is
-   * younger than the lease, since its run may still be alive; does nothing for an absent or
-   * complete claim. Safe to repeat after a crash of its own.
+   * the claim and its recording marker so the next attempt starts afresh. Refuses
+   * (`RunInProgressError`) while the claim is younger than the lease, since its run may still be
+   * alive, unless the caller states `singleConcurrency`; does nothing for an absent or complete
+   * claim. Safe to repeat after a crash of its own.
    */
-  async rollbackRun(idempotencyKey: string): Promise<RollbackResult> {
+  async rollbackRun(idempotencyKey: string, options: RollbackOptions = {}): Promise<RollbackResult> {
     const claim = await this.getClaim(idempotencyKey);
     if (claim === undefined || claim['status'] === 'complete') {
       return { rolledBack: false, statesRestored: 0, transitionsDeleted: 0 };
     }
+    return this.rollbackClaim(idempotencyKey, claim, options);
+  }
+
+  private withinLease(claim: Record<string, unknown>): boolean {
+    return this.now().getTime() - Date.parse(String(claim['claimedAt'])) < this.leaseMs;
+  }
+
+  /** `rollbackRun` on a claim already read and known to be `recording`. */
+  private async rollbackClaim(idempotencyKey: string, claim: Record<string, unknown>, options: RollbackOptions): Promise<RollbackResult> {
     const runId = String(claim['runId']);
-    const claimedAt = Date.parse(String(claim['claimedAt']));
-    if (this.now().getTime() - claimedAt < this.leaseMs) {
+    if (!options.singleConcurrency && this.withinLease(claim)) {
       throw new RunInProgressError(
         `cannot roll back run ${runId} for idempotency key ${idempotencyKey}: claimed at ${String(claim['claimedAt'])}, within the ${this.leaseMs} ms lease, so it may still be running`,
         runId,
@@ -329,6 +413,8 @@ export class HistoryStore {
       runId,
       `claim ${idempotencyKey}`,
     );
+    // After the claim: a crash in between leaves a marker without a claim, which recovery drops.
+    await this.deleteMarker(idempotencyKey);
     return {
       rolledBack: true,
       runId,
@@ -346,6 +432,22 @@ export class HistoryStore {
     const environments = distinct([...run.environments, ...transitions.map((t) => t.finding.environment)]);
     const transitionTimes = distinct(transitions.map((t) => t.at));
     const key = { pk: historyKeys.claimPk(idempotencyKey), sk: historyKeys.claimSk };
+    // The marker goes first, so no claim is ever `recording` without one. Recovery reads the claim
+    // it points at, not the marker's run id, so overwriting a marker of the same key is harmless.
+    await this.write(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...this.markerKey(idempotencyKey),
+          itemType: 'recording',
+          idempotencyKey,
+          runId: run.runId,
+          startedAt: run.startedAt,
+          expiresAt: expiresAt(run.startedAt, this.retentionDays),
+        },
+      }),
+      `recording marker of ${idempotencyKey}`,
+    );
     try {
       await this.client.send(
         new PutCommand({
@@ -378,7 +480,10 @@ export class HistoryStore {
       throw new RunInProgressError(`claim ${idempotencyKey} changed while run ${run.runId} was taking it`, run.runId);
     }
     const owner = String(existing['runId']);
-    if (existing['status'] === 'complete') return { duplicate: true, runId: owner };
+    if (existing['status'] === 'complete') {
+      await this.deleteMarker(idempotencyKey);
+      return { duplicate: true, runId: owner };
+    }
     if (owner !== run.runId) {
       throw new RunInProgressError(
         `cannot record run ${run.runId}: idempotency key ${idempotencyKey} is claimed by run ${owner}, still recording (roll it back once its lease has passed)`,
@@ -571,6 +676,18 @@ export class HistoryStore {
     }
   }
 
+  private markerKey(idempotencyKey: string): { pk: string; sk: string } {
+    return { pk: historyKeys.recordingPk, sk: historyKeys.recordingSk(idempotencyKey) };
+  }
+
+  /** Drops the recording marker of a key; unconditional, since only its claim says what it is worth. */
+  private async deleteMarker(idempotencyKey: string): Promise<void> {
+    await this.write(
+      new DeleteCommand({ TableName: this.tableName, Key: this.markerKey(idempotencyKey) }),
+      `recording marker of ${idempotencyKey}`,
+    );
+  }
+
   private async getClaim(idempotencyKey: string): Promise<Record<string, unknown> | undefined> {
     const out = await this.read(
       () =>
@@ -621,10 +738,11 @@ export class HistoryStore {
     return queryAllPages(this.client, { ...input, TableName: this.tableName }, what);
   }
 
-  private async write(command: PutCommand | UpdateCommand, what: string): Promise<void> {
+  private async write(command: PutCommand | UpdateCommand | DeleteCommand, what: string): Promise<void> {
     try {
-      // Two sends rather than one on the union: `send` is overloaded per command type.
+      // One send per type rather than one on the union: `send` is overloaded per command type.
       if (command instanceof PutCommand) await this.client.send(command);
+      else if (command instanceof UpdateCommand) await this.client.send(command);
       else await this.client.send(command);
     } catch (error) {
       throw writeError(what, this.tableName, error);

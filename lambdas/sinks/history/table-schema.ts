@@ -37,6 +37,7 @@ export type HistoryIndexName = keyof typeof HISTORY_TABLE_SCHEMA.indexes;
  * | finding state    | FINDING#id       | STATE                   | open OPEN / rank#env#id while open        | resolved only |
  * | run              | RUN#yyyy-mm      | startedAt#runId         | -                                         | yes      |
  * | idempotency claim| IDEMP#key        | CLAIM                   | -                                         | yes      |
+ * | recording marker | RECORDING        | <idempotency key>       | -                                         | yes      |
  *
  * Times are `Date#toISOString()` (fixed width, UTC), so string order is time order and a time range
  * is a `BETWEEN` on the sort key.
@@ -58,6 +59,13 @@ export const historyKeys = {
   claimPk: (idempotencyKey: string): string => `IDEMP#${idempotencyKey}`,
   /** Sort key of an idempotency claim. */
   claimSk: 'CLAIM',
+  /**
+   * The one partition of recording markers: one item per claim still `recording`, so the claims a
+   * crash left behind are one strongly consistent Query away (never a Scan).
+   */
+  recordingPk: 'RECORDING',
+  /** Sort key of a recording marker: the idempotency key of its claim. */
+  recordingSk: (idempotencyKey: string): string => idempotencyKey,
   /** `byRegion` partition; findings without a region go to `REGION#unknown`. */
   regionPk: (region: string | undefined): string => `REGION#${region ?? UNKNOWN_REGION}`,
   /** `byKey` partition. */
@@ -79,6 +87,20 @@ export const historyKeys = {
   /** Upper bound that sorts after every `<time>#...` sort key starting with the same time. */
   rangeEnd: (time: string): string => `${time}#\uffff`,
 } as const;
+
+/**
+ * Every DynamoDB action `HistoryStore` sends, the exact grant of the audit role on the table (Query
+ * also on its indexes). Kept beside the layout so the construct grants what the store uses: a missing
+ * `DeleteItem` would leave a crashed run impossible to roll back, an unused action is access nobody needs.
+ */
+export const HISTORY_WRITER_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
 
 /** Region recorded for findings whose environment declares none. */
 export const UNKNOWN_REGION = 'unknown';

@@ -9,8 +9,9 @@
  * the audit role gets cannot read Secrets anyway.
  *
  * All or nothing: any failed step (AccessDenied, unreachable endpoint, wrong CA, refused token, 403 on
- * one namespace, timeout) yields an `error` status with a clear reason and no observations, because a
- * half-read cluster would turn unread values into `missing` findings.
+ * one namespace, timeout, a declared workload that is not there: `workload-not-found`) yields an
+ * `error` status with a clear reason and no observations, because a half-read cluster would turn
+ * unread values into `missing` findings.
  */
 import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 // Types only: @smithy/types ships with every @aws-sdk client.

@@ -1,4 +1,5 @@
 import type { FileSourceSpec, SourceLayer, SourceStatus } from '../../engine/model.js';
+import { WorkloadNotFoundError } from '../kubernetes/workload-not-found-error.js';
 import type { Source, SourceReadResult } from '../source.js';
 import { detectFormatFromName } from './detect-file-format.js';
 import { displayPath, loadSnapshotFile } from './load-snapshot-file.js';
@@ -73,9 +74,12 @@ export function okFileStatus(
 export function fileErrorStatus(spec: FileSourceSpec, error: unknown): SourceStatus {
   const file = displayPath(spec.path);
   const layers = formatLayers(spec.format ?? detectFormatFromName(file), spec.layer);
-  // Our readers throw SnapshotFileError; anything else is a bug, reported by name, not swallowed.
+  // Our readers throw SnapshotFileError, the Kubernetes converter WorkloadNotFoundError (a declared
+  // workload absent from the file); anything else is a bug, reported by name, not swallowed.
   const unexpected = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const { code, message } =
-    error instanceof SnapshotFileError ? error : { code: 'internal-error', message: `${file}: ${unexpected}` };
+    error instanceof SnapshotFileError || error instanceof WorkloadNotFoundError
+      ? error
+      : { code: 'internal-error', message: `${file}: ${unexpected}` };
   return { id: fileSourceId(spec.path), kind: 'file', layers, status: 'error', itemCount: 0, error: { code, message } };
 }

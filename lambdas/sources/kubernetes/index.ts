@@ -6,3 +6,4 @@ export {
   type KubernetesObservationOptions,
   type KubernetesObservations,
 } from './workload-observations.js';
+export { WorkloadNotFoundError } from './workload-not-found-error.js';

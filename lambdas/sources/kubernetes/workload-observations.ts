@@ -2,6 +2,7 @@ import type { ImageObservation, Observation, ObservedValue, Provenance, SourceLa
 import { findFieldManager, type FieldManagerChange, type FieldPathStep } from './managed-fields.js';
 import { parseImageReference } from './parse-image-reference.js';
 import { asArray, asRecord, asString, getPath } from './unknown-shape.js';
+import { WorkloadNotFoundError } from './workload-not-found-error.js';
 
 /** What {@link kubernetesObjectsToObservations} selects and how it labels what it finds. */
 export interface KubernetesObservationOptions {
@@ -91,6 +92,10 @@ interface Context {
  * listed ReplicaSet) are skipped so nothing is counted twice. Input is validated as it is read: a
  * malformed object becomes a warning, never an exception. An object without a namespace (a plain
  * manifest) is placed in the only selected namespace, or `default`.
+ *
+ * @throws WorkloadNotFoundError when a workload filter matches no workload of the selected
+ *   namespaces: the source must fail (`workload-not-found`), or the workload's keys would read as
+ *   missing and its open findings as resolved.
  */
 export function kubernetesObjectsToObservations(
   objects: readonly unknown[],
@@ -120,9 +125,8 @@ export function kubernetesObjectsToObservations(
     if (hasControllerIn(object, present)) continue;
     observeWorkload(object, context);
   }
-  for (const filter of [...filters].filter((ref) => !matched.has(ref))) {
-    warnings.add(`workload ${filter} not found${describeScope(options)}`);
-  }
+  const unmatched = [...filters].filter((ref) => !matched.has(ref)).sort(compare);
+  if (unmatched.length > 0) throw new WorkloadNotFoundError(unmatched, describeScope(options));
 
   const observations = [...context.envObservations, ...context.configMapObservations.values()].sort(compareObservations);
   const images = context.images.sort(
@@ -448,7 +452,8 @@ function provenance(
 function describeScope(options: KubernetesObservationOptions): string {
   const namespaces = options.namespaces?.length ? ` in namespace ${options.namespaces.join(', ')}` : '';
   const cluster = options.cluster === undefined ? '' : ` of cluster ${options.cluster}`;
-  return `${namespaces}${cluster}`;
+  const file = options.file === undefined ? '' : ` (${options.file})`;
+  return `${namespaces}${cluster}${file}`;
 }
 
 function compareObservations(a: Observation, b: Observation): number {

@@ -9,8 +9,18 @@ import type { KeyStyle, Observation, Provenance, SourceLayer } from '../../engin
 export interface SsmParameterRecord {
   readonly name: string;
   readonly type: 'String' | 'StringList' | 'SecureString';
-  /** Never read for SecureString; absent when only metadata is known (`describe-parameters`). */
+  /**
+   * Never read for SecureString; absent when only metadata is known (`describe-parameters`) or when
+   * the value was withheld because the key is secret (`redacted`).
+   */
   readonly value?: string;
+  /**
+   * The parameter exists with this version but its value was dropped before the record was stored,
+   * because its key is secret (declared or secret-looking). Read back as a `{ kind: 'secret' }`
+   * observation: a secret key is audited by presence only, so nothing is lost, and a stored state or
+   * snapshot never holds the value of a plain `String` parameter named `db_password`.
+   */
+  readonly redacted?: boolean;
   readonly version?: number;
   /** ISO 8601. */
   readonly lastModifiedDate?: string;
@@ -38,6 +48,14 @@ export interface SsmObservationOptions {
   readonly layer?: SourceLayer;
 }
 
+/**
+ * Written in an exported snapshot (`Value` of `ssm.json`, literal env and ConfigMap values of
+ * `kubernetes.json`) in place of a value whose key is secret. An SSM parameter holding it is read back
+ * as a secret observation, so the key stays present (no false `missing`) and the marker is never
+ * compared as if it were the value.
+ */
+export const REDACTED_VALUE = '[redacted by drift-audit]';
+
 /** ARN partition, region and account: `arn:aws:ssm:eu-west-1:123456789012:parameter/...`. */
 const SSM_ARN = /^arn:[^:]+:ssm:([^:]*):([^:]*):parameter\//;
 
@@ -62,8 +80,10 @@ export function normaliseSsmPrefix(prefix: string): string {
  *
  * Parameters outside the prefix are skipped (a recursive read of a wider path must not invent keys).
  * SecureString parameters always become `{ kind: 'secret' }` whatever `value` holds, so a decrypted or
- * ciphertext value can never travel further. String parameters without a value (metadata only) are
- * skipped: there is nothing to compare, and an empty string would be a false drift.
+ * ciphertext value can never travel further; so do records whose value was withheld because their key
+ * is secret (`redacted`, or the {@link REDACTED_VALUE} marker of an exported snapshot): the parameter
+ * is there, and a secret key is audited by presence only. Other String parameters without a value
+ * (metadata only) are skipped: there is nothing to compare, and an empty string would be a false drift.
  * Output is sorted by key for determinism.
  */
 export function ssmParametersToObservations(
@@ -74,7 +94,7 @@ export function ssmParametersToObservations(
   const observations: Observation[] = [];
   for (const param of params) {
     if (!param.name.startsWith(prefix) || param.name.length === prefix.length) continue;
-    const secret = param.type === 'SecureString';
+    const secret = param.type === 'SecureString' || isRedacted(param);
     if (!secret && param.value === undefined) continue;
     const key = toLogicalKey(param.name.slice(prefix.length), options.keyStyle);
     observations.push({
@@ -84,6 +104,11 @@ export function ssmParametersToObservations(
     });
   }
   return observations.sort((a, b) => compare(a.key, b.key) || compare(a.provenance.location, b.provenance.location));
+}
+
+/** True when the record stands for a parameter whose value was withheld because its key is secret. */
+export function isRedacted(param: Pick<SsmParameterRecord, 'redacted' | 'value'>): boolean {
+  return param.redacted === true || param.value === REDACTED_VALUE;
 }
 
 function ssmProvenance(param: SsmParameterRecord, options: SsmObservationOptions): Provenance {

@@ -7,11 +7,12 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import pLimit from 'p-limit';
+import { isSecretKey } from '../../engine/analyse/show-value.js';
 import type { EnvironmentSpec, SourceStatus, SsmSourceSpec } from '../../engine/model.js';
 import type { AwsClientFactory } from '../aws/aws-client-factory.js';
 import { AwsReadError } from '../aws/aws-read-error.js';
 import type { Source, SourceReadResult } from '../source.js';
-import { normaliseSsmPrefix, ssmParametersToObservations, type SsmParameterRecord } from './ssm-observations.js';
+import { isRedacted, normaliseSsmPrefix, ssmParametersToObservations, toLogicalKey, type SsmParameterRecord } from './ssm-observations.js';
 
 /** SSM's page-size ceilings: GetParametersByPath and GetParameters take 10, DescribeParameters 50. */
 const VALUES_PAGE = 10;
@@ -34,6 +35,13 @@ export interface SsmSourceOptions {
    * is incremental: metadata pages only, and values for new or re-versioned parameters alone.
    */
   readonly previous?: readonly SsmParameterRecord[];
+  /**
+   * Whether a logical key is secret now (the baseline's `secret`, else a secret-looking name). A
+   * previous record whose value was withheld for secrecy (`redacted`) is reused unfetched only while
+   * its key is still secret: once the baseline says otherwise, its value is read again so it can be
+   * compared. @default the key-name rule of `isSecretKey`
+   */
+  readonly secretKey?: (key: string) => boolean;
   /** GetParameters batches in flight at once; the budget still paces them. @default 4 */
   readonly concurrency?: number;
 }
@@ -68,6 +76,8 @@ export function ssmSourceId(region: string, path: string): string {
  * GetParametersByPath (recursive, 10 a page) for values, both paged at once so the read takes as long
  * as the slower of the two budgets rather than their sum. Incremental read: DescribeParameters only,
  * then GetParameters (10 names a call) for the parameters whose version moved or that are new.
+ * A previous record stored without its value because its key is secret (`redacted`) is reused as it
+ * is while the version holds: a secret key is audited by presence, so its value is not fetched again.
  *
  * SecureString values are never decrypted (`WithDecryption: false`, so no kms:Decrypt is needed) and
  * never kept: not even the ciphertext the API returns in their place. Any failed call fails the whole
@@ -169,7 +179,11 @@ export class SsmSource implements Source {
         continue;
       }
       const before = previous.get(name);
-      if (before && before.type !== 'SecureString' && before.value !== undefined && before.version === meta.Version) {
+      const unchanged = before !== undefined && before.type !== 'SecureString' && before.version === meta.Version;
+      if (unchanged && isRedacted(before) && this.stillSecret(name)) {
+        records.push({ ...toRecord(undefined, meta), redacted: true });
+        reused += 1;
+      } else if (unchanged && !isRedacted(before) && before.value !== undefined) {
         records.push({ ...toRecord(undefined, meta), value: before.value });
         reused += 1;
       } else {
@@ -182,6 +196,14 @@ export class SsmSource implements Source {
       records: sortRecords(records),
       stats: { mode: 'incremental', described: described.length, valuesRead: fetched.length, valuesReused: reused },
     };
+  }
+
+  /** Whether the parameter's key is secret under the current baseline (see {@link SsmSourceOptions.secretKey}). */
+  private stillSecret(name: string): boolean {
+    const prefix = normaliseSsmPrefix(this.options.spec.path);
+    if (!name.startsWith(prefix) || name.length === prefix.length) return false;
+    const key = toLogicalKey(name.slice(prefix.length), this.options.spec.keyStyle);
+    return (this.options.secretKey ?? ((candidate: string) => isSecretKey(candidate)))(key);
   }
 
   private async describeAll(signal: AbortSignal): Promise<ParameterMetadata[]> {
@@ -282,12 +304,14 @@ class PagingLoopError extends Error {
  * factory (so the region's budget and the run's call counts cover it).
  * Throws a TypeError when neither the spec nor the environment names a region: that is a baseline
  * error, not a read failure.
+ * @param secretKey see {@link SsmSourceOptions.secretKey}
  */
 export function createSsmSource(
   factory: AwsClientFactory,
   environment: Pick<EnvironmentSpec, 'name' | 'region' | 'account' | 'roleArn'>,
   spec: SsmSourceSpec,
   previous?: readonly SsmParameterRecord[],
+  secretKey?: (key: string) => boolean,
 ): SsmSource {
   const region = spec.region ?? environment.region;
   if (region === undefined) {
@@ -300,6 +324,7 @@ export function createSsmSource(
     client,
     ...(environment.account === undefined ? {} : { account: environment.account }),
     ...(previous === undefined ? {} : { previous }),
+    ...(secretKey === undefined ? {} : { secretKey }),
   });
 }
 

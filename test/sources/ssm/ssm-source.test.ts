@@ -235,6 +235,62 @@ describe('Class: SsmSource', () => {
       expect(result.observations).toEqual(first.observations);
     });
 
+    it('reuses a record stored without its value (secret key) while its version holds, as a present secret', async () => {
+      // Prepare: a full read, stored with the value of the secret-keyed String parameter withheld.
+      server.put(REGION, { name: '/production/api/db/password', value: SECRET_CANARY });
+      server.put(REGION, { name: '/production/api/dsn', value: `${SECRET_CANARY}-dsn`, type: 'StringList' });
+      server.put(REGION, { name: '/production/api/DB_TIMEOUT', value: '30' });
+      factory = factoryFor(server);
+      const secretKey = (key: string) => key === 'DB_PASSWORD' || key === 'DSN';
+      const first = await sourceFor(factory).read();
+      const stored = first.records.map(({ value, ...rest }) => (rest.name.endsWith('/db/password') || rest.name.endsWith('/dsn') ? { ...rest, redacted: true } : { ...rest, value }));
+      server.clearRequests();
+
+      // Act
+      const result = await new SsmSource({ spec: SPEC, region: REGION, client: factory.ssm({ region: REGION }), previous: stored, secretKey }).read();
+
+      // Assess: no value fetched, the keys present as secrets, the records still without value.
+      expect(server.requests.map((r) => r.operation)).toEqual(['DescribeParameters']);
+      expect(result.stats).toEqual({ mode: 'incremental', described: 3, valuesRead: 0, valuesReused: 3 });
+      expect(result.observations.map((o) => [o.key, o.value])).toEqual([
+        ['DB_PASSWORD', { kind: 'secret' }],
+        ['DB_TIMEOUT', { kind: 'plain', value: '30' }],
+        ['DSN', { kind: 'secret' }],
+      ]);
+      expect(result.records.find((r) => r.name.endsWith('/db/password'))).toMatchObject({ type: 'String', version: 1, redacted: true });
+      expect(result.records.find((r) => r.name.endsWith('/dsn'))).toMatchObject({ type: 'StringList', version: 1, redacted: true });
+      expect(JSON.stringify(result)).not.toContain(SECRET_CANARY);
+    });
+
+    it('reads a withheld value again when its version moved or its key is no longer secret', async () => {
+      // Prepare
+      server.put(REGION, { name: '/production/api/db/password', value: 'old' });
+      server.put(REGION, { name: '/production/api/dsn', value: 'postgres://db' });
+      factory = factoryFor(server);
+      const first = await sourceFor(factory).read();
+      const stored = first.records.map(({ value: _value, ...rest }) => ({ ...rest, redacted: true }));
+      server.put(REGION, { name: '/production/api/db/password', value: 'rotated' });
+      server.clearRequests();
+
+      // Act: DSN was declared secret when the state was stored; the baseline no longer says so.
+      const result = await new SsmSource({
+        spec: SPEC,
+        region: REGION,
+        client: factory.ssm({ region: REGION }),
+        previous: stored,
+        secretKey: (key) => key === 'DB_PASSWORD',
+      }).read();
+
+      // Assess
+      const fetched = server.requests.filter((r) => r.operation === 'GetParameters').flatMap((r) => r.body['Names'] as string[]);
+      expect(fetched.sort()).toEqual(['/production/api/db/password', '/production/api/dsn']);
+      expect(result.observations.map((o) => [o.key, o.value])).toEqual([
+        ['DB_PASSWORD', { kind: 'plain', value: 'rotated' }],
+        ['DSN', { kind: 'plain', value: 'postgres://db' }],
+      ]);
+      expect(result.records.every((r) => r.redacted === undefined)).toBe(true);
+    });
+
     it('drops a parameter that vanished between the listing and the value read (InvalidParameters)', async () => {
       // Prepare
       server.put(REGION, { name: '/production/api/GONE_SOON', value: 'x' });

@@ -1,10 +1,12 @@
-import type { ChangeAttribution, Finding, ImageObservation, Severity, ShownValue } from '../../model.js';
-import { nothingToAccept } from '../accept-fix.js';
+import type { Baseline, ChangeAttribution, Finding, Fix, ImageObservation, Severity, ShownValue } from '../../model.js';
 import { attribute } from '../attribution.js';
 import { compareText, type EnvironmentContext } from '../environment-context.js';
+import { judgeException, type ExceptionIndex } from '../exception-index.js';
 import { findingId } from '../finding-id.js';
+import type { IgnoreMatcher } from '../ignore-matcher.js';
 import { mostCommon } from '../most-common.js';
 import { shellWord } from '../shell-quote.js';
+import { expiredExceptionFinding } from './exception-expired.js';
 import { changeSuffix, findingBase } from './key-context.js';
 
 interface Member {
@@ -12,20 +14,41 @@ interface Member {
   readonly image: ImageObservation;
 }
 
+/** Which environments must run the same tag; `all` when the baseline does not say. */
+export type ImageParity = NonNullable<Baseline['images']>['parity'];
+
+/** What {@link versionFindings} compares and what it may leave unsaid. */
+export interface VersionAudit {
+  readonly environments: readonly EnvironmentContext[];
+  readonly severity: Severity;
+  readonly attribution: ChangeAttribution;
+  /** `all` (default), `tier` (only environments of the same tier are compared), `none`. */
+  readonly parity?: ImageParity;
+  /** Matched against the finding key `<workload>/<container>` (`deployment/api-server/pgbouncer`). */
+  readonly ignore?: IgnoreMatcher;
+  /** Exceptions by key, the key being `<workload>/<container>`; a value matches the tag or the image. */
+  readonly exceptions?: ExceptionIndex;
+}
+
 /**
  * `version`: the same container (`namespace/workload/container`) runs different image tags across
- * environments (a client library ahead in staging). The reference is the tag most environments run,
- * ties going to the environment declared first; among environments on the reference tag, digests are
- * compared the same way. Each environment off the reference gets one finding, with every
- * environment's image in `comparedWith` and a `kubectl set image` revert to the reference.
+ * environments that must agree (a client library ahead in staging). Which environments must agree is
+ * the baseline's `images.parity`: all of them (the default), those of the same tier (staging may run
+ * ahead during a release, production regions may not disagree), or none.
+ *
+ * The reference is the tag most of the group runs, ties going to the environment declared first;
+ * among environments on the reference tag, digests are compared the same way. Each environment off
+ * the reference gets one finding, with every group member's image in `comparedWith` and a
+ * `kubectl set image` revert to the reference. A difference is declared as expected the way any key's
+ * is: an `ignore` pattern or an exception on the key `<workload>/<container>`, whose value (when it
+ * has one) is the tag (or the full image reference) allowed; an expired one that still matches
+ * gives `exception-expired`.
  */
-export function versionFindings(
-  environments: readonly EnvironmentContext[],
-  severity: Severity,
-  attribution: ChangeAttribution,
-): Finding[] {
+export function versionFindings(audit: VersionAudit): Finding[] {
+  const parity = audit.parity ?? 'all';
+  if (parity === 'none') return [];
   const groups = new Map<string, Member[]>();
-  for (const env of environments) {
+  for (const env of audit.environments) {
     const chosen = new Map<string, ImageObservation>();
     for (const image of env.images) {
       const group = `${image.namespace}/${image.workload}/${image.container}`;
@@ -34,14 +57,18 @@ export function versionFindings(
       if (seen === undefined || compareImages(image, seen) < 0) chosen.set(group, image);
     }
     for (const [group, image] of chosen) {
-      const members = groups.get(group);
-      if (members === undefined) groups.set(group, [{ env, image }]);
+      // Tiers never share a group under `tier`; `\u0000` cannot be part of a tier or a name.
+      const scoped = parity === 'tier' ? `${env.spec.tier}\u0000${group}` : group;
+      const members = groups.get(scoped);
+      if (members === undefined) groups.set(scoped, [{ env, image }]);
       else members.push({ env, image });
     }
   }
   const findings: Finding[] = [];
-  for (const [group, members] of groups) {
+  for (const members of groups.values()) {
     if (members.length < 2) continue;
+    const first = (members[0] as Member).image;
+    if (audit.ignore?.ignores(keyOf(first)) === true) continue;
     const referenceTag = mostCommon(members, (m) => m.image.tag ?? '') ?? '';
     const onTag = members.filter((m) => (m.image.tag ?? '') === referenceTag);
     const withDigest = onTag.filter((m) => m.image.digest !== undefined);
@@ -54,20 +81,28 @@ export function versionFindings(
     if (deviating.length === 0) continue;
     const comparedWith: Record<string, ShownValue> = {};
     for (const m of members) comparedWith[m.env.spec.name] = { text: m.image.image, secret: false };
-    for (const m of deviating) findings.push(versionFinding(group, m, members, referenceTag, referenceDigest, comparedWith, severity, attribution));
+    const scope = parity === 'tier' ? `${(members[0] as Member).env.spec.tier} environments` : 'environments';
+    for (const m of deviating) {
+      const verdict =
+        audit.exceptions === undefined || audit.exceptions.size === 0
+          ? undefined
+          : judgeException(audit.exceptions, keyOf(m.image), m.env.spec, (allowed) => imageMatches(m.image, allowed));
+      if (verdict?.kind === 'allowed') continue;
+      const finding = versionFinding(m, members, referenceTag, referenceDigest, comparedWith, scope, audit);
+      findings.push(verdict === undefined ? finding : expiredVersionFinding(finding, m, verdict.exception.spec, audit.severity));
+    }
   }
   return findings;
 }
 
 function versionFinding(
-  group: string,
   member: Member,
   members: readonly Member[],
   referenceTag: string,
   referenceDigest: string | undefined,
   comparedWith: Readonly<Record<string, ShownValue>>,
-  severity: Severity,
-  attribution: ChangeAttribution,
+  scope: string,
+  audit: VersionAudit,
 ): Finding {
   const { env, image } = member;
   const byDigest = (image.tag ?? '') === referenceTag;
@@ -75,11 +110,11 @@ function versionFinding(
     (m) => (m.image.tag ?? '') === referenceTag && (!byDigest || m.image.digest === referenceDigest),
   );
   const reference = `${image.repository}${referenceTag === '' ? '' : `:${referenceTag}`}${byDigest && referenceDigest !== undefined ? `@${referenceDigest}` : ''}`;
-  const provenance = attribute(image.provenance, attribution);
-  const key = `${image.workload}/${image.container}`;
+  const provenance = attribute(image.provenance, audit.attribution);
+  const key = keyOf(image);
   const environment = env.spec.name;
   return {
-    ...findingBase('version', env.spec, key, severity, findingId('version', environment, group)),
+    ...findingBase('version', env.spec, key, audit.severity, findingId('version', environment, groupOf(image))),
     expected: { text: reference, secret: false },
     actual: { text: image.image, secret: false },
     message: `${key} in ${image.namespace} runs ${image.image} in ${environment} but ${reference} in ${holders.map((m) => m.env.spec.name).join(', ')}${changeSuffix(provenance)}`,
@@ -87,12 +122,58 @@ function versionFinding(
     comparedWith,
     fixes: {
       revert: {
-        summary: `Run ${reference} in ${environment} like the other environments (or promote ${image.image} to them through the pipeline)`,
+        summary: `Run ${reference} in ${environment} like the other ${scope} (or promote ${image.image} to them through the pipeline)`,
         command: `kubectl -n ${shellWord(image.namespace)} set image ${shellWord(image.workload)} ${shellWord(`${image.container}=${reference}`)}`,
       },
-      accept: nothingToAccept('Nothing to accept: image versions are not declared in the baseline; align them through the pipeline'),
+      accept: acceptImage(key, environment, image),
     },
   };
+}
+
+/** An expired exception whose image is still live: `exception-expired`, keeping the version finding's revert. */
+function expiredVersionFinding(
+  deviation: Finding,
+  member: Member,
+  exception: Parameters<typeof expiredExceptionFinding>[1],
+  severity: Severity,
+): Finding {
+  const expired = expiredExceptionFinding(deviation, exception, severity, undefined);
+  return {
+    ...expired,
+    // The version id's scope: a workload of the same name in another namespace is another finding.
+    id: findingId('exception-expired', deviation.environment, groupOf(member.image)),
+    fixes: {
+      ...(deviation.fixes.revert === undefined ? {} : { revert: deviation.fixes.revert }),
+      accept: acceptImage(deviation.key, deviation.environment, member.image),
+    },
+  };
+}
+
+/**
+ * How to declare an image difference: an exception needs an owner, a reason and an end date only a
+ * person can give, so the fix says what to write rather than writing it.
+ */
+function acceptImage(key: string, environment: string, image: ImageObservation): Fix {
+  const value = image.tag ?? image.image;
+  return {
+    summary:
+      `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}, ` +
+      'with owner, reason and expires), or set images.parity: tier in the baseline to compare tags within a tier only',
+  };
+}
+
+/** An exception value allows an image when it is its tag, its digest, or its reference with or without the registry path. */
+function imageMatches(image: ImageObservation, allowed: string): boolean {
+  if (allowed === image.image || allowed === image.tag || allowed === image.digest) return true;
+  return image.tag !== undefined && allowed === `${image.repository}:${image.tag}`;
+}
+
+function keyOf(image: ImageObservation): string {
+  return `${image.workload}/${image.container}`;
+}
+
+function groupOf(image: ImageObservation): string {
+  return `${image.namespace}/${image.workload}/${image.container}`;
 }
 
 function compareImages(a: ImageObservation, b: ImageObservation): number {
