@@ -15,6 +15,8 @@ export interface LoadedBaseline {
   readonly files: readonly BaselineFile[];
   /** Content hash of the files, recorded with every report. */
   readonly version: string;
+  /** Problems that do not make the baseline invalid (an ignored exception key, an implicit secret). */
+  readonly warnings: readonly string[];
 }
 
 /** Resolves a user-given path against the working directory. */
@@ -38,7 +40,13 @@ export function loadBaseline(io: CliIo, dirArg: string): LoadedBaseline {
       `baseline ${dirArg} is invalid (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
     );
   }
-  return { dir, baseline: loaded.baseline, files: loaded.files, version: loaded.version };
+  return {
+    dir,
+    baseline: loaded.baseline,
+    files: loaded.files,
+    version: loaded.version,
+    warnings: loaded.warnings.map((issue) => formatBaselineIssue(issue)),
+  };
 }
 
 /**

@@ -14,13 +14,14 @@ const DAY_MS = 86_400_000;
 
 /** `drift-audit baseline validate [DIR]`: exit 0 when valid, 2 with every located problem otherwise. */
 export function runBaselineValidate(io: CliIo, options: { baselineDir: string; now?: Date }): number {
-  const { baseline, files } = loadBaseline(io, options.baselineDir);
+  const { baseline, files, warnings } = loadBaseline(io, options.baselineDir);
   const now = options.now ?? io.now();
   const settings = baseline.settings.size;
   io.stdout(
     `baseline ${options.baselineDir} is valid: ${baseline.environments.length} environments, ${settings} settings, ` +
       `${baseline.exceptions.length} exceptions (${files.map((file) => file.name).join(', ')})\n`,
   );
+  for (const warning of warnings) io.stdout(`  warning: ${warning}\n`);
   for (const exception of baseline.exceptions) {
     const endOfDay = Date.parse(`${exception.expires}T23:59:59.999Z`);
     const scope = exception.environment ?? exception.tier ?? 'every environment';

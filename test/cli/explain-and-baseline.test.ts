@@ -112,3 +112,20 @@ describe('CLI: drift-audit baseline', () => {
     expect(typo.stderr).toContain('did you mean changed:production-us:DB_TIMEOUT?');
   });
 });
+
+describe('CLI: drift-audit baseline validate warnings', () => {
+  it('warns, without failing, about a secret-looking setting whose value would never be compared', async () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(tmpdir(), 'drift-audit-warn-'));
+    writeFileSync(path.join(dir, 'baseline.yaml'), 'environments:\n  prod:\n    tier: production\nsettings:\n  TOKEN_TTL:\n    value: 3600\n');
+
+    // Act
+    const { code, stdout } = await runCli(['baseline', 'validate', dir]);
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/warning: .*baseline\.yaml:\d+:\d+.*TOKEN_TTL/);
+    expect(stdout).not.toContain('3600');
+  });
+});
