@@ -2,6 +2,7 @@ import type { ImageObservation, Observation, ObservedValue, Provenance, SourceLa
 import { findFieldManager, type FieldManagerChange, type FieldPathStep } from './managed-fields.js';
 import { parseImageReference } from './parse-image-reference.js';
 import { asArray, asRecord, asString, getPath } from './unknown-shape.js';
+import { REDACTED_VALUE } from '../ssm/ssm-observations.js';
 import { WorkloadNotFoundError } from './workload-not-found-error.js';
 
 /** What {@link kubernetesObjectsToObservations} selects and how it labels what it finds. */
@@ -299,7 +300,7 @@ function observeEnv(
     const valueFrom = asRecord(entry['valueFrom']);
     if (valueFrom === undefined) {
       // `{ name: X }` without value sets X to the empty string in the container.
-      const value: ObservedValue = { kind: 'plain', value: asString(entry['value']) ?? '' };
+      const value = observedLiteral(asString(entry['value']) ?? '');
       byName.set(variable, {
         key: variable,
         value,
@@ -417,7 +418,7 @@ function addConfigMapObservation(
   if (context.configMapObservations.has(id)) return;
   context.configMapObservations.set(id, {
     key,
-    value: { kind: 'plain', value },
+    value: observedLiteral(value),
     provenance: {
       ...provenance(object, 'configmap', `configmap/${object.name}`, context, ['f:data', `f:${dataKey}`]),
       target: { kind: 'configmap-key', namespace: object.namespace, configMap: object.name, dataKey },
@@ -472,4 +473,12 @@ function targetNamespace(observation: Observation): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A literal value as observed. The marker `drift-audit snapshot` writes in place of a secret value
+ * reads back as a present secret, never as the marker text, so an old snapshot cannot compare it.
+ */
+function observedLiteral(value: string): ObservedValue {
+  return value === REDACTED_VALUE ? { kind: 'secret' } : { kind: 'plain', value };
 }

@@ -163,3 +163,24 @@ describe('Workload filters that match nothing', () => {
     });
   });
 });
+
+describe('Function: kubernetesObjectsToObservations, redaction marker', () => {
+  it('reads the marker `drift-audit snapshot` writes for a secret value as a present secret', async () => {
+    // Prepare
+    const { kubernetesObjectsToObservations } = await import('../../../lambdas/sources/kubernetes/workload-observations.js');
+    const { REDACTED_VALUE } = await import('../../../lambdas/sources/ssm/ssm-observations.js');
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'api' },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'app:1', env: [{ name: 'API_SECRET', value: REDACTED_VALUE }, { name: 'MODE', value: 'fast' }] }] } } },
+    };
+
+    // Act
+    const { observations } = kubernetesObjectsToObservations([deployment], {});
+
+    // Assess
+    expect(observations.find((observation) => observation.key === 'API_SECRET')?.value).toEqual({ kind: 'secret' });
+    expect(observations.find((observation) => observation.key === 'MODE')?.value).toEqual({ kind: 'plain', value: 'fast' });
+  });
+});
