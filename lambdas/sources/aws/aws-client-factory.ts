@@ -76,6 +76,8 @@ export class AwsClientFactory {
   readonly counter: ApiCallCounter;
   private readonly options: AwsClientFactoryOptions;
   private readonly cache = new Map<string, SSMClient | EKSClient | STSClient>();
+  /** One assumed-role session per role, shared by every client and region that reads through it. */
+  private readonly roleCredentials = new Map<string, AwsCredentialIdentityProvider>();
 
   constructor(options: AwsClientFactoryOptions = {}) {
     this.options = options;
@@ -150,14 +152,15 @@ export class AwsClientFactory {
   private configFor(service: AwsServiceName, target: AwsTarget): SharedClientConfig {
     const config = this.baseConfig(service, target);
     if (target.roleArn === undefined) return config;
+    const shared = this.roleCredentials.get(target.roleArn);
+    if (shared !== undefined) return { ...config, credentials: shared };
     // The role is assumed in the target's region through STS, itself paced and counted, with the
     // caller's own credentials (profile, environment, instance role) as the source.
     const stsTarget: AwsTarget = { region: target.region };
     const sts = this.baseConfig('STS', stsTarget);
     const base = this.overridesFor(target, service).credentials;
-    return {
-      ...config,
-      credentials: fromTemporaryCredentials({
+    const credentials = shareUntilExpiry(
+      fromTemporaryCredentials({
         params: {
           RoleArn: target.roleArn,
           RoleSessionName: this.options.roleSessionName ?? 'drift-audit',
@@ -167,8 +170,30 @@ export class AwsClientFactory {
         clientConfig: { ...sts, ...(base === undefined ? {} : { credentials: base }) },
         clientPlugins: [budgetPlugin({ region: target.region, service: 'STS', budget: this.budget, counter: this.counter })],
       }),
-    };
+    );
+    this.roleCredentials.set(target.roleArn, credentials);
+    return { ...config, credentials };
   }
+}
+
+/** Refresh assumed-role credentials this long before they expire. */
+const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Shares one provider's credentials between clients until shortly before they expire. Each SDK client
+ * caches credentials on its own, so without this every (service, region) client of a role would call
+ * AssumeRole for itself; the credentials are global, one session serves them all.
+ */
+function shareUntilExpiry(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    const cached = current === undefined ? undefined : await current.catch(() => undefined);
+    if (cached !== undefined && (cached.expiration === undefined || cached.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS)) {
+      return cached;
+    }
+    current = provider();
+    return current;
+  };
 }
 
 /** The configuration fields the factory sets; common to every SDK v3 client. */
