@@ -127,7 +127,7 @@ async function scan(args: readonly string[], io: CliIo): Promise<number> {
   }
   const format = values.format === undefined ? (formatFlags[0] ?? 'terminal') : oneOf('--format', values.format, REPORT_FORMATS);
   return runScan(io, {
-    ...commonOf(values, io),
+    ...commonOf(values),
     baselineDir: singleDir(positionals, 'scan'),
     format: format as ReportFormat,
     ...(values.output === undefined ? {} : { output: values.output }),
@@ -147,7 +147,7 @@ async function explainCommand(args: readonly string[], io: CliIo): Promise<numbe
   if (key === undefined) throw new UsageError('explain needs a KEY, e.g. drift-audit explain DB_TIMEOUT --env production-us');
   if (values.env === undefined) throw new UsageError('explain needs --env ENV (the environment to explain the key in)');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  return runExplain(io, { ...commonOf(values, io), baselineDir: dir ?? 'config', key, environment: values.env, json: values.json });
+  return runExplain(io, { ...commonOf(values), baselineDir: dir ?? 'config', key, environment: values.env, json: values.json });
 }
 
 async function baseline(args: readonly string[], io: CliIo): Promise<number> {
@@ -165,7 +165,7 @@ async function baseline(args: readonly string[], io: CliIo): Promise<number> {
     const [findingId, dir, ...extra] = positionals;
     if (findingId === undefined) throw new UsageError('baseline accept needs a FINDING_ID (as printed by scan)');
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    return runBaselineAccept(io, { ...commonOf(values, io), baselineDir: dir ?? 'config', findingId, dryRun: values['dry-run'] });
+    return runBaselineAccept(io, { ...commonOf(values), baselineDir: dir ?? 'config', findingId, dryRun: values['dry-run'] });
   }
   throw new UsageError(`unknown baseline action ${action ?? '(none)'} (expected validate or accept)`);
 }
@@ -178,7 +178,7 @@ async function snapshot(args: readonly string[], io: CliIo): Promise<number> {
   });
   if (values.help) return help(io);
   if (values.out === undefined) throw new UsageError('snapshot needs --out DIR (where to write the live state)');
-  const common = commonOf(values, io);
+  const common = commonOf(values);
   return runSnapshot(io, { ...common, live: true, baselineDir: singleDir(positionals, 'snapshot'), out: values.out });
 }
 
@@ -224,7 +224,7 @@ interface CommonValues {
   'no-color': boolean;
 }
 
-function commonOf(values: CommonValues, _io: CliIo) {
+function commonOf(values: CommonValues) {
   if (values.live && values.snapshots !== undefined) throw new UsageError('choose --live or --snapshots, not both');
   let ssmRequestsPerSecond: number | undefined;
   if (values['ssm-rps'] !== undefined) {
