@@ -13,7 +13,7 @@ export const HELP = `drift-audit: configuration drift between your baseline and 
 
 Usage:
   drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
-  drift-audit explain KEY --env ENV [BASELINE_DIR] [--snapshots DIR | --live] [--json]
+  drift-audit explain KEY --env ENV [--app APP] [BASELINE_DIR] [--snapshots DIR | --live] [--json]
   drift-audit baseline validate [BASELINE_DIR]
   drift-audit baseline accept FINDING_ID [BASELINE_DIR] [--snapshots DIR | --live] [--dry-run]
   drift-audit snapshot --out DIR [BASELINE_DIR]
@@ -140,14 +140,26 @@ async function explainCommand(args: readonly string[], io: CliIo): Promise<numbe
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { ...COMMON_OPTIONS, env: { type: 'string', short: 'e' }, json: { type: 'boolean', default: false } },
+    options: {
+      ...COMMON_OPTIONS,
+      env: { type: 'string', short: 'e' },
+      app: { type: 'string', short: 'a' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (values.help) return help(io);
   const [key, dir, ...extra] = positionals;
   if (key === undefined) throw new UsageError('explain needs a KEY, e.g. drift-audit explain DB_TIMEOUT --env production-us');
   if (values.env === undefined) throw new UsageError('explain needs --env ENV (the environment to explain the key in)');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  return runExplain(io, { ...commonOf(values), baselineDir: dir ?? 'config', key, environment: values.env, json: values.json });
+  return runExplain(io, {
+    ...commonOf(values),
+    baselineDir: dir ?? 'config',
+    key,
+    environment: values.env,
+    json: values.json,
+    ...(values.app === undefined ? {} : { application: values.app }),
+  });
 }
 
 async function baseline(args: readonly string[], io: CliIo): Promise<number> {

@@ -26,7 +26,7 @@ describe('CLI: drift-audit explain', () => {
     // Assess
     const explanation = JSON.parse(stdout) as { effective?: { text: string }; findings: { id: string }[] };
     expect(explanation.effective?.text).toBe('60s');
-    expect(explanation.findings.map((finding) => finding.id)).toEqual(['changed:production-us:DB_TIMEOUT']);
+    expect(explanation.findings.map((finding) => finding.id)).toEqual(['changed:production-us:api:DB_TIMEOUT']);
   });
 
   it('names the known environments when given an unknown one', async () => {
@@ -83,18 +83,18 @@ describe('CLI: drift-audit baseline', () => {
     const settings = path.join(dir, 'config', 'settings.yaml');
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'changed:production-us:DB_TIMEOUT', 'config', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', 'changed:production-us:api:DB_TIMEOUT', 'config', ...NOW], { cwd: dir });
     const rescan = await runCli(['scan', 'config', '--json', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(0);
-    expect(accepted.stdout).toContain('accepted changed:production-us:DB_TIMEOUT');
+    expect(accepted.stdout).toContain('accepted changed:production-us:api:DB_TIMEOUT');
     const text = readFileSync(settings, 'utf8');
     expect(text).toContain('# Seed 000: raised to 60s in production during an incident');
     expect(text).toMatch(/production-us: 60s/);
     const ids = (JSON.parse(rescan.stdout) as { findings: { id: string }[] }).findings.map((finding) => finding.id);
-    expect(ids).not.toContain('changed:production-us:DB_TIMEOUT');
-    expect(ids).toContain('changed:production-us:API_TIMEOUT');
+    expect(ids).not.toContain('changed:production-us:api:DB_TIMEOUT');
+    expect(ids).toContain('changed:production-us:api:API_TIMEOUT');
   });
 
   it('refuses to accept what cannot be accepted, and suggests the closest id for a typo', async () => {
@@ -102,14 +102,14 @@ describe('CLI: drift-audit baseline', () => {
     const dir = copyOfDemo();
 
     // Act
-    const invalid = await runCli(['baseline', 'accept', 'invalid:production-us:LOG_INCLUDE_SENSITIVE', 'config', ...NOW], { cwd: dir });
-    const typo = await runCli(['baseline', 'accept', 'changed:production-us:DB_TIMEOUTT', 'config', ...NOW], { cwd: dir });
+    const invalid = await runCli(['baseline', 'accept', 'invalid:production-us:api:LOG_INCLUDE_SENSITIVE', 'config', ...NOW], { cwd: dir });
+    const typo = await runCli(['baseline', 'accept', 'changed:production-us:api:DB_TIMEOUTT', 'config', ...NOW], { cwd: dir });
 
     // Assess
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('invalid:production-us:LOG_INCLUDE_SENSITIVE');
+    expect(invalid.stderr).toContain('invalid:production-us:api:LOG_INCLUDE_SENSITIVE');
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('did you mean changed:production-us:DB_TIMEOUT?');
+    expect(typo.stderr).toContain('did you mean changed:production-us:api:DB_TIMEOUT?');
   });
 });
 

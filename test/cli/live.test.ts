@@ -51,11 +51,11 @@ describe('CLI: drift-audit scan --live and snapshot', () => {
 
     // Assess
     expect(live.ids).toEqual([
-      'changed:production-eu:DB_TIMEOUT',
-      'changed:production-eu:PAYMENT_TIMEOUT',
-      'missing:production-eu:INVENTORY_SERVICE_URL',
+      'changed:production-eu:api:DB_TIMEOUT',
+      'changed:production-eu:api:PAYMENT_TIMEOUT',
+      'missing:production-eu:api:INVENTORY_SERVICE_URL',
       // The ConfigMap says 30s, Parameter Store 60: the explain-worthy sprawl of seed 000.
-      'shadowed:production-eu:PAYMENT_TIMEOUT',
+      'shadowed:production-eu:api:PAYMENT_TIMEOUT',
     ]);
     expect(live.code).toBe(1);
     expect(live.stderr).toMatch(/live read: 3\/3 sources read, \d+ API calls \(0 throttled\)/);

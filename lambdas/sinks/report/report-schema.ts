@@ -68,13 +68,16 @@ const fix = z.looseObject({
 /** A finding exactly as the engine's `Finding`, secrets redacted. */
 export const findingSchema = z
   .object({
-    id: z.string().meta({ description: 'Stable across runs: `type:environment:key`.' }),
+    id: z
+      .string()
+      .meta({ description: 'Stable across runs: `type:environment:application:key` (`type:environment:key` when no application).' }),
     type: z.enum(FINDING_TYPES),
     severity,
     environment: z.string(),
     tier: z.string().optional(),
     region: z.string().optional(),
     account: z.string().optional(),
+    application: z.string().optional().meta({ description: 'The application whose key this is (a workload, an SSM tree per application).' }),
     key: z.string(),
     expected: shownValue.optional().meta({ description: 'Absent when the baseline declares nothing.' }),
     actual: shownValue.optional().meta({ description: 'Absent for `missing`.' }),

@@ -19,7 +19,7 @@ export function expiredExceptionFinding(
   const what = actual === undefined ? `${key} being absent` : actual.secret ? `${key} being set` : `${key}=${actual.text}`;
   return {
     ...deviation,
-    id: findingId('exception-expired', environment, key),
+    id: findingId('exception-expired', environment, key, deviation.application),
     type: 'exception-expired',
     severity: atLeast(severity, 'medium'),
     message: `${what} in ${environment} was allowed until ${exception.expires} (owner ${exception.owner}, ${exception.reason})`,
@@ -28,6 +28,7 @@ export function expiredExceptionFinding(
       accept: acceptEnvironmentValue(key, environment, actual === undefined ? null : actual.text, {
         secret: actual?.secret ?? false,
         ...(setting === undefined ? {} : { setting }),
+        ...(deviation.application === undefined ? {} : { application: deviation.application }),
       }),
     },
   };
