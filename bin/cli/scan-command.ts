@@ -105,7 +105,7 @@ function verdictNote(outcome: AuditOutcome, options: VerdictOptions): string | u
     : `nothing was read for ${outcome.result.partialEnvironments.join(', ')}`;
   return options.allowPartial === true
     ? `drift-audit: partial audit allowed (--allow-partial): ${unread}; the exit code judges only the sources that were read\n`
-    : `drift-audit: incomplete audit, exit ${EXIT.incomplete}: ${unread}. read them and run again, or pass --allow-partial to judge the sources that were read\n`;
+    : `drift-audit: incomplete audit, exit ${EXIT.incomplete}: ${unread}; read them and run again, or pass --allow-partial to judge the sources that were read\n`;
 }
 
 /** `drift-audit scan`: audit and print the report. */
