@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 
@@ -36,6 +37,46 @@ describe('CLI: drift-audit explain', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr).toContain('unknown environment prod-us (expected one of staging-us, production-us, production-eu)');
+  });
+
+  it('refuses a key that is neither declared nor seen anywhere, exit 2, naming the closest known key', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['explain', 'DB_TIMOUT', '--env', 'production-us', '--snapshots', 'config/snapshots', ...NOW]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown key DB_TIMOUT: neither declared in the baseline nor held by any source');
+    expect(stderr).toContain('did you mean DB_TIMEOUT?');
+  });
+
+  it('suggests keys the sources hold even when the baseline does not declare them', async () => {
+    // Act: ENABLE_NEW_CHECKOUT is live in production but declared nowhere.
+    const { code, stderr } = await runCli(['explain', 'ENABLE_NEW_CHECKOT', '--env', 'production-eu', '--snapshots', 'config/snapshots', ...NOW]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('did you mean ENABLE_NEW_CHECKOUT?');
+  });
+
+  it('still explains a declared key that no source holds: the application falls back to its default', async () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(tmpdir(), 'drift-audit-explain-'));
+    writeFileSync(path.join(dir, 'baseline.yaml'), 'environments:\n  dev:\n    tier: development\nsettings:\n  FEATURE_FLAG: { value: "off", required: false }\n');
+    mkdirSync(path.join(dir, 'snapshots', 'dev'), { recursive: true });
+    writeFileSync(path.join(dir, 'snapshots', 'dev', 'app.env'), 'OTHER=1\n');
+
+    // Act
+    const { code, stdout } = await runCli(['explain', 'FEATURE_FLAG', '--env', 'dev', dir, '--json']);
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(code).toBe(0);
+    const explanation = JSON.parse(stdout) as { setting: { declared: boolean }; observations: unknown[]; effective?: unknown; complete: boolean };
+    expect(explanation.setting.declared).toBe(true);
+    expect(explanation.observations).toEqual([]);
+    expect(explanation.effective).toBeUndefined();
+    expect(explanation.complete).toBe(true);
   });
 });
 

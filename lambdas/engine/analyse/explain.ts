@@ -17,6 +17,7 @@ import { buildEnvironmentContexts, observationsOf } from './environment-context.
 import { UnknownEnvironmentError } from './errors.js';
 import { exceptionCovers, indexExceptions } from './exception-index.js';
 import { resolveExpected, type ExpectedSource } from './expected-value.js';
+import { lookUpKey, UnknownKeyError } from './key-lookup.js';
 import { constraintsFor, scopedKey } from './setting-plan.js';
 import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
 
@@ -130,11 +131,18 @@ export function applicationsOfKey(baseline: Baseline, snapshots: readonly Snapsh
  * judged exactly as `analyse` judges them), so an explanation can never disagree with a scan.
  *
  * @throws UnknownEnvironmentError listing the known environments when `environment` is not declared.
+ * @throws UnknownKeyError with the closest known key when `key` is neither declared nor held by any
+ *   source (see {@link lookUpKey}); a declared key absent everywhere is explained as absent.
  */
 export function explain(input: ExplainInput): Explanation {
   const { baseline, environment, key } = input;
   const spec = baseline.environments.find((env) => env.name === environment);
   if (spec === undefined) throw new UnknownEnvironmentError(environment, baseline.environments.map((env) => env.name));
+  const lookup = lookUpKey(input, key);
+  if (!lookup.known) {
+    const unread = input.snapshots.flatMap((snapshot) => snapshot.sources).filter((source) => source.status !== 'ok').length;
+    throw new UnknownKeyError(key, lookup.suggestion, unread);
+  }
   const application = resolveApplication(input);
   const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
   const shared = baseline.settings.get(key);

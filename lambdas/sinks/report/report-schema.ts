@@ -122,6 +122,10 @@ const severityCounts = z.record(severity, z.number().int());
  */
 export const reportSchema = z
   .object({
+    // Optional only so reports written before it was added still validate (an additive change).
+    complete: z.boolean().optional().meta({
+      description: 'Always written, as the first property: false when any source could not be read (`status` is then `partial`).',
+    }),
     schema: z.literal(REPORT_SCHEMA_ID),
     generatedAt: z.string().meta({ description: 'ISO 8601 time of the run the report describes.' }),
     status: z.enum(['ok', 'partial']).meta({
