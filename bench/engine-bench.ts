@@ -116,6 +116,8 @@ export function buildEstate(options: EngineBenchOptions): Estate {
       const name = `/${env.name}/app/${key}`;
       observations.push({
         key,
+        // Every real observation names its application: the engine's scoped-key cost is in the figure.
+        application: 'app',
         value: { kind: 'plain', value: live },
         provenance: {
           source: 'ssm',

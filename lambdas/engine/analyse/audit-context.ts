@@ -2,7 +2,7 @@ import type { Baseline, ChangeAttribution, Snapshot } from '../model.js';
 import { buildEnvironmentContexts, type EnvironmentContext } from './environment-context.js';
 import { indexExceptions, type ExceptionIndex } from './exception-index.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
-import { buildPlans, type SettingPlans } from './setting-plan.js';
+import { startPlans, type SettingPlans } from './setting-plan.js';
 
 /** Everything one audit compiles up front, so the per-key loop only looks things up. */
 export interface AuditContext {
@@ -23,12 +23,15 @@ export interface AuditContext {
  * @throws UnknownEnvironmentError when a snapshot names an undeclared environment.
  */
 export function createAuditContext(baseline: Baseline, snapshots: readonly Snapshot[], now: Date): AuditContext {
-  const plans = buildPlans(baseline, snapshots);
+  const builder = startPlans(baseline);
+  const environments = buildEnvironmentContexts(baseline, snapshots, builder.byApplication, (application, key) =>
+    builder.resolve(application, key),
+  );
   return {
     baseline,
     attribution: baseline.attribution,
-    environments: buildEnvironmentContexts(baseline, snapshots, plans.byKey),
-    plans,
+    environments,
+    plans: builder.finish(),
     exceptions: indexExceptions(baseline.exceptions, now),
     ignore: compileIgnore(baseline.ignore),
   };

@@ -102,7 +102,7 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
     if (!isMember(plan, env)) continue;
     const slot = plan.paritySlots?.[env.index];
     const winner = slot === BLOCKED ? undefined : slot;
-    const secret = winner !== undefined && (plan.secret || observationsOf(env, plan.scoped).some((o) => o.value.kind === 'secret'));
+    const secret = winner !== undefined && (plan.secret || observationsOf(env, plan.application, plan.key).some((o) => o.value.kind === 'secret'));
     const text = winner === undefined || secret || winner.value.kind !== 'plain' ? undefined : winner.value.value;
     const canonical = winner === undefined ? ABSENT : text === undefined ? PRESENT : canonicalValue(text, plan.type);
     members.push({ env, winner, text, secret, canonical });
@@ -146,7 +146,7 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
     const facts =
       m.winner === undefined
         ? undefined
-        : keyContext(m.env, plan.key, plan.application, plan, m.secret, observationsOf(m.env, plan.scoped), context.attribution);
+        : keyContext(m.env, plan.key, plan.application, plan, m.secret, observationsOf(m.env, plan.application, plan.key), context.attribution);
     const finding = parityFinding(m.env, plan, facts, comparison);
     out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
   }

@@ -35,8 +35,23 @@ export interface EnvironmentContext {
   readonly applications: ReadonlySet<string | undefined>;
 }
 
-/** Scoped key (`scopedKey`) -> position of the setting in the audit's setting list. */
-export type DeclaredIndex = ReadonlyMap<string, { readonly index: number }>;
+/**
+ * Application -> key -> position of the setting in the audit's setting list. Two levels rather than
+ * one map of concatenated keys: grouping a million observations then allocates no string per
+ * observation, and the application's inner map is found once per run of observations of it.
+ */
+export type DeclaredIndex = ReadonlyMap<string | undefined, ReadonlyMap<string, { readonly index: number }>>;
+
+/**
+ * Makes the plan of an observed key that has none yet, when one holds for it (a shared setting, or the
+ * contract), adding it to the declared index; undefined leaves the key undeclared.
+ */
+export type ResolvePlan = (application: string | undefined, key: string) => { readonly index: number } | undefined;
+
+/** A declared index holding one setting, for narrowed audits (`explain`). */
+export function singleSettingIndex(application: string | undefined, key: string): DeclaredIndex {
+  return new Map([[application, new Map([[key, { index: 0 }]])]]);
+}
 
 /** Rank of layers not in the precedence list: below every listed layer. */
 export const UNLISTED_RANK = -1;
@@ -52,6 +67,7 @@ export function buildEnvironmentContexts(
   baseline: Baseline,
   snapshots: readonly Snapshot[],
   declaredIndex: DeclaredIndex,
+  resolve?: ResolvePlan,
 ): EnvironmentContext[] {
   const indexByName = new Map<string, number>();
   baseline.environments.forEach((env, index) => indexByName.set(env.name, index));
@@ -71,7 +87,7 @@ export function buildEnvironmentContexts(
   const contexts: EnvironmentContext[] = [];
   for (const [index, spec] of baseline.environments.entries()) {
     const parts = byEnvironment.get(index);
-    if (parts !== undefined) contexts.push(buildContext(index, spec, parts, declaredIndex));
+    if (parts !== undefined) contexts.push(buildContext(index, spec, parts, declaredIndex, resolve));
   }
   return contexts;
 }
@@ -81,6 +97,7 @@ function buildContext(
   spec: EnvironmentSpec,
   parts: readonly Snapshot[],
   declaredIndex: DeclaredIndex,
+  resolve: ResolvePlan | undefined,
 ): EnvironmentContext {
   const first = parts[0] as Snapshot;
   const observations = parts.length === 1 ? first.observations : parts.flatMap((part) => part.observations);
@@ -99,9 +116,15 @@ function buildContext(
     if (source.layers.length === 0) failedRank = Number.POSITIVE_INFINITY;
     for (const layer of source.layers) failedRank = Math.max(failedRank, rank[layer] ?? UNLISTED_RANK);
   }
-  const { declared, undeclared } = groupByKey(observations, declaredIndex);
+  const { declared, undeclared } = groupByKey(observations, declaredIndex, resolve);
   const applications = new Set<string | undefined>();
-  for (const observation of observations) applications.add(observation.application);
+  let previous: string | undefined;
+  for (const observation of observations) {
+    // Observations of one application come in runs: one Set operation a run, not one an observation.
+    if (observation.application === previous && applications.size > 0) continue;
+    previous = observation.application;
+    applications.add(previous);
+  }
   return { index, spec, rank, failedRank, complete, observations, images, sources, declared, undeclared, declaredIndex, applications };
 }
 
@@ -114,18 +137,32 @@ function buildContext(
 export function groupByKey(
   observations: readonly Observation[],
   declaredIndex: DeclaredIndex,
+  resolve?: ResolvePlan,
 ): { declared: (KeyObservations | undefined)[]; undeclared: Map<string, KeyObservations> } {
-  const declared = new Array<KeyObservations | undefined>(declaredIndex.size).fill(undefined);
+  let size = 0;
+  for (const keys of declaredIndex.values()) size += keys.size;
+  const declared = new Array<KeyObservations | undefined>(size).fill(undefined);
   const undeclared = new Map<string, KeyObservations>();
+  let application: string | undefined;
+  let keys = declaredIndex.get(undefined);
   for (const observation of observations) {
-    const key = scopedKey(observation.application, observation.key);
-    const setting = declaredIndex.get(key);
+    if (observation.application !== application) {
+      application = observation.application;
+      keys = declaredIndex.get(application);
+    }
+    let setting = keys?.get(observation.key);
+    if (setting === undefined && resolve !== undefined) {
+      setting = resolve(application, observation.key);
+      // A new plan may have made the application's map: look it up again.
+      if (setting !== undefined) keys = declaredIndex.get(application);
+    }
     if (setting !== undefined) {
       const seen = declared[setting.index];
       if (seen === undefined) declared[setting.index] = observation;
       else if (Array.isArray(seen)) seen.push(observation);
       else declared[setting.index] = [seen, observation];
     } else {
+      const key = scopedKey(observation.application, observation.key);
       const seen = undeclared.get(key);
       if (seen === undefined) undeclared.set(key, observation);
       else if (Array.isArray(seen)) seen.push(observation);
@@ -135,10 +172,10 @@ export function groupByKey(
   return { declared, undeclared };
 }
 
-/** A scoped key's observations as grouped, whether declared or not. */
-export function entryOf(env: EnvironmentContext, key: string): KeyObservations | undefined {
-  const setting = env.declaredIndex.get(key);
-  return setting === undefined ? env.undeclared.get(key) : env.declared[setting.index];
+/** An application's key's observations as grouped, whether declared or not. */
+export function entryOf(env: EnvironmentContext, application: string | undefined, key: string): KeyObservations | undefined {
+  const setting = env.declaredIndex.get(application)?.get(key);
+  return setting === undefined ? env.undeclared.get(scopedKey(application, key)) : env.declared[setting.index];
 }
 
 /** Rank of a layer in the environment's precedence; layers not listed rank lowest. */
@@ -166,9 +203,9 @@ function overriddenRank(observation: Observation): number {
   return observation.overriddenBy === undefined ? 0 : 1;
 }
 
-/** The scoped key's observations in resolution order (winner first); empty when the key is absent. */
-export function observationsOf(env: EnvironmentContext, key: string): readonly Observation[] {
-  const seen = entryOf(env, key);
+/** An application's key's observations in resolution order (winner first); empty when the key is absent. */
+export function observationsOf(env: EnvironmentContext, application: string | undefined, key: string): readonly Observation[] {
+  const seen = entryOf(env, application, key);
   if (seen === undefined) return [];
   return Array.isArray(seen) ? orderObservations(seen, env) : [seen];
 }

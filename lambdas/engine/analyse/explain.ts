@@ -13,12 +13,12 @@ import type {
 } from '../model.js';
 import { analyse, type AnalyseInput } from './analyse.js';
 import { attribute } from './attribution.js';
-import { buildEnvironmentContexts, observationsOf } from './environment-context.js';
+import { buildEnvironmentContexts, observationsOf, singleSettingIndex } from './environment-context.js';
 import { UnknownEnvironmentError } from './errors.js';
 import { exceptionCovers, indexExceptions } from './exception-index.js';
 import { resolveExpected, type ExpectedSource } from './expected-value.js';
 import { lookUpKey, UnknownKeyError } from './key-lookup.js';
-import { constraintsFor, scopedKey } from './setting-plan.js';
+import { constraintsFor } from './setting-plan.js';
 import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
 
 /** Where the expected value shown in an explanation comes from; `exception` when an active exception applies. */
@@ -155,7 +155,11 @@ export function explain(input: ExplainInput): Explanation {
   );
   const narrowed: Baseline = {
     ...baseline,
-    settings: new Map(shared === undefined || own !== undefined ? [] : [[key, { ...shared, applications: application === undefined ? [] : [application] }]]),
+    settings: new Map(
+      shared === undefined || own !== undefined
+        ? []
+        : [[key, application === undefined ? shared : { ...shared, applications: [application] }]],
+    ),
     applications: narrowedApplications,
     exceptions: baseline.exceptions.filter(
       (exception) => exception.key === key && (exception.application === undefined || exception.application === application),
@@ -173,11 +177,9 @@ export function explain(input: ExplainInput): Explanation {
       ((finding.key === key && finding.application === application) || finding.type === 'source-error'),
   );
 
-  const scoped = scopedKey(application, key);
-  const env = buildEnvironmentContexts(narrowed, snapshots, new Map(setting === undefined ? [] : [[scoped, { index: 0 }]])).find(
-    (context) => context.spec.name === environment,
-  );
-  const ordered = env === undefined ? [] : observationsOf(env, scoped);
+  const index = setting === undefined ? new Map() : singleSettingIndex(application, key);
+  const env = buildEnvironmentContexts(narrowed, snapshots, index).find((context) => context.spec.name === environment);
+  const ordered = env === undefined ? [] : observationsOf(env, application, key);
   const secret = isSecretKey(key, setting) || ordered.some((o) => o.value.kind === 'secret');
   const observations: ExplainedObservation[] = ordered.map((observation, index) => ({
     layer: observation.provenance.layer,

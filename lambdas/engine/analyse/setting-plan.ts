@@ -3,7 +3,7 @@ import { compileConstraints, hasNoConstraints, mergeConstraints, NO_CONSTRAINTS,
 import type { ValueType } from './compare-values.js';
 import type { EnvironmentContext } from './environment-context.js';
 import { resolveExpected } from './expected-value.js';
-import { compileIgnore } from './ignore-matcher.js';
+import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
 import { isSecretKey } from './show-value.js';
 
 /** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
@@ -50,6 +50,8 @@ export interface SettingPlan {
 export interface SettingPlans {
   /** By {@link scopedKey}. */
   readonly byKey: ReadonlyMap<string, SettingPlan>;
+  /** Application -> key -> plan: what grouping observations looks up. */
+  readonly byApplication: ReadonlyMap<string | undefined, ReadonlyMap<string, SettingPlan>>;
   /** In baseline order. */
   readonly list: readonly SettingPlan[];
   readonly parity: readonly SettingPlan[];
@@ -64,55 +66,42 @@ export function scopedKey(application: string | undefined, key: string): string 
 }
 
 /**
- * Compiles every setting against every declared environment, once per application it holds for:
+ * Compiles the settings of an audit, once per application each holds for:
  * - a setting under `applications.<name>.settings` holds for that application;
  * - a shared setting holds for its `applications`, else for every declared application and every
  *   application that reads the key somewhere (an application's own setting of the key wins), else
  *   (nobody declares or reads it) once, for no application;
  * - under `unmanaged: compare` / `compare-tier`, every key read by an application and declared by no
  *   setting is compiled as an implicit setting with no value that the environments must agree on.
+ *
+ * Plans for what is declared up front are made here; plans that depend on who reads a key are made
+ * while observations are grouped ({@link PlanBuilder.resolve}), so the audit needs no extra pass over
+ * a million observations to find out. {@link PlanBuilder.finish} then adds shared settings nobody read.
  */
-export function buildPlans(baseline: Baseline, snapshots: readonly Snapshot[]): SettingPlans {
-  const observed = observedScopes(snapshots);
-  const declaredApplications = [...(baseline.applications?.keys() ?? [])];
+export function startPlans(baseline: Baseline): PlanBuilder {
   const builder = new PlanBuilder(baseline);
+  const declaredApplications = [...(baseline.applications?.keys() ?? [])];
   for (const application of baseline.applications?.values() ?? []) {
     for (const [key, setting] of application.settings) builder.add(key, application.name, setting, false);
   }
   for (const [key, setting] of baseline.settings) {
-    const readers = observed.get(key);
-    const scope = new Set<string | undefined>(setting.applications ?? [...declaredApplications, ...(readers ?? [])]);
-    if (scope.size === 0) scope.add(undefined);
-    for (const application of [...scope].sort(compareScope)) {
-      if (baseline.applications?.get(application ?? '')?.settings.has(key) === true) continue;
+    for (const application of setting.applications ?? declaredApplications) {
+      if (baseline.applications?.get(application)?.settings.has(key) === true) continue;
       builder.add(key, application, setting, false);
     }
   }
-  const policy = baseline.unmanaged.policy;
-  if (policy === 'compare' || policy === 'compare-tier') {
-    const parity = policy === 'compare' ? 'all' : 'tier';
-    const ignore = compileIgnore(baseline.ignore);
-    for (const [key, readers] of [...observed].sort(([a], [b]) => compareScope(a, b))) {
-      for (const application of [...readers].sort(compareScope)) {
-        if (builder.has(application, key) || ignore.ignores(key, application)) continue;
-        builder.add(key, application, implicitSetting(key, application, parity), true);
-      }
-    }
-  }
-  return builder.plans();
+  return builder;
 }
 
-/** key -> applications reading it in any snapshot (undefined: an observation of no application). */
-function observedScopes(snapshots: readonly Snapshot[]): Map<string, Set<string | undefined>> {
-  const observed = new Map<string, Set<string | undefined>>();
+/** Builds every plan of an audit from its snapshots at once: {@link startPlans}, every observation resolved, then finished. */
+export function buildPlans(baseline: Baseline, snapshots: readonly Snapshot[]): SettingPlans {
+  const builder = startPlans(baseline);
   for (const snapshot of snapshots) {
     for (const observation of snapshot.observations) {
-      const readers = observed.get(observation.key);
-      if (readers === undefined) observed.set(observation.key, new Set([observation.application]));
-      else readers.add(observation.application);
+      if (!builder.has(observation.application, observation.key)) builder.resolve(observation.application, observation.key);
     }
   }
-  return observed;
+  return builder.finish();
 }
 
 function implicitSetting(key: string, application: string | undefined, parity: 'all' | 'tier'): SettingSpec {
@@ -129,23 +118,59 @@ function implicitSetting(key: string, application: string | undefined, parity: '
   };
 }
 
-class PlanBuilder {
+/** Collects the plans of one audit; see {@link startPlans}. */
+export class PlanBuilder {
   readonly #baseline: Baseline;
+  readonly #compare: 'all' | 'tier' | undefined;
+  readonly #ignore: IgnoreMatcher;
   readonly #byKey = new Map<string, SettingPlan>();
+  readonly #byApplication = new Map<string | undefined, Map<string, SettingPlan>>();
   readonly #list: SettingPlan[] = [];
   readonly #parity: SettingPlan[] = [];
 
   constructor(baseline: Baseline) {
     this.#baseline = baseline;
+    const policy = baseline.unmanaged.policy;
+    this.#compare = policy === 'compare' ? 'all' : policy === 'compare-tier' ? 'tier' : undefined;
+    this.#ignore = compileIgnore(baseline.ignore);
+  }
+
+  /** Application -> key -> plan, live: grouping looks observations up here as plans are added. */
+  get byApplication(): ReadonlyMap<string | undefined, ReadonlyMap<string, SettingPlan>> {
+    return this.#byApplication;
+  }
+
+  /**
+   * The plan for an observed key of an application that has none yet: the shared setting of the key
+   * when it holds for every application, else (under the contract) an implicit one; undefined when
+   * the key is undeclared and reported (or ignored) as such.
+   */
+  resolve(application: string | undefined, key: string): SettingPlan | undefined {
+    const shared = this.#baseline.settings.get(key);
+    if (shared !== undefined && shared.applications === undefined) return this.add(key, application, shared, false);
+    if (this.#compare === undefined || this.#ignore.ignores(key, application)) return undefined;
+    return this.add(key, application, implicitSetting(key, application, this.#compare), true);
+  }
+
+  /** The plans, after adding every shared setting no application declared or read, for no application. */
+  finish(): SettingPlans {
+    for (const [key, setting] of this.#baseline.settings) {
+      if (setting.applications !== undefined) continue;
+      let planned = false;
+      for (const keys of this.#byApplication.values()) if (keys.has(key)) planned = true;
+      if (!planned) this.add(key, undefined, setting, false);
+    }
+    return this.plans();
   }
 
   has(application: string | undefined, key: string): boolean {
     return this.#byKey.has(scopedKey(application, key));
   }
 
-  add(key: string, application: string | undefined, setting: SettingSpec, implicit: boolean): void {
+  add(key: string, application: string | undefined, setting: SettingSpec, implicit: boolean): SettingPlan {
     const scoped = scopedKey(application, key);
-    if (this.#byKey.has(scoped)) return;
+    const existing = this.#byKey.get(scoped);
+    if (existing !== undefined) return existing;
     const environments = this.#baseline.environments;
     const envCount = environments.length;
     let expectedByEnv: (string | null | undefined)[] | undefined;
@@ -178,12 +203,16 @@ class PlanBuilder {
       checkers: undefined,
     };
     this.#byKey.set(scoped, plan);
+    let keys = this.#byApplication.get(application);
+    if (keys === undefined) this.#byApplication.set(application, (keys = new Map()));
+    keys.set(key, plan);
     this.#list.push(plan);
     if (needsParity) this.#parity.push(plan);
+    return plan;
   }
 
   plans(): SettingPlans {
-    return { byKey: this.#byKey, list: this.#list, parity: this.#parity };
+    return { byKey: this.#byKey, byApplication: this.#byApplication, list: this.#list, parity: this.#parity };
   }
 }
 

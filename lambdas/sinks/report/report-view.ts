@@ -85,7 +85,7 @@ export function toReportView(input: ReportInput): ReportView {
       // A finding about an environment the caller did not list still gets a heading.
       declared.set(finding.environment, {
         name: finding.environment,
-        tier: finding.tier ?? 'unknown',
+        tier: finding.tier ?? (isGroup(finding.environment) ? 'across tiers' : 'unknown'),
         ...(finding.region !== undefined ? { region: finding.region } : {}),
         ...(finding.account !== undefined ? { account: finding.account } : {}),
       });
@@ -149,6 +149,11 @@ export function describeCounts(totals: SeverityCounts, total: number): string {
   return parts.length === 0 ? head : `${head} (${parts.join(', ')})`;
 }
 
+/** A group finding's environment: its members joined with `+`. */
+function isGroup(environment: string): boolean {
+  return environment.includes('+');
+}
+
 /** `1 environment`, `3 environments`. */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -156,7 +161,9 @@ export function plural(count: number, noun: string): string {
 
 /** The sentence every human format closes on; never "no drift" unless every source was read. */
 export function summarySentence(view: ReportView): string {
-  const envCount = view.environments.length;
+  // A finding on a group of environments (`staging+production`: a difference with no majority) is
+  // about each member: count members, never the group as an environment of its own.
+  const envCount = view.environments.filter((e) => !isGroup(e.name)).length;
   if (view.status === 'partial') {
     const unknownIn =
       view.partialEnvironments.length > 0
@@ -173,7 +180,7 @@ export function summarySentence(view: ReportView): string {
   if (view.findingCount === 0) {
     return `No drift: ${plural(envCount, 'environment')}, ${plural(view.sourcesRead, 'source')} read.`;
   }
-  const affected = view.environments.filter((e) => e.findings.length > 0).length;
+  const affected = new Set(view.environments.filter((e) => e.findings.length > 0).flatMap((e) => e.name.split('+'))).size;
   return (
     `Drift found: ${describeCounts(view.totals, view.findingCount)} in ${affected} of ` +
     `${plural(envCount, 'environment')}; ${plural(view.sourcesRead, 'source')} read.`
