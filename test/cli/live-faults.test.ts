@@ -95,14 +95,14 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
     proxies.ssm.inject({ kind: 'stall' }, { match: (request) => request.operation === 'GetParametersByPath' && productionSsm(request) });
 
     // Act
-    const { run, report } = await scanJson(['--deadline', '1s']);
+    const { run, report } = await scanJson(['--deadline', '2s']);
 
     // Assess
     expectPartialWithoutFalseDrift(report, 'aborted');
     expect(report.sources.find((source) => source.id === PRODUCTION_SSM)?.error?.message).toBe(
       'cannot list SSM parameters under /production-eu/api in eu-west-1: the read did not finish before its deadline and was stopped',
     );
-    expect(run.stderr).toContain('live read stopped at its 1s deadline (--deadline)');
+    expect(run.stderr).toContain('live read stopped at its 2s deadline (--deadline)');
     expect(run.stderr).toMatch(/live read: 2\/3 sources read/);
   });
 
@@ -111,7 +111,7 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
     proxies.ssm.inject({ kind: 'drip', intervalMs: 200 }, { match: productionSsm });
 
     // Act
-    const snapshot = await runCli(['snapshot', '--out', 'snap-drip', '.', '--deadline', '1s'], { cwd: workDir });
+    const snapshot = await runCli(['snapshot', '--out', 'snap-drip', '.', '--deadline', '2s'], { cwd: workDir });
     const offline = await runCli(['scan', '.', '--snapshots', 'snap-drip', '--json'], { cwd: workDir });
 
     // Assess
