@@ -253,8 +253,9 @@ function commonOf(values: CommonValues) {
 function deadlineOf(given: string | undefined): { deadlineMs?: number } {
   if (given === undefined) return {};
   const parsed = parseDuration(given);
-  if (parsed?.kind !== 'ms' || parsed.value <= 0) {
-    throw new UsageError(`--deadline must be a duration with a unit such as 90s, 5m or 1h30m, got ${given}`);
+  // At most a day: Node's timers cannot wait longer than 2^31 - 1 ms, and fire at once beyond it.
+  if (parsed?.kind !== 'ms' || parsed.value <= 0 || parsed.value > 86_400_000) {
+    throw new UsageError(`--deadline must be a duration with a unit such as 90s, 5m or 1h30m (at most 24h), got ${given}`);
   }
   return { deadlineMs: parsed.value };
 }

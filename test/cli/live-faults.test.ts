@@ -80,14 +80,16 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('documents --deadline and refuses one without a unit', async () => {
+  it('documents --deadline and refuses one without a unit, or longer than a timer can wait', async () => {
     // Act
     const bare = await runCli(['scan', '.', '--live', '--deadline', '90'], { cwd: workDir });
+    const huge = await runCli(['scan', '.', '--live', '--deadline', '30d'], { cwd: workDir });
 
     // Assess
     expect(HELP).toMatch(/--deadline DURATION\s+stop the live read after this long/);
     expect(HELP).toContain('(default: 5m)');
-    expect(bare.stderr).toContain('--deadline must be a duration with a unit such as 90s, 5m or 1h30m, got 90');
+    expect(bare.stderr).toContain('--deadline must be a duration with a unit such as 90s, 5m or 1h30m (at most 24h), got 90');
+    expect(huge.stderr).toContain('(at most 24h), got 30d');
   });
 
   it('ends a read stalled after its headers at the --deadline: a partial audit naming the unread tree', async () => {
