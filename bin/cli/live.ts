@@ -10,7 +10,19 @@ export interface LiveOptions {
   readonly profile?: string;
   /** SSM Get* requests per second per region (`--ssm-rps`). @default half the default quota */
   readonly ssmRequestsPerSecond?: number;
+  /**
+   * How long the whole live read may take (`--deadline`), in milliseconds. Sources still reading then
+   * are stopped and reported as `aborted` source errors: the audit is partial, never stuck.
+   * @default DEFAULT_LIVE_DEADLINE_MS
+   */
+  readonly deadlineMs?: number;
 }
+
+/**
+ * Five minutes: the Lambda's default timeout, and far more than a healthy read takes (each request
+ * has its own 10 s deadline and is retried at most three times). It only ends a read that is stuck.
+ */
+export const DEFAULT_LIVE_DEADLINE_MS = 5 * 60_000;
 
 /**
  * Reads the live estate with the user's AWS credentials. Endpoints are left to the SDK, so
@@ -24,8 +36,11 @@ export async function collectLiveWithState(io: CliIo, baseline: Baseline, option
     ...(options.profile === undefined ? {} : { profile: options.profile }),
   });
   const progress = io.stderrIsTty ? (event: CollectProgress) => io.stderr(progressLine(event)) : undefined;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_LIVE_DEADLINE_MS;
+  const signal = AbortSignal.timeout(deadlineMs);
   try {
-    const result = await collectLive(baseline, { factory, clock: io.now, ...(progress === undefined ? {} : { onProgress: progress }) });
+    const result = await collectLive(baseline, { factory, clock: io.now, signal, ...(progress === undefined ? {} : { onProgress: progress }) });
+    if (signal.aborted) io.stderr(`live read stopped at its ${formatMs(deadlineMs)} deadline (--deadline): sources still reading were not read\n`);
     io.stderr(`${apiCallSummary(result)}\n`);
     return result;
   } finally {
@@ -36,6 +51,12 @@ export async function collectLiveWithState(io: CliIo, baseline: Baseline, option
 /** The snapshots of a live read, for `scan --live`, `explain --live` and `baseline accept --live`. */
 export async function collectLiveForCli(io: CliIo, baseline: Baseline, options: LiveOptions): Promise<readonly Snapshot[]> {
   return (await collectLiveWithState(io, baseline, options)).snapshots;
+}
+
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
 }
 
 function progressLine(event: CollectProgress): string {

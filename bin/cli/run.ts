@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDuration } from '../../lambdas/engine/analyse/parse-duration.js';
 import { SEVERITIES, type Severity } from '../../lambdas/engine/model.js';
 import { runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
 import type { CliIo } from './cli-io.js';
@@ -70,6 +71,9 @@ Live options (scan, explain, accept, snapshot):
   --live                          read SSM and EKS with the standard AWS credential chain
   --profile NAME                  AWS profile (same as AWS_PROFILE)
   --ssm-rps N                     SSM requests per second per region (default: half the quota)
+  --deadline DURATION             stop the live read after this long (e.g. 90s, 10m); sources not read
+                                  by then are reported as source errors and the audit as partial
+                                  (default: 5m)
   Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
 
 History options:
@@ -165,6 +169,7 @@ const COMMON_OPTIONS = {
   live: { type: 'boolean', default: false },
   profile: { type: 'string' },
   'ssm-rps': { type: 'string' },
+  deadline: { type: 'string' },
   now: { type: 'string' },
   'no-color': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -362,6 +367,7 @@ interface CommonValues {
   live: boolean;
   profile?: string | undefined;
   'ssm-rps'?: string | undefined;
+  deadline?: string | undefined;
   now?: string | undefined;
   'no-color': boolean;
 }
@@ -380,9 +386,20 @@ function commonOf(values: CommonValues) {
     ...(values.snapshots === undefined ? {} : { snapshots: values.snapshots }),
     ...(values.profile === undefined ? {} : { profile: values.profile }),
     ...(ssmRequestsPerSecond === undefined ? {} : { ssmRequestsPerSecond }),
+    ...deadlineOf(values.deadline),
     ...nowOf(values.now),
     ...(values['no-color'] ? { color: false } : {}),
   };
+}
+
+function deadlineOf(given: string | undefined): { deadlineMs?: number } {
+  if (given === undefined) return {};
+  const parsed = parseDuration(given);
+  // At most a day: Node's timers cannot wait longer than 2^31 - 1 ms, and fire at once beyond it.
+  if (parsed?.kind !== 'ms' || parsed.value <= 0 || parsed.value > 86_400_000) {
+    throw new UsageError(`--deadline must be a duration with a unit such as 90s, 5m or 1h30m (at most 24h), got ${given}`);
+  }
+  return { deadlineMs: parsed.value };
 }
 
 function nowOf(given: string | undefined): { now?: Date } {

@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger, Retr
 import { ApiCallCounter } from './api-call-counter.js';
 import { budgetPlugin } from './budget-middleware.js';
 import { RequestBudget } from './request-budget.js';
+import { responseDeadlinePlugin } from './response-deadline.js';
 
 /** Where a client talks to: a region, and the role to assume there when the environment names one. */
 export interface AwsTarget {
@@ -54,10 +55,22 @@ export interface AwsClientFactoryOptions {
    * @default () => new StandardRetryStrategy(maxAttempts)
    */
   readonly retryStrategy?: () => RetryStrategyV2;
-  /** Milliseconds before a request with no response fails as a timeout. @default 10000 */
+  /**
+   * Deadline of one attempt in milliseconds, from sending the request to the last byte of the answer
+   * (the handler's `requestTimeout` bounds the wait for headers, {@link responseDeadlinePlugin} the
+   * body). A failed attempt is retried like any timeout, so a call lasts at most about
+   * `maxAttempts` times this.
+   * @default 10000
+   */
   readonly requestTimeoutMs?: number;
   /** Milliseconds to establish a connection. @default 3000 */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Milliseconds a connection may stay silent (no byte either way) before the attempt fails: a stall
+   * after the headers ends sooner than the deadline. Capped at `requestTimeoutMs`.
+   * @default 5000
+   */
+  readonly socketTimeoutMs?: number;
   /** Session name in CloudTrail for assumed roles. @default 'drift-audit' */
   readonly roleSessionName?: string;
   /** @default none: the SDK resolves endpoints and credentials */
@@ -118,6 +131,7 @@ export class AwsClientFactory {
     client.middlewareStack.use(
       budgetPlugin({ region: target.region, service, budget: this.budget, counter: this.counter }),
     );
+    client.middlewareStack.use(responseDeadlinePlugin(this.requestTimeoutMs()));
     this.cache.set(key, client);
     return client;
   }
@@ -128,17 +142,25 @@ export class AwsClientFactory {
     return typeof overrides === 'function' ? overrides(target, service) : overrides;
   }
 
+  private requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? 10_000;
+  }
+
   private baseConfig(service: AwsServiceName, target: AwsTarget): SharedClientConfig {
     const o = this.options;
     const overrides = this.overridesFor(target, service);
     const maxAttempts = o.maxAttempts ?? 4;
+    const requestTimeout = this.requestTimeoutMs();
     return {
       region: target.region,
       retryStrategy: o.retryStrategy ? o.retryStrategy() : new StandardRetryStrategy(maxAttempts),
       // The options-object form lets the SDK build its own NodeHttpHandler: no import of it here.
       requestHandler: {
-        requestTimeout: o.requestTimeoutMs ?? 10_000,
+        // Bounds the wait for the headers only; responseDeadlinePlugin bounds the body.
+        requestTimeout,
         connectionTimeout: o.connectionTimeoutMs ?? 3_000,
+        // Idle timeout (undeprecated for node:https in smithy-typescript#1745): a stall after the headers.
+        socketTimeout: Math.min(o.socketTimeoutMs ?? 5_000, requestTimeout),
         // Without it the handler only logs a warning and keeps waiting: a hung endpoint would hang the run.
         throwOnRequestTimeout: true,
       },
@@ -168,7 +190,10 @@ export class AwsClientFactory {
         },
         ...(base === undefined ? {} : { masterCredentials: base }),
         clientConfig: { ...sts, ...(base === undefined ? {} : { credentials: base }) },
-        clientPlugins: [budgetPlugin({ region: target.region, service: 'STS', budget: this.budget, counter: this.counter })],
+        clientPlugins: [
+          budgetPlugin({ region: target.region, service: 'STS', budget: this.budget, counter: this.counter }),
+          responseDeadlinePlugin(this.requestTimeoutMs()),
+        ],
       }),
     );
     this.roleCredentials.set(target.roleArn, credentials);
@@ -200,7 +225,7 @@ function shareUntilExpiry(provider: AwsCredentialIdentityProvider): AwsCredentia
 interface SharedClientConfig {
   region: string;
   retryStrategy: RetryStrategyV2;
-  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: boolean };
+  requestHandler: { requestTimeout: number; connectionTimeout: number; socketTimeout: number; throwOnRequestTimeout: boolean };
   profile?: string;
   endpoint?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;

@@ -1,3 +1,5 @@
+import { isUnparsableResponse } from './malformed-response-error.js';
+
 /** Why reading from AWS failed, as a stable code for reports and alerts (tests check codes, not wording). */
 export type AwsFailureCode =
   /** The principal lacks the permission (IAM, SCP, resource policy) or its credentials were rejected. */
@@ -6,10 +8,16 @@ export type AwsFailureCode =
   | 'credentials'
   /** Throttled on every attempt the retry policy allowed. */
   | 'throttled'
-  /** The request or the connection timed out. */
+  /** The request or the connection timed out, or the body did not arrive within the request deadline. */
   | 'timeout'
+  /** The connection was reset or closed before the answer was complete (ECONNRESET, EPIPE, socket hang up). */
+  | 'connection-reset'
   /** No endpoint for the region, DNS failure, connection refused or network unreachable. */
   | 'unreachable'
+  /** An answer arrived but is not what the operation returns: not JSON, or without a field it always carries. */
+  | 'malformed-response'
+  /** The service answered 5xx on every attempt the retry policy allowed. */
+  | 'server-error'
   /** The service rejected the request as malformed (bad path, bad token). */
   | 'invalid-request'
   /** The caller aborted the read. */
@@ -48,8 +56,13 @@ const THROTTLING = new Set([
 ]);
 
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'ESOCKETTIMEDOUT']);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/**
+ * Checked before the timeout names: the SDK's Node handler renames ECONNRESET and EPIPE errors
+ * `TimeoutError` (so its retry policy treats them as transient), which would report a reset peer as slow.
+ */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const INVALID_REQUEST = new Set([
   'ValidationException',
   'InvalidFilterKey',
@@ -66,6 +79,10 @@ interface ErrorLike {
   readonly name?: unknown;
   readonly message?: unknown;
   readonly code?: unknown;
+  /** Set by Node on system errors (`read`, `connect`, `getaddrinfo`). */
+  readonly syscall?: unknown;
+  /** `client` or `server` on an exception the SDK built from a modelled error answer. */
+  readonly $fault?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
   readonly $retryable?: { readonly throttling?: boolean };
 }
@@ -89,30 +106,86 @@ export function classifyAwsError(error: unknown): AwsFailureCode {
   const e = asErrorLike(error);
   const name = typeof e.name === 'string' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
+  const status = e.$metadata?.httpStatusCode;
   if (name === 'AbortError' || code === 'ABORT_ERR') return 'aborted';
   if (isThrottlingError(error)) return 'throttled';
-  if (ACCESS_DENIED.has(name) || e.$metadata?.httpStatusCode === 403) return 'access-denied';
+  if (ACCESS_DENIED.has(name) || status === 403) return 'access-denied';
   if (name === 'CredentialsProviderError' || name === 'ProviderError') return 'credentials';
+  if (name === 'MalformedResponseError' || isUnparsableResponse(error)) return 'malformed-response';
+  if (RESET_CODES.has(code)) return 'connection-reset';
   if (TIMEOUT_NAMES.has(name) || TIMEOUT_CODES.has(code)) return 'timeout';
   if (UNREACHABLE_CODES.has(code) || name === 'EndpointError') return 'unreachable';
   if (INVALID_REQUEST.has(name)) return 'invalid-request';
+  if ((status !== undefined && status >= 500) || e.$fault === 'server') return 'server-error';
   return 'unknown';
 }
 
+/** Errors whose messages the SDK or this project writes itself, from no byte of any response. */
+const AUTHORED_MESSAGES = new Set([
+  'TimeoutError',
+  'AbortError',
+  'CredentialsProviderError',
+  'ProviderError',
+  'EndpointError',
+  'MalformedResponseError',
+  'PagingLoopError',
+]);
+
+/** What each code says when the error's own message cannot be shown. */
+const FIXED_DESCRIPTION: Readonly<Record<AwsFailureCode, string>> = {
+  'access-denied': 'access denied',
+  credentials: 'no usable AWS credentials',
+  throttled: 'throttled',
+  timeout: 'timed out',
+  'connection-reset': 'the connection was reset before the answer was complete',
+  unreachable: 'the endpoint could not be reached',
+  'invalid-request': 'the service rejected the request',
+  aborted: 'the read was aborted',
+  'malformed-response': 'the answer could not be read',
+  'server-error': 'the service failed to answer',
+  unknown: 'unexpected error',
+};
+
+/**
+ * Whether an error's message may be shown. Only three kinds qualify: an exception the SDK built from a
+ * modelled error answer (its `message` is the service's documented description, naming principals and
+ * resources, never parameter values), a Node system error (Node writes it from the syscall and the
+ * address), and the errors the SDK or this project write themselves. Anything else, above all a
+ * parser's error, may quote the body it choked on.
+ */
+function messageIsSafe(e: ErrorLike, error: unknown): boolean {
+  if (isUnparsableResponse(error)) return false;
+  if ((e.$fault === 'client' || e.$fault === 'server') && e.$metadata !== undefined) return true;
+  if (typeof e.syscall === 'string') return true;
+  return typeof e.name === 'string' && AUTHORED_MESSAGES.has(e.name);
+}
+
+/** The SDK appends this hint to any error thrown while it deserialized an answer; it is noise in a report. */
+const DESERIALIZATION_HINT = /\s*Deserialization error: to see the raw response.*$/s;
+
 /**
  * One line saying what the service answered: `AccessDeniedException: User ... is not authorized ...`,
- * with the attempt count when retries were spent. Service messages name principals and resources,
- * never parameter values; the length is capped so a runaway body cannot flood a report.
+ * with the attempt count when retries were spent. Only messages that cannot hold a response body are
+ * shown (see {@link classifyAwsError} for the codes); any other error is named with its code's fixed
+ * description and the HTTP status. The length is capped so a runaway message cannot flood a report.
  */
 export function describeAwsError(error: unknown): string {
   const e = asErrorLike(error);
   const name = typeof e.name === 'string' && e.name !== '' && e.name !== 'Error' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
   const label = name || code || 'Error';
-  const raw = typeof e.message === 'string' ? e.message : String(error);
-  const message = raw.replace(/\s+/g, ' ').trim().slice(0, 400);
   const attempts = e.$metadata?.attempts;
   const suffix = attempts !== undefined && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  if (classifyAwsError(error) === 'connection-reset') {
+    // Named by Node's code: the SDK renames resets `TimeoutError`, which would mislead.
+    return `${code || label}: ${FIXED_DESCRIPTION['connection-reset']}${suffix}`;
+  }
+  if (!messageIsSafe(e, error)) {
+    const status = e.$metadata?.httpStatusCode;
+    return `${label}: ${FIXED_DESCRIPTION[classifyAwsError(error)]}${status === undefined ? '' : ` (HTTP ${status})`}${suffix}`;
+  }
+  const raw = typeof e.message === 'string' ? e.message : String(error);
+  const message = raw.replace(DESERIALIZATION_HINT, '').replace(/\s+/g, ' ').trim().slice(0, 400);
   if (message === '' || message === label) return `${label}${suffix}`;
   return `${label}: ${message}${suffix}`;
 }
@@ -127,7 +200,8 @@ export class AwsReadError extends Error {
 
   /** `what` reads as "cannot <what> in <region>", e.g. `list SSM parameters under /production/api`. */
   constructor(what: string, region: string, cause: unknown) {
-    super(`cannot ${what} in ${region}: ${describeAwsError(cause)}`, { cause });
+    // A parser's error quotes the body: it is described, never kept as the cause a logger would print.
+    super(`cannot ${what} in ${region}: ${describeAwsError(cause)}`, isUnparsableResponse(cause) ? undefined : { cause });
     this.code = classifyAwsError(cause);
   }
 }

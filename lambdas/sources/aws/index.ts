@@ -9,6 +9,8 @@ export {
 } from './aws-client-factory.js';
 export { AwsReadError, classifyAwsError, describeAwsError, isThrottlingError, type AwsFailureCode } from './aws-read-error.js';
 export { budgetMiddleware, budgetMiddlewareOptions, budgetPlugin, type BudgetMiddlewareOptions } from './budget-middleware.js';
+export { MalformedResponseError, asMalformedResponse, isUnparsableResponse } from './malformed-response-error.js';
+export { responseDeadlineMiddleware, responseDeadlineMiddlewareOptions, responseDeadlinePlugin } from './response-deadline.js';
 export {
   DEFAULT_REQUEST_RATES,
   RequestBudget,

@@ -9,9 +9,10 @@
  * the audit role gets cannot read Secrets anyway.
  *
  * All or nothing: any failed step (AccessDenied, unreachable endpoint, wrong CA, refused token, 403 on
- * one namespace, timeout, a declared workload that is not there: `workload-not-found`) yields an
- * `error` status with a clear reason and no observations, because a half-read cluster would turn
- * unread values into `missing` findings.
+ * one namespace, timeout, an answer without the fields it must carry: `malformed-response`, a declared
+ * workload that is not there: `workload-not-found`) yields an `error` status with a clear reason and no
+ * observations, because a half-read cluster would turn unread values into `missing` findings. Status
+ * messages never quote a response body.
  */
 import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 // Types only: @smithy/types ships with every @aws-sdk client.
@@ -19,9 +20,13 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { EksSourceSpec, ImageObservation, Observation, SourceLayer, SourceStatus } from '../../engine/model.js';
 import type { ApiCallCounter } from '../aws/api-call-counter.js';
 import { AwsReadError } from '../aws/aws-read-error.js';
+import { asMalformedResponse, MalformedResponseError } from '../aws/malformed-response-error.js';
+import { WorkloadNotFoundError } from '../kubernetes/workload-not-found-error.js';
+import { abortedReadMessage, unexpectedErrorLabel } from '../read-failure.js';
 import { kubernetesObjectsToObservations } from '../kubernetes/workload-observations.js';
 import type { Source, SourceReadResult } from '../source.js';
-import { eksTokenProvider } from './eks-token.js';
+import { EksTokenError, eksTokenProvider } from './eks-token.js';
+import { KubeApiError } from './kube-errors.js';
 import { KUBE_RESOURCES, KubeClient, WORKLOAD_RESOURCES, type KubeClientOptions, type KubeObject, type KubeResource } from './kube-client.js';
 import { referencedConfigMaps } from './referenced-config-maps.js';
 
@@ -67,7 +72,9 @@ export interface EksSourceOptions {
    */
   readonly apiServer?: { readonly url?: string; readonly ca?: string };
   /** Tuning of the Kubernetes client (page size, timeouts, retries; instant sleeps in tests). */
-  readonly kube?: Partial<Pick<KubeClientOptions, 'pageSize' | 'timeoutMs' | 'maxAttempts' | 'retryBaseMs' | 'maxRetryDelayMs' | 'sleep' | 'random'>>;
+  readonly kube?: Partial<
+    Pick<KubeClientOptions, 'pageSize' | 'timeoutMs' | 'idleTimeoutMs' | 'maxAttempts' | 'retryBaseMs' | 'maxRetryDelayMs' | 'sleep' | 'random'>
+  >;
 }
 
 /** A read, plus the raw objects behind it (for `snapshot --out`, written with `toKubectlList`). */
@@ -98,7 +105,7 @@ export class EksSource implements Source {
     try {
       return await this.#read(signal);
     } catch (error) {
-      return this.#failed(error);
+      return this.#failed(error, signal);
     }
   }
 
@@ -150,7 +157,12 @@ export class EksSource implements Source {
     const { spec, eks, apiServer } = this.#options;
     let cluster;
     try {
-      ({ cluster } = await eks.send(new DescribeClusterCommand({ name: spec.cluster }), signal ? { abortSignal: signal } : {}));
+      ({ cluster } = await eks
+        .send(new DescribeClusterCommand({ name: spec.cluster }), signal ? { abortSignal: signal } : {})
+        .catch((error: unknown) => Promise.reject(asMalformedResponse('DescribeCluster', error))));
+      // DescribeCluster always returns the cluster it names (an unknown name is ResourceNotFoundException);
+      // an answer without it (an empty body reads as `{}`) is not EKS's answer.
+      if (typeof cluster !== 'object' || cluster === null) throw new MalformedResponseError('DescribeCluster', 'without a cluster');
     } catch (error) {
       throw new AwsReadError(`describe EKS cluster ${spec.cluster}`, region, error);
     }
@@ -184,14 +196,26 @@ export class EksSource implements Source {
     }
   }
 
-  #failed(error: unknown): EksReadResult {
+  /**
+   * The error status of a failed read. Only this module's own errors keep their message (each is
+   * written from what was asked, codes and statuses, never a body); anything else is named by its class.
+   */
+  #failed(error: unknown, signal: AbortSignal | undefined): EksReadResult {
     const { spec } = this.#options;
     const region = spec.region ?? this.#options.region;
-    const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : 'unknown';
-    const message =
-      error instanceof Error && error.message.startsWith('cannot ')
-        ? error.message
-        : `cannot read EKS cluster ${spec.cluster} in ${region}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    const where = `cannot read EKS cluster ${spec.cluster} in ${region}`;
+    let code: string;
+    let message: string;
+    if (signal?.aborted) {
+      code = 'aborted';
+      message = `${where}: ${abortedReadMessage(signal)}`;
+    } else if (isOwnError(error)) {
+      code = error.code;
+      message = error.message.startsWith('cannot ') ? error.message : `${where}: ${error.message}`;
+    } else {
+      code = 'unknown';
+      message = `${where}: ${unexpectedErrorLabel(error)}`;
+    }
     return {
       observations: [],
       images: [],
@@ -218,6 +242,18 @@ function auditedObjects(listed: readonly KubeObject[], observations: readonly Ob
       compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
       compare(a.metadata.name, b.metadata.name),
+  );
+}
+
+/** The errors a read is expected to fail with; each carries a stable `code` and a message safe to show. */
+function isOwnError(error: unknown): error is Error & { readonly code: string } {
+  return (
+    error instanceof AwsReadError ||
+    error instanceof KubeApiError ||
+    error instanceof EksTokenError ||
+    error instanceof EksClusterUnavailableError ||
+    error instanceof WorkloadNotFoundError ||
+    error instanceof MalformedResponseError
   );
 }
 

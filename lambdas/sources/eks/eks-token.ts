@@ -12,6 +12,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { describeAwsError } from '../aws/aws-read-error.js';
 
 /** Prefix of every v1 EKS token. */
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -158,6 +159,7 @@ function rfc3986(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** Credential providers can fail on an STS answer; describe them as AWS errors are, never quoting a body. */
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return describeAwsError(error);
 }

@@ -76,8 +76,14 @@ export interface KubeClientOptions {
   readonly token: () => string | Promise<string>;
   /** Items per page (`limit`). @default 500, kubectl's chunk size */
   readonly pageSize?: number;
-  /** Per-request timeout in milliseconds. @default 15000 */
+  /**
+   * Deadline of one attempt in milliseconds, from connecting to the last byte of the body: a server
+   * that drips its answer a byte at a time never trips an idle timeout, so this bounds the total.
+   * @default 15000
+   */
   readonly timeoutMs?: number;
+  /** Milliseconds the connection may stay silent (no byte either way) before the attempt fails. @default 10000 */
+  readonly idleTimeoutMs?: number;
   /** Attempts per page for 429, 5xx and connection resets. @default 4 */
   readonly maxAttempts?: number;
   /** First backoff step (full jitter, doubling). @default 200 */
@@ -103,7 +109,8 @@ interface HttpResponse {
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const TLS_ERROR = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT']);
-const RESET = new Set(['ECONNRESET', 'EPIPE']);
+/** The connection closed under the request; Node reports "socket hang up" and a cut body ("aborted") as ECONNRESET. */
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 const MAX_DETAIL = 300;
 
 /** Lists Kubernetes objects of one cluster; one instance per cluster, {@link KubeClient.close} when done. */
@@ -171,17 +178,25 @@ export class KubeClient {
     url.searchParams.set('limit', String(this.#options.pageSize ?? 500));
     if (continueToken !== undefined) url.searchParams.set('continue', continueToken);
     const response = await this.#get(url, resource, namespace, signal);
+    // A List always carries `items` (an array, `[]` when empty, since Kubernetes 1.5.3) and `metadata`.
+    // An answer without them (an empty or cut body) is not an empty namespace: reading it as one would
+    // turn every workload's keys into false `missing` findings.
+    const malformed = (why: string): KubeApiError =>
+      this.#error('malformed-response', resource, namespace, `HTTP ${response.status} answer ${why}`, { status: response.status });
     let body: unknown;
     try {
       body = JSON.parse(response.body);
-    } catch (error) {
-      throw this.#error('bad-response', resource, namespace, 'the response is not JSON', { cause: error });
+    } catch {
+      // Not kept as the cause: Node's parse error quotes the body where it broke.
+      throw malformed('is not valid JSON');
     }
-    if (!isRecord(body) || !Array.isArray(body.items) || !body.items.every(isNamedObject)) {
-      throw this.#error('bad-response', resource, namespace, 'the response is not a Kubernetes list');
-    }
-    const next = isRecord(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue !== '' ? body.metadata.continue : undefined;
-    return next === undefined ? { items: body.items } : { items: body.items, continueToken: next };
+    if (!isRecord(body) || !Array.isArray(body.items)) throw malformed('is not a Kubernetes list (no items array)');
+    if (!isRecord(body.metadata)) throw malformed('is not a Kubernetes list (no list metadata)');
+    const unnamed = body.items.filter((item) => !isNamedObject(item)).length;
+    if (unnamed > 0) throw malformed(`has ${unnamed} of ${body.items.length} items without metadata.name`);
+    const next = typeof body.metadata.continue === 'string' && body.metadata.continue !== '' ? body.metadata.continue : undefined;
+    const items = body.items as Record<string, unknown>[];
+    return next === undefined ? { items } : { items, continueToken: next };
   }
 
   async #get(url: URL, resource: KubeResource, namespace: string, signal: AbortSignal | undefined): Promise<HttpResponse> {
@@ -194,11 +209,12 @@ export class KubeClient {
       const timeout = AbortSignal.timeout(timeoutMs);
       let response: HttpResponse;
       try {
-        response = await httpsGet(this.#agent, url, token, signal ? AbortSignal.any([signal, timeout]) : timeout);
+        const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+        response = await httpsGet(this.#agent, url, token, combined, options.idleTimeoutMs ?? 10_000);
       } catch (error) {
         options.onCall?.({ resource, namespace, throttled: false, attempt });
-        const failure = this.#networkError(error, resource, namespace, timeout, timeoutMs);
-        if (failure.code === 'unreachable' && RESET.has(errorCode(error)) && attempt < maxAttempts) {
+        const failure = this.#networkError(error, resource, namespace, { signal, timeout, timeoutMs });
+        if (failure.code === 'connection-reset' && attempt < maxAttempts) {
           await this.#sleep(this.#backoff(attempt), signal, resource, namespace);
           continue;
         }
@@ -236,9 +252,23 @@ export class KubeClient {
     });
   }
 
-  #networkError(error: unknown, resource: KubeResource, namespace: string, timeout: AbortSignal, timeoutMs: number): KubeApiError {
-    if (timeout.aborted) {
-      return this.#error('timeout', resource, namespace, `no response from ${this.#server.origin} within ${timeoutMs} ms`, { cause: error });
+  /**
+   * What a failed attempt means. The caller's abort and the deadline come first: aborting a request
+   * whose body is arriving makes Node report the cut body as a reset, which it is not. Messages carry
+   * Node's error codes (and, for TLS, Node's own message), never a byte of a response.
+   */
+  #networkError(
+    error: unknown,
+    resource: KubeResource,
+    namespace: string,
+    limits: { signal: AbortSignal | undefined; timeout: AbortSignal; timeoutMs: number },
+  ): KubeApiError {
+    if (limits.signal?.aborted) return this.#error('aborted', resource, namespace, 'the read was aborted', { cause: error });
+    if (limits.timeout.aborted) {
+      return this.#error('timeout', resource, namespace, `no complete answer from ${this.#server.origin} within ${limits.timeoutMs} ms`, { cause: error });
+    }
+    if (error instanceof IdleSocketError) {
+      return this.#error('timeout', resource, namespace, `the connection to ${this.#server.origin} was silent for ${error.idleMs} ms`, { cause: error });
     }
     if (isAbort(error)) return this.#error('aborted', resource, namespace, 'the read was aborted', { cause: error });
     const code = errorCode(error);
@@ -248,7 +278,12 @@ export class KubeClient {
         cause: error,
       });
     }
-    const why = UNREACHABLE.has(code) || RESET.has(code) ? code : `${code || 'error'}: ${message}`;
+    if (RESET.has(code)) {
+      return this.#error('connection-reset', resource, namespace, `API server ${this.#server.origin} closed the connection before the answer was complete (${code})`, {
+        cause: error,
+      });
+    }
+    const why = UNREACHABLE.has(code) ? code : code || (error instanceof Error ? error.name : 'error');
     return this.#error('unreachable', resource, namespace, `API server ${this.#server.origin} unreachable (${why})`, { cause: error });
   }
 
@@ -287,7 +322,19 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return delay(ms, undefined, signal ? { signal } : undefined);
 }
 
-function httpsGet(agent: Agent, url: URL, token: string, signal: AbortSignal): Promise<HttpResponse> {
+/** The connection sent and received nothing for `idleMs`. */
+class IdleSocketError extends Error {
+  override readonly name = 'IdleSocketError';
+  constructor(readonly idleMs: number) {
+    super(`the connection was silent for ${idleMs} ms`);
+  }
+}
+
+/**
+ * One GET, its whole answer buffered. `signal` bounds the total time (aborting destroys the request,
+ * which fails a body still arriving); `idleMs` fails a connection that goes silent sooner than that.
+ */
+function httpsGet(agent: Agent, url: URL, token: string, signal: AbortSignal, idleMs: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const request = httpsRequest(
       url,
@@ -295,6 +342,7 @@ function httpsGet(agent: Agent, url: URL, token: string, signal: AbortSignal): P
         method: 'GET',
         agent,
         signal,
+        timeout: idleMs,
         headers: { accept: 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'drift-audit' },
       },
       (response) => {
@@ -306,21 +354,26 @@ function httpsGet(agent: Agent, url: URL, token: string, signal: AbortSignal): P
         );
       },
     );
+    request.on('timeout', () => request.destroy(new IdleSocketError(idleMs)));
     request.on('error', reject);
     request.end();
   });
 }
 
-/** The `message` of a Kubernetes Status body, or a short excerpt of any other body. */
+/**
+ * The `message` of a Kubernetes `Status` body (the API's documented error description: it names the
+ * user, verb and resource), or nothing. Any other body (a proxy's error page, a cut answer) is never
+ * quoted: it could hold anything, a secret value included.
+ */
 function statusDetail(body: string): string {
-  let text = body.trim();
+  let text = '';
   try {
     const parsed: unknown = JSON.parse(body);
-    if (isRecord(parsed) && typeof parsed.message === 'string') text = parsed.message;
+    if (isRecord(parsed) && parsed.kind === 'Status' && typeof parsed.message === 'string') text = parsed.message;
   } catch {
-    // Not JSON (a proxy's HTML error page, say): show its start.
+    // Not JSON: nothing is shown of it.
   }
-  text = text.replace(/\s+/g, ' ');
+  text = text.replace(/\s+/g, ' ').trim();
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text;
 }
 

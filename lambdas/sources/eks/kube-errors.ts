@@ -17,15 +17,19 @@ export type KubeErrorCode =
   | 'throttled'
   /** 5xx that outlasted the retries. */
   | 'server-error'
-  /** Any other unexpected status, or a body that is not a Kubernetes list. */
+  /** Any other unexpected status, or an unusable server URL. */
   | 'bad-response'
-  /** No response within the per-request timeout. */
+  /** A 2xx answer that is not what a list returns: not JSON, or without `items` (an array) and `metadata`. */
+  | 'malformed-response'
+  /** The whole answer did not arrive within the per-request deadline, or the connection went silent too long. */
   | 'timeout'
+  /** The connection was reset or closed before the answer was complete, on every attempt. */
+  | 'connection-reset'
   /** The caller's signal aborted the read. */
   | 'aborted'
   /** The server certificate does not chain to the cluster CA (or names another host). */
   | 'tls'
-  /** Connection refused, DNS failure, reset: the API server could not be reached. */
+  /** Connection refused, DNS failure, connect timeout: the API server could not be reached. */
   | 'unreachable';
 
 /** Thrown by {@link KubeClient} for every failed list; the message names the resource, namespace and cluster. */

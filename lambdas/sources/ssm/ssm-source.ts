@@ -11,8 +11,11 @@ import { isSecretKey } from '../../engine/analyse/show-value.js';
 import type { EnvironmentSpec, SourceStatus, SsmSourceSpec } from '../../engine/model.js';
 import type { AwsClientFactory } from '../aws/aws-client-factory.js';
 import { AwsReadError } from '../aws/aws-read-error.js';
+import { asMalformedResponse } from '../aws/malformed-response-error.js';
+import { abortedReadMessage } from '../read-failure.js';
 import type { Source, SourceReadResult } from '../source.js';
 import { isRedacted, normaliseSsmPrefix, ssmParametersToObservations, toLogicalKey, type SsmParameterRecord } from './ssm-observations.js';
+import { checkDescribePage, checkGetParameters, checkValuesPage } from './ssm-response-shape.js';
 
 /** SSM's page-size ceilings: GetParametersByPath and GetParameters take 10, DescribeParameters 50. */
 const VALUES_PAGE = 10;
@@ -81,8 +84,10 @@ export function ssmSourceId(region: string, path: string): string {
  *
  * SecureString values are never decrypted (`WithDecryption: false`, so no kms:Decrypt is needed) and
  * never kept: not even the ciphertext the API returns in their place. Any failed call fails the whole
- * read (a partial page set would report parameters as missing), and the failure becomes an `error`
- * status: `read()` never throws.
+ * read (a partial page set would report parameters as missing), and so does an answer without the
+ * fields its operation always carries (see ssm-response-shape.ts: an empty body is not an empty
+ * tree). The failure becomes an `error` status whose message never quotes a response: `read()` never
+ * throws.
  */
 export class SsmSource implements Source {
   readonly id: string;
@@ -118,8 +123,10 @@ export class SsmSource implements Source {
       return { observations, images: [], records, stats, status: this.status(observations.length) };
     } catch (error) {
       controller.abort();
-      const failure =
-        error instanceof AwsReadError ? error : new AwsReadError(`list SSM parameters under ${this.apiPath}`, this.options.region, error);
+      const what = `list SSM parameters under ${this.apiPath}`;
+      const failure = error instanceof AwsReadError ? error : new AwsReadError(what, this.options.region, error);
+      // Cut by the caller (a deadline): whatever the transport then threw, the read was aborted.
+      const aborted = signal?.aborted === true;
       return {
         observations: [],
         images: [],
@@ -128,7 +135,9 @@ export class SsmSource implements Source {
         status: {
           ...this.status(0),
           status: 'error',
-          error: { code: signal?.aborted ? 'aborted' : failure.code, message: failure.message },
+          error: aborted
+            ? { code: 'aborted', message: `cannot ${what} in ${this.options.region}: ${abortedReadMessage(signal)}` }
+            : { code: failure.code, message: failure.message },
         },
       };
     } finally {
@@ -210,32 +219,36 @@ export class SsmSource implements Source {
   private async describeAll(signal: AbortSignal): Promise<ParameterMetadata[]> {
     const what = `list SSM parameters under ${this.apiPath}`;
     return this.paginate(what, signal, async (token) => {
-      const out = await this.options.client.send(
-        new DescribeParametersCommand({
-          ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [this.apiPath] }],
-          MaxResults: DESCRIBE_PAGE,
-          ...(token === undefined ? {} : { NextToken: token }),
-        }),
-        { abortSignal: signal },
-      );
-      return { items: out.Parameters ?? [], next: out.NextToken };
+      const out = await this.options.client
+        .send(
+          new DescribeParametersCommand({
+            ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [this.apiPath] }],
+            MaxResults: DESCRIBE_PAGE,
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+          { abortSignal: signal },
+        )
+        .catch((error: unknown) => Promise.reject(asMalformedResponse('DescribeParameters', error)));
+      return { items: checkDescribePage(out), next: out.NextToken };
     });
   }
 
   private async valuesByPath(signal: AbortSignal): Promise<Parameter[]> {
     const what = `list SSM parameters under ${this.apiPath}`;
     return this.paginate(what, signal, async (token) => {
-      const out = await this.options.client.send(
-        new GetParametersByPathCommand({
-          Path: this.apiPath,
-          Recursive: true,
-          WithDecryption: false,
-          MaxResults: VALUES_PAGE,
-          ...(token === undefined ? {} : { NextToken: token }),
-        }),
-        { abortSignal: signal },
-      );
-      return { items: out.Parameters ?? [], next: out.NextToken };
+      const out = await this.options.client
+        .send(
+          new GetParametersByPathCommand({
+            Path: this.apiPath,
+            Recursive: true,
+            WithDecryption: false,
+            MaxResults: VALUES_PAGE,
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+          { abortSignal: signal },
+        )
+        .catch((error: unknown) => Promise.reject(asMalformedResponse('GetParametersByPath', error)));
+      return { items: checkValuesPage('GetParametersByPath', out), next: out.NextToken };
     });
   }
 
@@ -253,10 +266,10 @@ export class SsmSource implements Source {
       batches.map((batch) =>
         limit(async () => {
           try {
-            const out = await this.options.client.send(new GetParametersCommand({ Names: batch, WithDecryption: false }), {
-              abortSignal: signal,
-            });
-            return (out.Parameters ?? []).filter((p) => p.Name !== undefined).map((p) => toRecord(p, metadata.get(p.Name ?? '')));
+            const out = await this.options.client
+              .send(new GetParametersCommand({ Names: batch, WithDecryption: false }), { abortSignal: signal })
+              .catch((error: unknown) => Promise.reject(asMalformedResponse('GetParameters', error)));
+            return checkGetParameters(batch, out).map((p) => toRecord(p, metadata.get(p.Name ?? '')));
           } catch (error) {
             throw new AwsReadError(`read SSM parameter values under ${this.apiPath}`, this.options.region, error);
           }

@@ -268,7 +268,7 @@ describe('Class: EksSource', () => {
 
       // Assess
       expect(result.status).toMatchObject({ status: 'error', error: { code: 'timeout' } });
-      expect(result.status.error?.message).toBe(`cannot list cronjobs in namespace payments of cluster prod-eu: no response from ${kube.url} within 300 ms`);
+      expect(result.status.error?.message).toBe(`cannot list cronjobs in namespace payments of cluster prod-eu: no complete answer from ${kube.url} within 300 ms`);
       expect(result.observations).toEqual([]);
     });
 

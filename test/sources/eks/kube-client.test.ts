@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClient, type KubeApiCall, type KubeClientOptions } from '../../../lambdas/sources/eks/kube-client.js';
 import { KubeApiError } from '../../../lambdas/sources/eks/kube-errors.js';
-import { OTHER_CA_PEM, startKubeServer, type KubeServer } from '../../support/kube-server.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { OTHER_CA_PEM, startKubeServer, TEST_CA_PEM, type KubeServer } from '../../support/kube-server.js';
 import { fixtureObjects } from './kube-fixtures.js';
 
 const TOKEN = 'k8s-aws-v1.test-token';
@@ -214,6 +217,93 @@ describe('Class: KubeClient', () => {
 
       // Assess
       await expect(attempt).rejects.toMatchObject({ code: 'aborted' });
+    });
+  });
+
+  describe('Method: list (through a faulty network)', () => {
+    let proxy: FaultProxy;
+    const certificate = (name: string): string => readFileSync(fileURLToPath(new URL(`../../support/certs/${name}`, import.meta.url)), 'utf8');
+
+    beforeEach(async () => {
+      proxy = await startFaultProxy({ target: server.url, tls: { key: certificate('server.key'), cert: certificate('server.pem'), ca: TEST_CA_PEM } });
+    });
+
+    afterEach(async () => {
+      await proxy.close();
+    });
+
+    it('ends a connection that goes silent after the headers at the idle timeout', async () => {
+      // Prepare
+      proxy.inject({ kind: 'stall' });
+      const kube = connect({ server: proxy.url, timeoutMs: 5_000, idleTimeoutMs: 100, maxAttempts: 1 });
+
+      // Act
+      const attempt = kube.list('deployments', 'api');
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/was silent for 100 ms$/) });
+    });
+
+    it('ends a body dripped a byte at a time, never silent for long, at the request deadline', async () => {
+      // Prepare: a byte every 20 ms keeps the 2 s idle timeout from ever firing
+      proxy.inject({ kind: 'drip', intervalMs: 20 });
+      const kube = connect({ server: proxy.url, timeoutMs: 300, idleTimeoutMs: 2_000, maxAttempts: 1 });
+
+      // Act
+      const attempt = kube.list('deployments', 'api');
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/no complete answer from https:\/\/127\.0\.0\.1:\d+ within 300 ms$/) });
+    });
+
+    it('retries a reset connection and reports a reset, not an unreachable server, when every attempt is reset', async () => {
+      // Prepare
+      proxy.inject({ kind: 'reset' });
+      const kube = connect({ server: proxy.url, maxAttempts: 3 });
+
+      // Act
+      const attempt = kube.list('deployments', 'api');
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: 'connection-reset', message: expect.stringContaining('closed the connection before the answer was complete (ECONNRESET)') });
+      expect(proxy.exchanges).toHaveLength(3);
+      expect(sleeps).toHaveLength(2);
+    });
+
+    it('treats an empty 200 answer as malformed, never as an empty namespace', async () => {
+      // Prepare
+      proxy.inject({ kind: 'empty' });
+      const kube = connect({ server: proxy.url });
+
+      // Act
+      const attempt = kube.list('deployments', 'api');
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: 'malformed-response', status: 200, message: 'cannot list deployments in namespace api of cluster prod-eu: HTTP 200 answer is not valid JSON' });
+    });
+
+    it('treats a list without its metadata as malformed, even with an items array', async () => {
+      // Prepare: what a proxy that rewrote the body might leave
+      proxy.inject({ kind: 'answer', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'DeploymentList', items: [] }) });
+      const kube = connect({ server: proxy.url });
+
+      // Act
+      const attempt = kube.list('deployments', 'api');
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: 'malformed-response', message: expect.stringContaining('is not a Kubernetes list (no list metadata)') });
+    });
+
+    it('never quotes an error body that is not a Kubernetes Status', async () => {
+      // Prepare: a gateway page that echoes what it was carrying
+      proxy.inject({ kind: 'answer', status: 502, headers: { 'content-type': 'text/html' }, body: '<html>upstream sent {"data":{"DB_PASSWORD":"Pa55w0rd-echoed"}}</html>' });
+      const kube = connect({ server: proxy.url, maxAttempts: 1 });
+
+      // Act
+      const attempt = kube.list('configmaps', 'api');
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ code: 'server-error', message: 'cannot list configmaps in namespace api of cluster prod-eu: 502 Bad Gateway' });
     });
   });
 });

@@ -4,6 +4,7 @@ import type { SsmSourceSpec } from '../../../lambdas/engine/model.js';
 import { AwsClientFactory, type AwsClientFactoryOptions } from '../../../lambdas/sources/aws/aws-client-factory.js';
 import { RequestBudget, SSM_DESCRIBE_GROUP, SSM_GET_GROUP } from '../../../lambdas/sources/aws/request-budget.js';
 import { createSsmSource, SsmSource } from '../../../lambdas/sources/ssm/ssm-source.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 import { startSsmServer, type FakeSsmParameter, type SsmServer } from '../../support/ssm-server.js';
 
 const REGION = 'eu-west-1';
@@ -497,6 +498,100 @@ describe('Class: SsmSource', () => {
       });
       expect(factory.counter.stats()['eu-west-1:SSM.GetParametersByPath']?.calls).toBe(3);
       expect(factory.counter.stats()['us-east-1:SSM.GetParametersByPath']?.calls).toBe(1);
+    });
+  });
+
+  describe('Answers that are not what SSM returns', () => {
+    let proxy: FaultProxy;
+
+    beforeEach(async () => {
+      proxy = await startFaultProxy({ target: server.url });
+    });
+
+    afterEach(async () => {
+      await proxy.close();
+    });
+
+    function proxiedFactory(): AwsClientFactory {
+      return factoryFor(server, { overrides: { endpoint: proxy.url, credentials: CREDENTIALS } });
+    }
+
+    it('fails the read when a GetParameters answer drops a name it was asked for: the parameter would read as missing', async () => {
+      // Prepare: an incremental read must fetch the re-versioned value, and the answer loses it
+      server.put(REGION, { name: '/production/api/A', value: '1' });
+      factory = proxiedFactory();
+      const first = await sourceFor(factory).read();
+      server.put(REGION, { name: '/production/api/A', value: '2' });
+      proxy.inject(
+        { kind: 'answer', status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Parameters: [], InvalidParameters: [] }) },
+        { match: (request) => request.operation === 'GetParameters' },
+      );
+
+      // Act
+      const result = await sourceFor(factory, first.records).read();
+
+      // Assess
+      expect(result.status.error).toEqual({
+        code: 'malformed-response',
+        message:
+          'cannot read SSM parameter values under /production/api in eu-west-1: MalformedResponseError: GetParameters answered without 1 of the 1 names asked for, in neither Parameters nor InvalidParameters',
+      });
+      expect(result.records).toEqual([]);
+    });
+
+    it('fails the read when a value comes without its type: a SecureString ciphertext must never pass for a value', async () => {
+      // Prepare
+      server.put(REGION, { name: '/production/api/DB_PASSWORD', value: SECRET_CANARY, type: 'SecureString' });
+      proxy.inject(
+        {
+          kind: 'answer',
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify({ Parameters: [{ Name: '/production/api/DB_PASSWORD', Value: 'AQICAHhciphertext', Version: 1 }] }),
+        },
+        { match: (request) => request.operation === 'GetParametersByPath' },
+      );
+      factory = proxiedFactory();
+
+      // Act
+      const result = await sourceFor(factory).read();
+
+      // Assess
+      expect(result.status.error?.code).toBe('malformed-response');
+      expect(result.status.error?.message).toContain('GetParametersByPath answered with 1 of 1 parameters without its Name, Type or Value');
+      expect(JSON.stringify(result)).not.toContain('AQICAHhciphertext');
+    });
+
+    it('names the operation and the HTTP status of a body that is not JSON, and never quotes it', async () => {
+      // Prepare: a plain String holding a secret, its opening quote corrupted (Node's parse error would quote the next 10 bytes)
+      server.put(REGION, { name: '/production/api/API_TOKEN', value: 'tok_9fQ2xLmR7vW3' });
+      proxy.inject({ kind: 'corrupt', before: 'tok_9fQ2xLmR7vW3' }, { match: (request) => request.operation === 'GetParametersByPath' });
+      factory = proxiedFactory();
+
+      // Act
+      const result = await sourceFor(factory).read();
+
+      // Assess
+      expect(result.status.error).toEqual({
+        code: 'malformed-response',
+        message: 'cannot list SSM parameters under /production/api in eu-west-1: MalformedResponseError: GetParametersByPath answered HTTP 200 with a body that is not valid JSON',
+      });
+      expect(JSON.stringify(result)).not.toContain('tok_9f');
+    });
+
+    it('reports a connection reset on every attempt as a reset, not a timeout', async () => {
+      // Prepare
+      proxy.inject({ kind: 'reset' }, { match: (request) => request.operation === 'DescribeParameters' });
+      factory = proxiedFactory();
+
+      // Act
+      const result = await sourceFor(factory).read();
+
+      // Assess
+      expect(result.status.error).toEqual({
+        code: 'connection-reset',
+        message: 'cannot list SSM parameters under /production/api in eu-west-1: ECONNRESET: the connection was reset before the answer was complete (after 3 attempts)',
+      });
     });
   });
 });
