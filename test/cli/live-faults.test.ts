@@ -117,7 +117,8 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
     const offline = await runCli(['scan', '.', '--snapshots', 'snap-drip', '--json'], { cwd: workDir });
 
     // Assess
-    expect(snapshot.stdout).toContain(`not read: ${PRODUCTION_SSM}: cannot list SSM parameters under /production-eu/api in eu-west-1: the read did not finish`);
+    expect(snapshot.stderr).toContain(`not read: ${PRODUCTION_SSM}: cannot list SSM parameters under /production-eu/api in eu-west-1: the read did not finish`);
+    expect(snapshot.code).toBe(3);
     expectPartialWithoutFalseDrift(JSON.parse(offline.stdout) as Report, 'aborted');
   });
 
@@ -133,7 +134,9 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
     // Assess
     expectPartialWithoutFalseDrift(report, 'malformed-response');
     expect(report.findings.some((finding) => finding.type === 'missing')).toBe(false);
-    expect(snapshot.stdout).toContain(`not read: ${PRODUCTION_SSM}: cannot list SSM parameters under /production-eu/api in eu-west-1: MalformedResponseError:`);
+    expect(snapshot.stderr).toContain(`not read: ${PRODUCTION_SSM}: cannot list SSM parameters under /production-eu/api in eu-west-1: MalformedResponseError:`);
+    // An incomplete snapshot is its own exit code: CI never takes it for a clean one.
+    expect(snapshot.code).toBe(3);
     expectPartialWithoutFalseDrift(JSON.parse(offline.stdout) as Report, 'malformed-response');
   });
 
