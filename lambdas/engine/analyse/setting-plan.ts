@@ -4,6 +4,7 @@ import type { ValueType } from './compare-values.js';
 import type { EnvironmentContext } from './environment-context.js';
 import { resolveExpected } from './expected-value.js';
 import { isSecretKey } from './show-value.js';
+import { declaresSecretValue } from '../secrets/setting-secrecy.js';
 
 /** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
 export const BLOCKED = Symbol('blocked');
@@ -20,7 +21,7 @@ export interface SettingPlan {
   readonly setting: SettingSpec;
   /**
    * Never compared by value, never shown: the setting's own `secret` (the parser made a secret-looking
-   * name secret unless the setting says `secret: false`).
+   * name secret unless the setting says `secret: false`), or a secret-shaped declared value.
    */
   readonly secret: boolean;
   readonly severity: Severity;
@@ -69,7 +70,7 @@ export function buildPlans(baseline: Baseline): SettingPlans {
       index: list.length,
       key,
       setting,
-      secret: isSecretKey(key, setting),
+      secret: isSecretKey(key, setting) || declaresSecretValue(setting),
       severity: setting.severity ?? baseline.defaultSeverity,
       type: setting.constraints.type,
       expectedByEnv,
