@@ -48,14 +48,14 @@ export function detectSecret(value: string): SecretFormat | undefined {
     const credential = credentialFormat(value);
     if (credential !== undefined) return credential;
   }
-  const mixed = HAS_LOWER | HAS_UPPER | HAS_DIGIT;
-  if (length < MIN_RANDOM_TOKEN_LENGTH || (flags & NOT_TOKEN) !== 0 || (flags & mixed) !== mixed || !isRandomToken(value)) {
-    return undefined;
-  }
+  if (length < MIN_RANDOM_TOKEN_LENGTH || (flags & NOT_TOKEN) !== 0) return undefined;
   const text = decodesToText(value);
-  if (text === undefined) return 'high-entropy';
-  // One level only: base64 of an encoded config is config, base64 of a key or a DSN is a secret.
-  return knownTokenFormat(text) !== undefined || credentialFormat(text) !== undefined ? 'base64-secret' : undefined;
+  if (text !== undefined) {
+    // One level only: base64 of an encoded config is config, base64 of a key or a DSN is a secret.
+    return knownTokenFormat(text) !== undefined || credentialFormat(text) !== undefined ? 'base64-secret' : undefined;
+  }
+  const mixed = HAS_LOWER | HAS_UPPER | HAS_DIGIT;
+  return (flags & mixed) === mixed && isRandomToken(value) ? 'high-entropy' : undefined;
 }
 
 function scan(value: string): number {
