@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|ssm|eks` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|eks` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
 import { formatSsmCollectBench, runSsmCollectBench } from './ssm-collect-bench.js';
 import { runEksClientBench } from './eks-client-bench.js';
+import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -21,6 +22,10 @@ if (only === undefined || only === 'engine') {
   console.log(`engine analyse      ${figures.engineMs.toFixed(0)} ms, heap ${figures.engineHeapMB.toFixed(0)} MB, ${figures.findings} findings`);
   console.log(`raw Map loop        ${figures.rawLoopMs.toFixed(0)} ms, heap ${figures.rawHeapMB.toFixed(0)} MB`);
   console.log(`ratio               ${figures.ratio.toFixed(2)}x (target <= 2x)  ${figures.ratio <= 2 ? 'MET' : 'NOT MET'}`);
+}
+
+if (only === undefined || only === 'secrets') {
+  console.log(`\n${formatSecretDetectBench(runSecretDetectBench({ values: values.quick ? 10_000 : 100_000 }))}`);
 }
 
 if (only === undefined || only === 'ssm') {

@@ -55,7 +55,14 @@ export async function runBaselineAccept(io: CliIo, options: AcceptOptions): Prom
   const edit = finding.fixes.accept?.baselineEdit;
   if (edit === undefined) {
     const why = finding.fixes.accept?.summary ?? `a ${finding.type} finding cannot be accepted into the baseline`;
-    throw new UsageError(`${finding.id}: ${why}`);
+    // A secret's value is never written; what can be written is that the key is a secret.
+    const secret =
+      finding.actual?.secret === true ||
+      finding.expected?.secret === true ||
+      Object.values(finding.comparedWith ?? {}).some((value) => value.secret);
+    const declared = outcome.loaded.baseline.settings.get(finding.key)?.secret === true;
+    const hint = secret && !declared ? `; to audit ${finding.key} by presence only, declare settings.${finding.key}.secret: true` : '';
+    throw new UsageError(`${finding.id}: ${why}${hint}`);
   }
   const edited = applyBaselineEdit(outcome.loaded.files, outcome.loaded.baseline, edit);
   const files = outcome.loaded.files.map((file) => (file.name === edited.name ? edited : file));

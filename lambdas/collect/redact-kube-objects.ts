@@ -25,11 +25,18 @@ interface ContainerLike {
  * - a ConfigMap data value is replaced when its data key is a secret key, or when any workload of the
  *   namespace reads it under a secret key (`configMapKeyRef` as a secret variable, or `envFrom` with
  *   a prefix that makes a secret key of it); `binaryData` is dropped (never observed);
+ * - any other literal env or ConfigMap value is replaced by what `withheldValue` returns for it (the
+ *   redaction marker of a secret-shaped value), when it returns something;
  * - Secret objects are dropped (never read live, but a list from elsewhere could hold one).
  *
  * @param secretKey whether a logical key is secret (the baseline's `secret`, else a secret-looking name)
+ * @param withheldValue the text to write instead of a value found under `key`, or undefined to keep it
  */
-export function redactKubeObjects(objects: readonly KubeObject[], secretKey: (key: string) => boolean): KubeObject[] {
+export function redactKubeObjects(
+  objects: readonly KubeObject[],
+  secretKey: (key: string) => boolean,
+  withheldValue: (key: string, value: string) => string | undefined = () => undefined,
+): KubeObject[] {
   const secretData = secretConfigMapKeys(objects, secretKey);
   return objects
     .filter((object) => object.kind !== 'Secret')
@@ -41,12 +48,16 @@ export function redactKubeObjects(objects: readonly KubeObject[], secretKey: (ke
         delete copy.binaryData;
         const isSecret = secretData(copy.metadata.namespace ?? '', copy.metadata.name);
         if (copy.data !== undefined && typeof copy.data === 'object' && copy.data !== null) {
-          for (const key of Object.keys(copy.data)) if (isSecret(key)) copy.data[key] = REDACTED_VALUE;
+          for (const [key, value] of Object.entries(copy.data)) {
+            if (isSecret(key)) copy.data[key] = REDACTED_VALUE;
+            else if (typeof value === 'string') copy.data[key] = withheldValue(key, value) ?? value;
+          }
         }
       }
       visitContainers(copy, (container) => {
         for (const variable of arrayOf<EnvVar>(container.env)) {
-          if (typeof variable.value === 'string' && typeof variable.name === 'string' && secretKey(variable.name)) variable.value = REDACTED_VALUE;
+          if (typeof variable.value !== 'string' || typeof variable.name !== 'string') continue;
+          variable.value = secretKey(variable.name) ? REDACTED_VALUE : (withheldValue(variable.name, variable.value) ?? variable.value);
         }
       });
       return copy;

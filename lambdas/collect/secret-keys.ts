@@ -1,28 +1,55 @@
 import { isSecretKey } from '../engine/analyse/show-value.js';
 import type { Baseline, KeyStyle } from '../engine/model.js';
+import { detectSecret } from '../engine/secrets/detect-secret.js';
+import type { SecretFormat } from '../engine/secrets/secret-format.js';
+import { declaresSecretValue, optsOutOfDetection } from '../engine/secrets/setting-secrecy.js';
 import { ssmSourceId } from '../sources/ssm/ssm-source.js';
 import { normaliseSsmPrefix, toLogicalKey } from '../sources/ssm/ssm-observations.js';
 
 /**
- * Whether a logical key is secret under the baseline: what its setting declares, else whether its
- * name looks secret. The same rule the engine applies before comparing or showing a value, so what is
- * withheld from storage is exactly what the engine would never compare.
+ * Whether a logical key is secret under the baseline: what its setting declares (or a secret-shaped
+ * value it declares), else whether its name looks secret. The same rule the engine applies before
+ * comparing or showing a value, so what is withheld from storage is exactly what the engine would
+ * never compare.
  */
 export function secretKeyOf(baseline: Pick<Baseline, 'settings'>): (key: string) => boolean {
   return (key) => {
     const setting = baseline.settings.get(key);
-    return setting === undefined ? isSecretKey(key) : isSecretKey(key, setting);
+    return setting === undefined ? isSecretKey(key) : isSecretKey(key, setting) || declaresSecretValue(setting);
+  };
+}
+
+/**
+ * The secret shape of a value read under one of `keys` (the logical keys it may stand for), or
+ * undefined when it may be stored: the value is not secret-shaped, or every one of its keys says
+ * `secret: false` in the baseline (the opt-out the engine honours too). The engine withholds such a
+ * value from every finding; this is the same rule for what is written to disk or stored.
+ */
+export function secretValueOf(baseline: Pick<Baseline, 'settings'>): (keys: readonly string[], value: string) => SecretFormat | undefined {
+  return (keys, value) => {
+    const format = detectSecret(value);
+    if (format === undefined || format === 'redacted') return format;
+    return keys.length > 0 && keys.every((key) => optsOutOfDetection(baseline.settings.get(key))) ? undefined : format;
   };
 }
 
 /**
  * Whether an SSM parameter read by the source `sourceId` (`ssm:eu-west-1:/production-eu/api/`) has a
- * secret key. The key is the name under the source's prefix in the key style the baseline declares
- * for it; a source the baseline no longer declares is judged under both key styles, and a parameter
- * outside every prefix by its whole name, so an unknown mapping errs towards withholding the value.
+ * secret key (see {@link ssmKeysOf} for the keys it may have): so an unknown mapping errs towards
+ * withholding the value.
  */
 export function ssmSecrecyOf(baseline: Baseline): (sourceId: string, name: string) => boolean {
   const secretKey = secretKeyOf(baseline);
+  const keysOf = ssmKeysOf(baseline);
+  return (sourceId, name) => keysOf(sourceId, name).some(secretKey);
+}
+
+/**
+ * The logical keys an SSM parameter read by the source `sourceId` may have: the name under the
+ * source's prefix in the key style(s) the baseline declares for it; a source the baseline no longer
+ * declares gives both key styles, and a parameter outside every prefix its whole name.
+ */
+export function ssmKeysOf(baseline: Baseline): (sourceId: string, name: string) => string[] {
   const styles = new Map<string, Set<KeyStyle>>();
   for (const environment of baseline.environments) {
     for (const spec of environment.sources) {
@@ -38,10 +65,9 @@ export function ssmSecrecyOf(baseline: Baseline): (sourceId: string, name: strin
   return (sourceId, name) => {
     // The id ends with the normalised prefix: `ssm:<region>:<prefix>`.
     const prefix = normaliseSsmPrefix(sourceId.slice(sourceId.indexOf(':', sourceId.indexOf(':') + 1) + 1));
-    if (!name.startsWith(prefix) || name.length === prefix.length) return secretKey(name);
+    if (!name.startsWith(prefix) || name.length === prefix.length) return [name];
     const relative = name.slice(prefix.length);
     const keyStyles: Iterable<KeyStyle> = styles.get(sourceId) ?? ['relative', 'env'];
-    for (const style of keyStyles) if (secretKey(toLogicalKey(relative, style))) return true;
-    return false;
+    return [...keyStyles].map((style) => toLogicalKey(relative, style));
   };
 }

@@ -6,7 +6,9 @@ import { SNAPSHOT_MANIFEST_FILE, SNAPSHOT_MANIFEST_SCHEMA, type SnapshotManifest
 import { isRedacted, REDACTED_VALUE, type SsmParameterRecord } from '../sources/ssm/ssm-observations.js';
 import type { LiveState } from './live-state.js';
 import { redactKubeObjects } from './redact-kube-objects.js';
-import { secretKeyOf, ssmSecrecyOf } from './secret-keys.js';
+import { secretKeyOf, secretValueOf, ssmKeysOf, ssmSecrecyOf } from './secret-keys.js';
+import { fingerprintSecret, newFingerprintKey } from '../engine/secrets/fingerprint.js';
+import { redactionMarker } from '../engine/secrets/redaction-marker.js';
 
 /** Written in place of a value whose key is secret (SSM `Value`, literal env and ConfigMap values). */
 export { REDACTED_VALUE };
@@ -31,6 +33,12 @@ export interface WrittenEnvironment {
  * marker as value, which the offline reader observes as a present secret (so the scan finds what the
  * live one did); Kubernetes objects go through {@link redactKubeObjects} (last-applied annotation
  * removed, literal env and ConfigMap values of secret keys replaced, `binaryData` and Secrets dropped).
+ *
+ * A value whose key is not secret but whose shape is (`postgres://app:PASSWORD@db/app`, a token, a
+ * private key; see `detectSecret`) is written as `[redacted by drift-audit: <format> <fingerprint>]`:
+ * the fingerprint is keyed with a random key made for this write and then forgotten, so the files
+ * say which environments hold the same secret (the offline scan compares them as the live one did)
+ * and nothing anyone could test a guess against.
  */
 export async function writeSnapshotDir(
   dir: string,
@@ -40,6 +48,14 @@ export async function writeSnapshotDir(
   const written: WrittenEnvironment[] = [];
   const secretKey = secretKeyOf(baseline);
   const ssmSecret = ssmSecrecyOf(baseline);
+  const ssmKeys = ssmKeysOf(baseline);
+  const secretValue = secretValueOf(baseline);
+  const fingerprintKey = newFingerprintKey();
+  const withheld = (keys: readonly string[], value: string): string | undefined => {
+    const format = secretValue(keys, value);
+    if (format === undefined) return undefined;
+    return format === 'redacted' ? value : redactionMarker(format, fingerprintSecret(value, fingerprintKey));
+  };
   for (const snapshot of collected.snapshots) {
     const environment = baseline.environments.find((candidate) => candidate.name === snapshot.environment);
     if (environment === undefined) continue;
@@ -50,7 +66,13 @@ export async function writeSnapshotDir(
 
     const records = Object.entries(collected.state.ssm)
       .filter(([id]) => ids.has(id))
-      .flatMap(([id, list]) => list.map((record) => ({ record, secret: record.type !== 'SecureString' && (isRedacted(record) || ssmSecret(id, record.name)) })))
+      .flatMap(([id, list]) =>
+        list.map((record) => {
+          const secret = record.type !== 'SecureString' && (isRedacted(record) || ssmSecret(id, record.name));
+          const marker = secret || record.value === undefined ? undefined : withheld(ssmKeys(id, record.name), record.value);
+          return { record: marker === undefined ? record : { ...record, value: marker }, secret };
+        }),
+      )
       .sort((a, b) => a.record.name.localeCompare(b.record.name));
     const ssmSpecs = environment.sources.filter((spec) => spec.kind === 'ssm');
     if (ssmSpecs.length > 0) {
@@ -63,7 +85,7 @@ export async function writeSnapshotDir(
       .filter(([id]) => ids.has(id))
       .flatMap(([, list]) => list);
     if (environment.sources.some((spec) => spec.kind === 'eks')) {
-      await writeJson(path.join(envDir, 'kubernetes.json'), toKubectlList(redactKubeObjects(objects, secretKey)));
+      await writeJson(path.join(envDir, 'kubernetes.json'), toKubectlList(redactKubeObjects(objects, secretKey, (key, value) => withheld([key], value))));
       files.push('kubernetes.json');
     }
 

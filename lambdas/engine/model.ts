@@ -5,6 +5,8 @@
  * snapshot written by one driver can be read by another and the engine stays pure.
  */
 
+import type { SecretFormat } from './secrets/secret-format.js';
+
 /** Finding severities, lowest first. The order is used for `--fail-on` and escalation. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 /** How urgently a finding needs a human. */
@@ -156,6 +158,12 @@ export interface SettingSpec {
   readonly severity?: Severity;
   /** Audited by presence, type and version only; the value is never read, stored or printed. */
   readonly secret: boolean;
+  /**
+   * The baseline says `secret:` in so many words (either way). An explicit `secret: false` also turns
+   * off detection by value shape for the key: its values are compared and shown even when they look
+   * secret. Optional so settings built in code need not say it.
+   */
+  readonly secretDeclared?: boolean;
   /** A `missing` finding is raised when the key is absent. Defaults to true when a value is declared. */
   readonly required: boolean;
   /** Which environments must agree when no value is declared. */
@@ -259,7 +267,19 @@ export type RevertTarget =
 /** A value as observed. Secret values are never held: only the fact they exist. */
 export type ObservedValue =
   | { readonly kind: 'plain'; readonly value: string }
-  | { readonly kind: 'secret'; readonly ref?: string };
+  | {
+      readonly kind: 'secret';
+      readonly ref?: string;
+      /**
+       * Keyed fingerprint of the value (`<key id>.<digest>`, see `fingerprintSecret`), when the value
+       * was seen and withheld because of its shape: two environments holding the same secret compare
+       * equal, a different one differs, and the value cannot be recovered. Never leaves the process in
+       * a finding; absent for values never read (SecureString, secretKeyRef).
+       */
+      readonly fingerprint?: string;
+      /** Why a plain value was withheld: the secret shape it has. Absent for secrets by source or name. */
+      readonly detected?: SecretFormat;
+    };
 
 /** One source's value for one key in one environment. */
 export interface Observation {
@@ -331,6 +351,7 @@ export const FINDING_TYPES = [
   'invalid',
   'shadowed',
   'version',
+  'secret-version',
   'source-error',
 ] as const;
 /** A kind of drift. */

@@ -1,7 +1,9 @@
 import type { AuditResult, Baseline, Finding, Snapshot } from '../model.js';
+import { withSecretsDetected } from '../secrets/detect-observations.js';
 import { createAuditContext } from './audit-context.js';
 import { auditEnvironment } from './audit-environment.js';
 import { auditParity } from './audit-parity.js';
+import { secretVersionFindings } from './rules/secret-version.js';
 import { sourceErrorFinding } from './rules/source-error.js';
 import { versionFindings } from './rules/version.js';
 import { compareFindings, countFindings } from './sort-findings.js';
@@ -35,7 +37,9 @@ export interface AnalyseInput {
  *   Compared type-aware (integer/number numerically, booleans as true/false/1/0/yes/no, durations by
  *   length), else as exact strings. Secret keys (a declared setting's own `secret`, whatever its
  *   name; `{kind:'secret'}` observations; undeclared keys with secret-looking names) are never
- *   compared by value: presence only, shown as `[secret]`.
+ *   compared by value: presence only, shown as `[secret]`. A plain value whose *shape* is secret
+ *   (see `withSecretsDetected`) becomes a secret observation first and is compared by keyed
+ *   fingerprint: same secret equal, a different one still a difference, the value never shown.
  * - `changed`: effective differs from expected (or present where it must be absent).
  * - `invalid`: the effective value breaks the constraints (global, tier-scoped, environment-scoped);
  *   replaces `changed`, at least `high`.
@@ -43,6 +47,8 @@ export interface AnalyseInput {
  *   whose every source was read.
  * - `unmanaged`: an undeclared live key not matched by `ignore`, when the policy is `report`.
  * - `shadowed`: a hidden observation holds a different value (`low`, `medium` if out of band).
+ * - `secret-version`: a SecureString environments should share is at different SSM versions
+ *   (`info`; see `secretVersionFindings`).
  * - `parity`, `version`: compared across environments (see `auditParity`, `versionFindings`). A
  *   parity group any of whose members' value is unknown (a failed source) is not judged at all.
  *   Image tags are compared across all environments, within a tier, or not at all
@@ -56,7 +62,7 @@ export interface AnalyseInput {
  * @throws UnknownEnvironmentError when a snapshot names an environment the baseline does not declare.
  */
 export function analyse(input: AnalyseInput): AuditResult {
-  const context = createAuditContext(input.baseline, input.snapshots, input.now);
+  const context = createAuditContext(input.baseline, withSecretsDetected(input.snapshots, input.baseline), input.now);
   const findings: Finding[] = [];
   const complete: string[] = [];
   const partial: string[] = [];
@@ -66,6 +72,7 @@ export function analyse(input: AnalyseInput): AuditResult {
     (env.complete ? complete : partial).push(env.spec.name);
   }
   auditParity(context, findings);
+  for (const finding of secretVersionFindings(context)) findings.push(finding);
   const versions = versionFindings({
     environments: context.environments,
     severity: input.baseline.defaultSeverity,

@@ -12,6 +12,7 @@ import { shadowedFinding } from './rules/shadowed.js';
 import { unmanagedFinding } from './rules/unmanaged.js';
 import { BLOCKED, checkerFor, expectedIn, type SettingPlan } from './setting-plan.js';
 import { SECRET_KEY_PATTERN } from './show-value.js';
+import { secretDiffersFrom } from '../secrets/compare-secrets.js';
 
 /**
  * Audits one environment key by key: `changed`, `invalid`, `unmanaged`, `shadowed`, `missing` and the
@@ -67,6 +68,8 @@ function auditDeclared(
   else if (expected === undefined) {
     if (plan.paritySlots !== undefined) plan.paritySlots[env.index] = winner;
   } else if (text !== undefined && text !== expected && !valuesEqual(text, expected, plan.type)) {
+    changed = true;
+  } else if (text === undefined && !plan.secret && secretDiffersFrom(winner, expected)) {
     changed = true;
   }
   let violation: string | undefined;

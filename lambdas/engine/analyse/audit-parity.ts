@@ -10,6 +10,7 @@ import { parityDisagreementFinding, parityFinding, type GroupMember, type Parity
 import { attribute } from './attribution.js';
 import { BLOCKED, expectedIn, type SettingPlan } from './setting-plan.js';
 import { ABSENT_SHOWN, SECRET_SHOWN } from './show-value.js';
+import { compareSecretsByFingerprint, secretToken } from '../secrets/compare-secrets.js';
 
 // Comparison tokens that no canonical value can equal (canonical values start with a letter prefix).
 const ABSENT = '\u0000absent';
@@ -21,7 +22,7 @@ interface Member {
   /** Raw text; undefined when absent or secret. */
   readonly text: string | undefined;
   readonly secret: boolean;
-  readonly canonical: string;
+  canonical: string;
 }
 
 /**
@@ -29,7 +30,7 @@ interface Member {
  * audited environments (by tier, or all together), takes the value most of the group holds as the
  * reference (ties: the environment declared first) and reports every environment that differs.
  * Absence counts as a value unless the setting is required (then it is `missing`); secrets compare by
- * presence only. A group with any environment whose value is unknown (a failed source that could
+ * presence only, except secret-shaped values, which compare by fingerprint when every one has one. A group with any environment whose value is unknown (a failed source that could
  * hold or override the key) is not judged at all: that environment could hold the majority's value or
  * be the deviation, so nobody in the group can be called the odd one out until it is read. Environments
  * with an invalid value vote but get their `invalid` finding instead.
@@ -73,7 +74,8 @@ function isUnknown(plan: SettingPlan, env: EnvironmentContext): boolean {
 
 function quickToken(plan: SettingPlan, winner: Observation | undefined): string {
   if (winner === undefined) return ABSENT;
-  if (plan.secret || winner.value.kind === 'secret') return PRESENT;
+  if (plan.secret) return PRESENT;
+  if (winner.value.kind === 'secret') return secretToken(winner) ?? PRESENT;
   return winner.value.value;
 }
 
@@ -107,6 +109,7 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
     const canonical = winner === undefined ? ABSENT : text === undefined ? PRESENT : canonicalValue(text, plan.type);
     members.push({ env, winner, text, secret, canonical });
   }
+  if (!plan.secret) compareSecretsByFingerprint(members, PRESENT);
   const comparedWith: Record<string, ShownValue> = {};
   for (const m of members) comparedWith[m.env.spec.name] = shownOf(m);
   const tier = group[0]?.spec.tier ?? '';

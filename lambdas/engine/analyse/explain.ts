@@ -20,6 +20,9 @@ import { resolveExpected, type ExpectedSource } from './expected-value.js';
 import { lookUpKey, UnknownKeyError } from './key-lookup.js';
 import { constraintsFor } from './setting-plan.js';
 import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
+import { withSecretsDetected } from '../secrets/detect-observations.js';
+import type { SecretFormat } from '../secrets/secret-format.js';
+import { declaresSecretValue } from '../secrets/setting-secrecy.js';
 
 /** Where the expected value shown in an explanation comes from; `exception` when an active exception applies. */
 export type ExpectedFrom = ExpectedSource | 'exception';
@@ -44,6 +47,11 @@ export interface ExplainedSetting {
   readonly declared: boolean;
   /** Values are shown as `[secret]`: declared secret, a secret observation, or a secret-looking name. */
   readonly secret: boolean;
+  /**
+   * The secret shape an observed value has, when that (rather than a declaration, the source or the
+   * name) is why its values are withheld: tells people why, and that `secret: false` opts out.
+   */
+  readonly detected?: SecretFormat;
   readonly required: boolean;
   readonly parity: SettingSpec['parity'];
   readonly severity?: Severity;
@@ -165,11 +173,15 @@ export function explain(input: ExplainInput): Explanation {
       (exception) => exception.key === key && (exception.application === undefined || exception.application === application),
     ),
   };
-  const snapshots: Snapshot[] = input.snapshots.map((snapshot) => ({
-    ...snapshot,
-    observations: snapshot.observations.filter((observation) => observation.key === key && observation.application === application),
-    images: [],
-  }));
+  // Detected here as in `analyse`, so the observations listed are the ones the findings were judged on.
+  const snapshots: readonly Snapshot[] = withSecretsDetected(
+    input.snapshots.map((snapshot) => ({
+      ...snapshot,
+      observations: snapshot.observations.filter((observation) => observation.key === key && observation.application === application),
+      images: [],
+    })),
+    narrowed,
+  );
   const result = analyse({ baseline: narrowed, snapshots, now: input.now });
   const findings = result.findings.filter(
     (finding) =>
@@ -180,7 +192,9 @@ export function explain(input: ExplainInput): Explanation {
   const index = setting === undefined ? new Map() : singleSettingIndex(application, key);
   const env = buildEnvironmentContexts(narrowed, snapshots, index).find((context) => context.spec.name === environment);
   const ordered = env === undefined ? [] : observationsOf(env, application, key);
-  const secret = isSecretKey(key, setting) || ordered.some((o) => o.value.kind === 'secret');
+  const secret =
+    isSecretKey(key, setting) || (setting !== undefined && declaresSecretValue(setting)) || ordered.some((o) => o.value.kind === 'secret');
+  const detected = ordered.map((o) => (o.value.kind === 'secret' ? o.value.detected : undefined)).find((format) => format !== undefined);
   const observations: ExplainedObservation[] = ordered.map((observation, index) => ({
     layer: observation.provenance.layer,
     value: secret || observation.value.kind === 'secret' ? SECRET_SHOWN : shownText(observation.value.value, false),
@@ -213,6 +227,7 @@ export function explain(input: ExplainInput): Explanation {
     setting: {
       declared: setting !== undefined,
       secret,
+      ...(detected === undefined ? {} : { detected }),
       required: setting?.required ?? false,
       parity: setting?.parity ?? 'none',
       ...(setting === undefined ? {} : { severity: setting.severity ?? baseline.defaultSeverity }),

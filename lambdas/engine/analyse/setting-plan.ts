@@ -5,6 +5,7 @@ import type { EnvironmentContext } from './environment-context.js';
 import { resolveExpected } from './expected-value.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
 import { isSecretKey } from './show-value.js';
+import { declaresSecretValue } from '../secrets/setting-secrecy.js';
 
 /** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
 export const BLOCKED = Symbol('blocked');
@@ -30,7 +31,7 @@ export interface SettingPlan {
   readonly setting: SettingSpec;
   /**
    * Never compared by value, never shown: the setting's own `secret` (the parser made a secret-looking
-   * name secret unless the setting says `secret: false`).
+   * name secret unless the setting says `secret: false`), or a secret-shaped declared value.
    */
   readonly secret: boolean;
   readonly severity: Severity;
@@ -193,7 +194,7 @@ export class PlanBuilder {
       scoped,
       implicit,
       setting,
-      secret: isSecretKey(key, setting),
+      secret: isSecretKey(key, setting) || declaresSecretValue(setting),
       severity: implicit ? this.#baseline.unmanaged.severity : (setting.severity ?? this.#baseline.defaultSeverity),
       type: setting.constraints.type,
       expectedByEnv,

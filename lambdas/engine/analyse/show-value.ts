@@ -10,8 +10,12 @@ export const ABSENT_TEXT = '(absent)';
  * Key names that look like they hold a secret. Matched on the key only, so an undeclared
  * `STRIPE_API_KEY` set as a plain env var is still redacted: the cost of a false positive is one
  * `[secret]` where a value could have been shown, the cost of a false negative is a leaked secret.
+ * `PASS` and `PWD` count only as whole words (`DB_PASS`, `db.pwd`; not `BYPASS_CACHE`, `COMPASS_URL`
+ * or the shell's `PWD`), since a password like `hunter2` has no shape a value detector could see.
+ * Values are judged by their shape as well (see `detectSecret`), whatever the name.
  */
-export const SECRET_KEY_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+export const SECRET_KEY_PATTERN =
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|(SIGNING|ENCRYPTION|HMAC|TLS|SSL)_?KEY|(^|[^A-Z0-9])PASS($|[^A-Z0-9])|[^A-Z0-9]PWD($|[^A-Z0-9]))/i;
 
 /** The shared redacted value; frozen so no caller can put a value into it. */
 export const SECRET_SHOWN: ShownValue = Object.freeze({ text: SECRET_TEXT, secret: true });

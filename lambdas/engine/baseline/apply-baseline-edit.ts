@@ -4,6 +4,9 @@ import type { Baseline, BaselineEdit } from '../model.js';
 import { keyText, nodeAt, YAML_PARSE_OPTIONS, type DocumentPath } from './baseline-document.js';
 import type { BaselineFile } from './baseline-file.js';
 import { BaselineEditError } from './baseline-edit-error.js';
+import { detectSecret } from '../secrets/detect-secret.js';
+import { describeSecretFormat } from '../secrets/secret-format.js';
+import { optsOutOfDetection } from '../secrets/setting-secrecy.js';
 import { baselineFileSchema } from './baseline-schema.js';
 import { renderPreservingLayout } from './render-preserving-layout.js';
 import { schemasAt } from './schemas-at.js';
@@ -34,7 +37,7 @@ const SCOPES = ['environments', 'tiers'] as const;
  * written as the schema wants them (`secret: 'true'` becomes the boolean `true`).
  *
  * @throws {BaselineEditError} when the target file is not valid YAML, the path is not part of the
- *   format, or the edit would write a secret's value.
+ *   format, or the edit would write a secret's value (a secret setting's, or any secret-shaped one).
  */
 export function applyBaselineEdit(files: readonly BaselineFile[], baseline: Baseline, edit: BaselineEdit): BaselineFile {
   const op = edit.op ?? (edit.value === undefined ? 'delete' : 'set');
@@ -130,6 +133,7 @@ function redirectExpectedDifference(
 
 function refuseSecretValue(baseline: Baseline, path: readonly string[], op: string, value: BaselineEdit['value']): void {
   if (op === 'delete' || value === null || value === undefined) return;
+  refuseSecretShapedValue(baseline, path, value);
   const [section, key, field] = path;
   if (key === undefined || baseline.settings.get(key)?.secret !== true) return;
   const writesValue =
@@ -141,6 +145,27 @@ function refuseSecretValue(baseline: Baseline, path: readonly string[], op: stri
       `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`,
     );
   }
+}
+
+/**
+ * Refuses to write a value whose shape is secret (a password in a URL, a token, a private key; see
+ * `detectSecret`), whatever its key: the engine never shows such a value, and git must never hold
+ * it. The message says how to declare the key instead and never repeats the value. A key the
+ * baseline declares `secret: false` explicitly has said its values are not secret.
+ */
+function refuseSecretShapedValue(baseline: Baseline, path: readonly string[], value: NonNullable<BaselineEdit['value']>): void {
+  const record = typeof value === 'object' ? value : undefined;
+  const text = record === undefined ? (value as string) : record['value'];
+  const key = record === undefined ? path[1] : (record['key'] ?? path[1]);
+  if (text === undefined || key === undefined || optsOutOfDetection(baseline.settings.get(key))) return;
+  const format = detectSecret(text);
+  if (format === undefined) return;
+  throw new BaselineEditError(
+    'secret-value',
+    `cannot write ${path.join('.')}: the value looks like ${describeSecretFormat(format)}, and a secret is never written to the baseline; ` +
+      `declare settings.${key}.secret: true instead (${key} is then audited by presence only), ` +
+      `or settings.${key}.secret: false if the value is not secret`,
+  );
 }
 
 function has(doc: Document, path: DocumentPath): boolean {

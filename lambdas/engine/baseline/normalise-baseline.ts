@@ -260,6 +260,7 @@ function normaliseSetting(
     ...optional('severity', spec.severity),
     // Unsaid, a secret-looking name stays secret (the safe default); `secret: false` opts out.
     secret: spec.secret ?? SECRET_KEY_PATTERN.test(key),
+    ...optional('secretDeclared', spec.secret === undefined ? undefined : true),
     required: spec.required ?? declaresValue,
     parity: spec.parity ?? 'tier',
     ...optional('layer', spec.layer),

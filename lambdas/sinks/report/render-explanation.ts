@@ -5,6 +5,7 @@ import { compareText, findingJson, ordered, provenanceJson, shown } from './find
 import { formatBaselineEdit } from './format-baseline-edit.js';
 import { formatProvenance } from './format-provenance.js';
 import { compareFindings } from './report-view.js';
+import { describeSecretFormat } from '../../engine/secrets/secret-format.js';
 import { shownText } from './shown-value.js';
 import { terminalBlock, terminalText } from './terminal-text.js';
 import { wrapText } from './wrap-text.js';
@@ -63,13 +64,17 @@ function describeConstraints(c: Constraints): string | undefined {
 /** One line of what the baseline says about the key. */
 function describeSetting(e: Explanation): string {
   const s = e.setting;
-  if (!s.declared) return 'not declared in the baseline';
+  if (!s.declared) {
+    return s.detected === undefined
+      ? 'not declared in the baseline'
+      : `not declared in the baseline · secret (the value looks like ${describeSecretFormat(s.detected)})`;
+  }
   const parts: string[] = [];
   if (s.location !== undefined) parts.push(`declared at ${s.location.file}:${s.location.line}:${s.location.column}`);
   else parts.push('declared');
   if (s.severity !== undefined) parts.push(`severity ${s.severity}`);
   parts.push(s.required ? 'required' : 'optional');
-  if (s.secret) parts.push('secret');
+  if (s.secret) parts.push(s.detected === undefined ? 'secret' : `secret (the value looks like ${describeSecretFormat(s.detected)})`);
   if (s.parity !== 'none') parts.push(`parity across ${s.parity === 'all' ? 'all environments' : 'the tier'}`);
   if (s.layer !== undefined) parts.push(`lives in ${s.layer}`);
   const constraints = describeConstraints(s.constraints);
@@ -198,7 +203,7 @@ export function renderExplanationJson(e: Explanation): string {
     {
       schema: EXPLANATION_SCHEMA_ID,
       ...e,
-      setting: ordered(e.setting, ['declared', 'secret', 'required', 'parity', 'severity', 'layer', 'constraints', 'location']),
+      setting: ordered(e.setting, ['declared', 'secret', 'detected', 'required', 'parity', 'severity', 'layer', 'constraints', 'location']),
       expected: shown(e.expected),
       effective: shown(e.effective),
       precedence: [...e.precedence],
