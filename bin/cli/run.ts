@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SEVERITIES, type Severity } from '../../lambdas/engine/model.js';
-import { runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
+import { ACCEPT_FLAGS, acceptOptionsOf, runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
 import type { CliIo } from './cli-io.js';
 import { runExplain } from './explain-command.js';
 import { runHistory } from './history-command.js';
@@ -15,7 +15,7 @@ Usage:
   drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit explain KEY --env ENV [BASELINE_DIR] [--snapshots DIR | --live] [--json]
   drift-audit baseline validate [BASELINE_DIR]
-  drift-audit baseline accept FINDING_ID [BASELINE_DIR] [--snapshots DIR | --live] [--dry-run]
+  drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit snapshot --out DIR [BASELINE_DIR]
   drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
 
@@ -35,6 +35,15 @@ Live options (scan, explain, accept, snapshot):
   --profile NAME                  AWS profile (same as AWS_PROFILE)
   --ssm-rps N                     SSM requests per second per region (default: half the quota)
   Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
+
+Accept options:
+  --all                           every finding (narrowed by --env and --type when given)
+  --env ENV, --type TYPE          the findings of ENV, of TYPE (each repeatable)
+  --dry-run                       print the unified diff of the baseline instead of writing it
+  --extend YYYY-MM-DD             exception-expired: extend the exception (default: remove it and
+                                  declare the live value)
+  --owner EMAIL --reason WHY --expires YYYY-MM-DD
+                                  version: the exception that declares the image difference
 
 History options:
   --table NAME                    history table (default: output of the deployed stack)
@@ -157,15 +166,8 @@ async function baseline(args: readonly string[], io: CliIo): Promise<number> {
     return runBaselineValidate(io, { baselineDir: singleDir(positionals, 'baseline validate'), ...nowOf(values.now) });
   }
   if (action === 'accept') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean', default: false } },
-    });
-    const [findingId, dir, ...extra] = positionals;
-    if (findingId === undefined) throw new UsageError('baseline accept needs a FINDING_ID (as printed by scan)');
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    return runBaselineAccept(io, { ...commonOf(values), baselineDir: dir ?? 'config', findingId, dryRun: values['dry-run'] });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON_OPTIONS, ...ACCEPT_FLAGS } });
+    return runBaselineAccept(io, { ...commonOf(values), ...acceptOptionsOf(values, positionals) });
   }
   throw new UsageError(`unknown baseline action ${action ?? '(none)'} (expected validate or accept)`);
 }

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { z } from 'zod';
-import type { Baseline, BaselineEdit } from '../model.js';
+import type { Baseline, BaselineEdit, Constraints } from '../model.js';
 import { keyText, nodeAt, YAML_PARSE_OPTIONS, type DocumentPath } from './baseline-document.js';
 import type { BaselineFile } from './baseline-file.js';
 import { BaselineEditError } from './baseline-edit-error.js';
@@ -65,7 +65,7 @@ export function applyBaselineEdit(files: readonly BaselineFile[], baseline: Base
   } else if (op === 'append') {
     appendAt(doc, path, coerce([...path, 0], edit.value ?? null));
   } else {
-    setAt(doc, path, coerce(path, edit.value ?? null));
+    setAt(doc, path, coerce(path, edit.value ?? null, declaredTypeAt(baseline, path)));
   }
   return { name: target.file.name, text: renderPreservingLayout(target.file.text, doc) };
 }
@@ -147,16 +147,46 @@ function has(doc: Document, path: DocumentPath): boolean {
   return nodeAt({ doc }, path) !== undefined;
 }
 
-/** Writes `value` the way the schema accepts it at `path`: booleans and numbers where no string is allowed. */
-function coerce(path: DocumentPath, value: NonNullable<BaselineEdit['value']> | null): EditValue {
+/**
+ * Writes `value` the way the schema accepts it at `path`: booleans and numbers where no string is
+ * allowed; and a setting's value as its declared `type` says (`integer`: `120`, not `"120"`).
+ */
+function coerce(path: DocumentPath, value: NonNullable<BaselineEdit['value']> | null, declared?: DeclaredType): EditValue {
   if (value === null) return null;
   if (typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, coerceScalar([...path, field], inner)]));
   }
-  return coerceScalar(path, value);
+  return coerceScalar(path, value, declared);
 }
 
-function coerceScalar(path: DocumentPath, value: string): string | number | boolean {
+type DeclaredType = NonNullable<Constraints['type']>;
+
+/** Paths whose scalar is a value of the setting `path[1]`: its shared value and its expected differences. */
+function declaredTypeAt(baseline: Baseline, path: readonly string[]): DeclaredType | undefined {
+  const [section, key, field] = path;
+  if (key === undefined) return undefined;
+  const holdsValue =
+    (section === 'settings' &&
+      (path.length === 2 || (path.length === 3 && field === 'value') || (path.length === 4 && (field === 'environments' || field === 'tiers')))) ||
+    (section === 'expected_differences' && path.length === 3);
+  return holdsValue ? baseline.settings.get(key)?.constraints.type : undefined;
+}
+
+/**
+ * The YAML scalar for a value of a setting of `type`: a number when the text is exactly how that
+ * number is written (`010` or `1.50` stay strings, so they read back as written), a boolean for
+ * `true`/`false`; the text otherwise. Both read back as the same string: the scalar's kind only
+ * says to the reader what the setting holds.
+ */
+function typedScalar(value: string, type: DeclaredType | undefined): string | number | boolean | undefined {
+  if ((type === 'integer' || type === 'number') && value.trim() === value && value !== '' && String(Number(value)) === value) return Number(value);
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return undefined;
+}
+
+function coerceScalar(path: DocumentPath, value: string, declared?: DeclaredType): string | number | boolean {
+  const typed = typedScalar(value, declared);
+  if (typed !== undefined) return typed;
   const schemas = schemasAt(baselineFileSchema, path);
   const acceptsString = schemas.length === 0 || schemas.some((schema) => schema instanceof z.ZodString || schema instanceof z.ZodEnum);
   if (acceptsString) return value;
@@ -269,6 +299,9 @@ function appendAt(doc: Document, path: readonly string[], value: EditValue): voi
   const last = path[path.length - 1] as string;
   const existing = child(container, last).node;
   if (isSeq(existing)) {
+    // `[]` is the only way YAML writes an empty list, so it says nothing about the style wanted:
+    // the list grows as a block, like the rest of the format's lists of mappings.
+    if (existing.items.length === 0) existing.flow = false;
     existing.items.push(doc.createNode(value) as Node);
     return;
   }
