@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { acceptFindings, type AcceptResult } from '../../lambdas/engine/accept/accept-findings.js';
 import { AcceptError } from '../../lambdas/engine/accept/accept-error.js';
-import type { AcceptOptions, AcceptState } from '../../lambdas/engine/accept/plan-accept.js';
+import type { AcceptChoices, AcceptState } from '../../lambdas/engine/accept/plan-accept.js';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
 import type { BaselineFile } from '../../lambdas/engine/baseline/baseline-file.js';
 import { formatBaselineIssue } from '../../lambdas/engine/baseline/baseline-issue.js';
@@ -63,7 +63,7 @@ function settingOf(result: AcceptResult, key: string): unknown {
   return (editedData(result).settings as Record<string, unknown>)[key];
 }
 
-function accept(state: AcceptState, ids: readonly string[], options: AcceptOptions = {}): AcceptResult {
+function accept(state: AcceptState, ids: readonly string[], options: AcceptChoices = {}): AcceptResult {
   return acceptFindings(state, byId(state, ...ids), options);
 }
 

@@ -5,7 +5,7 @@ import { describeChange, type AcceptChange, type AcceptRefusal, type PlannedAcce
 import { AcceptError } from './accept-error.js';
 import { applyAcceptChanges, changeIdentity, type AppliedChanges } from './apply-accept-changes.js';
 import { liftToTiers } from './lift-to-tiers.js';
-import { planAccept, type AcceptOptions, type AcceptState } from './plan-accept.js';
+import { planAccept, type AcceptChoices, type AcceptState } from './plan-accept.js';
 
 /** One accepted finding and what accepting it wrote. */
 export interface AcceptedFinding {
@@ -39,7 +39,7 @@ const DAY_MS = 86_400_000;
  *   edits would leave an accepted finding open or open a new one, `invalid-baseline` when they would
  *   not validate.
  */
-export function acceptFindings(state: AcceptState, findings: readonly Finding[], options: AcceptOptions): AcceptResult {
+export function acceptFindings(state: AcceptState, findings: readonly Finding[], options: AcceptChoices): AcceptResult {
   checkOptions(options, state.now);
   const plan = planAccept(state, findings, options);
   if (plan.accepted.length === 0) return { edited: [], accepted: [], refused: plan.refused };
@@ -56,7 +56,7 @@ export function acceptFindings(state: AcceptState, findings: readonly Finding[],
   throw failure as AcceptError;
 }
 
-function checkOptions(options: AcceptOptions, now: Date): void {
+function checkOptions(options: AcceptChoices, now: Date): void {
   if (options.extend !== undefined) checkFutureDate('--extend', options.extend, now);
   const terms = options.exception;
   if (terms !== undefined) {

@@ -23,7 +23,7 @@ export interface ExceptionTerms {
 }
 
 /** What a person decided beyond the findings themselves. */
-export interface AcceptOptions {
+export interface AcceptChoices {
   /** `exception-expired`: move the expired exception's end date to this day (`YYYY-MM-DD`) instead of removing it. */
   readonly extend?: string;
   /** `version`: the exception that declares the image difference. */
@@ -52,7 +52,7 @@ type Outcome = { readonly changes: readonly AcceptChange[] } | { readonly refusa
  * - refused: `invalid` (relax the constraint instead), `shadowed` (the baseline says what a value is,
  *   not which source holds it), `source-error`, and a secret's value (never written).
  */
-export function planAccept(state: AcceptState, findings: readonly Finding[], options: AcceptOptions): AcceptPlan {
+export function planAccept(state: AcceptState, findings: readonly Finding[], options: AcceptChoices): AcceptPlan {
   const accepted: PlannedAccept[] = [];
   const refused: AcceptRefusal[] = [];
   for (const finding of findings) {
@@ -63,7 +63,7 @@ export function planAccept(state: AcceptState, findings: readonly Finding[], opt
   return { accepted: keepNeededRemovals(accepted), refused };
 }
 
-function planFinding(finding: Finding, state: AcceptState, options: AcceptOptions, depth: number): Outcome {
+function planFinding(finding: Finding, state: AcceptState, options: AcceptChoices, depth: number): Outcome {
   const { key, environment } = finding;
   const actual = finding.actual;
   const declare = (value: string | null): Outcome => ({
@@ -105,7 +105,7 @@ function secretRefusal(key: string, environment: string): string {
   return `${key} is secret and a secret's value is never written to the baseline: declare by hand that it may differ in ${environment}`;
 }
 
-function planVersion(finding: Finding, options: AcceptOptions): Outcome {
+function planVersion(finding: Finding, options: AcceptChoices): Outcome {
   const terms = options.exception;
   const image = finding.actual?.text;
   if (image === undefined) return { refusal: `${finding.id} names no running image` };
@@ -133,7 +133,7 @@ function imageTag(reference: string): string | undefined {
   return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(colon + 1) : undefined;
 }
 
-function planExpired(finding: Finding, state: AcceptState, options: AcceptOptions, depth: number): Outcome {
+function planExpired(finding: Finding, state: AcceptState, options: AcceptChoices, depth: number): Outcome {
   const found = expiredExceptionOf(finding, state);
   if (found === undefined) return { refusal: `no expired exception of the baseline covers ${finding.key} in ${finding.environment}` };
   const { exception, without } = found;
