@@ -1,4 +1,4 @@
-import { explain } from '../../lambdas/engine/analyse/explain.js';
+import { AmbiguousApplicationError, explain } from '../../lambdas/engine/analyse/explain.js';
 import { renderExplanationJson, renderExplanationTerminal } from '../../lambdas/sinks/report/render-explanation.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 import { audit, type ScanOptions } from './scan-command.js';
@@ -8,6 +8,8 @@ import { UsageError } from './usage-error.js';
 export interface ExplainOptions extends Omit<ScanOptions, 'format' | 'failOn' | 'output' | 'verbose'> {
   readonly key: string;
   readonly environment: string;
+  /** The application whose key it is, when several read it (`--app`). */
+  readonly application?: string;
   readonly json: boolean;
 }
 
@@ -21,13 +23,20 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<nu
   if (!known.includes(options.environment)) {
     throw new UsageError(`unknown environment ${options.environment} (expected one of ${known.join(', ')})`);
   }
-  const explanation = explain({
-    baseline: outcome.loaded.baseline,
-    snapshots: outcome.snapshots,
-    now: outcome.now,
-    environment: options.environment,
-    key: options.key,
-  });
+  let explanation;
+  try {
+    explanation = explain({
+      baseline: outcome.loaded.baseline,
+      snapshots: outcome.snapshots,
+      now: outcome.now,
+      environment: options.environment,
+      key: options.key,
+      ...(options.application === undefined ? {} : { application: options.application }),
+    });
+  } catch (error) {
+    if (error instanceof AmbiguousApplicationError) throw new UsageError(error.message);
+    throw error;
+  }
   const text = options.json
     ? renderExplanationJson(explanation)
     : renderExplanationTerminal(explanation, { color: wantsColor(io, options.color) });

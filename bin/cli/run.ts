@@ -8,24 +8,60 @@ import { runSnapshot } from './snapshot-command.js';
 import { REPORT_FORMATS, runScan, type ReportFormat } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
+/** What the exit codes mean for each command, for its --help. */
+const EXIT_CODES = {
+  scan: `Exit codes:
+  0  every source read, no drift at or above --fail-on
+  1  drift at or above --fail-on
+  2  usage, baseline or input error: nothing was judged
+  3  incomplete audit: a source could not be read, whatever --fail-on says
+     (with --allow-partial: 0 or 1 as above, judged on the sources that were read)
+  source-error findings (an unread source) are not drift: --fail-on never counts them.
+`,
+  snapshot: `Exit codes:
+  0  every source read and written
+  2  usage, baseline or input error, or the snapshot could not be written
+  3  a source could not be read: the rest is written, the failure recorded, and the
+     sources are listed on stderr (0 with --allow-partial)
+`,
+  explain: `Exit codes:
+  0  explained (in a partially read environment the answer says which sources are unknown)
+  2  usage, baseline or input error, an unknown environment, or a key that is neither
+     declared nor seen in any source (with the closest known key)
+`,
+  other: `Exit codes:
+  0  done
+  2  usage, baseline or input error
+`,
+} as const;
+
+const LIVE_OPTIONS = `Live options:
+  --live                          read SSM and EKS with the standard AWS credential chain
+  --profile NAME                  AWS profile (same as AWS_PROFILE)
+  --ssm-rps N                     SSM requests per second per region (default: half the quota)
+  Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
+`;
+
 /** The CLI's help text, exported so the README and tests can show it. */
 export const HELP = `drift-audit: configuration drift between your baseline and what really runs
 
 Usage:
   drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
-  drift-audit explain KEY --env ENV [BASELINE_DIR] [--snapshots DIR | --live] [--json]
+  drift-audit explain KEY --env ENV [--app APP] [BASELINE_DIR] [--snapshots DIR | --live] [--json]
   drift-audit baseline validate [BASELINE_DIR]
   drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
-  drift-audit snapshot --out DIR [BASELINE_DIR]
+  drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
   drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
 
 BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
+drift-audit COMMAND --help shows one command's options and exit codes.
 
 Scan options:
   --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
   --format FORMAT                 terminal, json, markdown or html
   --output FILE                   write the report to FILE instead of stdout
-  --fail-on SEVERITY              exit 1 when a finding is at least this severe (default: info)
+  --fail-on SEVERITY              exit 1 when a drift finding is at least this severe (default: info)
+  --allow-partial                 judge an incomplete audit on what was read instead of exiting 3
   --now ISO_TIME                  audit as of this time (exception expiry); default: now
   --no-color                      plain text even on a terminal
   --verbose                       show every provenance entry and both fixes in full
@@ -49,8 +85,97 @@ History options:
   --table NAME                    history table (default: output of the deployed stack)
   --stack NAME                    stack to read the table name from (default: DriftAuditStack)
 
-Exit codes: 0 no drift at or above --fail-on, 1 drift, 2 usage or input error.
+Exit codes:
+  0  clean: every source read, no drift at or above --fail-on (other commands: done)
+  1  drift at or above --fail-on (scan)
+  2  usage, baseline or input error (every command)
+  3  incomplete audit: a source could not be read (scan, snapshot; not with --allow-partial)
 `;
+
+/** Help for one command: what it does, its options and its exit codes. */
+export const COMMAND_HELP: Readonly<Record<'scan' | 'explain' | 'baseline' | 'snapshot' | 'history', string>> = {
+  scan: `Usage: drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
+
+Audits the estate against the baseline and prints the report.
+
+Options:
+  --snapshots DIR                 exported state to audit (default: BASELINE_DIR/snapshots)
+  --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
+  --format FORMAT                 terminal, json, markdown or html
+  --output FILE                   write the report to FILE instead of stdout
+  --fail-on SEVERITY              exit 1 when a drift finding is at least this severe:
+                                  info (default), low, medium, high or critical
+  --allow-partial                 judge an incomplete audit on what was read instead of exiting 3
+  --now ISO_TIME                  audit as of this time (exception expiry); default: now
+  --no-color                      plain text even on a terminal
+  --verbose                       show every provenance entry and both fixes in full
+
+${LIVE_OPTIONS}
+${EXIT_CODES.scan}`,
+  explain: `Usage: drift-audit explain KEY --env ENV [BASELINE_DIR] [--snapshots DIR | --live] [--json]
+
+Every source's value for KEY in ENV, the precedence, the effective value, what the baseline
+expects and the findings about it.
+
+Options:
+  --env ENV, -e ENV               the environment to explain the key in
+  --snapshots DIR                 exported state (default: BASELINE_DIR/snapshots)
+  --json                          the explanation as JSON
+  --now ISO_TIME                  as of this time (exception expiry); default: now
+  --no-color                      plain text even on a terminal
+
+${LIVE_OPTIONS}
+${EXIT_CODES.explain}`,
+  baseline: `Usage:
+  drift-audit baseline validate [BASELINE_DIR] [--now ISO_TIME]
+  drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
+
+validate checks every file of the baseline and lists expired and expiring exceptions.
+accept declares the live state of findings in the baseline YAML in place, keeping comments,
+where it lives (the environment, or its tier when the whole tier holds it), and writes nothing
+unless a scan of the same estate then shows them gone and no new finding.
+
+Options:
+  --now ISO_TIME                  as of this time (exception expiry); default: now
+  --snapshots DIR                 accept: exported state (default: BASELINE_DIR/snapshots)
+  --all                           accept: every finding (narrowed by --env and --type when given)
+  --env ENV, --type TYPE          accept: the findings of ENV, of TYPE (each repeatable)
+  --dry-run                       accept: print the unified diff instead of writing
+  --extend YYYY-MM-DD             accept, exception-expired: extend the exception (default:
+                                  remove it and declare the live value)
+  --owner EMAIL --reason WHY --expires YYYY-MM-DD
+                                  accept, version: the exception that declares the image difference
+
+${LIVE_OPTIONS}
+${EXIT_CODES.other}`,
+  snapshot: `Usage: drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
+
+Reads the live estate and writes it as files \`scan --snapshots DIR\` reads.
+
+Options:
+  --out DIR                       where to write the snapshot
+  --allow-partial                 exit 0 even when a source could not be read
+  --profile NAME                  AWS profile (same as AWS_PROFILE)
+  --ssm-rps N                     SSM requests per second per region (default: half the quota)
+
+${EXIT_CODES.snapshot}`,
+  history: `Usage: drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
+
+When each drift of a region opened, changed and resolved, from the deployed history table.
+
+Options:
+  --region REGION                 the region whose history to show
+  --env ENV                       only this environment
+  --key KEY                       only this key
+  --since DURATION                how far back (default: 30d)
+  --open                          only findings open now
+  --json                          as JSON
+  --table NAME                    history table (default: output of the deployed stack)
+  --stack NAME                    stack to read the table name from (default: DriftAuditStack)
+  --profile NAME                  AWS profile (same as AWS_PROFILE)
+
+${EXIT_CODES.other}`,
+};
 
 const COMMON_OPTIONS = {
   snapshots: { type: 'string' },
@@ -126,10 +251,11 @@ async function scan(args: readonly string[], io: CliIo): Promise<number> {
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string', default: 'info' },
+      'allow-partial': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'scan');
   const formatFlags = (['json', 'markdown', 'html'] as const).filter((name) => values[name]);
   if (formatFlags.length > 1 || (formatFlags.length === 1 && values.format !== undefined)) {
     throw new UsageError('choose one report format (--json, --markdown, --html or --format)');
@@ -141,6 +267,7 @@ async function scan(args: readonly string[], io: CliIo): Promise<number> {
     format: format as ReportFormat,
     ...(values.output === undefined ? {} : { output: values.output }),
     failOn: oneOf('--fail-on', values['fail-on'], SEVERITIES) as Severity,
+    allowPartial: values['allow-partial'],
     verbose: values.verbose,
   });
 }
@@ -149,24 +276,39 @@ async function explainCommand(args: readonly string[], io: CliIo): Promise<numbe
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { ...COMMON_OPTIONS, env: { type: 'string', short: 'e' }, json: { type: 'boolean', default: false } },
+    options: {
+      ...COMMON_OPTIONS,
+      env: { type: 'string', short: 'e' },
+      app: { type: 'string', short: 'a' },
+      json: { type: 'boolean', default: false },
+    },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'explain');
   const [key, dir, ...extra] = positionals;
   if (key === undefined) throw new UsageError('explain needs a KEY, e.g. drift-audit explain DB_TIMEOUT --env production-us');
   if (values.env === undefined) throw new UsageError('explain needs --env ENV (the environment to explain the key in)');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  return runExplain(io, { ...commonOf(values), baselineDir: dir ?? 'config', key, environment: values.env, json: values.json });
+  return runExplain(io, {
+    ...commonOf(values),
+    baselineDir: dir ?? 'config',
+    key,
+    environment: values.env,
+    json: values.json,
+    ...(values.app === undefined ? {} : { application: values.app }),
+  });
 }
 
 async function baseline(args: readonly string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
+  if (action === '--help' || action === '-h') return help(io, 'baseline');
   if (action === 'validate') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { now: COMMON_OPTIONS.now } });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { now: COMMON_OPTIONS.now, help: COMMON_OPTIONS.help } });
+    if (values.help) return help(io, 'baseline');
     return runBaselineValidate(io, { baselineDir: singleDir(positionals, 'baseline validate'), ...nowOf(values.now) });
   }
   if (action === 'accept') {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON_OPTIONS, ...ACCEPT_FLAGS } });
+    if (values.help) return help(io, 'baseline');
     return runBaselineAccept(io, { ...commonOf(values), ...acceptOptionsOf(values, positionals) });
   }
   throw new UsageError(`unknown baseline action ${action ?? '(none)'} (expected validate or accept)`);
@@ -176,12 +318,18 @@ async function snapshot(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { ...COMMON_OPTIONS, out: { type: 'string' } },
+    options: { ...COMMON_OPTIONS, out: { type: 'string' }, 'allow-partial': { type: 'boolean', default: false } },
   });
-  if (values.help) return help(io);
+  if (values.help) return help(io, 'snapshot');
   if (values.out === undefined) throw new UsageError('snapshot needs --out DIR (where to write the live state)');
   const common = commonOf(values);
-  return runSnapshot(io, { ...common, live: true, baselineDir: singleDir(positionals, 'snapshot'), out: values.out });
+  return runSnapshot(io, {
+    ...common,
+    live: true,
+    baselineDir: singleDir(positionals, 'snapshot'),
+    out: values.out,
+    allowPartial: values['allow-partial'],
+  });
 }
 
 async function history(args: readonly string[], io: CliIo): Promise<number> {
@@ -199,8 +347,10 @@ async function history(args: readonly string[], io: CliIo): Promise<number> {
       stack: { type: 'string' },
       profile: { type: 'string' },
       'no-color': { type: 'boolean', default: false },
+      help: COMMON_OPTIONS.help,
     },
   });
+  if (values.help) return help(io, 'history');
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
   if (values.region === undefined) throw new UsageError('history needs --region REGION (history is kept and queried per region)');
   return runHistory(io, {
@@ -262,8 +412,8 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${value}`);
 }
 
-function help(io: CliIo): number {
-  io.stdout(HELP);
+function help(io: CliIo, command: keyof typeof COMMAND_HELP): number {
+  io.stdout(COMMAND_HELP[command]);
   return EXIT.clean;
 }
 

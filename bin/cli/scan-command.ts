@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
-import { SEVERITIES, type AuditResult, type Severity, type Snapshot } from '../../lambdas/engine/model.js';
+import { SEVERITIES, type AuditResult, type Severity, type Snapshot, type SourceStatus } from '../../lambdas/engine/model.js';
 import type { ReportInput } from '../../lambdas/sinks/report/report-input.js';
 import { renderHtml } from '../../lambdas/sinks/report/render-html.js';
 import { renderJson } from '../../lambdas/sinks/report/render-json.js';
@@ -24,6 +24,8 @@ export interface ScanOptions extends LiveOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly failOn: Severity;
+  /** `--allow-partial`: judge an incomplete audit on what was read instead of exiting 3. @default false */
+  readonly allowPartial?: boolean;
   readonly color?: boolean;
   readonly now?: Date;
   readonly verbose: boolean;
@@ -64,10 +66,46 @@ export function reportInputOf(outcome: AuditOutcome): ReportInput {
   };
 }
 
-/** Exit code for a result: drift at or above the threshold is 1, so `scan` works as a CI gate. */
-export function exitCodeFor(result: AuditResult, failOn: Severity): number {
-  const threshold = SEVERITIES.indexOf(failOn);
-  return result.findings.some((finding) => SEVERITIES.indexOf(finding.severity) >= threshold) ? EXIT.drift : EXIT.clean;
+/** What decides `scan`'s exit code besides the findings. */
+export interface VerdictOptions {
+  /** Drift at or above this severity exits 1. `source-error` findings are not drift: they never count. */
+  readonly failOn: Severity;
+  /** Judge an incomplete audit on the sources that were read instead of exiting {@link EXIT.incomplete}. @default false */
+  readonly allowPartial?: boolean;
+}
+
+/**
+ * Exit code for an audit, so `scan` works as a CI gate: 3 when any source went unread (unless
+ * partial audits are allowed), else 1 for drift at or above `failOn`, else 0.
+ *
+ * Incomplete wins over drift: a gate that sees 1 may be waved through as "known drift", while keys
+ * the unread sources hold are unknown, and the drift there could be worse. A `source-error` is a
+ * high-severity finding so that it is seen, but it is a fact about the audit, not about the estate:
+ * it never counts towards `failOn`, whichever way the audit is judged.
+ */
+export function exitCodeFor(result: AuditResult, options: VerdictOptions): number {
+  if (result.status === 'partial' && options.allowPartial !== true) return EXIT.incomplete;
+  const threshold = SEVERITIES.indexOf(options.failOn);
+  const drift = result.findings.some((finding) => finding.type !== 'source-error' && SEVERITIES.indexOf(finding.severity) >= threshold);
+  return drift ? EXIT.drift : EXIT.clean;
+}
+
+/** `2 of 6 sources could not be read (a, b)`, for the stderr lines of `scan` and `snapshot`. */
+export function unreadSummary(sources: readonly SourceStatus[]): string {
+  const failed = sources.filter((source) => source.status !== 'ok').map((source) => source.id);
+  return `${failed.length} of ${sources.length} source${sources.length === 1 ? '' : 's'} could not be read${failed.length === 0 ? '' : ` (${failed.join(', ')})`}`;
+}
+
+/** The stderr line that says why an incomplete audit exits as it does; none for a complete one. */
+function verdictNote(outcome: AuditOutcome, options: VerdictOptions): string | undefined {
+  if (outcome.result.status !== 'partial') return undefined;
+  const sources = outcome.snapshots.flatMap((snapshot) => snapshot.sources);
+  const unread = sources.some((source) => source.status !== 'ok')
+    ? unreadSummary(sources)
+    : `nothing was read for ${outcome.result.partialEnvironments.join(', ')}`;
+  return options.allowPartial === true
+    ? `drift-audit: partial audit allowed (--allow-partial): ${unread}; the exit code judges only the sources that were read\n`
+    : `drift-audit: incomplete audit, exit ${EXIT.incomplete}: ${unread}; read them and run again, or pass --allow-partial to judge the sources that were read\n`;
 }
 
 /** `drift-audit scan`: audit and print the report. */
@@ -86,7 +124,9 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   } else {
     io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   }
-  return exitCodeFor(outcome.result, options.failOn);
+  const note = verdictNote(outcome, options);
+  if (note !== undefined) io.stderr(note);
+  return exitCodeFor(outcome.result, options);
 }
 
 function render(io: CliIo, input: ReportInput, options: ScanOptions): string {

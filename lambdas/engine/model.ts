@@ -51,6 +51,8 @@ export interface SsmSourceSpec {
   readonly keyStyle: KeyStyle;
   /** Defaults to the environment's region. */
   readonly region?: string;
+  /** The application that reads this tree (see {@link ApplicationSpec}); resolved by the parser. */
+  readonly application?: string;
 }
 
 /** Workloads of an EKS cluster. */
@@ -62,6 +64,8 @@ export interface EksSourceSpec {
   readonly workloads: readonly string[];
   /** Defaults to the environment's region. */
   readonly region?: string;
+  /** Declared applications by container (`deployment/api-server[/container]` -> name); resolved by the parser. */
+  readonly workloadApplications?: Readonly<Record<string, string>>;
 }
 
 /** An exported snapshot file (path relative to the snapshot directory given to the driver). */
@@ -75,6 +79,27 @@ export interface FileSourceSpec {
   readonly prefix?: string;
   /** Overrides the layer the format implies (dotenv -> env, app-config -> file, ...). */
   readonly layer?: SourceLayer;
+  /** The application that reads this file (SSM exports, dotenv, app config); resolved by the parser. */
+  readonly application?: string;
+  /** For Kubernetes files: declared applications by container, as {@link EksSourceSpec.workloadApplications}. */
+  readonly workloadApplications?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One application of the estate: the process (or processes) that read a set of keys. Keys are scoped
+ * to their application, so two services that both read `PORT` are never compared with each other,
+ * shadow each other or share a finding.
+ */
+export interface ApplicationSpec {
+  readonly name: string;
+  /**
+   * Kubernetes containers that are this application: `deployment/api-server` (its default container)
+   * or `deployment/api-server/app` (one container by name).
+   */
+  readonly workloads: readonly string[];
+  /** Settings declared for this application only; they replace a shared setting of the same key. */
+  readonly settings: ReadonlyMap<string, SettingSpec>;
+  readonly location?: DeclarationLocation;
 }
 
 /** A named place configuration lives, such as `production-eu`. */
@@ -111,6 +136,13 @@ export interface DeclarationLocation {
 /** The intended state of one logical key. Values are normalised to strings. */
 export interface SettingSpec {
   readonly key: string;
+  /** Set on a setting declared under `applications.<name>.settings`: it holds for that application only. */
+  readonly application?: string;
+  /**
+   * For a shared setting: the applications it holds for. Absent: every declared application, or (when
+   * the baseline declares none) every application that reads the key somewhere.
+   */
+  readonly applications?: readonly string[];
   /** Shared value for every environment without a more specific declaration. */
   readonly value?: string;
   /** Declared expected differences by environment name; `null` means "must be absent here". */
@@ -136,6 +168,8 @@ export interface SettingSpec {
 /** A temporary, owned, dated deviation from the baseline. */
 export interface ExceptionSpec {
   readonly key: string;
+  /** The application the exception is for; every application reading the key when absent. */
+  readonly application?: string;
   /** Environment name or tier the exception applies to; every environment when both absent. */
   readonly environment?: string;
   readonly tier?: string;
@@ -156,13 +190,21 @@ export interface ChangeAttribution {
   readonly pipelinePrincipals: readonly string[];
 }
 
+/** What the engine does with live keys the baseline does not declare. */
+export type UnmanagedPolicy = 'compare' | 'compare-tier' | 'report' | 'ignore';
+
 /** The parsed, validated, normalised baseline. */
 export interface Baseline {
   readonly environments: readonly EnvironmentSpec[];
   readonly settings: ReadonlyMap<string, SettingSpec>;
   /** Glob patterns (`*`, `?`) of keys never reported. */
   readonly ignore: readonly string[];
-  readonly unmanaged: { readonly policy: 'report' | 'ignore'; readonly severity: Severity };
+  /**
+   * Keys no setting declares. `compare` (seed 001's contract: anything not declared different must be
+   * identical) compares each such key across every environment; `compare-tier` within each tier;
+   * `report` reports each as `unmanaged`; `ignore` says nothing.
+   */
+  readonly unmanaged: { readonly policy: UnmanagedPolicy; readonly severity: Severity };
   readonly exceptions: readonly ExceptionSpec[];
   readonly defaultSeverity: Severity;
   readonly attribution: ChangeAttribution;
@@ -174,6 +216,8 @@ export interface Baseline {
    * release), or `none`. Optional so baselines built in code need not say it.
    */
   readonly images?: { readonly parity: 'tier' | 'all' | 'none' };
+  /** Declared applications by name; optional so baselines built in code need not say it. */
+  readonly applications?: ReadonlyMap<string, ApplicationSpec>;
 }
 
 /** Where an observed value came from and what is known of its last change. */
@@ -220,6 +264,18 @@ export type ObservedValue =
 /** One source's value for one key in one environment. */
 export interface Observation {
   readonly key: string;
+  /**
+   * The application that reads it: a Kubernetes container (`cartservice`, or `api-server/pgbouncer`
+   * for a workload's other containers), an SSM tree or a file's declared application. Keys of
+   * different applications are different keys.
+   */
+  readonly application?: string;
+  /**
+   * Set when the process never sees this value because a rule of the platform gives it another one
+   * (Kubernetes: an `env` entry beats `envFrom`; a later `envFrom` source beats an earlier one). The
+   * text names the rule; such an observation never wins, whatever the declared precedence.
+   */
+  readonly overriddenBy?: string;
   readonly value: ObservedValue;
   readonly provenance: Provenance;
 }
@@ -320,6 +376,8 @@ export interface Finding {
   readonly tier?: string;
   readonly region?: string;
   readonly account?: string;
+  /** The application whose key this is; absent for findings not about one application. */
+  readonly application?: string;
   readonly key: string;
   /** What the baseline wants; absent when nothing is declared. */
   readonly expected?: ShownValue;

@@ -163,10 +163,10 @@ describe('Handler: scheduled audit', () => {
     const body = JSON.parse(alert!.message) as RunMessageBody;
     expect(body.schema).toBe('drift-audit.run/1');
     expect(body.transitions.map((transition) => transition.findingId).sort()).toEqual([
-      'changed:production-eu:DB_TIMEOUT',
-      'changed:production-eu:PAYMENT_TIMEOUT',
-      'missing:production-eu:INVENTORY_SERVICE_URL',
-      'shadowed:production-eu:PAYMENT_TIMEOUT',
+      'changed:production-eu:api:DB_TIMEOUT',
+      'changed:production-eu:api:PAYMENT_TIMEOUT',
+      'missing:production-eu:api:INVENTORY_SERVICE_URL',
+      'shadowed:production-eu:api:PAYMENT_TIMEOUT',
     ]);
     expect(alert?.attributes.regions).toEqual({ dataType: 'String.Array', value: '["eu-west-1"]' });
     expect(body.report?.s3Uri).toMatch(/^s3:\/\/drift-audit-test\/reports\/2026\/11\/.*\.html$/);
@@ -263,8 +263,8 @@ describe('Handler: scheduled audit', () => {
     // The value drift is resolved; the ConfigMap's 30s still disagrees with SSM, now with another value.
     expect(sns.published[1]?.subject).toBe('1 changed in production-eu, 1 resolved');
     expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual([
-      'changed shadowed:production-eu:PAYMENT_TIMEOUT',
-      'resolved changed:production-eu:PAYMENT_TIMEOUT',
+      'changed shadowed:production-eu:api:PAYMENT_TIMEOUT',
+      'resolved changed:production-eu:api:PAYMENT_TIMEOUT',
     ]);
   });
 
@@ -282,7 +282,7 @@ describe('Handler: scheduled audit', () => {
       'opened source-error:production-eu:ssm:eu-west-1:/production-eu/api/',
     ]);
     const open = await new HistoryQueries({ documentClient: table.documentClient, tableName: table.tableName }).openFindings({ environment: 'production-eu' });
-    expect(open.map((state) => state.id)).toContain('missing:production-eu:INVENTORY_SERVICE_URL');
+    expect(open.map((state) => state.id)).toContain('missing:production-eu:api:INVENTORY_SERVICE_URL');
   });
 
   it('a corrupt baseline falls back to the last valid one and alerts with the located errors', async () => {
@@ -317,7 +317,7 @@ describe('Handler: scheduled audit', () => {
     const us = await queries.findingsByRegion('us-east-1', day);
 
     // Assess
-    const paymentTimeout = eu.filter((transition) => transition.finding.id === 'changed:production-eu:PAYMENT_TIMEOUT').map((transition) => transition.kind);
+    const paymentTimeout = eu.filter((transition) => transition.finding.id === 'changed:production-eu:api:PAYMENT_TIMEOUT').map((transition) => transition.kind);
     expect(paymentTimeout).toEqual(['opened', 'resolved']);
     expect(us).toEqual([]);
   });
@@ -357,8 +357,8 @@ describe('Handler: scheduled audit', () => {
     expect(fixed).toMatchObject({ kind: 'recorded', alerted: true, run: { status: 'failed' } });
     const sent = sns.published.slice(alertsBefore).map((alert) => JSON.parse(alert.message) as RunMessageBody);
     expect(sent.map((body) => body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`))).toEqual([
-      ['opened changed:staging-us:INVENTORY_SERVICE_URL'],
-      ['resolved changed:staging-us:INVENTORY_SERVICE_URL'],
+      ['opened changed:staging-us:api:INVENTORY_SERVICE_URL'],
+      ['resolved changed:staging-us:api:INVENTORY_SERVICE_URL'],
     ]);
     expect(metricOf('2026-11-23T14:10:00Z', 'SuccessfulRuns')).toBeUndefined();
 
@@ -394,8 +394,8 @@ describe('Handler: scheduled audit', () => {
     expect(metricOf('2026-11-23T16:00:00Z', 'RolledBackRuns')).toBe(1);
     expect(sns.published).toHaveLength(alertsBefore + 1);
     const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
-    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:PAYMENT_TIMEOUT']);
-    expect(await transitionsOf('changed:staging-us:PAYMENT_TIMEOUT')).toHaveLength(1);
+    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:api:PAYMENT_TIMEOUT']);
+    expect(await transitionsOf('changed:staging-us:api:PAYMENT_TIMEOUT')).toHaveLength(1);
     expect(await runsStarting('2026-11-23T16:0')).toEqual(['2026-11-23T16:01 complete']);
     expect(await audit('2026-11-23T16:00:00Z', warm, '2026-11-23T16:03:00Z')).toMatchObject({ kind: 'duplicate' });
     expect(sns.published).toHaveLength(alertsBefore + 1);
@@ -416,8 +416,8 @@ describe('Handler: scheduled audit', () => {
     expect(next).toMatchObject({ kind: 'recorded', rolledBack: [{ rolledBack: true, idempotencyKey: `${SCHEDULE}#2026-11-23T17:00:00Z` }] });
     expect(sns.published).toHaveLength(alertsBefore + 1);
     const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
-    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:PAYMENT_GATEWAY_URL']);
-    expect(await transitionsOf('changed:staging-us:PAYMENT_GATEWAY_URL')).toHaveLength(1);
+    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:api:PAYMENT_GATEWAY_URL']);
+    expect(await transitionsOf('changed:staging-us:api:PAYMENT_GATEWAY_URL')).toHaveLength(1);
     expect(redriven).toMatchObject({ kind: 'recorded', transitions: [], rolledBack: [] });
     expect(await runsStarting('2026-11-23T1')).toEqual(expect.arrayContaining(['2026-11-23T18:00 complete', '2026-11-23T18:30 complete']));
     expect(await runsStarting('2026-11-23T17')).toEqual([]);
@@ -468,9 +468,9 @@ describe('Handler: scheduled audit', () => {
     const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
     const resolved = body.transitions.filter((transition) => transition.environment === 'production-eu');
     expect(resolved.map((transition) => `${transition.kind} ${transition.findingId}`).sort()).toEqual([
-      'resolved changed:production-eu:DB_TIMEOUT',
-      'resolved missing:production-eu:INVENTORY_SERVICE_URL',
-      'resolved shadowed:production-eu:PAYMENT_TIMEOUT',
+      'resolved changed:production-eu:api:DB_TIMEOUT',
+      'resolved missing:production-eu:api:INVENTORY_SERVICE_URL',
+      'resolved shadowed:production-eu:api:PAYMENT_TIMEOUT',
       'resolved source-error:production-eu:ssm:eu-west-1:/production-eu/api/',
     ]);
     for (const transition of resolved) expect(transition.message).toMatch(/^environment production-eu is no longer in the baseline/);

@@ -13,7 +13,9 @@ import { file } from './positions.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
-const ENVIRONMENTS = `environments:
+const ENVIRONMENTS = `defaults:
+  unmanaged: report
+environments:
   staging-us:
     tier: staging
   prod-us:
@@ -152,10 +154,28 @@ describe('Function: acceptFindings', () => {
 
       // Assess
       expect(alone).toThrow(AcceptError);
-      expect(alone).toThrow(/would open parity:prod-ap:FLAG/);
+      expect(alone).toThrow(/would open parity:prod-eu\+prod-ap:FLAG/);
       expect(alone).toThrow('drift-audit baseline accept unmanaged:prod-us:FLAG unmanaged:prod-ap:FLAG unmanaged:prod-eu:FLAG');
       expect(settingOf(together, 'FLAG')).toEqual({ environments: { 'prod-us': 'a', 'prod-eu': 'b', 'prod-ap': 'c' } });
       expect(rescan(state, together)).toEqual([]);
+    });
+  });
+
+  describe('the contract on its own (undeclared keys compared)', () => {
+    it('declares each environment’s value of a difference no majority holds, so the difference is declared as expected', () => {
+      // Prepare: no setting declares RATE; staging and production disagree and neither is a majority.
+      const files = [file('baseline.yaml', `environments:\n  staging-us:\n    tier: staging\n  prod-us:\n    tier: production\n${SETTINGS}`)];
+      const snapshots = [snapshot('staging-us', [envVar('RATE', '5')]), snapshot('prod-us', [envVar('RATE', '50')])];
+      const state = stateOf(files, snapshots);
+      const [difference] = state.findings;
+
+      // Act
+      const result = acceptFindings(state, state.findings, {});
+
+      // Assess
+      expect(difference).toMatchObject({ type: 'parity', environment: 'staging-us+prod-us', key: 'RATE' });
+      expect(settingOf(result, 'RATE')).toEqual({ environments: { 'staging-us': '5', 'prod-us': '50' } });
+      expect(rescan(state, result)).toEqual([]);
     });
   });
 

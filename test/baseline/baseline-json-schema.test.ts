@@ -29,6 +29,7 @@ describe('File: schema/baseline.schema.json', () => {
       'attribution',
       'images',
       'environments',
+      'applications',
       'settings',
       'expected_differences',
       'ignore',

@@ -22,7 +22,6 @@ environments:
 `,
 );
 
-// Seed 001's contract, exactly as the article writes it (indentation restored).
 const SEED_001 = file(
   'expected-env-diff.yaml',
   `# config/expected-env-diff.yaml
@@ -183,8 +182,9 @@ describe('Function: parseBaseline', () => {
         roleArn: 'arn:aws:iam::111122223333:role/drift-audit-read',
         precedence: ['env', 'configmap', 'ssm'],
         sources: [
-          { kind: 'ssm', path: '/production-eu/api/', keyStyle: 'env', region: 'eu-west-1' },
-          { kind: 'ssm', path: '/production-eu/shared/', keyStyle: 'relative' },
+          // Each SSM tree is the application its last segment names, unless the source says otherwise.
+          { kind: 'ssm', path: '/production-eu/api/', keyStyle: 'env', region: 'eu-west-1', application: 'api' },
+          { kind: 'ssm', path: '/production-eu/shared/', keyStyle: 'relative', application: 'shared' },
           { kind: 'eks', cluster: 'prod-eu', namespaces: ['api'], workloads: ['deployment/api-server'], region: 'eu-west-1' },
           {
             kind: 'file',
@@ -193,6 +193,7 @@ describe('Function: parseBaseline', () => {
             prefix: '/production-eu/api/',
             keyStyle: 'env',
             layer: 'ssm',
+            application: 'api',
           },
         ],
       });
@@ -271,6 +272,7 @@ describe('Function: parseBaseline', () => {
         },
       ]);
       expect(baseline.defaultSeverity).toBe('medium');
+      // Seed 001's contract: anything not declared different must be identical.
       expect(baseline.unmanaged).toEqual({ policy: 'report', severity: 'low' });
       expect(baseline.attribution).toEqual({
         outOfBandManagers: ['kubectl-set', 'kubectl-edit'],
@@ -285,7 +287,8 @@ describe('Function: parseBaseline', () => {
       const baseline = expectOk(parseBaseline([ENVIRONMENTS]));
 
       expect(baseline.defaultSeverity).toBe('medium');
-      expect(baseline.unmanaged).toEqual({ policy: 'report', severity: 'low' });
+      // Seed 001's contract: anything not declared different must be identical.
+      expect(baseline.unmanaged).toEqual({ policy: 'compare', severity: 'medium' });
       expect(baseline.attribution).toEqual({
         outOfBandManagers: ['kubectl-set', 'kubectl-edit', 'kubectl-patch'],
         pipelinePrincipals: [],

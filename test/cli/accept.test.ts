@@ -48,8 +48,27 @@ function baselineTexts(dir: string): Record<string, string> {
   );
 }
 
-function settingsOf(dir: string): Record<string, Record<string, unknown>> {
-  return (parse(readFileSync(path.join(dir, 'config', 'settings.yaml'), 'utf8')) as { settings: Record<string, Record<string, unknown>> }).settings;
+type Declared = Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * Every setting the baseline files of `dir` declare, shared (`settings`) or of an application
+ * (`applications.<app>.settings`), by key: accept writes a key's setting where it belongs.
+ */
+function settingsOf(dir: string): Declared {
+  const out: Declared = {};
+  for (const text of Object.values(baselineTexts(dir))) {
+    const data = (parse(text) ?? {}) as { settings?: Declared; applications?: Record<string, { settings?: Declared } | null> };
+    Object.assign(out, data.settings ?? {});
+    for (const application of Object.values(data.applications ?? {})) Object.assign(out, application?.settings ?? {});
+  }
+  return out;
+}
+
+/** The id the demo scan gives the finding of `type` about `key` in `environment`; ids are not spelled out here. */
+function idOf(type: string, environment: string, key: string): string {
+  const finding = DEMO.find((candidate) => candidate.type === type && candidate.environment === environment && candidate.key === key);
+  if (finding === undefined) throw new Error(`the demo scan has no ${type} finding for ${key} in ${environment}`);
+  return finding.id;
 }
 
 function acceptable(finding: ScannedFinding): boolean {
@@ -113,7 +132,7 @@ describe('CLI: drift-audit baseline accept declares the value where it lives', (
     const dir = copyOfDemo();
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'unmanaged:production-us:ENABLE_NEW_CHECKOUT', 'config', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('unmanaged', 'production-us', 'ENABLE_NEW_CHECKOUT'), 'config', ...NOW], { cwd: dir });
     const after = await scan(dir);
 
     // Assess
@@ -128,7 +147,7 @@ describe('CLI: drift-audit baseline accept declares the value where it lives', (
     const dir = copyOfDemo();
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'changed:production-us:API_TIMEOUT', 'config', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('changed', 'production-us', 'API_TIMEOUT'), 'config', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(0);
@@ -144,10 +163,10 @@ describe('CLI: drift-audit baseline accept declares the value where it lives', (
       [
         'baseline',
         'accept',
-        'changed:production-us:PAYMENT_GATEWAY_TIMEOUT_MS',
-        'exception-expired:staging-us:NEW_AUTH_FLOW',
-        'changed:production-us:DB_TIMEOUT',
-        'missing:production-us:INVENTORY_SERVICE_URL',
+        idOf('changed', 'production-us', 'PAYMENT_GATEWAY_TIMEOUT_MS'),
+        idOf('exception-expired', 'staging-us', 'NEW_AUTH_FLOW'),
+        idOf('changed', 'production-us', 'DB_TIMEOUT'),
+        idOf('missing', 'production-us', 'INVENTORY_SERVICE_URL'),
         'config',
         ...NOW,
       ],
@@ -173,7 +192,7 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const dir = copyOfDemo();
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'exception-expired:production-us:LOG_LEVEL', 'config', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(0);
@@ -190,7 +209,7 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const before = baselineTexts(dir);
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'exception-expired:production-us:LOG_LEVEL', 'config', '--extend', '2027-01-31', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', '--extend', '2027-01-31', ...NOW], { cwd: dir });
     const after = await scan(dir);
 
     // Assess
@@ -198,7 +217,7 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const texts = baselineTexts(dir);
     expect(texts['settings.yaml']).toBe(before['settings.yaml']);
     expect(texts['exceptions.yaml']).toBe(before['exceptions.yaml']?.replace('expires: 2026-09-10', 'expires: 2027-01-31'));
-    expect(after.map((finding) => finding.id)).not.toContain('exception-expired:production-us:LOG_LEVEL');
+    expect(after.map((finding) => finding.id)).not.toContain(idOf('exception-expired', 'production-us', 'LOG_LEVEL'));
   });
 
   it('refuses an --extend date that has already passed, writing nothing', async () => {
@@ -207,7 +226,7 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const before = baselineTexts(dir);
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'exception-expired:production-us:LOG_LEVEL', 'config', '--extend', '2026-11-01', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', '--extend', '2026-11-01', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(2);
@@ -220,7 +239,7 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const dir = copyOfDemo();
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'version:staging-us:api/deployment/api-server/pgbouncer', 'config', ...NOW, ...EXCEPTION_TERMS], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('version', 'staging-us', 'deployment/api-server/pgbouncer'), 'config', ...NOW, ...EXCEPTION_TERMS], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(0);
@@ -241,7 +260,7 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const before = baselineTexts(dir);
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'version:staging-us:api/deployment/api-server/pgbouncer', 'config', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('version', 'staging-us', 'deployment/api-server/pgbouncer'), 'config', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(2);
@@ -254,7 +273,7 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
   it('accepts several ids at once', async () => {
     // Prepare
     const dir = copyOfDemo();
-    const ids = ['changed:production-us:PAYMENT_TIMEOUT', 'changed:production-us:PAYMENT_MAX_RETRIES', 'parity:production-eu:DATABASE_TIMEOUT'];
+    const ids = [idOf('changed', 'production-us', 'PAYMENT_TIMEOUT'), idOf('changed', 'production-us', 'PAYMENT_MAX_RETRIES'), idOf('parity', 'production-eu', 'DATABASE_TIMEOUT')];
 
     // Act
     const accepted = await runCli(['baseline', 'accept', ...ids, 'config', ...NOW], { cwd: dir });
@@ -266,7 +285,7 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
       expect(accepted.stdout).toContain(`accepted ${id}: `);
       expect(after).not.toContain(id);
     }
-    expect(after).toContain('changed:production-us:API_TIMEOUT');
+    expect(after).toContain(idOf('changed', 'production-us', 'API_TIMEOUT'));
   });
 
   it('accepts what --env and --type select, listing what cannot be accepted without failing', async () => {
@@ -282,10 +301,10 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
     expect(unmanaged.code).toBe(0);
     expect(after.filter((finding) => finding.type === 'unmanaged')).toEqual([]);
     expect(production.code).toBe(0);
-    expect(production.stdout).toContain('not accepted invalid:production-us:LOG_INCLUDE_SENSITIVE: ');
-    expect(production.stdout).toContain('not accepted shadowed:production-us:DATABASE_POOL_SIZE: ');
+    expect(production.stdout).toContain(`not accepted ${idOf('invalid', 'production-us', 'LOG_INCLUDE_SENSITIVE')}: `);
+    expect(production.stdout).toContain(`not accepted ${idOf('shadowed', 'production-us', 'DATABASE_POOL_SIZE')}: `);
     expect(after.filter((finding) => finding.environment === 'production-us').map((finding) => finding.type).sort()).toEqual(['invalid', 'shadowed']);
-    expect(after.map((finding) => finding.id)).toContain('parity:production-eu:DATABASE_POOL_SIZE');
+    expect(after.map((finding) => finding.id)).toContain(idOf('parity', 'production-eu', 'DATABASE_POOL_SIZE'));
   });
 
   it('refuses an invalid value, saying to relax the constraint, and a shadowed one, saying to remove the hidden copies', async () => {
@@ -294,8 +313,8 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
     const before = baselineTexts(dir);
 
     // Act
-    const invalid = await runCli(['baseline', 'accept', 'invalid:production-us:LOG_INCLUDE_SENSITIVE', 'config', ...NOW], { cwd: dir });
-    const shadowed = await runCli(['baseline', 'accept', 'shadowed:production-us:DATABASE_POOL_SIZE', 'changed:production-us:API_TIMEOUT', 'config', ...NOW], { cwd: dir });
+    const invalid = await runCli(['baseline', 'accept', idOf('invalid', 'production-us', 'LOG_INCLUDE_SENSITIVE'), 'config', ...NOW], { cwd: dir });
+    const shadowed = await runCli(['baseline', 'accept', idOf('shadowed', 'production-us', 'DATABASE_POOL_SIZE'), idOf('changed', 'production-us', 'API_TIMEOUT'), 'config', ...NOW], { cwd: dir });
 
     // Assess
     expect(invalid.code).toBe(2);
@@ -326,7 +345,7 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
     expect(all.code).toBe(0);
     expect(all.stdout).toContain(`not accepted ${id}: a source that could not be read is not drift`);
     expect(after).toContain(id);
-    expect(after).not.toContain('exception-expired:staging-us:NEW_AUTH_FLOW');
+    expect(after).not.toContain(idOf('exception-expired', 'staging-us', 'NEW_AUTH_FLOW'));
   });
 
   it('refuses a secret set where the baseline says it must be absent: its value is never written', async () => {
@@ -353,11 +372,11 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
     const before = baselineTexts(dir);
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'changed:production-us:API_TIMEOUT', 'config', '--dry-run', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('changed', 'production-us', 'API_TIMEOUT'), 'config', '--dry-run', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(0);
-    expect(accepted.stdout).toContain('would accept changed:production-us:API_TIMEOUT: declare API_TIMEOUT as 120 in production-us (settings.yaml)');
+    expect(accepted.stdout).toMatch(/^would accept changed:\S*API_TIMEOUT: declare API_TIMEOUT (of api )?as 120 in production-us \(settings\.yaml\)$/m);
     expect(accepted.stdout).toContain('--- a/settings.yaml\n+++ b/settings.yaml\n@@ ');
     expect(accepted.stdout).toMatch(/^\+ {4}environments:\n\+ {6}production-us: 120$/m);
     expect(baselineTexts(dir)).toEqual(before);

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 
@@ -26,7 +27,7 @@ describe('CLI: drift-audit explain', () => {
     // Assess
     const explanation = JSON.parse(stdout) as { effective?: { text: string }; findings: { id: string }[] };
     expect(explanation.effective?.text).toBe('60s');
-    expect(explanation.findings.map((finding) => finding.id)).toEqual(['changed:production-us:DB_TIMEOUT']);
+    expect(explanation.findings.map((finding) => finding.id)).toEqual(['changed:production-us:api:DB_TIMEOUT']);
   });
 
   it('names the known environments when given an unknown one', async () => {
@@ -36,6 +37,46 @@ describe('CLI: drift-audit explain', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr).toContain('unknown environment prod-us (expected one of staging-us, production-us, production-eu)');
+  });
+
+  it('refuses a key that is neither declared nor seen anywhere, exit 2, naming the closest known key', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['explain', 'DB_TIMOUT', '--env', 'production-us', '--snapshots', 'config/snapshots', ...NOW]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown key DB_TIMOUT: neither declared in the baseline nor held by any source');
+    expect(stderr).toContain('did you mean DB_TIMEOUT?');
+  });
+
+  it('suggests keys the sources hold even when the baseline does not declare them', async () => {
+    // Act: ENABLE_NEW_CHECKOUT is live in production but declared nowhere.
+    const { code, stderr } = await runCli(['explain', 'ENABLE_NEW_CHECKOT', '--env', 'production-eu', '--snapshots', 'config/snapshots', ...NOW]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('did you mean ENABLE_NEW_CHECKOUT?');
+  });
+
+  it('still explains a declared key that no source holds: the application falls back to its default', async () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(tmpdir(), 'drift-audit-explain-'));
+    writeFileSync(path.join(dir, 'baseline.yaml'), 'environments:\n  dev:\n    tier: development\nsettings:\n  FEATURE_FLAG: { value: "off", required: false }\n');
+    mkdirSync(path.join(dir, 'snapshots', 'dev'), { recursive: true });
+    writeFileSync(path.join(dir, 'snapshots', 'dev', 'app.env'), 'OTHER=1\n');
+
+    // Act
+    const { code, stdout } = await runCli(['explain', 'FEATURE_FLAG', '--env', 'dev', dir, '--json']);
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(code).toBe(0);
+    const explanation = JSON.parse(stdout) as { setting: { declared: boolean }; observations: unknown[]; effective?: unknown; complete: boolean };
+    expect(explanation.setting.declared).toBe(true);
+    expect(explanation.observations).toEqual([]);
+    expect(explanation.effective).toBeUndefined();
+    expect(explanation.complete).toBe(true);
   });
 });
 
@@ -83,18 +124,18 @@ describe('CLI: drift-audit baseline', () => {
     const settings = path.join(dir, 'config', 'settings.yaml');
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', 'changed:production-us:DB_TIMEOUT', 'config', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', 'changed:production-us:api:DB_TIMEOUT', 'config', ...NOW], { cwd: dir });
     const rescan = await runCli(['scan', 'config', '--json', ...NOW], { cwd: dir });
 
     // Assess
     expect(accepted.code).toBe(0);
-    expect(accepted.stdout).toContain('accepted changed:production-us:DB_TIMEOUT');
+    expect(accepted.stdout).toContain('accepted changed:production-us:api:DB_TIMEOUT');
     const text = readFileSync(settings, 'utf8');
     expect(text).toContain('# Seed 000: raised to 60s in production during an incident');
     expect(text).toMatch(/production-us: 60s/);
     const ids = (JSON.parse(rescan.stdout) as { findings: { id: string }[] }).findings.map((finding) => finding.id);
-    expect(ids).not.toContain('changed:production-us:DB_TIMEOUT');
-    expect(ids).toContain('changed:production-us:API_TIMEOUT');
+    expect(ids).not.toContain('changed:production-us:api:DB_TIMEOUT');
+    expect(ids).toContain('changed:production-us:api:API_TIMEOUT');
   });
 
   it('refuses to accept what cannot be accepted, and suggests the closest id for a typo', async () => {
@@ -102,14 +143,14 @@ describe('CLI: drift-audit baseline', () => {
     const dir = copyOfDemo();
 
     // Act
-    const invalid = await runCli(['baseline', 'accept', 'invalid:production-us:LOG_INCLUDE_SENSITIVE', 'config', ...NOW], { cwd: dir });
-    const typo = await runCli(['baseline', 'accept', 'changed:production-us:DB_TIMEOUTT', 'config', ...NOW], { cwd: dir });
+    const invalid = await runCli(['baseline', 'accept', 'invalid:production-us:api:LOG_INCLUDE_SENSITIVE', 'config', ...NOW], { cwd: dir });
+    const typo = await runCli(['baseline', 'accept', 'changed:production-us:api:DB_TIMEOUTT', 'config', ...NOW], { cwd: dir });
 
     // Assess
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('invalid:production-us:LOG_INCLUDE_SENSITIVE');
+    expect(invalid.stderr).toContain('invalid:production-us:api:LOG_INCLUDE_SENSITIVE');
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('did you mean changed:production-us:DB_TIMEOUT?');
+    expect(typo.stderr).toContain('did you mean changed:production-us:api:DB_TIMEOUT?');
   });
 });
 

@@ -102,7 +102,7 @@ describe('Function: writeSnapshotDir', () => {
     }
     const ids = (snapshots: readonly Snapshot[]) => analyse({ baseline, snapshots, now: NOW }).findings.map((finding) => finding.id);
     expect(ids(offline)).toEqual(ids(live.snapshots));
-    expect(ids(live.snapshots)).toContain('changed:production-eu:PAYMENT_TIMEOUT');
+    expect(ids(live.snapshots)).toContain('changed:production-eu:api:PAYMENT_TIMEOUT');
   });
 
   it('keeps a source that failed live a failure offline: a source-error, never a missing finding', async () => {

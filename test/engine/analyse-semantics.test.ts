@@ -260,8 +260,9 @@ describe('Function: analyse', () => {
       expect(result.status).toBe('partial');
     });
 
-    it('does not judge a key whose winning layer ranks below a failed source, but still reports unmanaged keys it read', () => {
-      // Prepare: Parameter Store failed; the env var it could override is not judged.
+    it('judges no key, declared or not, whose winning layer ranks below a failed source (a partial run never re-alerts)', () => {
+      // Prepare: Parameter Store failed; the env vars it could override are not judged, STRAY included:
+      // reported from the env var now, it would be re-alerted as changed once SSM is read again.
       const base = baseline({ environments: [prodUs], settings: [setting('A', { value: '1' })] });
       const sources = [okSource('eks:prod-us/api', 'eks', ['env']), failedSource('ssm:us-east-1:/prod-us/api/', 'ssm', ['ssm'])];
 
@@ -269,7 +270,7 @@ describe('Function: analyse', () => {
       const findings = run(base, [snapshot('prod-us', [envVar('A', 'wrong'), envVar('STRAY', 'x')], { sources })]);
 
       // Assess
-      expect(ids(findings).sort()).toEqual(['source-error:prod-us:ssm:us-east-1:/prod-us/api/', 'unmanaged:prod-us:STRAY']);
+      expect(ids(findings).sort()).toEqual(['source-error:prod-us:ssm:us-east-1:/prod-us/api/']);
     });
 
     it('treats an environment whose snapshot lists no source as partial: nothing proves a key absent', () => {
@@ -333,8 +334,8 @@ describe('Function: analyse', () => {
       expect(findings.map((f) => [f.id, f.expected?.text, f.actual?.text])).toEqual([['parity:staging:CACHE_TTL', '300', '60']]);
     });
 
-    it('breaks a tie with the environment declared first', () => {
-      // Prepare: baseline declares prod-eu before prod-us.
+    it('blames nobody on a tie: one finding on the group, every value shown', () => {
+      // Prepare: baseline declares prod-eu before prod-us; declaration order says nothing about who drifted.
       const base = baseline({ environments: [prodEu, prodUs], settings: [setting('CACHE_TTL', { parity: 'tier' })] });
 
       // Act
@@ -344,7 +345,25 @@ describe('Function: analyse', () => {
       ]);
 
       // Assess
+      expect(ids(findings)).toEqual(['parity:prod-eu+prod-us:CACHE_TTL']);
+      expect(findings[0]?.comparedWith).toEqual({ 'prod-eu': { text: '60', secret: false }, 'prod-us': { text: '300', secret: false } });
+      expect(findings[0]?.message).toContain('no value is held by a majority');
+      expect(findings[0]?.fixes.accept?.baselineEdit).toEqual({
+        path: ['settings', 'CACHE_TTL', 'environments'],
+        value: { 'prod-eu': '60', 'prod-us': '300' },
+        op: 'set',
+      });
+    });
+
+    it('points a tie at the side changed outside the pipeline', () => {
+      const base = baseline({ environments: [prodEu, prodUs], settings: [setting('CACHE_TTL', { parity: 'tier' })] });
+      const byHand = envVar('CACHE_TTL', '300');
+      const findings = run(base, [
+        snapshot('prod-us', [{ ...byHand, provenance: { ...byHand.provenance, changedBy: 'kubectl-set', changedAt: '2026-11-01T00:00:00Z' } }]),
+        snapshot('prod-eu', [envVar('CACHE_TTL', '60')]),
+      ]);
       expect(ids(findings)).toEqual(['parity:prod-us:CACHE_TTL']);
+      expect(findings[0]?.expected?.text).toBe('60');
     });
 
     it('compares only within a tier when parity is tier', () => {

@@ -73,7 +73,7 @@ describe('Function: analyse (failed sources)', () => {
       ]);
 
       // Assess
-      expect(findings.sort()).toEqual(['parity:staging-b:CACHE_TTL', 'source-error:prod-ap:ssm:ap-southeast-2:/prod-ap/api/']);
+      expect(findings.sort()).toEqual(['parity:staging-a+staging-b:CACHE_TTL', 'source-error:prod-ap:ssm:ap-southeast-2:/prod-ap/api/']);
     });
   });
 

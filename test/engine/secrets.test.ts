@@ -77,10 +77,13 @@ describe('Function: analyse (secrets)', () => {
     ]);
     const oneAbsent = run([snapshot('prod-us', [ssmValue('prod-us', 'SIGNING_KEY', '', { secure: true })]), snapshot('prod-eu', [])]);
 
-    // Assess: the tie (present vs absent) goes to prod-us, declared first.
+    // Assess: a tie (present vs absent) blames nobody; the secret is shown as [secret], never written.
     expect(same).toEqual([]);
-    expect(oneAbsent.map((f) => [f.id, f.expected?.text])).toEqual([['parity:prod-eu:SIGNING_KEY', '[secret]']]);
+    expect(oneAbsent.map((f) => [f.id, f.comparedWith])).toEqual([
+      ['parity:prod-us+prod-eu:SIGNING_KEY', { 'prod-us': { text: '[secret]', secret: true }, 'prod-eu': { text: '(absent)', secret: false } }],
+    ]);
     expect(oneAbsent[0]?.fixes.revert?.command).toBeUndefined();
+    expect(oneAbsent[0]?.fixes.accept?.baselineEdit).toBeUndefined();
   });
 
   it('never reports secret-looking keys as shadowed, since that would compare their values', () => {

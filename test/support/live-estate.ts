@@ -24,6 +24,10 @@ environments:
     sources:
       ssm: [{ path: /production-eu/api/, key_style: env }]
       eks: [{ cluster: prod-eu, namespaces: [api, payments] }]
+applications:
+  # The api reads its SSM tree; the Deployment and the nightly CronJob run its code.
+  api:
+    workloads: [deployment/api-server, cronjob/payment-reconcile]
 settings:
   PAYMENT_TIMEOUT: { value: 30, type: integer, severity: high }
   PAYMENT_GATEWAY_URL: { value: "https://api.payment-provider.com" }

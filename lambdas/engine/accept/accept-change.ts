@@ -5,6 +5,8 @@ import type { ExceptionSpec, Finding } from '../model.js';
 export interface DeclareChange {
   readonly kind: 'declare';
   readonly key: string;
+  /** The application whose key it is; undefined for a key of no application. */
+  readonly application: string | undefined;
   readonly environment: string;
   readonly tier: string | undefined;
   /** The live value as read (never a secret's: those are never held), or null when the key is absent. */
@@ -16,6 +18,7 @@ export interface DeclareChange {
 export interface DeclareSecretChange {
   readonly kind: 'declare-secret';
   readonly key: string;
+  readonly application: string | undefined;
   readonly environment: string;
 }
 
@@ -65,10 +68,11 @@ export function describeChange(change: AcceptChange): string {
   switch (change.kind) {
     case 'declare': {
       const where = change.scope === 'tier' ? `every ${change.tier ?? ''} environment` : change.environment;
-      return change.state === null ? `declare ${change.key} absent in ${where}` : `declare ${change.key} as ${change.state} in ${where}`;
+      const key = keyOf(change);
+      return change.state === null ? `declare ${key} absent in ${where}` : `declare ${key} as ${change.state} in ${where}`;
     }
     case 'declare-secret':
-      return `declare ${change.key} secret (audited by presence only)`;
+      return `declare ${keyOf(change)} secret (audited by presence only)`;
     case 'remove-exception':
       return `remove the expired exception for ${change.exception.key} (${scopeOf(change.exception)}, owner ${change.exception.owner}, ended ${change.exception.expires})`;
     case 'extend-exception':
@@ -76,6 +80,11 @@ export function describeChange(change: AcceptChange): string {
     case 'add-exception':
       return `add an exception for ${change.key} in ${change.environment}: ${change.value} until ${change.expires} (owner ${change.owner})`;
   }
+}
+
+/** `DB_TIMEOUT`, or `DB_TIMEOUT of api` for a key of an application. */
+function keyOf(change: { readonly key: string; readonly application: string | undefined }): string {
+  return change.application === undefined ? change.key : `${change.key} of ${change.application}`;
 }
 
 function scopeOf(exception: ExceptionSpec): string {

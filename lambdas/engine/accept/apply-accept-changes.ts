@@ -8,6 +8,7 @@ import { parseBaseline } from '../baseline/parse-baseline.js';
 import type { Baseline, BaselineEdit, ExceptionSpec } from '../model.js';
 import type { AcceptChange } from './accept-change.js';
 import { AcceptError } from './accept-error.js';
+import { settingFor } from './setting-for.js';
 
 /** One change as written: the structural edit and the file it went to. */
 export interface AppliedChange {
@@ -74,16 +75,19 @@ export function applyAcceptChanges(files: readonly BaselineFile[], baseline: Bas
 function editFor(change: AcceptChange, baseline: Baseline, indexes: ReadonlyMap<ExceptionSpec, { file: string; index: number }>): BaselineEdit {
   switch (change.kind) {
     case 'declare': {
-      const file = baseline.settings.get(change.key)?.location?.file;
+      const setting = settingFor(baseline, change.key, change.application);
+      const file = setting?.location?.file;
       return {
-        path: acceptTarget(change, change.scope),
+        path: acceptTarget(change, change.scope, setting),
         value: change.state,
         op: 'set',
         ...(file === undefined ? {} : { file }),
       };
     }
-    case 'declare-secret':
-      return { path: [...acceptTarget({ key: change.key, environment: change.environment }, 'setting'), 'secret'], value: 'true', op: 'set' };
+    case 'declare-secret': {
+      const setting = settingFor(baseline, change.key, change.application);
+      return { path: [...acceptTarget(change, 'setting', setting), 'secret'], value: 'true', op: 'set' };
+    }
     case 'extend-exception': {
       const at = indexes.get(change.exception) as { file: string; index: number };
       return { path: ['exceptions', String(at.index), 'expires'], value: change.expires, op: 'set', file: at.file };
@@ -157,12 +161,12 @@ function uniqueChanges(changes: readonly AcceptChange[]): AcceptChange[] {
 export function changeIdentity(change: AcceptChange): unknown {
   switch (change.kind) {
     case 'declare':
-      return `${change.key}\u0000${change.scope}\u0000${change.scope === 'tier' ? (change.tier ?? '') : change.environment}`;
+      return `${change.application ?? ''}\u0000${change.key}\u0000${change.scope}\u0000${change.scope === 'tier' ? (change.tier ?? '') : change.environment}`;
     case 'remove-exception':
     case 'extend-exception':
       return change.exception;
     case 'declare-secret':
-      return `secret\u0000${change.key}`;
+      return `secret\u0000${change.application ?? ''}\u0000${change.key}`;
     case 'add-exception':
       return change;
   }

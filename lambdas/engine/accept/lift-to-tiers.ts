@@ -1,6 +1,7 @@
 import { valuesEqual } from '../analyse/compare-values.js';
 import { explain } from '../analyse/explain.js';
 import type { AcceptChange, DeclareChange, PlannedAccept } from './accept-change.js';
+import { settingFor } from './setting-for.js';
 import type { AcceptState } from './plan-accept.js';
 
 /**
@@ -19,7 +20,7 @@ export function liftToTiers(accepted: readonly PlannedAccept[], state: AcceptSta
   for (const planned of accepted) {
     for (const change of planned.changes) {
       if (change.kind !== 'declare' || change.scope !== 'environment' || change.tier === undefined) continue;
-      const group = `${change.key}\u0000${change.tier}`;
+      const group = `${change.application ?? ''}\u0000${change.key}\u0000${change.tier}`;
       const list = groups.get(group);
       if (list === undefined) groups.set(group, [change]);
       else list.push(change);
@@ -27,7 +28,8 @@ export function liftToTiers(accepted: readonly PlannedAccept[], state: AcceptSta
   }
   const replacements = new Map<DeclareChange, DeclareChange>();
   for (const changes of groups.values()) {
-    const setting = state.baseline.settings.get((changes[0] as DeclareChange).key);
+    const first = changes[0] as DeclareChange;
+    const setting = settingFor(state.baseline, first.key, first.application);
     // An environment with its own entry is not reached by the tier's: its declaration stays its own.
     const reached = changes.filter((change) => setting === undefined || !Object.hasOwn(setting.perEnvironment, change.environment));
     const lifted = tierDeclaration(reached, state);
@@ -43,27 +45,46 @@ export function liftToTiers(accepted: readonly PlannedAccept[], state: AcceptSta
 function tierDeclaration(changes: readonly DeclareChange[], state: AcceptState): DeclareChange | undefined {
   const first = changes[0];
   if (first === undefined || first.tier === undefined) return undefined;
-  const { key, tier } = first;
+  const { key, tier, application } = first;
   const { baseline } = state;
   const members = baseline.environments.filter((environment) => environment.tier === tier);
   if (members.length < 2) return undefined;
   // A tier spelled like an environment would be read as that environment under expected_differences.
   if (baseline.environments.some((environment) => environment.name === tier)) return undefined;
-  const setting = baseline.settings.get(key);
+  const setting = settingFor(baseline, key, application);
   const type = setting?.constraints.type;
   const ownEntry = (environment: string) => setting !== undefined && Object.hasOwn(setting.perEnvironment, environment);
   if (!changes.every((change) => sameState(change.state, first.state, type))) return undefined;
   for (const member of members) {
     if (ownEntry(member.name)) continue;
-    const live = liveState(state, member.name, key);
+    const live = liveState(state, member.name, key, application);
     if (live === undefined || !sameState(live.state, first.state, type)) return undefined;
   }
   return { ...first, scope: 'tier' };
 }
 
 /** The key's effective state in an environment, as the engine resolves it; undefined when unknown or secret. */
-function liveState(state: AcceptState, environment: string, key: string): { readonly state: string | null } | undefined {
-  const explanation = explain({ baseline: state.baseline, snapshots: state.snapshots, now: state.now, environment, key });
+function liveState(
+  state: AcceptState,
+  environment: string,
+  key: string,
+  application: string | undefined,
+): { readonly state: string | null } | undefined {
+  let explanation: ReturnType<typeof explain>;
+  try {
+    explanation = explain({
+      baseline: state.baseline,
+      snapshots: state.snapshots,
+      now: state.now,
+      environment,
+      key,
+      ...(application === undefined ? {} : { application }),
+    });
+  } catch {
+    // Several applications read the key and this one is none of them by name: its state is not
+    // known for sure, so the tier is not claimed to agree.
+    return undefined;
+  }
   if (!explanation.complete || explanation.setting.secret) return undefined;
   return { state: explanation.effective?.text ?? null };
 }

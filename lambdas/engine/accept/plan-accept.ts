@@ -64,21 +64,22 @@ export function planAccept(state: AcceptState, findings: readonly Finding[], opt
 }
 
 function planFinding(finding: Finding, state: AcceptState, options: AcceptChoices, depth: number): Outcome {
-  const { key, environment } = finding;
+  const { key, environment, application } = finding;
   const actual = finding.actual;
   const declare = (value: string | null): Outcome => ({
-    changes: [{ kind: 'declare', key, environment, tier: finding.tier, state: value, scope: 'environment' }],
+    changes: [{ kind: 'declare', key, application, environment, tier: finding.tier, state: value, scope: 'environment' }],
   });
   switch (finding.type) {
     case 'changed':
     case 'parity':
+      if (!state.baseline.environments.some((candidate) => candidate.name === environment)) return planGroupParity(finding, state);
       if (actual === undefined) return declare(null);
       if (actual.secret) return { refusal: secretRefusal(key, environment) };
       return declare(actual.text);
     case 'missing':
       return declare(null);
     case 'unmanaged':
-      if (actual === undefined || actual.secret) return { changes: [{ kind: 'declare-secret', key, environment }] };
+      if (actual === undefined || actual.secret) return { changes: [{ kind: 'declare-secret', key, application, environment }] };
       return declare(actual.text);
     case 'version':
       return planVersion(finding, options);
@@ -99,6 +100,25 @@ function planFinding(finding: Finding, state: AcceptState, options: AcceptChoice
     case 'source-error':
       return { refusal: `a source that could not be read is not drift: make ${key} readable and scan again` };
   }
+}
+
+/**
+ * A parity finding about a whole group (no value held by a majority: `environment` names every
+ * member, `staging-us+production-us`): each member's live value is declared for its environment.
+ * The engine's own accept holds them, raw, when none is secret or absent.
+ */
+function planGroupParity(finding: Finding, state: AcceptState): Outcome {
+  const declared = finding.fixes.accept?.baselineEdit?.value;
+  if (declared === null || declared === undefined || typeof declared !== 'object') {
+    return { refusal: finding.fixes.accept?.summary ?? `declare by hand which environments may differ on ${finding.key}` };
+  }
+  const changes: AcceptChange[] = [];
+  for (const [environment, value] of Object.entries(declared)) {
+    const spec = state.baseline.environments.find((candidate) => candidate.name === environment);
+    if (spec === undefined) return { refusal: `${finding.id} names ${environment}, which the baseline does not declare` };
+    changes.push({ kind: 'declare', key: finding.key, application: finding.application, environment, tier: spec.tier, state: value, scope: 'environment' });
+  }
+  return { changes };
 }
 
 function secretRefusal(key: string, environment: string): string {
@@ -150,6 +170,7 @@ function planExpired(finding: Finding, state: AcceptState, options: AcceptChoice
     (candidate) =>
       candidate.environment === finding.environment &&
       candidate.key === finding.key &&
+      candidate.application === finding.application &&
       (candidate.id === finding.id || !before.has(candidate.id)),
   );
   const changes: AcceptChange[] = [{ kind: 'remove-exception', exception, alsoCovers }];
@@ -181,7 +202,10 @@ function expiredExceptionOf(
   const environment = state.baseline.environments.find((candidate) => candidate.name === finding.environment);
   if (environment === undefined) return undefined;
   const candidates = (indexExceptions(state.baseline.exceptions, state.now).get(finding.key) ?? []).filter(
-    (candidate) => !candidate.active && exceptionCovers(candidate.spec, environment),
+    (candidate) =>
+      !candidate.active &&
+      exceptionCovers(candidate.spec, environment) &&
+      (candidate.spec.application === undefined || candidate.spec.application === finding.application),
   );
   const shown = JSON.stringify(finding);
   for (const candidate of candidates) {

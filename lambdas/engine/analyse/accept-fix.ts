@@ -1,6 +1,8 @@
 import type { ExceptionSpec, Fix, SettingSpec } from '../model.js';
 import { acceptTarget } from './accept-target.js';
 
+export { settingPath } from './accept-target.js';
+
 /**
  * Accepts the live state of `key` in one environment into the baseline: a declared expected
  * difference `settings.KEY.environments.ENV` holding the live value (`null`: absent here). For a
@@ -13,7 +15,7 @@ export function acceptEnvironmentValue(
   key: string,
   environment: string,
   value: string | null,
-  options: { readonly secret: boolean; readonly setting?: SettingSpec },
+  options: { readonly secret: boolean; readonly setting?: SettingSpec; readonly application?: string },
 ): Fix {
   if (options.secret && value !== null) {
     return {
@@ -25,7 +27,7 @@ export function acceptEnvironmentValue(
   return {
     summary: `Declare ${key} as ${described} in ${environment} in the baseline`,
     baselineEdit: {
-      path: acceptTarget({ key, environment }, 'environment'),
+      path: acceptTarget({ key, environment, application: options.application }, 'environment', options.setting),
       value,
       op: 'set',
       ...(file === undefined ? {} : { file }),
@@ -38,16 +40,17 @@ export function acceptEnvironmentValue(
  * (never as a value shared by every environment, which would make it `missing` wherever it is not
  * set), or, for a secret, declares it `secret: true` (presence is all the baseline may know of it).
  */
-export function acceptUnmanaged(key: string, environment: string, value: string | undefined, secret: boolean): Fix {
+export function acceptUnmanaged(key: string, environment: string, value: string | undefined, secret: boolean, application?: string): Fix {
+  const subject = { key, environment, application };
   if (secret || value === undefined) {
     return {
       summary: `Declare ${key} in the baseline as a secret (audited by presence only)`,
-      baselineEdit: { path: [...acceptTarget({ key, environment }, 'setting'), 'secret'], value: 'true', op: 'set' },
+      baselineEdit: { path: [...acceptTarget(subject, 'setting'), 'secret'], value: 'true', op: 'set' },
     };
   }
   return {
     summary: `Declare ${key} in the baseline with the value ${value} in ${environment}`,
-    baselineEdit: { path: acceptTarget({ key, environment }, 'environment'), value, op: 'set' },
+    baselineEdit: { path: acceptTarget(subject, 'environment'), value, op: 'set' },
   };
 }
 

@@ -1,7 +1,7 @@
-import type { Finding } from '../model.js';
+import type { Finding, SettingSpec } from '../model.js';
 
-/** What an accepted value is declared for: the finding's key in its environment (and that environment's tier). */
-export type AcceptSubject = Pick<Finding, 'key' | 'environment' | 'tier'>;
+/** What an accepted value is declared for: the finding's key (of its application) in its environment and that environment's tier. */
+export type AcceptSubject = Pick<Finding, 'key' | 'environment' | 'tier' | 'application'>;
 
 /**
  * How widely an accepted state is declared: for the finding's `environment`, for its `tier` (when
@@ -11,24 +11,37 @@ export type AcceptSubject = Pick<Finding, 'key' | 'environment' | 'tier'>;
 export type AcceptScope = 'environment' | 'tier' | 'setting';
 
 /**
- * The baseline path that declares `subject`'s key where it lives: `settings.KEY.environments.ENV`,
- * `settings.KEY.tiers.TIER`, or `settings.KEY` itself.
+ * Where a key's setting lives in the baseline: `applications.<app>.settings.KEY` for a key of one
+ * application (a setting declared there, or a key no setting declares yet), `settings.KEY` for a shared
+ * setting or a key of no application.
+ */
+export function settingPath(key: string, application: string | undefined, setting?: SettingSpec): string[] {
+  if (setting !== undefined && setting.application === undefined) return ['settings', key];
+  const owner = setting?.application ?? application;
+  return owner === undefined ? ['settings', key] : ['applications', owner, 'settings', key];
+}
+
+/**
+ * The baseline path that declares `subject`'s key where it lives: `<setting>.environments.ENV`,
+ * `<setting>.tiers.TIER`, or `<setting>` itself, `<setting>` being where the key's setting is (or is
+ * to be) declared ({@link settingPath}: shared, or under its application). `setting` is the setting
+ * the audit applied to the key, when one did.
  *
  * Every accept (the fixes the rules attach to findings and `baseline accept`) builds its path here,
- * so a change of where keys are declared (per application, say) is made in one place. The editor
- * redirects a path to `expected_differences.KEY` when the key's differences are declared there.
+ * so where keys are declared is decided in one place. The editor redirects a path to
+ * `expected_differences.KEY` when the key's differences are declared there.
  *
  * @throws {Error} when a tier scope is asked of a finding that names no tier (an engine bug).
  */
-export function acceptTarget(subject: AcceptSubject, scope: AcceptScope): readonly string[] {
-  const setting = ['settings', subject.key];
+export function acceptTarget(subject: AcceptSubject, scope: AcceptScope, setting?: SettingSpec): readonly string[] {
+  const declared = settingPath(subject.key, subject.application, setting);
   switch (scope) {
     case 'setting':
-      return setting;
+      return declared;
     case 'environment':
-      return [...setting, 'environments', subject.environment];
+      return [...declared, 'environments', subject.environment];
     case 'tier':
       if (subject.tier === undefined) throw new Error(`internal: ${subject.key} in ${subject.environment} has no tier to declare it for`);
-      return [...setting, 'tiers', subject.tier];
+      return [...declared, 'tiers', subject.tier];
   }
 }

@@ -6,6 +6,13 @@ import { sourceErrorFinding } from './rules/source-error.js';
 import { versionFindings } from './rules/version.js';
 import { compareFindings, countFindings } from './sort-findings.js';
 
+/** With several applications in the estate, a message starts with the application it is about. */
+function nameApplications(findings: Finding[]): void {
+  for (const [index, finding] of findings.entries()) {
+    if (finding.application !== undefined) findings[index] = { ...finding, message: `${finding.application}: ${finding.message}` };
+  }
+}
+
 /** What one audit is computed from. */
 export interface AnalyseInput {
   readonly baseline: Baseline;
@@ -68,6 +75,7 @@ export function analyse(input: AnalyseInput): AuditResult {
     exceptions: context.exceptions,
   });
   for (const finding of versions) findings.push(finding);
+  if (new Set(context.plans.list.map((plan) => plan.application)).size > 1) nameApplications(findings);
   findings.sort(compareFindings);
   return {
     findings,

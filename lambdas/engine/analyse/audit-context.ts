@@ -23,7 +23,7 @@ export interface AuditContext {
  * @throws UnknownEnvironmentError when a snapshot names an undeclared environment.
  */
 export function createAuditContext(baseline: Baseline, snapshots: readonly Snapshot[], now: Date): AuditContext {
-  const plans = buildPlans(baseline);
+  const plans = buildPlans(baseline, snapshots);
   return {
     baseline,
     attribution: baseline.attribution,

@@ -37,12 +37,12 @@ export function auditEnvironment(context: AuditContext, env: EnvironmentContext,
       auditDeclared(context, env, plan, entry, undefined, out);
     }
   }
-  for (const [key, entry] of env.undeclared) {
+  for (const entry of env.undeclared.values()) {
     if (Array.isArray(entry)) {
       const ordered = orderObservations(entry, env);
-      auditUndeclared(context, env, key, ordered[0] as Observation, ordered, out);
+      auditUndeclared(context, env, ordered[0] as Observation, ordered, out);
     } else {
-      auditUndeclared(context, env, key, entry, undefined, out);
+      auditUndeclared(context, env, entry, undefined, out);
     }
   }
 }
@@ -100,9 +100,9 @@ function reportDeviation(
   const verdict =
     context.exceptions.size === 0
       ? undefined
-      : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || valuesEqual(text, allowed, plan.type));
+      : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || valuesEqual(text, allowed, plan.type), plan.application);
   if (verdict?.kind === 'allowed') return true;
-  const facts = keyContext(env, key, plan, secret, ordered ?? [winner], context.attribution);
+  const facts = keyContext(env, key, plan.application, plan, secret, ordered ?? [winner], context.attribution);
   if (verdict?.kind === 'expired' && changed && expected !== undefined) {
     out.push(expiredExceptionFinding(changedFinding(facts, expected), verdict.exception.spec, plan.severity, plan.setting));
     if (violation !== undefined) out.push(invalidFinding(facts, violation, expected));
@@ -116,36 +116,41 @@ function reportDeviation(
 function auditUndeclared(
   context: AuditContext,
   env: EnvironmentContext,
-  key: string,
   winner: Observation,
   ordered: Observation[] | undefined,
   out: Finding[],
 ): void {
-  if (context.ignore.ignores(key)) return;
+  const { key, application } = winner;
+  if (context.ignore.ignores(key, application)) return;
+  // The unread source may hold the key too and win: what is live cannot be said yet, and a finding
+  // built from the lower layer would be re-alerted as changed when the source is back.
+  if (isBlocked(env, winner)) return;
   const secret = winner.value.kind === 'secret' || (ordered !== undefined && anySecret(ordered)) || SECRET_KEY_PATTERN.test(key);
   if (context.baseline.unmanaged.policy === 'report') {
     const text = secret ? undefined : plainText(winner);
     const verdict =
       context.exceptions.size === 0
         ? undefined
-        : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || text === allowed);
+        : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || text === allowed, application);
     if (verdict?.kind === 'allowed') return;
-    const facts = keyContext(env, key, undefined, secret, ordered ?? [winner], context.attribution);
+    const facts = keyContext(env, key, application, undefined, secret, ordered ?? [winner], context.attribution);
     const severity = context.baseline.unmanaged.severity;
     const finding = unmanagedFinding(facts, severity);
     out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, severity, undefined));
   }
-  if (ordered !== undefined && !secret && !isBlocked(env, winner)) reportShadowed(context, env, undefined, ordered, undefined, out);
+  if (ordered !== undefined && !secret) reportShadowed(context, env, undefined, ordered, undefined, out);
 }
 
 function auditAbsent(context: AuditContext, env: EnvironmentContext, plan: SettingPlan, out: Finding[]): void {
   const expected = expectedIn(plan, env);
   if (expected === null || !plan.setting.required) return;
+  if (plan.application !== undefined && !env.applications.has(plan.application)) return;
   // A setting that declares values for some environments only is required where it has one; a
   // presence-only setting (a secret, say) is required everywhere.
   if (expected === undefined && declaresAnyValue(plan.setting)) return;
   // An exception with a value never matches absence; one without a value allows it.
-  const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false);
+  const verdict =
+    context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false, plan.application);
   if (verdict?.kind === 'allowed') return;
   const finding = missingFinding(env, plan, expected);
   out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
@@ -167,8 +172,8 @@ function reportShadowed(
     if (!valuesEqual(text, winnerText, type)) (hidden ??= []).push(i);
   }
   if (hidden === undefined) return;
-  const key = (ordered[0] as Observation).key;
-  const facts = keyContext(env, key, plan, false, ordered, context.attribution);
+  const { key, application } = ordered[0] as Observation;
+  const facts = keyContext(env, key, application, plan, false, ordered, context.attribution);
   out.push(shadowedFinding(facts, hidden.map((i) => facts.observations[i] as Observation), expected));
 }
 

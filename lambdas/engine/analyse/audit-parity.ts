@@ -6,7 +6,8 @@ import { judgeException } from './exception-index.js';
 import { mostCommon } from './most-common.js';
 import { expiredExceptionFinding } from './rules/exception-expired.js';
 import { keyContext } from './rules/key-context.js';
-import { parityFinding, type ParityComparison } from './rules/parity.js';
+import { parityDisagreementFinding, parityFinding, type GroupMember, type ParityComparison } from './rules/parity.js';
+import { attribute } from './attribution.js';
 import { BLOCKED, expectedIn, type SettingPlan } from './setting-plan.js';
 import { ABSENT_SHOWN, SECRET_SHOWN } from './show-value.js';
 
@@ -52,8 +53,11 @@ function isMember(plan: SettingPlan, env: EnvironmentContext): boolean {
   if (expectedIn(plan, env) !== undefined) return false;
   const slot = plan.paritySlots?.[env.index];
   if (slot === BLOCKED) return false;
-  // Absent: unknown if a source failed; `missing` (not parity) if required.
-  if (slot === undefined) return env.complete && !plan.setting.required;
+  // Absent: unknown if a source failed; `missing` (not parity) if required; not a member where the
+  // application does not run at all.
+  if (slot === undefined) {
+    return env.complete && !plan.setting.required && (plan.application === undefined || env.applications.has(plan.application));
+  }
   return true;
 }
 
@@ -98,19 +102,24 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
     if (!isMember(plan, env)) continue;
     const slot = plan.paritySlots?.[env.index];
     const winner = slot === BLOCKED ? undefined : slot;
-    const secret = winner !== undefined && (plan.secret || observationsOf(env, plan.key).some((o) => o.value.kind === 'secret'));
+    const secret = winner !== undefined && (plan.secret || observationsOf(env, plan.scoped).some((o) => o.value.kind === 'secret'));
     const text = winner === undefined || secret || winner.value.kind !== 'plain' ? undefined : winner.value.value;
     const canonical = winner === undefined ? ABSENT : text === undefined ? PRESENT : canonicalValue(text, plan.type);
     members.push({ env, winner, text, secret, canonical });
   }
-  const reference = mostCommon(members, (m) => m.canonical);
-  if (reference === undefined) return;
-  const holders = members.filter((m) => m.canonical === reference);
-  const first = holders[0];
-  if (first === undefined || holders.length === members.length) return;
   const comparedWith: Record<string, ShownValue> = {};
   for (const m of members) comparedWith[m.env.spec.name] = shownOf(m);
   const tier = group[0]?.spec.tier ?? '';
+  const scope = plan.setting.parity === 'tier' ? `between ${tier} environments` : 'between environments';
+  const reference = referenceValue(context, members);
+  if (reference === undefined) {
+    // No majority (two environments that disagree, or a tie): nobody can be called the odd one out.
+    if (!allowedByExceptions(context, plan, members)) out.push(parityDisagreementFinding(plan, members.map(describeMember(context)), comparedWith, scope));
+    return;
+  }
+  const holders = members.filter((m) => m.canonical === reference);
+  const first = holders[0];
+  if (first === undefined || holders.length === members.length) return;
   const comparison: ParityComparison = {
     reference: {
       present: reference !== ABSENT,
@@ -119,24 +128,86 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
       environments: holders.map((m) => m.env.spec.name),
     },
     comparedWith,
-    scope: plan.setting.parity === 'tier' ? `between ${tier} environments` : 'between environments',
+    scope,
   };
   for (const m of members) {
     if (m.canonical === reference || plan.invalidEnvs?.has(m.env.index) === true) continue;
     const verdict =
       context.exceptions.size === 0
         ? undefined
-        : judgeException(context.exceptions, plan.key, m.env.spec, (allowed) =>
-            m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type),
+        : judgeException(
+            context.exceptions,
+            plan.key,
+            m.env.spec,
+            (allowed) => (m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type)),
+            plan.application,
           );
     if (verdict?.kind === 'allowed') continue;
     const facts =
       m.winner === undefined
         ? undefined
-        : keyContext(m.env, plan.key, plan, m.secret, observationsOf(m.env, plan.key), context.attribution);
+        : keyContext(m.env, plan.key, plan.application, plan, m.secret, observationsOf(m.env, plan.scoped), context.attribution);
     const finding = parityFinding(m.env, plan, facts, comparison);
     out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
   }
+}
+
+/**
+ * The value the group should hold: the one most members hold, when it is a strict majority of the
+ * values seen. On a tie, attribution may still decide: when exactly one side holds a change made
+ * outside the pipeline (the most recent such change), that side is the likely drift, and the value
+ * the other members hold (if they agree on one) is the reference. Otherwise there is none.
+ */
+function referenceValue(context: AuditContext, members: readonly Member[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const m of members) counts.set(m.canonical, (counts.get(m.canonical) ?? 0) + 1);
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  const [top, second] = ranked;
+  if (top === undefined) return undefined;
+  if (second === undefined || top[1] > second[1]) return mostCommon(members, (m) => m.canonical);
+  const drifted = likelyDrifted(context, members);
+  if (drifted === undefined) return undefined;
+  const rest = members.filter((m) => m.canonical !== drifted.canonical);
+  const values = new Set(rest.map((m) => m.canonical));
+  return values.size === 1 ? rest[0]?.canonical : undefined;
+}
+
+/** The member whose value was changed outside the pipeline most recently, when that side is the only one so changed. */
+function likelyDrifted(context: AuditContext, members: readonly Member[]): Member | undefined {
+  let latest: { member: Member; at: string } | undefined;
+  const sides = new Set<string>();
+  for (const m of members) {
+    if (m.winner === undefined) continue;
+    const provenance = attribute(m.winner.provenance, context.attribution);
+    if (provenance.outOfBand !== true) continue;
+    sides.add(m.canonical);
+    const at = provenance.changedAt ?? '';
+    if (latest === undefined || at > latest.at) latest = { member: m, at };
+  }
+  return sides.size === 1 ? latest?.member : undefined;
+}
+
+function allowedByExceptions(context: AuditContext, plan: SettingPlan, members: readonly Member[]): boolean {
+  if (context.exceptions.size === 0) return false;
+  return members.some(
+    (m) =>
+      judgeException(
+        context.exceptions,
+        plan.key,
+        m.env.spec,
+        (allowed) => (m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type)),
+        plan.application,
+      )?.kind === 'allowed',
+  );
+}
+
+function describeMember(context: AuditContext): (m: Member) => GroupMember {
+  return (m) => ({
+    env: m.env,
+    shown: shownOf(m),
+    raw: m.text,
+    ...(m.winner === undefined ? {} : { provenance: attribute(m.winner.provenance, context.attribution) }),
+  });
 }
 
 function shownOf(member: Member): ShownValue {

@@ -1,5 +1,6 @@
 import type { Baseline, EnvironmentSpec, ImageObservation, Observation, Snapshot, SourceStatus } from '../model.js';
 import { UnknownEnvironmentError } from './errors.js';
+import { scopedKey } from './setting-plan.js';
 
 /** One key's observations in one environment: a single one (the common case, no array) or several. */
 export type KeyObservations = Observation | Observation[];
@@ -23,13 +24,18 @@ export interface EnvironmentContext {
   readonly sources: readonly SourceStatus[];
   /** Observations of declared keys, by setting index (see {@link DeclaredIndex}); undefined: absent. */
   readonly declared: readonly (KeyObservations | undefined)[];
-  /** Observations of keys the baseline does not declare. */
+  /** Observations of keys the baseline does not declare, by scoped key (see `scopedKey`). */
   readonly undeclared: ReadonlyMap<string, KeyObservations>;
   /** The setting index every environment of the audit shares. */
   readonly declaredIndex: DeclaredIndex;
+  /**
+   * Applications with at least one observation here. A key of an application that does not run in
+   * this environment at all is not missing here: the application is, and that is not configuration.
+   */
+  readonly applications: ReadonlySet<string | undefined>;
 }
 
-/** Key -> position of the setting in the audit's setting list. */
+/** Scoped key (`scopedKey`) -> position of the setting in the audit's setting list. */
 export type DeclaredIndex = ReadonlyMap<string, { readonly index: number }>;
 
 /** Rank of layers not in the precedence list: below every listed layer. */
@@ -94,7 +100,9 @@ function buildContext(
     for (const layer of source.layers) failedRank = Math.max(failedRank, rank[layer] ?? UNLISTED_RANK);
   }
   const { declared, undeclared } = groupByKey(observations, declaredIndex);
-  return { index, spec, rank, failedRank, complete, observations, images, sources, declared, undeclared, declaredIndex };
+  const applications = new Set<string | undefined>();
+  for (const observation of observations) applications.add(observation.application);
+  return { index, spec, rank, failedRank, complete, observations, images, sources, declared, undeclared, declaredIndex, applications };
 }
 
 /**
@@ -110,7 +118,7 @@ export function groupByKey(
   const declared = new Array<KeyObservations | undefined>(declaredIndex.size).fill(undefined);
   const undeclared = new Map<string, KeyObservations>();
   for (const observation of observations) {
-    const key = observation.key;
+    const key = scopedKey(observation.application, observation.key);
     const setting = declaredIndex.get(key);
     if (setting !== undefined) {
       const seen = declared[setting.index];
@@ -127,7 +135,7 @@ export function groupByKey(
   return { declared, undeclared };
 }
 
-/** A key's observations as grouped, whether declared or not. */
+/** A scoped key's observations as grouped, whether declared or not. */
 export function entryOf(env: EnvironmentContext, key: string): KeyObservations | undefined {
   const setting = env.declaredIndex.get(key);
   return setting === undefined ? env.undeclared.get(key) : env.declared[setting.index];
@@ -139,16 +147,26 @@ export function rankOf(env: EnvironmentContext, layer: string): number {
 }
 
 /**
- * Orders one key's observations as the application resolves them: highest layer first, then by
+ * Orders one key's observations as the application resolves them: values the platform overrode
+ * (`overriddenBy`: the process never sees them) last, whatever their layer; then highest layer first, then by
  * location (so two workloads disagreeing in the winning layer resolve to the first by name), then by
  * every other field, so the order never depends on the order sources reported them in.
  * Sorts the engine's own array in place.
  */
 export function orderObservations(list: Observation[], env: EnvironmentContext): Observation[] {
-  return list.sort((a, b) => rankOf(env, b.provenance.layer) - rankOf(env, a.provenance.layer) || compareObservations(a, b));
+  return list.sort(
+    (a, b) =>
+      overriddenRank(a) - overriddenRank(b) ||
+      rankOf(env, b.provenance.layer) - rankOf(env, a.provenance.layer) ||
+      compareObservations(a, b),
+  );
 }
 
-/** The key's observations in resolution order (winner first); empty when the key is absent. */
+function overriddenRank(observation: Observation): number {
+  return observation.overriddenBy === undefined ? 0 : 1;
+}
+
+/** The scoped key's observations in resolution order (winner first); empty when the key is absent. */
 export function observationsOf(env: EnvironmentContext, key: string): readonly Observation[] {
   const seen = entryOf(env, key);
   if (seen === undefined) return [];

@@ -66,12 +66,14 @@ export function judgeException(
   key: string,
   environment: Pick<EnvironmentSpec, 'name' | 'tier'>,
   matchesLive: (allowed: string) => boolean,
+  application?: string,
 ): ExceptionVerdict | undefined {
   const list = index.get(key);
   if (list === undefined) return undefined;
   let expired: CompiledException | undefined;
   for (const exception of list) {
     if (!exceptionCovers(exception.spec, environment)) continue;
+    if (exception.spec.application !== undefined && exception.spec.application !== application) continue;
     if (exception.spec.value !== undefined && !matchesLive(exception.spec.value)) continue;
     if (exception.active) return { kind: 'allowed', exception };
     expired ??= exception;

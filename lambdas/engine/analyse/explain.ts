@@ -17,7 +17,8 @@ import { buildEnvironmentContexts, observationsOf } from './environment-context.
 import { UnknownEnvironmentError } from './errors.js';
 import { exceptionCovers, indexExceptions } from './exception-index.js';
 import { resolveExpected, type ExpectedSource } from './expected-value.js';
-import { constraintsFor } from './setting-plan.js';
+import { lookUpKey, UnknownKeyError } from './key-lookup.js';
+import { constraintsFor, scopedKey } from './setting-plan.js';
 import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
 
 /** Where the expected value shown in an explanation comes from; `exception` when an active exception applies. */
@@ -31,6 +32,11 @@ export interface ExplainedObservation {
   readonly provenance: Provenance;
   /** True for the one observation the application reads. */
   readonly effective: boolean;
+  /**
+   * Set when the platform, not the declared precedence, decided that the process never sees this value:
+   * the rule that did (Kubernetes: an env entry beats envFrom; a later envFrom source wins).
+   */
+  readonly overriddenBy?: string;
 }
 
 /** What the baseline declares about the key (or that it declares nothing). */
@@ -62,6 +68,8 @@ export interface ExplainedException {
 export interface Explanation {
   readonly environment: string;
   readonly tier: string;
+  /** The application whose key is explained; absent for a key of no application. */
+  readonly application?: string;
   readonly key: string;
   readonly setting: ExplainedSetting;
   /** What the baseline (or an active exception) wants here; absent when nothing is declared. */
@@ -87,6 +95,32 @@ export interface Explanation {
 export interface ExplainInput extends AnalyseInput {
   readonly environment: string;
   readonly key: string;
+  /** The application whose key to explain; needed only when several applications read or declare the key. */
+  readonly application?: string;
+}
+
+/** Several applications read or declare the key, and the caller did not say which one it means. */
+export class AmbiguousApplicationError extends Error {
+  readonly key: string;
+  readonly applications: readonly string[];
+
+  constructor(key: string, applications: readonly string[]) {
+    super(`${key} is read or declared by ${applications.length} applications (${applications.join(', ')}); say which one with --app`);
+    this.name = 'AmbiguousApplicationError';
+    this.key = key;
+    this.applications = applications;
+  }
+}
+
+/**
+ * The applications that read `key` in any snapshot or declare it (sorted; undefined stands for
+ * observations of no application), so a caller can resolve or suggest one.
+ */
+export function applicationsOfKey(baseline: Baseline, snapshots: readonly Snapshot[], key: string): (string | undefined)[] {
+  const found = new Set<string | undefined>();
+  for (const snapshot of snapshots) for (const o of snapshot.observations) if (o.key === key) found.add(o.application);
+  for (const application of baseline.applications?.values() ?? []) if (application.settings.has(key)) found.add(application.name);
+  return [...found].sort((a, b) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0));
 }
 
 /**
@@ -97,35 +131,60 @@ export interface ExplainInput extends AnalyseInput {
  * judged exactly as `analyse` judges them), so an explanation can never disagree with a scan.
  *
  * @throws UnknownEnvironmentError listing the known environments when `environment` is not declared.
+ * @throws UnknownKeyError with the closest known key when `key` is neither declared nor held by any
+ *   source (see {@link lookUpKey}); a declared key absent everywhere is explained as absent.
  */
 export function explain(input: ExplainInput): Explanation {
   const { baseline, environment, key } = input;
   const spec = baseline.environments.find((env) => env.name === environment);
   if (spec === undefined) throw new UnknownEnvironmentError(environment, baseline.environments.map((env) => env.name));
-  const setting = baseline.settings.get(key);
+  const lookup = lookUpKey(input, key);
+  if (!lookup.known) {
+    const unread = input.snapshots.flatMap((snapshot) => snapshot.sources).filter((source) => source.status !== 'ok').length;
+    throw new UnknownKeyError(key, lookup.suggestion, unread);
+  }
+  const application = resolveApplication(input);
+  const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
+  const shared = baseline.settings.get(key);
+  const setting = own ?? (shared?.applications === undefined || shared.applications.includes(application ?? '') ? shared : undefined);
+  const narrowedApplications = new Map(
+    [...(baseline.applications ?? new Map())].map(([name, app]) => [
+      name,
+      { ...app, settings: new Map(name === application && own !== undefined ? [[key, own]] : []) },
+    ]),
+  );
   const narrowed: Baseline = {
     ...baseline,
-    settings: new Map(setting === undefined ? [] : [[key, setting]]),
-    exceptions: baseline.exceptions.filter((exception) => exception.key === key),
+    settings: new Map(shared === undefined || own !== undefined ? [] : [[key, { ...shared, applications: application === undefined ? [] : [application] }]]),
+    applications: narrowedApplications,
+    exceptions: baseline.exceptions.filter(
+      (exception) => exception.key === key && (exception.application === undefined || exception.application === application),
+    ),
   };
   const snapshots: Snapshot[] = input.snapshots.map((snapshot) => ({
     ...snapshot,
-    observations: snapshot.observations.filter((observation) => observation.key === key),
+    observations: snapshot.observations.filter((observation) => observation.key === key && observation.application === application),
     images: [],
   }));
   const result = analyse({ baseline: narrowed, snapshots, now: input.now });
   const findings = result.findings.filter(
-    (finding) => finding.environment === environment && (finding.key === key || finding.type === 'source-error'),
+    (finding) =>
+      finding.environment.split('+').includes(environment) &&
+      ((finding.key === key && finding.application === application) || finding.type === 'source-error'),
   );
 
-  const env = buildEnvironmentContexts(narrowed, snapshots, new Map(setting === undefined ? [] : [[key, { index: 0 }]])).find((context) => context.spec.name === environment);
-  const ordered = env === undefined ? [] : observationsOf(env, key);
+  const scoped = scopedKey(application, key);
+  const env = buildEnvironmentContexts(narrowed, snapshots, new Map(setting === undefined ? [] : [[scoped, { index: 0 }]])).find(
+    (context) => context.spec.name === environment,
+  );
+  const ordered = env === undefined ? [] : observationsOf(env, scoped);
   const secret = isSecretKey(key, setting) || ordered.some((o) => o.value.kind === 'secret');
   const observations: ExplainedObservation[] = ordered.map((observation, index) => ({
     layer: observation.provenance.layer,
     value: secret || observation.value.kind === 'secret' ? SECRET_SHOWN : shownText(observation.value.value, false),
     provenance: attribute(observation.provenance, baseline.attribution),
     effective: index === 0,
+    ...(observation.overriddenBy === undefined ? {} : { overriddenBy: observation.overriddenBy }),
   }));
 
   const exceptions = [...(indexExceptions(narrowed.exceptions, input.now).get(key) ?? [])].filter((e) =>
@@ -147,6 +206,7 @@ export function explain(input: ExplainInput): Explanation {
   return {
     environment,
     tier: spec.tier,
+    ...(application === undefined ? {} : { application }),
     key,
     setting: {
       declared: setting !== undefined,
@@ -175,4 +235,15 @@ export function explain(input: ExplainInput): Explanation {
     failedSources: env === undefined ? [] : env.sources.filter((source) => source.status !== 'ok'),
     findings,
   };
+}
+
+/** The application asked for, else the only one reading or declaring the key (undefined: none does). */
+function resolveApplication(input: ExplainInput): string | undefined {
+  if (input.application !== undefined) return input.application;
+  const candidates = applicationsOfKey(input.baseline, input.snapshots, input.key);
+  if (candidates.length <= 1) return candidates[0];
+  throw new AmbiguousApplicationError(
+    input.key,
+    candidates.map((candidate) => candidate ?? '(none)'),
+  );
 }

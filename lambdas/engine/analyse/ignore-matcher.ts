@@ -1,6 +1,9 @@
-/** Decides whether an undeclared key is ignored by the baseline's `ignore` globs. */
+/**
+ * Decides whether an undeclared key is ignored by the baseline's `ignore` globs. A glob matches the
+ * key itself (`KUBERNETES_*`) or the key qualified by its application (`loadgenerator:USERS`).
+ */
 export interface IgnoreMatcher {
-  ignores(key: string): boolean;
+  ignores(key: string, application?: string): boolean;
 }
 
 /**
@@ -15,14 +18,17 @@ export function compileIgnore(globs: readonly string[]): IgnoreMatcher {
   );
   const pattern = new RegExp(`^(?:${alternatives.join('|')})$`);
   const answers = new Map<string, boolean>();
+  const test = (text: string): boolean => {
+    let answer = answers.get(text);
+    if (answer === undefined) {
+      answer = pattern.test(text);
+      answers.set(text, answer);
+    }
+    return answer;
+  };
   return {
-    ignores(key: string): boolean {
-      let answer = answers.get(key);
-      if (answer === undefined) {
-        answer = pattern.test(key);
-        answers.set(key, answer);
-      }
-      return answer;
+    ignores(key: string, application?: string): boolean {
+      return test(key) || (application !== undefined && test(`${application}:${key}`));
     },
   };
 }

@@ -44,6 +44,11 @@ const NAME_EXPECTED = 'a name of letters, digits, ".", "_" or "-" that starts wi
 
 /** An environment name: it appears in finding ids (`type:environment:key`), so it stays simple. */
 export const environmentNameSchema = z.string().regex(NAME_PATTERN, NAME_EXPECTED).describe('Environment name.');
+/** An application name: it appears in finding ids (`type:environment:application:key`). */
+export const applicationNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'an application name of letters, digits, ".", "_", "-" or "/" that starts with a letter or digit')
+  .describe('Application name, such as cartservice or api.');
 /** A tier name (production, staging, ...). */
 export const tierNameSchema = z.string().regex(NAME_PATTERN, NAME_EXPECTED).describe('Tier name, such as production or staging.');
 
@@ -110,6 +115,11 @@ const ssmSourceSchema = z
         path: ssmPathSchema,
         key_style: keyStyleSchema.optional().describe('How parameter names become keys. Default: relative.'),
         region: regionSchema.optional().describe("Region of the parameters. Default: the environment's region."),
+        application: applicationNameSchema
+          .optional()
+          .describe(
+            'The application that reads this tree. Default: the only declared application, else the last segment of the path (/production/cartservice/ -> cartservice).',
+          ),
       })
       .describe('An SSM Parameter Store tree.'),
   ])
@@ -158,6 +168,11 @@ const fileSourceSchema = z
     prefix: ssmPathSchema.optional().describe('SSM path prefix the export was taken under (ssm-export).'),
     key_style: keyStyleSchema.optional().describe('How names become keys. Default: relative.'),
     layer: sourceLayerSchema.optional().describe('Overrides the layer the format implies (dotenv -> env, app-config -> file).'),
+    application: applicationNameSchema
+      .optional()
+      .describe(
+        'The application that reads this file (SSM exports, dotenv, app config; Kubernetes files name theirs per workload). Default: as for an SSM tree; for dotenv and app config, the only declared application or the application of the environment’s only SSM tree.',
+      ),
   })
   .describe('An exported snapshot file.');
 
@@ -231,6 +246,13 @@ export const settingObjectSchema = z
       .optional()
       .describe('Which environments must agree when no value is declared: tier (same tier), all, none. Default: tier.'),
     layer: sourceLayerSchema.optional().describe('The layer the key is expected to live in.'),
+    applications: z
+      .array(applicationNameSchema)
+      .min(1, 'at least one application')
+      .optional()
+      .describe(
+        'For a shared setting: the applications it holds for. Default: every declared application, or (none declared) every application that reads the key somewhere.',
+      ),
     environments: z
       .record(z.string(), nullableScalarSchema)
       .optional()
@@ -257,6 +279,7 @@ export const settingSchema = z
 export const exceptionSchema = z
   .strictObject({
     key: z.string().min(1, 'a key').describe('The key the exception is for.'),
+    application: applicationNameSchema.optional().describe('The application it applies to. Default: every application reading the key.'),
     environment: environmentNameSchema.optional().describe('Environment it applies to (not with tier). Default: every environment.'),
     tier: tierNameSchema.optional().describe('Tier it applies to (not with environment).'),
     value: scalarSchema.optional().describe('The deviating value allowed. Default: any value.'),
@@ -274,10 +297,14 @@ export const defaultsSchema = z
     severity: severitySchema.optional().describe('Severity of findings on keys that declare none. Default: medium.'),
     precedence: precedenceSchema.optional(),
     unmanaged: z
-      .enum(['report', 'ignore'])
+      .enum(['compare', 'compare-tier', 'report', 'ignore'])
       .optional()
-      .describe('What to do with live keys the baseline does not declare. Default: report.'),
-    unmanaged_severity: severitySchema.optional().describe('Severity of unmanaged findings. Default: low.'),
+      .describe(
+        'What to do with live keys no setting declares: compare (the contract: each must be identical in every environment, a difference is a parity finding), compare-tier (identical within each tier), report (an unmanaged finding each), ignore. Default: compare.',
+      ),
+    unmanaged_severity: severitySchema
+      .optional()
+      .describe('Severity of findings on undeclared keys (differences under compare, unmanaged under report). Default: medium under compare, low under report.'),
   })
   .describe('Defaults for the whole baseline.');
 
@@ -307,6 +334,34 @@ export const imagesSchema = z
   })
   .describe('How container image versions are compared between environments.');
 
+const settingsMapSchema = z.record(z.string().min(1, 'a non-empty key'), settingSchema);
+const expectedDifferencesSchema = z.record(z.string().min(1, 'a non-empty key'), z.record(z.string(), nullableScalarSchema));
+
+/** One application: which containers it is, and the settings only it reads. */
+export const applicationSchema = z
+  .strictObject({
+    workloads: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(deployment|statefulset|daemonset|cronjob)\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/,
+            'kind/name or kind/name/container, such as deployment/api-server or deployment/api-server/app',
+          ),
+      )
+      .optional()
+      .describe(
+        'Kubernetes containers that are this application: kind/name (the default container) or kind/name/container. Default: a workload named like the application.',
+      ),
+    description: z.string().optional().describe('What the application is; for people, not checked.'),
+    settings: settingsMapSchema.nullable().optional().describe('Settings of this application only; they replace a shared setting of the same key.'),
+    expected_differences: expectedDifferencesSchema
+      .nullable()
+      .optional()
+      .describe('Declared differences of this application: KEY: { environment-or-tier: value }.'),
+  })
+  .describe('An application of the estate: keys are scoped to the application that reads them.');
+
 /** The sections of one baseline file; the sections of every file of a baseline merge. */
 export const baselineFileSchema = z
   .strictObject({
@@ -319,9 +374,13 @@ export const baselineFileSchema = z
       .nullable()
       .optional()
       .describe('Environments by name, in order: the first declared is the parity reference.'),
-    settings: z.record(z.string().min(1, 'a non-empty key'), settingSchema).nullable().optional().describe('Settings by key.'),
-    expected_differences: z
-      .record(z.string().min(1, 'a non-empty key'), z.record(z.string(), nullableScalarSchema))
+    applications: z
+      .record(applicationNameSchema, applicationSchema.nullable())
+      .nullable()
+      .optional()
+      .describe('Applications by name. Optional: undeclared, each workload is its own application, named after it.'),
+    settings: settingsMapSchema.nullable().optional().describe('Settings shared by every application, by key.'),
+    expected_differences: expectedDifferencesSchema
       .nullable()
       .optional()
       .describe('Declared differences: KEY: { environment-or-tier: value }. Anything not declared must be identical.'),
@@ -342,6 +401,8 @@ export type SettingObjectInput = z.infer<typeof settingObjectSchema>;
 export type SettingInput = z.infer<typeof settingSchema>;
 /** An environment as written. */
 export type EnvironmentInput = z.infer<typeof environmentSchema>;
+/** An application as written. */
+export type ApplicationInput = z.infer<typeof applicationSchema>;
 /** An exception as written. */
 export type ExceptionInput = z.infer<typeof exceptionSchema>;
 /** Scoped constraints as written. */

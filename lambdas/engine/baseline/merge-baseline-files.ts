@@ -13,7 +13,7 @@ export interface Declared {
 }
 
 /** Map sections: their entries merge by key, and a key may be declared in one file only. */
-export const MAP_SECTIONS = ['defaults', 'attribution', 'images', 'environments', 'settings', 'expected_differences'] as const;
+export const MAP_SECTIONS = ['defaults', 'attribution', 'images', 'environments', 'applications', 'settings', 'expected_differences'] as const;
 /** List sections: their items are concatenated in file order. */
 export const LIST_SECTIONS = ['ignore', 'exceptions'] as const;
 
@@ -24,6 +24,8 @@ export interface MergedBaseline {
   readonly images: ReadonlyMap<string, Declared>;
   /** In declaration order, files in the order given. */
   readonly environments: ReadonlyMap<string, Declared>;
+  /** In declaration order. */
+  readonly applications: ReadonlyMap<string, Declared>;
   readonly settings: ReadonlyMap<string, Declared>;
   readonly expected_differences: ReadonlyMap<string, Declared>;
   readonly ignore: readonly Declared[];

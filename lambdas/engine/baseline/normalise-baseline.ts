@@ -1,6 +1,7 @@
 import { isScalar, type Document } from 'yaml';
 import {
   DEFAULT_PRECEDENCE,
+  type ApplicationSpec,
   type Baseline,
   type Constraints,
   type EnvironmentSpec,
@@ -11,6 +12,7 @@ import {
 import { SECRET_KEY_PATTERN } from '../analyse/show-value.js';
 import { locate, nodeAt, type BaselineDocument, type DocumentPath } from './baseline-document.js';
 import type {
+  ApplicationInput,
   AttributionInput,
   ConstraintsInput,
   DefaultsInput,
@@ -42,22 +44,27 @@ export function normaliseBaseline(merged: MergedBaseline, files: readonly string
   const images = sectionObject(merged.images) as ImagesInput;
   const precedence = defaults.precedence ?? DEFAULT_PRECEDENCE;
 
-  const environments = [...merged.environments.values()].map((entry) =>
-    normaliseEnvironment(entry.name, entry.value as EnvironmentInput, precedence),
-  );
-  const environmentNames = new Set(environments.map((environment) => environment.name));
-
-  const keys = [...new Set([...merged.settings.keys(), ...merged.expected_differences.keys()])].sort(compareText);
-  const settings = new Map<string, SettingSpec>();
-  for (const key of keys) {
-    settings.set(key, normaliseSetting(key, merged.settings.get(key), merged.expected_differences.get(key), environmentNames));
+  const environmentNames = new Set(merged.environments.keys());
+  const applications = new Map<string, ApplicationSpec>();
+  for (const entry of merged.applications.values()) {
+    applications.set(entry.name, normaliseApplication(entry, environmentNames));
   }
+  const workloadApplications = containerApplications(applications);
+  const environments = [...merged.environments.values()].map((entry) =>
+    normaliseEnvironment(entry.name, entry.value as EnvironmentInput, precedence, [...applications.keys()], workloadApplications),
+  );
+  const settings = normaliseSettings(merged.settings, merged.expected_differences, environmentNames);
+  const policy = defaults.unmanaged ?? 'compare';
 
   return {
     environments,
     settings,
     ignore: merged.ignore.map((entry) => entry.value as string),
-    unmanaged: { policy: defaults.unmanaged ?? 'report', severity: defaults.unmanaged_severity ?? 'low' },
+    unmanaged: {
+      policy,
+      // A difference from the contract is drift someone must look at; an unowned key is a smell.
+      severity: defaults.unmanaged_severity ?? (policy === 'report' ? 'low' : 'medium'),
+    },
     exceptions: merged.exceptions.map(normaliseException),
     defaultSeverity: defaults.severity ?? 'medium',
     attribution: {
@@ -66,22 +73,93 @@ export function normaliseBaseline(merged: MergedBaseline, files: readonly string
     },
     files,
     images: { parity: images.parity ?? 'all' },
+    applications,
   };
+}
+
+function normaliseSettings(
+  declared: ReadonlyMap<string, Declared>,
+  differences: ReadonlyMap<string, Declared>,
+  environmentNames: ReadonlySet<string>,
+  application?: string,
+): Map<string, SettingSpec> {
+  const keys = [...new Set([...declared.keys(), ...differences.keys()])].sort(compareText);
+  const settings = new Map<string, SettingSpec>();
+  for (const key of keys) {
+    const setting = normaliseSetting(key, declared.get(key), differences.get(key), environmentNames);
+    settings.set(key, application === undefined ? setting : { ...setting, application });
+  }
+  return settings;
+}
+
+function normaliseApplication(entry: Declared, environmentNames: ReadonlySet<string>): ApplicationSpec {
+  const input = (entry.value ?? {}) as ApplicationInput;
+  const section = (name: 'settings' | 'expected_differences'): Map<string, Declared> => {
+    const values = input[name];
+    const out = new Map<string, Declared>();
+    if (values === null || values === undefined) return out;
+    for (const [key, value] of Object.entries(values)) {
+      out.set(key, { name: key, value, document: entry.document, path: [...entry.path, name, key] });
+    }
+    return out;
+  };
+  return {
+    name: entry.name,
+    workloads: input.workloads ?? [],
+    settings: normaliseSettings(section('settings'), section('expected_differences'), environmentNames, entry.name),
+    location: locate(entry.document, entry.path, 'key'),
+  };
+}
+
+/** `deployment/api-server[/container]` -> application, from every declared application's workloads. */
+function containerApplications(applications: ReadonlyMap<string, ApplicationSpec>): Readonly<Record<string, string>> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const application of applications.values()) {
+    for (const workload of application.workloads) out[workload] = application.name;
+  }
+  return out;
+}
+
+/**
+ * The application an SSM tree belongs to when its source does not say: the path's last segment
+ * (`/production/cartservice/` -> `cartservice`), the convention of a tree per application. Never "the
+ * only declared application": declaring a first application must not move every other tree into it.
+ */
+function ssmApplication(path: string): string | undefined {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  return segments.at(-1);
 }
 
 function sectionObject(section: ReadonlyMap<string, Declared>): Record<string, unknown> {
   return Object.fromEntries([...section].map(([name, entry]) => [name, entry.value]));
 }
 
-function normaliseEnvironment(name: string, input: EnvironmentInput, precedence: EnvironmentSpec['precedence']): EnvironmentSpec {
+function normaliseEnvironment(
+  name: string,
+  input: EnvironmentInput,
+  precedence: EnvironmentSpec['precedence'],
+  declaredApplications: readonly string[],
+  workloadApplications: Readonly<Record<string, string>>,
+): EnvironmentSpec {
   const sources: SourceSpec[] = [];
+  const mapped = Object.keys(workloadApplications).length > 0 ? { workloadApplications } : {};
   for (const ssm of input.sources?.ssm ?? []) {
+    const path = typeof ssm === 'string' ? ssm : ssm.path;
+    const application = (typeof ssm === 'string' ? undefined : ssm.application) ?? ssmApplication(path);
     sources.push(
       typeof ssm === 'string'
-        ? { kind: 'ssm', path: ssm, keyStyle: 'relative' }
-        : { kind: 'ssm', path: ssm.path, keyStyle: ssm.key_style ?? 'relative', ...optional('region', ssm.region) },
+        ? { kind: 'ssm', path: ssm, keyStyle: 'relative', ...optional('application', application) }
+        : {
+            kind: 'ssm',
+            path: ssm.path,
+            keyStyle: ssm.key_style ?? 'relative',
+            ...optional('region', ssm.region),
+            ...optional('application', application),
+          },
     );
   }
+  const ssmApplications = new Set(sources.map((source) => (source.kind === 'ssm' ? source.application : undefined)));
+  const onlySsmApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
   for (const eks of input.sources?.eks ?? []) {
     sources.push({
       kind: 'eks',
@@ -89,9 +167,17 @@ function normaliseEnvironment(name: string, input: EnvironmentInput, precedence:
       namespaces: eks.namespaces,
       workloads: eks.workloads ?? [],
       ...optional('region', eks.region),
+      ...mapped,
     });
   }
   for (const file of input.sources?.files ?? []) {
+    // A file read by the application of the environment's only SSM tree (its config file), else by the
+    // only declared application; an SSM export by the application its prefix names.
+    const application =
+      file.application ??
+      (file.prefix !== undefined
+        ? ssmApplication(file.prefix)
+        : (onlySsmApplication ?? (declaredApplications.length === 1 ? declaredApplications[0] : undefined)));
     sources.push({
       kind: 'file',
       path: file.path,
@@ -99,6 +185,8 @@ function normaliseEnvironment(name: string, input: EnvironmentInput, precedence:
       ...optional('format', file.format),
       ...optional('prefix', file.prefix),
       ...optional('layer', file.layer),
+      ...optional('application', application),
+      ...mapped,
     });
   }
   return {
@@ -175,6 +263,7 @@ function normaliseSetting(
     required: spec.required ?? declaresValue,
     parity: spec.parity ?? 'tier',
     ...optional('layer', spec.layer),
+    ...optional('applications', spec.applications),
     ...optional('location', location),
   };
 }
@@ -196,6 +285,7 @@ function normaliseException(entry: Declared): ExceptionSpec {
   const input = entry.value as ExceptionInput;
   return {
     key: input.key,
+    ...optional('application', input.application),
     ...optional('environment', input.environment),
     ...optional('tier', input.tier),
     ...optional('value', input.value === undefined ? undefined : scalarText(entry.document, [...entry.path, 'value'], input.value)),

@@ -27,6 +27,10 @@ export function fingerprintFinding(finding: Finding): string {
     shown(finding.actual),
     winner?.location ?? null,
     winner === undefined ? null : (fingerprintVersion(finding, winner) ?? null),
+    // A finding with no single live value (a group that disagrees) changes when any member's value does.
+    ...(finding.actual === undefined && finding.comparedWith !== undefined
+      ? [Object.entries(finding.comparedWith).map(([environment, value]) => [environment, shown(value)])]
+      : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -101,7 +101,8 @@ export function renderExplanationTerminal(e: Explanation, options: ExplanationTe
     }
   };
 
-  out.push(`${c.bold(terminalText(e.key))} in ${c.bold(terminalText(e.environment))} ${c.dim(`(tier ${terminalText(e.tier)})`)}`);
+  const of = e.application === undefined ? '' : ` of ${c.bold(terminalText(e.application))}`;
+  out.push(`${c.bold(terminalText(e.key))}${of} in ${c.bold(terminalText(e.environment))} ${c.dim(`(tier ${terminalText(e.tier)})`)}`);
   out.push('');
   prose(describeSetting(e), '  baseline   ', undefined, ' '.repeat(13));
   out.push(`  expected   ${show(e.expected, '(none)')}  ${c.dim(EXPECTED_FROM[e.expectedFrom](e))}`);
@@ -142,6 +143,8 @@ export function renderExplanationTerminal(e: Explanation, options: ExplanationTe
       out.push(`  ${mark} ${layer.padEnd(pad)}  ${show(o.value, '')}${tag}`);
       const indent = ' '.repeat(pad + 6);
       prose(`from ${formatProvenance(o.provenance, { dateStyle: 'iso', detailed: true })}`, indent);
+      // The platform decided, not the precedence: say which rule, so nobody "fixes" the winner away.
+      if (o.overriddenBy !== undefined) prose(`never seen by the process: ${o.overriddenBy}`, indent, (t) => c.yellow(t));
     }
   }
   out.push(c.dim(`  Precedence, highest first: ${e.precedence.join(' > ')}`));
@@ -203,6 +206,7 @@ export function renderExplanationJson(e: Explanation): string {
         ordered({ ...o, value: shown(o.value), provenance: provenanceJson(o.provenance) }, [
           'layer',
           'effective',
+          'overriddenBy',
           'value',
           'provenance',
         ]),
@@ -219,6 +223,7 @@ export function renderExplanationJson(e: Explanation): string {
       'schema',
       'environment',
       'tier',
+      'application',
       'key',
       'complete',
       'setting',

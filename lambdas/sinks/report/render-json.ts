@@ -32,6 +32,7 @@ function typeCounts(findings: readonly Finding[]): Record<FindingType, number> {
  * The machine-readable report, `schema: "drift-audit.report/1"` (see `reportSchema` in
  * `report-schema.ts`, which documents every field and yields a JSON Schema).
  *
+ * `complete` is the first property: false when any source could not be read.
  * Stable bytes for the same input: findings worst first then environment, key, type; environments
  * by name; sources by id; object fields in a fixed order; two-space indent and a final newline.
  * Counts are recomputed from the findings so they always match what the report lists. Every secret
@@ -59,6 +60,8 @@ export function renderJson(input: ReportInput): string {
   const bySeverity = emptySeverityCounts();
   for (const f of findings) bySeverity[f.severity] += 1;
   const report = {
+    // First, so a reader that stops early (or a human skimming) cannot miss an incomplete audit.
+    complete: view.status === 'ok',
     schema: REPORT_SCHEMA_ID,
     generatedAt: input.generatedAt,
     status: view.status,

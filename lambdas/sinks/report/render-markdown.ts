@@ -113,8 +113,15 @@ function statusLine(view: ReportView): string {
   return `❌ ${describeCounts(view.totals, view.findingCount)}`;
 }
 
+/** The line right under the title: whether every source was read, in words a script can grep for. */
+function completeLine(view: ReportView): string {
+  if (view.status === 'ok') return '**complete: true** · every source read';
+  const unread = view.failedSources.length > 0 ? `${view.failedSources.length} of ${plural(view.sourcesTotal, 'source')}` : 'some sources';
+  return `**complete: false** · ${unread} could not be read`;
+}
+
 function headBlock(input: ReportInput, view: ReportView): string {
-  const lines = [`## drift-audit: ${statusLine(view)}`, ''];
+  const lines = [`## drift-audit: ${statusLine(view)}`, '', completeLine(view), ''];
   const facts = [`Generated ${escapeMarkdown(input.generatedAt)}`];
   if (input.baselineVersion !== undefined) facts.push(`baseline ${markdownCode(input.baselineVersion)}`);
   facts.push(`${view.sourcesRead} of ${plural(view.sourcesTotal, 'source')} read`);
@@ -164,6 +171,7 @@ function resolvedBlock(resolved: readonly Transition[]): string {
  * The report as GitHub Markdown, for PR comments and `$GITHUB_STEP_SUMMARY`: a summary table per
  * environment and severity, then findings grouped by environment (worst first) with expected and
  * actual, provenance and both fixes in code blocks, closed by the same summary sentence as the terminal.
+ * The first line under the title is `complete: true` or `complete: false`.
  *
  * Every untrusted string is escaped for GitHub: no HTML, table break, `@mention` or markup gets
  * through, and code fences are longer than any backtick run they hold. A partial run says which

@@ -68,13 +68,16 @@ const fix = z.looseObject({
 /** A finding exactly as the engine's `Finding`, secrets redacted. */
 export const findingSchema = z
   .object({
-    id: z.string().meta({ description: 'Stable across runs: `type:environment:key`.' }),
+    id: z
+      .string()
+      .meta({ description: 'Stable across runs: `type:environment:application:key` (`type:environment:key` when no application).' }),
     type: z.enum(FINDING_TYPES),
     severity,
     environment: z.string(),
     tier: z.string().optional(),
     region: z.string().optional(),
     account: z.string().optional(),
+    application: z.string().optional().meta({ description: 'The application whose key this is (a workload, an SSM tree per application).' }),
     key: z.string(),
     expected: shownValue.optional().meta({ description: 'Absent when the baseline declares nothing.' }),
     actual: shownValue.optional().meta({ description: 'Absent for `missing`.' }),
@@ -119,6 +122,10 @@ const severityCounts = z.record(severity, z.number().int());
  */
 export const reportSchema = z
   .object({
+    // Optional only so reports written before it was added still validate (an additive change).
+    complete: z.boolean().optional().meta({
+      description: 'Always written, as the first property: false when any source could not be read (`status` is then `partial`).',
+    }),
     schema: z.literal(REPORT_SCHEMA_ID),
     generatedAt: z.string().meta({ description: 'ISO 8601 time of the run the report describes.' }),
     status: z.enum(['ok', 'partial']).meta({

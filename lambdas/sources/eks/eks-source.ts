@@ -133,6 +133,7 @@ export class EksSource implements Source {
       region,
       cluster: spec.cluster,
       ...(account === undefined ? {} : { account }),
+      ...(spec.workloadApplications === undefined ? {} : { applications: spec.workloadApplications }),
     });
     const status: SourceStatus = {
       id: this.id,

@@ -169,9 +169,19 @@ function mergeEnvironmentSsm(files: readonly LoadedSnapshotFile[]): {
 function environmentContext(environment: EnvironmentSpec, manifest: SnapshotManifest | undefined): SnapshotFileContext {
   const declaredPrefixes: SsmPrefix[] = environment.sources.flatMap((source) =>
     source.kind === 'ssm'
-      ? [{ path: source.path, keyStyle: source.keyStyle, ...regionOf(source.region ?? environment.region) }]
+      ? [
+          {
+            path: source.path,
+            keyStyle: source.keyStyle,
+            ...regionOf(source.region ?? environment.region),
+            ...(source.application === undefined ? {} : { application: source.application }),
+          },
+        ]
       : [],
   );
+  const ssmApplications = new Set(declaredPrefixes.map((prefix) => prefix.application));
+  const defaultApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
+  const workloadApplications = environment.sources.find((source) => source.kind === 'eks')?.workloadApplications;
   const ssmPrefixes: readonly SsmPrefix[] =
     declaredPrefixes.length > 0
       ? declaredPrefixes
@@ -188,6 +198,8 @@ function environmentContext(environment: EnvironmentSpec, manifest: SnapshotMani
     ...(namespaces === undefined ? {} : { namespaces }),
     ...(workloads === undefined ? {} : { workloads }),
     ...(cluster === undefined ? {} : { cluster }),
+    ...(workloadApplications === undefined ? {} : { workloadApplications }),
+    ...(defaultApplication === undefined ? {} : { defaultApplication }),
   };
 }
 

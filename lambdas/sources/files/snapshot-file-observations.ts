@@ -21,6 +21,8 @@ export interface SsmPrefix {
   readonly keyStyle: KeyStyle;
   /** Region of parameters under it, when their ARN does not say. */
   readonly region?: string;
+  /** The application that reads the tree. */
+  readonly application?: string;
 }
 
 /** What a file needs from its environment to become observations. */
@@ -36,6 +38,10 @@ export interface SnapshotFileContext {
   readonly namespaces?: readonly string[];
   readonly workloads?: readonly string[];
   readonly cluster?: string;
+  /** Declared applications by container, for Kubernetes files. */
+  readonly workloadApplications?: Readonly<Record<string, string>>;
+  /** The application of dotenv and app-config files whose spec names none (the environment's only SSM tree's). */
+  readonly defaultApplication?: string;
 }
 
 /** A file's observations, images and warnings, with the number of items it held. */
@@ -92,7 +98,9 @@ export function snapshotFileObservations(
     case 'ssm-export':
     case 'ssm-describe': {
       const prefixes: readonly SsmPrefix[] =
-        spec.prefix === undefined ? (context.ssmPrefixes ?? []) : [{ path: spec.prefix, keyStyle: spec.keyStyle }];
+        spec.prefix === undefined
+          ? (context.ssmPrefixes ?? [])
+          : [{ path: spec.prefix, keyStyle: spec.keyStyle, ...(spec.application === undefined ? {} : { application: spec.application }) }];
       const { observations, warnings } = ssmRecordsToObservations(ssmRecords ?? loaded.records, prefixes, labels);
       return { observations, images: [], warnings, itemCount: loaded.records.length };
     }
@@ -104,18 +112,30 @@ export function snapshotFileObservations(
         ...(context.region === undefined ? {} : { region: context.region }),
         ...(context.account === undefined ? {} : { account: context.account }),
         ...(context.cluster === undefined ? {} : { cluster: context.cluster }),
+        ...applicationsOption(spec.workloadApplications ?? context.workloadApplications),
       });
       return { observations, images, warnings: warnings.map((warning) => `${file}: ${warning}`), itemCount: observations.length };
     }
     case 'dotenv': {
       const { observations, warnings } = parseDotenv(loaded.text, labels);
-      return { observations, images: [], warnings, itemCount: observations.length };
+      const labelled = withApplication(observations, spec.application ?? context.defaultApplication);
+      return { observations: labelled, images: [], warnings, itemCount: observations.length };
     }
     case 'app-config': {
       const { observations, warnings } = parseAppConfig(loaded.text, { ...labels, keyStyle: spec.keyStyle });
-      return { observations, images: [], warnings, itemCount: observations.length };
+      const labelled = withApplication(observations, spec.application ?? context.defaultApplication);
+      return { observations: labelled, images: [], warnings, itemCount: observations.length };
     }
   }
+}
+
+/** Labels a file's observations with the application that reads the file. */
+function withApplication(observations: Observation[], application: string | undefined): Observation[] {
+  return application === undefined ? observations : observations.map((observation) => ({ ...observation, application }));
+}
+
+function applicationsOption(mapping: Readonly<Record<string, string>> | undefined): { applications?: Readonly<Record<string, string>> } {
+  return mapping === undefined ? {} : { applications: mapping };
 }
 
 /**
@@ -160,6 +180,7 @@ export function ssmRecordsToObservations(
       ...(labels.layer === undefined ? {} : { layer: labels.layer }),
       ...((prefix.region ?? labels.region) === undefined ? {} : { region: prefix.region ?? labels.region }),
       ...(labels.account === undefined ? {} : { account: labels.account }),
+      ...(prefix.application === undefined ? {} : { application: prefix.application }),
     }),
   );
   const warnings =

@@ -4,6 +4,7 @@ import { parseImageReference } from './parse-image-reference.js';
 import { asArray, asRecord, asString, getPath } from './unknown-shape.js';
 import { REDACTED_VALUE } from '../ssm/ssm-observations.js';
 import { WorkloadNotFoundError } from './workload-not-found-error.js';
+import { expandEnvReferences } from './expand-env-references.js';
 
 /** What {@link kubernetesObjectsToObservations} selects and how it labels what it finds. */
 export interface KubernetesObservationOptions {
@@ -16,6 +17,11 @@ export interface KubernetesObservationOptions {
   /** The snapshot file the objects came from, when offline. */
   readonly file?: string;
   readonly cluster?: string;
+  /**
+   * Declared applications by container: `deployment/api-server` (the default container) or
+   * `deployment/api-server/app` -> application name. Unmapped containers are named after their workload.
+   */
+  readonly applications?: Readonly<Record<string, string>>;
 }
 
 /** Observations, images and the problems met on the way, each sorted. */
@@ -74,8 +80,6 @@ interface Context {
   readonly options: KubernetesObservationOptions;
   readonly configMaps: ReadonlyMap<string, ConfigMapData>;
   readonly envObservations: Observation[];
-  /** ConfigMap observations by namespace, ConfigMap, data key and logical key: each is observed once. */
-  readonly configMapObservations: Map<string, Observation>;
   readonly images: ImageObservation[];
   readonly warnings: Set<string>;
 }
@@ -83,10 +87,13 @@ interface Context {
 /**
  * Turns Kubernetes API objects (as `kubectl get -o json` prints them) into observations and images.
  *
- * Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod) yield their
- * containers' env (`env` layer), the ConfigMap keys they read (`configmap` layer, once per key however
- * many workloads read it) and their secretKeyRefs (`secret` layer, by name and key only: Secrets are
- * never read, and Secret objects in the input are ignored). Only ConfigMaps a selected workload
+ * Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod) yield each
+ * container's environment as the kubelet builds it (`env` layer, ConfigMap values projected by envFrom
+ * and configMapKeyRef included; see `observeContainerEnv`), the keys of ConfigMaps the container
+ * mounts (`configmap` layer: the application reads them itself) and their secretKeyRefs (`secret`
+ * layer, by name and key only: Secrets are never read, and Secret objects in the input are ignored).
+ * Every observation names its application (the container: see `applicationOf`), so two services
+ * reading `PORT` are two keys. Only ConfigMaps a selected workload
  * references are observed, so cluster plumbing such as `kube-root-ca.crt` is never reported.
  * Each value is attributed to the `managedFields` manager that owns it; deciding whether that manager
  * is out of band is the engine's job. Objects owned by a controller present in the input (a Pod of a
@@ -110,7 +117,6 @@ export function kubernetesObjectsToObservations(
     options,
     configMaps: indexConfigMaps(inScope, warnings),
     envObservations: [],
-    configMapObservations: new Map(),
     images: [],
     warnings,
   };
@@ -129,7 +135,7 @@ export function kubernetesObjectsToObservations(
   const unmatched = [...filters].filter((ref) => !matched.has(ref)).sort(compare);
   if (unmatched.length > 0) throw new WorkloadNotFoundError(unmatched, describeScope(options));
 
-  const observations = [...context.envObservations, ...context.configMapObservations.values()].sort(compareObservations);
+  const observations = context.envObservations.sort(compareObservations);
   const images = context.images.sort(
     (a, b) => compare(a.namespace, b.namespace) || compare(a.workload, b.workload) || compare(a.container, b.container),
   );
@@ -228,6 +234,7 @@ function observeWorkload(object: KubeObject, context: Context): void {
     context.warnings.add(`${ref} in namespace ${object.namespace}: no pod spec at ${paths.spec.join('.')}; ignored`);
     return;
   }
+  const defaultContainer = defaultContainerOf(object, paths.spec, podSpec);
   for (const list of ['initContainers', 'containers'] as const) {
     for (const [index, item] of asArray(podSpec[list]).entries()) {
       const container = asRecord(item);
@@ -240,11 +247,38 @@ function observeWorkload(object: KubeObject, context: Context): void {
       observeImage(object, container, name, fieldPath, context);
       // Init containers run to completion before the app starts: their env is not the app's configuration.
       if (list === 'containers') {
-        observeEnv(object, container, name, fieldPath, context);
-        observeEnvFrom(object, container, name, context);
+        const application = applicationOf(object, name, defaultContainer, context);
+        observeContainerEnv(object, container, name, application, fieldPath, context);
+        observeMountedConfigMaps(object, podSpec, container, application, context);
       }
     }
   }
+}
+
+/**
+ * The container kubectl and people treat as the workload's own: the pod template's
+ * `kubectl.kubernetes.io/default-container` annotation, else the first container.
+ */
+function defaultContainerOf(object: KubeObject, specPath: readonly string[], podSpec: Readonly<Record<string, unknown>>): string | undefined {
+  const templatePath = specPath.slice(0, -1);
+  const annotations = asRecord(getPath(object.raw, [...templatePath, 'metadata', 'annotations']));
+  const annotated = asString(annotations?.['kubectl.kubernetes.io/default-container']);
+  if (annotated) return annotated;
+  return asString(asRecord(asArray(podSpec['containers'])[0])?.['name']);
+}
+
+/**
+ * The application a container is: the one the baseline maps it to (`deployment/api-server/app`, or
+ * `deployment/api-server` for the default container), else the workload's name for its default
+ * container and `workload/container` for the others (a sidecar is a process of its own).
+ */
+function applicationOf(object: KubeObject, container: string, defaultContainer: string | undefined, context: Context): string {
+  const ref = workloadRef(object);
+  const mapped = context.options.applications;
+  const isDefault = container === defaultContainer;
+  const declared = mapped?.[`${ref}/${container}`] ?? (isDefault ? mapped?.[ref] : undefined);
+  if (declared !== undefined) return declared;
+  return isDefault ? object.name : `${object.name}/${container}`;
 }
 
 function observeImage(
@@ -270,112 +304,47 @@ function observeImage(
   });
 }
 
-function observeEnv(
+/** One variable of a container's environment as the kubelet builds it: the value the process gets, and what it beat. */
+interface EnvEntry {
+  observation: Observation;
+  readonly overridden: Observation[];
+}
+
+/**
+ * A container's environment, built in the kubelet's order (pkg/kubelet makeEnvironmentVariables and
+ * the Container API: "When a key exists in multiple sources, the value associated with the last source
+ * will take precedence. Values defined by an Env with a duplicate key will take precedence."):
+ * 1. every `envFrom` source in order, a later one replacing an earlier one's variable;
+ * 2. every `env` entry in order, replacing whatever came before, its `value` expanded against the
+ *    variables defined so far (see {@link expandEnvReferences}).
+ * The process gets exactly one value per name: that one is observed as the container's, and the values
+ * it replaced are observed with `overriddenBy` naming the rule, so the engine can show them but never
+ * lets a baseline precedence pick them. ConfigMap values projected into env (envFrom,
+ * configMapKeyRef) are part of the container's environment: layer `env`, revert target the ConfigMap key.
+ */
+function observeContainerEnv(
   object: KubeObject,
   container: Readonly<Record<string, unknown>>,
   containerName: string,
+  application: string,
   fieldPath: readonly FieldPathStep[],
   context: Context,
 ): void {
   const ref = workloadRef(object);
   const where = `${ref} container ${containerName} in namespace ${object.namespace}`;
-  // Kubernetes keeps the last of duplicate names; so do we.
-  const byName = new Map<string, Observation>();
-  for (const [index, item] of asArray(container['env']).entries()) {
-    const entry = asRecord(item);
-    const variable = asString(entry?.['name']);
-    if (entry === undefined || !variable) {
-      context.warnings.add(`${where}: env[${index}] has no name; ignored`);
-      continue;
+  const location = `${ref} container ${containerName}`;
+  const env = new Map<string, EnvEntry>();
+  const define = (name: string, observation: Observation, rule: string): void => {
+    const labelled = { ...observation, application };
+    const seen = env.get(name);
+    if (seen === undefined) {
+      env.set(name, { observation: labelled, overridden: [] });
+      return;
     }
-    const envPath: FieldPathStep[] = [...fieldPath, 'f:env', { name: variable }];
-    const target = {
-      kind: 'workload-env',
-      namespace: object.namespace,
-      workload: ref,
-      container: containerName,
-      variable,
-    } as const;
-    const location = `${ref} container ${containerName}`;
-    const valueFrom = asRecord(entry['valueFrom']);
-    if (valueFrom === undefined) {
-      // `{ name: X }` without value sets X to the empty string in the container.
-      const value = observedLiteral(asString(entry['value']) ?? '');
-      byName.set(variable, {
-        key: variable,
-        value,
-        provenance: { ...provenance(object, 'env', location, context, envPath), target },
-      });
-      continue;
-    }
-    const secretRef = asRecord(valueFrom['secretKeyRef']);
-    if (secretRef !== undefined) {
-      const secretName = asString(secretRef['name']);
-      const secretKey = asString(secretRef['key']);
-      if (!secretName || !secretKey) {
-        context.warnings.add(`${where}: ${variable} has a secretKeyRef without name or key; ignored`);
-        continue;
-      }
-      byName.set(variable, {
-        key: variable,
-        value: { kind: 'secret', ref: `secret/${secretName}#${secretKey}` },
-        provenance: { ...provenance(object, 'secret', location, context, envPath), target },
-      });
-      continue;
-    }
-    const configMapRef = asRecord(valueFrom['configMapKeyRef']);
-    if (configMapRef !== undefined) {
-      observeConfigMapKeyRef(object, configMapRef, variable, where, context);
-      continue;
-    }
-    if (valueFrom['fieldRef'] === undefined && valueFrom['resourceFieldRef'] === undefined) {
-      context.warnings.add(`${where}: ${variable} has an unsupported valueFrom; ignored`);
-    }
-    // fieldRef / resourceFieldRef are filled in at runtime (pod name, limits): not configuration.
-  }
-  context.envObservations.push(...byName.values());
-}
+    seen.overridden.unshift({ ...seen.observation, overriddenBy: rule });
+    seen.observation = labelled;
+  };
 
-function observeConfigMapKeyRef(
-  object: KubeObject,
-  reference: Readonly<Record<string, unknown>>,
-  variable: string,
-  where: string,
-  context: Context,
-): void {
-  const configMapName = asString(reference['name']);
-  const dataKey = asString(reference['key']);
-  const optional = reference['optional'] === true;
-  if (!configMapName || !dataKey) {
-    context.warnings.add(`${where}: ${variable} has a configMapKeyRef without name or key; ignored`);
-    return;
-  }
-  const configMap = context.configMaps.get(`${object.namespace}/${configMapName}`);
-  if (configMap === undefined) {
-    if (!optional) {
-      context.warnings.add(`${where}: ${variable} reads configmap/${configMapName}, which is not in the input; not observed`);
-    }
-    return;
-  }
-  const value = configMap.data.get(dataKey);
-  if (value === undefined) {
-    if (!optional) {
-      context.warnings.add(
-        `${where}: ${variable} reads key ${dataKey} of configmap/${configMapName}, which has no such key; not observed`,
-      );
-    }
-    return;
-  }
-  addConfigMapObservation(configMap, dataKey, variable, value, context);
-}
-
-function observeEnvFrom(
-  object: KubeObject,
-  container: Readonly<Record<string, unknown>>,
-  containerName: string,
-  context: Context,
-): void {
-  const where = `${workloadRef(object)} container ${containerName} in namespace ${object.namespace}`;
   for (const [index, item] of asArray(container['envFrom']).entries()) {
     const entry = asRecord(item);
     const prefix = asString(entry?.['prefix']) ?? '';
@@ -401,29 +370,198 @@ function observeEnvFrom(
       continue;
     }
     for (const [dataKey, value] of configMap.data) {
-      addConfigMapObservation(configMap, dataKey, `${prefix}${dataKey}`, value, context);
+      const name = `${prefix}${dataKey}`;
+      define(
+        name,
+        configMapObservation(configMap, dataKey, name, value, 'env', `configmap/${configMapName} via envFrom of ${location}`, context),
+        `a later envFrom source (configmap/${configMapName}) of ${location} sets ${name}`,
+      );
+    }
+  }
+
+  for (const [index, item] of asArray(container['env']).entries()) {
+    const entry = asRecord(item);
+    const variable = asString(entry?.['name']);
+    if (entry === undefined || !variable) {
+      context.warnings.add(`${where}: env[${index}] has no name; ignored`);
+      continue;
+    }
+    const beats = env.has(variable) ? overrideRule(env.get(variable) as EnvEntry, variable, location) : '';
+    const envPath: FieldPathStep[] = [...fieldPath, 'f:env', { name: variable }];
+    const target = { kind: 'workload-env', namespace: object.namespace, workload: ref, container: containerName, variable } as const;
+    const valueFrom = asRecord(entry['valueFrom']);
+    if (valueFrom === undefined) {
+      // `{ name: X }` without value sets X to the empty string in the container.
+      const written = asString(entry['value']) ?? '';
+      const expanded = expandEnvReferences(written, (name) => {
+        const defined = env.get(name)?.observation.value;
+        return defined?.kind === 'plain' ? defined.value : undefined;
+      });
+      // A reference to a secret variable puts the secret into this value: it is a secret too.
+      const secretReference = [...expanded.referenced, ...expanded.unresolved].some(
+        (name) => env.get(name)?.observation.value.kind === 'secret',
+      );
+      define(
+        variable,
+        {
+          key: variable,
+          value: secretReference ? { kind: 'secret' } : observedLiteral(expanded.value),
+          provenance: { ...provenance(object, 'env', location, context, envPath), target },
+        },
+        beats,
+      );
+      continue;
+    }
+    const secretRef = asRecord(valueFrom['secretKeyRef']);
+    if (secretRef !== undefined) {
+      const secretName = asString(secretRef['name']);
+      const secretKey = asString(secretRef['key']);
+      if (!secretName || !secretKey) {
+        context.warnings.add(`${where}: ${variable} has a secretKeyRef without name or key; ignored`);
+        continue;
+      }
+      define(
+        variable,
+        {
+          key: variable,
+          value: { kind: 'secret', ref: `secret/${secretName}#${secretKey}` },
+          provenance: { ...provenance(object, 'secret', location, context, envPath), target },
+        },
+        beats,
+      );
+      continue;
+    }
+    const configMapRef = asRecord(valueFrom['configMapKeyRef']);
+    if (configMapRef !== undefined) {
+      const observation = configMapKeyRefObservation(object, configMapRef, variable, where, location, context);
+      if (observation !== undefined) define(variable, observation, beats);
+      continue;
+    }
+    if (valueFrom['fieldRef'] === undefined && valueFrom['resourceFieldRef'] === undefined) {
+      context.warnings.add(`${where}: ${variable} has an unsupported valueFrom; ignored`);
+      continue;
+    }
+    // fieldRef / resourceFieldRef are filled in at runtime (pod name, limits): not configuration, and
+    // whatever envFrom set for the name never reaches the process.
+    env.delete(variable);
+  }
+
+  for (const entry of env.values()) context.envObservations.push(entry.observation, ...entry.overridden);
+}
+
+function overrideRule(previous: EnvEntry, variable: string, location: string): string {
+  return previous.observation.provenance.layer === 'env' && previous.observation.provenance.target?.kind === 'workload-env'
+    ? `a later env entry of ${location} sets ${variable} again`
+    : `an env entry of ${location} beats envFrom for ${variable}`;
+}
+
+function configMapKeyRefObservation(
+  object: KubeObject,
+  reference: Readonly<Record<string, unknown>>,
+  variable: string,
+  where: string,
+  location: string,
+  context: Context,
+): Observation | undefined {
+  const configMapName = asString(reference['name']);
+  const dataKey = asString(reference['key']);
+  const optional = reference['optional'] === true;
+  if (!configMapName || !dataKey) {
+    context.warnings.add(`${where}: ${variable} has a configMapKeyRef without name or key; ignored`);
+    return undefined;
+  }
+  const configMap = context.configMaps.get(`${object.namespace}/${configMapName}`);
+  if (configMap === undefined) {
+    if (!optional) {
+      context.warnings.add(`${where}: ${variable} reads configmap/${configMapName}, which is not in the input; not observed`);
+    }
+    return undefined;
+  }
+  const value = configMap.data.get(dataKey);
+  if (value === undefined) {
+    if (!optional) {
+      context.warnings.add(
+        `${where}: ${variable} reads key ${dataKey} of configmap/${configMapName}, which has no such key; not observed`,
+      );
+    }
+    return undefined;
+  }
+  return configMapObservation(configMap, dataKey, variable, value, 'env', `configmap/${configMapName} via ${location}`, context);
+}
+
+/**
+ * ConfigMaps the container mounts (a `configMap` volume, or a `projected` one's configMap sources):
+ * the application reads them itself, so each data key (or each listed item) is a `configmap` layer
+ * observation of the container's application, ranked by the declared precedence like its SSM tree or
+ * config file.
+ */
+function observeMountedConfigMaps(
+  object: KubeObject,
+  podSpec: Readonly<Record<string, unknown>>,
+  container: Readonly<Record<string, unknown>>,
+  application: string,
+  context: Context,
+): void {
+  const mounted = new Set(
+    asArray(container['volumeMounts'])
+      .map((mount) => asString(asRecord(mount)?.['name']))
+      .filter((name): name is string => name !== undefined),
+  );
+  if (mounted.size === 0) return;
+  const seen = new Set<string>();
+  for (const item of asArray(podSpec['volumes'])) {
+    const volume = asRecord(item);
+    const volumeName = asString(volume?.['name']);
+    if (volume === undefined || volumeName === undefined || !mounted.has(volumeName)) continue;
+    const sources = [
+      asRecord(volume['configMap']),
+      ...asArray(asRecord(volume['projected'])?.['sources']).map((source) => asRecord(asRecord(source)?.['configMap'])),
+    ];
+    for (const source of sources) {
+      const configMapName = asString(source?.['name']);
+      if (source === undefined || !configMapName) continue;
+      const configMap = context.configMaps.get(`${object.namespace}/${configMapName}`);
+      if (configMap === undefined) {
+        if (source['optional'] !== true) {
+          context.warnings.add(
+            `${workloadRef(object)} in namespace ${object.namespace}: volume ${volumeName} mounts configmap/${configMapName}, which is not in the input; not observed`,
+          );
+        }
+        continue;
+      }
+      const items = asArray(source['items'])
+        .map((entry) => asString(asRecord(entry)?.['key']))
+        .filter((key): key is string => key !== undefined);
+      const keys = items.length > 0 ? items : [...configMap.data.keys()];
+      for (const dataKey of keys) {
+        const value = configMap.data.get(dataKey);
+        if (value === undefined || seen.has(`${configMapName}\u0000${dataKey}`)) continue;
+        seen.add(`${configMapName}\u0000${dataKey}`);
+        const observation = configMapObservation(configMap, dataKey, dataKey, value, 'configmap', `configmap/${configMapName}`, context);
+        context.envObservations.push({ ...observation, application });
+      }
     }
   }
 }
 
-function addConfigMapObservation(
+function configMapObservation(
   configMap: ConfigMapData,
   dataKey: string,
   key: string,
   value: string,
+  layer: SourceLayer,
+  location: string,
   context: Context,
-): void {
+): Observation {
   const { object } = configMap;
-  const id = `${object.namespace}\u0000${object.name}\u0000${dataKey}\u0000${key}`;
-  if (context.configMapObservations.has(id)) return;
-  context.configMapObservations.set(id, {
+  return {
     key,
     value: observedLiteral(value),
     provenance: {
-      ...provenance(object, 'configmap', `configmap/${object.name}`, context, ['f:data', `f:${dataKey}`]),
+      ...provenance(object, layer, location, context, ['f:data', `f:${dataKey}`]),
       target: { kind: 'configmap-key', namespace: object.namespace, configMap: object.name, dataKey },
     },
-  });
+  };
 }
 
 function provenance(
@@ -460,6 +598,7 @@ function describeScope(options: KubernetesObservationOptions): string {
 function compareObservations(a: Observation, b: Observation): number {
   return (
     compare(a.key, b.key) ||
+    compare(a.application ?? '', b.application ?? '') ||
     compare(a.provenance.layer, b.provenance.layer) ||
     compare(targetNamespace(a), targetNamespace(b)) ||
     compare(a.provenance.location, b.provenance.location)

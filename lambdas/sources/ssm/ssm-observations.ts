@@ -46,6 +46,8 @@ export interface SsmObservationOptions {
    * @default 'ssm'
    */
   readonly layer?: SourceLayer;
+  /** The application that reads the tree; set on every observation. */
+  readonly application?: string;
 }
 
 /**
@@ -99,6 +101,7 @@ export function ssmParametersToObservations(
     const key = toLogicalKey(param.name.slice(prefix.length), options.keyStyle);
     observations.push({
       key,
+      ...(options.application === undefined ? {} : { application: options.application }),
       value: secret ? { kind: 'secret' } : { kind: 'plain', value: param.value ?? '' },
       provenance: ssmProvenance(param, options),
     });

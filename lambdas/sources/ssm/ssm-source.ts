@@ -111,6 +111,7 @@ export class SsmSource implements Source {
       const observations = ssmParametersToObservations(records, {
         prefix: this.options.spec.path,
         keyStyle: this.options.spec.keyStyle,
+        ...(this.options.spec.application === undefined ? {} : { application: this.options.spec.application }),
         region: this.options.region,
         ...(this.options.account === undefined ? {} : { account: this.options.account }),
       });

@@ -76,8 +76,11 @@ describe('Class: EksSource', () => {
           target: { kind: 'workload-env', namespace: 'api', workload: 'deployment/api-server', container: 'app', variable: 'DB_TIMEOUT' },
         },
       });
-      // ConfigMap resolution: configMapKeyRef (LOG_LEVEL <- log-level) and envFrom (every key).
-      const fromConfigMaps = result.observations.filter((o) => o.provenance.layer === 'configmap').map((o) => [o.key, o.value]);
+      // ConfigMap resolution: configMapKeyRef (LOG_LEVEL <- log-level) and envFrom (every key), both part of
+      // the container's env, addressed to the ConfigMap key for reverts.
+      const fromConfigMaps = result.observations
+        .filter((o) => o.provenance.target?.kind === 'configmap-key' && o.overriddenBy === undefined)
+        .map((o) => [o.key, o.value]);
       expect(fromConfigMaps).toEqual(
         expect.arrayContaining([
           ['LOG_LEVEL', { kind: 'plain', value: 'warn' }],
@@ -87,7 +90,11 @@ describe('Class: EksSource', () => {
           ['PAYMENT_TIMEOUT', { kind: 'plain', value: '30s' }],
         ]),
       );
-      expect(result.observations.find((o) => o.key === 'LOG_LEVEL')?.provenance).toMatchObject({ location: 'configmap/api-config', changedBy: 'helm' });
+      expect(result.observations.find((o) => o.key === 'LOG_LEVEL')?.provenance).toMatchObject({
+        layer: 'env',
+        location: 'configmap/api-config via deployment/api-server container app',
+        changedBy: 'helm',
+      });
       // Workloads of every kind were read, with their image tags.
       expect(result.images.map((i) => `${i.namespace}/${i.workload}/${i.container}:${i.tag}`)).toEqual(
         expect.arrayContaining([

@@ -178,7 +178,8 @@ describe('Function: readSnapshots', () => {
         'file:staging-eu/manifests.yaml',
         'file:staging-eu/ssm.json',
       ]);
-      expect(values(staging, 'LOG_INCLUDE_SENSITIVE')).toEqual([['configmap', 'false']]);
+      // Read through envFrom: part of the container's env.
+      expect(values(staging, 'LOG_INCLUDE_SENSITIVE')).toEqual([['env', 'false']]);
       expect(staging?.observations.find((o) => o.key === 'DB_TIMEOUT')?.provenance.target).toMatchObject({ namespace: 'api' });
       expect(values(staging, 'DATABASE_POOL_SIZE')).toEqual([['ssm', '20']]);
       expect(values(staging, 'PAYMENT_MAX_RETRIES')).toEqual([['env', '3']]);

@@ -71,22 +71,28 @@ describe('Function: kubernetesObjectsToObservations', () => {
       const observation = find(result.observations, 'DB_HOST');
 
       expect(observation.value).toEqual({ kind: 'plain', value: 'db-eu-west.example.com' });
+      expect(observation.application).toBe('api-server');
       expect(observation.provenance).toMatchObject({
-        layer: 'configmap',
-        location: 'configmap/api-config',
+        // Projected into the container's env: part of what the process env is.
+        layer: 'env',
+        location: 'configmap/api-config via deployment/api-server container app',
         version: '913001',
         changedBy: 'argocd-controller',
         target: { kind: 'configmap-key', namespace: 'api', configMap: 'api-config', dataKey: 'database.host' },
       });
     });
 
-    it('observes envFrom ConfigMap keys once, however many workloads read them', () => {
-      // Both the Deployment and the CronJob read api-config through envFrom.
-      const observation = find(result.observations, 'LOG_INCLUDE_SENSITIVE');
+    it('observes envFrom ConfigMap keys once per application that reads them, attributed to the ConfigMap key', () => {
+      // Both the Deployment and the CronJob read api-config through envFrom: two processes, two keys.
+      const observations = result.observations.filter((o) => o.key === 'LOG_INCLUDE_SENSITIVE');
 
-      expect(observation.value).toEqual({ kind: 'plain', value: 'true' });
-      expect(observation.provenance.changedBy).toBe('kubectl-edit');
-      expect(observation.provenance.changedAt).toBe('2026-10-30T11:45:00Z');
+      expect(observations.map((o) => o.application).sort()).toEqual(['api-server', 'nightly-report']);
+      for (const observation of observations) {
+        expect(observation.value).toEqual({ kind: 'plain', value: 'true' });
+        expect(observation.provenance.layer).toBe('env');
+        expect(observation.provenance.changedBy).toBe('kubectl-edit');
+        expect(observation.provenance.changedAt).toBe('2026-10-30T11:45:00Z');
+      }
     });
 
     it('honours the envFrom prefix', () => {
@@ -214,8 +220,9 @@ describe('Function: kubernetesObjectsToObservations', () => {
 
       // Assess
       expect(new Set(result.observations.map((o) => o.provenance.location))).toEqual(
-        new Set(['cronjob/nightly-report container report', 'configmap/api-config']),
+        new Set(['cronjob/nightly-report container report', 'configmap/api-config via envFrom of cronjob/nightly-report container report']),
       );
+      expect(new Set(result.observations.map((o) => o.application))).toEqual(new Set(['nightly-report']));
       expect(result.observations.map((o) => o.key)).not.toContain('FLAG_NEW_CHECKOUT');
       expect(result.warnings.join('\n')).not.toContain('not found');
     });

@@ -21,7 +21,7 @@ export function changedFinding(context: KeyContext, expected: string | null): Fi
       ? `${key}${actual.secret ? '' : `=${actual.text}`} is set in ${environment} (${placeOf(where)}) but the baseline says it must be absent there${changeSuffix(where)}`
       : `${key} is ${actual.text} in ${environment} (${placeOf(where)}), the baseline expects ${shownText(expected, secret).text}${changeSuffix(where)}`;
   return {
-    ...findingBase('changed', env.spec, key, plan?.severity ?? 'medium'),
+    ...findingBase('changed', env.spec, key, plan?.severity ?? 'medium', context.application),
     expected: expected === null ? ABSENT_SHOWN : shownText(expected, secret),
     actual,
     message,

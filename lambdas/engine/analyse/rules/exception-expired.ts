@@ -19,7 +19,7 @@ export function expiredExceptionFinding(
   _setting: SettingSpec | undefined,
 ): Finding {
   const { key, environment, actual } = deviation;
-  const id = findingId('exception-expired', environment, key);
+  const id = findingId('exception-expired', environment, key, deviation.application);
   const what = actual === undefined ? `${key} being absent` : actual.secret ? `${key} being set` : `${key}=${actual.text}`;
   return {
     ...deviation,

@@ -28,7 +28,7 @@ export function invalidFinding(context: KeyContext, violation: string, expected:
           provenance: where,
         });
   return {
-    ...findingBase('invalid', env.spec, key, atLeast(plan?.severity ?? 'high', 'high')),
+    ...findingBase('invalid', env.spec, key, atLeast(plan?.severity ?? 'high', 'high'), context.application),
     ...(expected === undefined ? {} : { expected: expected === null ? ABSENT_SHOWN : shownText(expected, secret) }),
     actual,
     message: `${key}=${actual.text} in ${environment} (${placeOf(where)}) breaks its constraints: it ${violation}${changeSuffix(where)}`,

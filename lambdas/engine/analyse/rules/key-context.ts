@@ -11,6 +11,8 @@ import type { SettingPlan } from '../setting-plan.js';
 export interface KeyContext {
   readonly env: EnvironmentContext;
   readonly key: string;
+  /** The application whose key it is. */
+  readonly application: string | undefined;
   /** Undefined for undeclared keys. */
   readonly plan: SettingPlan | undefined;
   /** Values are shown as `[secret]` and never compared. */
@@ -24,6 +26,7 @@ export interface KeyContext {
 export function keyContext(
   env: EnvironmentContext,
   key: string,
+  application: string | undefined,
   plan: SettingPlan | undefined,
   secret: boolean,
   ordered: readonly Observation[],
@@ -33,7 +36,7 @@ export function keyContext(
     const provenance = attribute(observation.provenance, attribution);
     return provenance === observation.provenance ? observation : { ...observation, provenance };
   });
-  return { env, key, plan, secret, observations, attribution };
+  return { env, key, application, plan, secret, observations, attribution };
 }
 
 /** The fields every finding about an environment shares: id, type, severity, environment, tier, region, account, key. */
@@ -42,8 +45,9 @@ export function findingBase(
   env: EnvironmentSpec,
   key: string,
   severity: Severity,
-  id: string = findingId(type, env.name, key),
-): Pick<Finding, 'id' | 'type' | 'severity' | 'environment' | 'tier' | 'region' | 'account' | 'key'> {
+  application?: string,
+  id: string = findingId(type, env.name, key, application),
+): Pick<Finding, 'id' | 'type' | 'severity' | 'environment' | 'tier' | 'region' | 'account' | 'application' | 'key'> {
   return {
     id,
     type,
@@ -52,6 +56,7 @@ export function findingBase(
     tier: env.tier,
     ...(env.region === undefined ? {} : { region: env.region }),
     ...(env.account === undefined ? {} : { account: env.account }),
+    ...(application === undefined ? {} : { application }),
     key,
   };
 }

@@ -28,7 +28,7 @@ export function missingFinding(env: EnvironmentContext, plan: SettingPlan, expec
           ...(placement?.region === undefined ? {} : { region: placement.region }),
         });
   return {
-    ...findingBase('missing', env.spec, key, plan.severity),
+    ...findingBase('missing', env.spec, key, plan.severity, plan.application),
     ...(shown === undefined ? {} : { expected: shown }),
     message:
       shown === undefined

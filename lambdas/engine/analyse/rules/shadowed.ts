@@ -24,7 +24,11 @@ export function shadowedFinding(context: KeyContext, hidden: readonly Observatio
   const outOfBand = winner.provenance.outOfBand === true || hidden.some((o) => o.provenance.outOfBand === true);
   const environment = env.spec.name;
   const fixes = hidden.map((observation) =>
-    revertFix(
+    observation.overriddenBy !== undefined
+      ? // The platform already gives the process the winner: nothing to revert, and touching the hidden
+        // copy (a ConfigMap other workloads may read) is a decision of its own. Never remove the winner.
+        { summary: `Nothing to revert: ${observation.overriddenBy}; remove ${key} from ${placeOf(observation.provenance)} only if nothing else reads it there` }
+      : revertFix(
       observation.provenance.target,
       observation.provenance.layer === winner.provenance.layer && winner.value.kind === 'plain'
         ? { kind: 'set', value: winner.value.value }
@@ -34,10 +38,10 @@ export function shadowedFinding(context: KeyContext, hidden: readonly Observatio
   );
   const summary = `Leave only ${placeOf(winner.provenance)} holding ${key} in ${environment}`;
   return {
-    ...findingBase('shadowed', env.spec, key, outOfBand ? 'medium' : 'low'),
+    ...findingBase('shadowed', env.spec, key, outOfBand ? 'medium' : 'low', context.application),
     ...(typeof expected === 'string' ? { expected: shownText(expected, secret) } : {}),
     actual,
-    message: `${key} in ${environment}: ${placeOf(top.provenance)} (${shownObservation(context, top).text}) is hidden by ${placeOf(winner.provenance)} (${actual.text})${also}`,
+    message: `${key} in ${environment}: ${placeOf(top.provenance)} (${shownObservation(context, top).text}) is hidden by ${placeOf(winner.provenance)} (${actual.text})${top.overriddenBy === undefined ? '' : `: ${top.overriddenBy}`}${also}`,
     provenance: provenanceOf(context),
     fixes: {
       revert: fixes.length === 1 && fixes[0] !== undefined ? { ...fixes[0], summary: `${summary}: ${fixes[0].summary}` } : combineFixes(summary, fixes),

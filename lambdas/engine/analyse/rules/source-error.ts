@@ -14,7 +14,7 @@ export function sourceErrorFinding(env: EnvironmentContext, status: SourceStatus
   const reason = status.error === undefined ? `${status.id} could not be read` : status.error.message;
   const code = status.error?.code;
   return {
-    ...findingBase('source-error', env.spec, status.id, 'high', findingId('source-error', environment, status.id)),
+    ...findingBase('source-error', env.spec, status.id, 'high', undefined, findingId('source-error', environment, status.id)),
     message: reason,
     provenance: [],
     fixes: {

@@ -28,10 +28,10 @@ export function unmanagedFinding(context: KeyContext, severity: Severity): Findi
       ? removals[0]
       : combineFixes(`Remove ${key} from every place it is set in ${environment}`, removals);
   return {
-    ...findingBase('unmanaged', env.spec, key, severity),
+    ...findingBase('unmanaged', env.spec, key, severity, context.application),
     actual,
     message: `${key}${actual.secret ? '' : `=${actual.text}`} is set in ${environment} (${placeOf(where)}) but the baseline does not declare it${changeSuffix(where)}`,
     provenance: provenanceOf(context),
-    fixes: { revert, accept: acceptUnmanaged(key, environment, rawValue(context, winner), actual.secret) },
+    fixes: { revert, accept: acceptUnmanaged(key, environment, rawValue(context, winner), actual.secret, context.application) },
   };
 }

@@ -115,7 +115,7 @@ function versionFinding(
   const key = keyOf(image);
   const environment = env.spec.name;
   return {
-    ...findingBase('version', env.spec, key, audit.severity, findingId('version', environment, groupOf(image))),
+    ...findingBase('version', env.spec, key, audit.severity, undefined, findingId('version', environment, groupOf(image))),
     expected: { text: reference, secret: false },
     actual: { text: image.image, secret: false },
     message: `${key} in ${image.namespace} runs ${image.image} in ${environment} but ${reference} in ${holders.map((m) => m.env.spec.name).join(', ')}${changeSuffix(provenance)}`,
