@@ -218,6 +218,42 @@ expected_differences:
     });
   });
 
+  describe('settings of one application', () => {
+    const apps = file(
+      'applications.yaml',
+      `applications:
+  api:
+    workloads: [deployment/api-server]
+    settings:
+      RETRIES: { value: 3, type: integer }
+      SESSION_KEY: { secret: true }
+`,
+    );
+    const envs = file(
+      'environments.yaml',
+      'environments:\n  prod:\n    tier: production\napplications:\n  web:\n    workloads: [deployment/web]\nsettings:\n  SHARED: 1\n',
+    );
+
+    it('declares a new key of an application in the file that declares that application, and writes its declared type', () => {
+      // Act
+      const created = edit({ path: ['applications', 'api', 'settings', 'FLAG', 'tiers', 'production'], value: 'on', op: 'set' }, [envs, apps]);
+      const typed = edit({ path: ['applications', 'api', 'settings', 'RETRIES', 'environments', 'prod'], value: '5', op: 'set' }, [envs, apps]);
+
+      // Assess
+      expect(created.edited.name).toBe('applications.yaml');
+      expect(created.baseline.applications?.get('api')?.settings.get('FLAG')?.perTier).toEqual({ production: 'on' });
+      expect(typed.edited.text).toContain('RETRIES: { value: 3, type: integer, environments: { prod: 5 } }');
+    });
+
+    it('refuses to write a value for a secret setting of an application', () => {
+      const act = (): unknown =>
+        applyBaselineEdit([envs, apps], baselineOf([envs, apps]), { path: ['applications', 'api', 'settings', 'SESSION_KEY', 'environments', 'prod'], value: 'x' });
+
+      expect(act).toThrow(BaselineEditError);
+      expect(act).toThrow(/SESSION_KEY is secret/);
+    });
+  });
+
   describe('append and delete', () => {
     it('appends an exception to the file holding the exceptions section', () => {
       const { edited, baseline } = edit({
