@@ -150,39 +150,6 @@ function refuseSecretValue(baseline: Baseline, path: readonly string[], op: stri
   }
 }
 
-/** `refuseSecretValue` for the settings of one application (`applications.APP.settings.KEY...`). */
-function refuseApplicationSecretValue(baseline: Baseline, path: readonly string[], op: string, value: BaselineEdit['value']): void {
-  const { base, inner, application } = splitApplication(path);
-  if (base.length === 0 || op === 'delete' || value === null || value === undefined) return;
-  const [section, key, field] = inner;
-  if (key === undefined || settingOf(baseline, key, application)?.secret !== true) return;
-  const writesValue =
-    section === 'expected_differences' ||
-    (section === 'settings' && (field === 'value' || field === 'environments' || field === 'tiers' || field === 'enum' || field === 'pattern'));
-  if (writesValue) {
-    throw new BaselineEditError('secret-value', `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`);
-  }
-}
-
-/**
- * An application's settings are addressed as `applications.APP.settings...` (and
- * `applications.APP.expected_differences...`): the same shapes as the shared sections, one level down.
- * `inner` is the path from there, `base` what comes before it (empty for a shared path).
- */
-function splitApplication(path: readonly string[]): { readonly base: readonly string[]; readonly inner: readonly string[]; readonly application?: string } {
-  const [section, application, sub] = path;
-  if (section === 'applications' && application !== undefined && (sub === 'settings' || sub === 'expected_differences')) {
-    return { base: path.slice(0, 2), inner: path.slice(2), application };
-  }
-  return { base: [], inner: path };
-}
-
-/** The setting an audit applies to `key` of `application`: the application's own, else the shared one. */
-function settingOf(baseline: Baseline, key: string, application: string | undefined): SettingSpec | undefined {
-  const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
-  return own ?? baseline.settings.get(key);
-}
-
 function has(doc: Document, path: DocumentPath): boolean {
   return nodeAt({ doc }, path) !== undefined;
 }
@@ -386,4 +353,37 @@ function toDocumentPath(doc: Document, path: readonly string[]): (string | numbe
     }
   }
   return out;
+}
+
+/** `refuseSecretValue` for the settings of one application (`applications.APP.settings.KEY...`). */
+function refuseApplicationSecretValue(baseline: Baseline, path: readonly string[], op: string, value: BaselineEdit['value']): void {
+  const { base, inner, application } = splitApplication(path);
+  if (base.length === 0 || op === 'delete' || value === null || value === undefined) return;
+  const [section, key, field] = inner;
+  if (key === undefined || settingOf(baseline, key, application)?.secret !== true) return;
+  const writesValue =
+    section === 'expected_differences' ||
+    (section === 'settings' && (field === 'value' || field === 'environments' || field === 'tiers' || field === 'enum' || field === 'pattern'));
+  if (writesValue) {
+    throw new BaselineEditError('secret-value', `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`);
+  }
+}
+
+/**
+ * An application's settings are addressed as `applications.APP.settings...` (and
+ * `applications.APP.expected_differences...`): the same shapes as the shared sections, one level down.
+ * `inner` is the path from there, `base` what comes before it (empty for a shared path).
+ */
+function splitApplication(path: readonly string[]): { readonly base: readonly string[]; readonly inner: readonly string[]; readonly application?: string } {
+  const [section, application, sub] = path;
+  if (section === 'applications' && application !== undefined && (sub === 'settings' || sub === 'expected_differences')) {
+    return { base: path.slice(0, 2), inner: path.slice(2), application };
+  }
+  return { base: [], inner: path };
+}
+
+/** The setting an audit applies to `key` of `application`: the application's own, else the shared one. */
+function settingOf(baseline: Baseline, key: string, application: string | undefined): SettingSpec | undefined {
+  const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
+  return own ?? baseline.settings.get(key);
 }
