@@ -1,12 +1,14 @@
+import type { ParseArgsConfig } from 'node:util';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { closest } from 'fastest-levenshtein';
 import { writeBaselineFile } from '../../lambdas/baseline/load-baseline-dir.js';
-import { applyBaselineEdit } from '../../lambdas/engine/baseline/apply-baseline-edit.js';
-import { parseBaseline } from '../../lambdas/engine/baseline/parse-baseline.js';
-import { formatBaselineIssue } from '../../lambdas/engine/baseline/baseline-issue.js';
+import { acceptFindings } from '../../lambdas/engine/accept/accept-findings.js';
+import type { BaselineFile } from '../../lambdas/engine/baseline/baseline-file.js';
+import { FINDING_TYPES, type Finding } from '../../lambdas/engine/model.js';
 import type { CliIo } from './cli-io.js';
 import { loadBaseline } from './audit-inputs.js';
-import { audit, type ScanOptions } from './scan-command.js';
-import { UsageError } from './usage-error.js';
+import { audit, type AuditOutcome, type ScanOptions } from './scan-command.js';
+import { EXIT, UsageError } from './usage-error.js';
 
 /** How far ahead `baseline validate` warns about exceptions that are about to expire. */
 const EXPIRY_WARNING_DAYS = 14;
@@ -34,51 +36,166 @@ export function runBaselineValidate(io: CliIo, options: { baselineDir: string; n
   return 0;
 }
 
-/** Options of `drift-audit baseline accept <finding-id>`. */
+/** Flags of `baseline accept`, for the dispatcher's `parseArgs`. */
+export const ACCEPT_FLAGS = {
+  'dry-run': { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
+  env: { type: 'string', short: 'e', multiple: true },
+  type: { type: 'string', multiple: true },
+  extend: { type: 'string' },
+  owner: { type: 'string' },
+  reason: { type: 'string' },
+  expires: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Options of `drift-audit baseline accept [FINDING_ID...] [BASELINE_DIR]`. */
 export interface AcceptOptions extends Omit<ScanOptions, 'format' | 'failOn' | 'output' | 'verbose'> {
-  readonly findingId: string;
+  /** Findings named by id: each must exist and be acceptable, or nothing is written. */
+  readonly findingIds: readonly string[];
+  /** Every finding (`--all`), narrowed by `environments` and `types` when given. */
+  readonly all: boolean;
+  readonly environments: readonly string[];
+  readonly types: readonly string[];
   readonly dryRun: boolean;
+  /** `exception-expired`: extend the exception to this day instead of removing it. */
+  readonly extend?: string;
+  /** `version`: the exception written for an image difference. */
+  readonly owner?: string;
+  readonly reason?: string;
+  readonly expires?: string;
 }
 
 /**
- * `drift-audit baseline accept <finding-id>`: writes the finding's "accept" edit into the baseline
- * YAML in place (comments and layout kept), after checking the edited baseline still validates.
+ * The accept-specific part of the options from parsed flags and positionals: finding ids always hold
+ * a `:` (`type:environment:key`), so the one positional without one is BASELINE_DIR.
+ */
+export function acceptOptionsOf(
+  values: { readonly [K in keyof typeof ACCEPT_FLAGS]?: string | boolean | string[] | undefined },
+  positionals: readonly string[],
+): Pick<AcceptOptions, 'baselineDir' | 'findingIds' | 'all' | 'environments' | 'types' | 'dryRun' | 'extend' | 'owner' | 'reason' | 'expires'> {
+  const findingIds = positionals.filter((positional) => positional.includes(':'));
+  const dirs = positionals.filter((positional) => !positional.includes(':'));
+  if (dirs.length > 1) throw new UsageError(`baseline accept takes one BASELINE_DIR, got ${dirs.join(' ')}`);
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const environments = list(values.env);
+  const types = list(values.type);
+  for (const type of types) {
+    if (!(FINDING_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${FINDING_TYPES.join(', ')}, got ${type}`);
+  }
+  const all = values.all === true;
+  if (findingIds.length === 0 && !all && environments.length === 0 && types.length === 0) {
+    throw new UsageError('baseline accept needs FINDING_ID... (as printed by scan), or --all, --env ENV or --type TYPE');
+  }
+  const exceptionFlags = (['owner', 'reason', 'expires'] as const).filter((flag) => values[flag] !== undefined);
+  if (exceptionFlags.length > 0 && exceptionFlags.length < 3) {
+    throw new UsageError('an exception needs all of --owner, --reason and --expires');
+  }
+  const extend = text(values.extend);
+  const owner = text(values.owner);
+  const reason = text(values.reason);
+  const expires = text(values.expires);
+  return {
+    baselineDir: dirs[0] ?? 'config',
+    findingIds,
+    all,
+    environments,
+    types,
+    dryRun: values['dry-run'] === true,
+    ...(extend === undefined ? {} : { extend }),
+    ...(owner === undefined ? {} : { owner }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(expires === undefined ? {} : { expires }),
+  };
+}
+
+/**
+ * `drift-audit baseline accept`: declares the live state of the chosen findings in the baseline YAML
+ * in place (comments and layout kept), where it lives (the environment, or its whole tier when every
+ * environment of the tier holds it), after proving on the same estate that every accepted finding is
+ * gone and none appeared. `--dry-run` prints the unified diff instead of writing.
+ *
+ * A finding named by id that cannot be accepted (invalid, shadowed, source-error, a secret's value)
+ * is an error and nothing is written; one caught by `--all`, `--env` or `--type` is listed as not
+ * accepted and the rest go ahead.
  */
 export async function runBaselineAccept(io: CliIo, options: AcceptOptions): Promise<number> {
   const outcome = await audit(io, options);
-  const finding = outcome.result.findings.find((candidate) => candidate.id === options.findingId);
-  if (finding === undefined) {
-    const ids = outcome.result.findings.map((candidate) => candidate.id);
-    const hint = ids.length === 0 ? 'there is no open finding' : `did you mean ${closest(options.findingId, ids)}?`;
-    throw new UsageError(`no finding with id ${options.findingId} in this audit; ${hint}`);
+  const { explicit, filtered } = selectFindings(outcome, options);
+  const result = acceptFindings(
+    {
+      files: outcome.loaded.files,
+      baseline: outcome.loaded.baseline,
+      snapshots: outcome.snapshots,
+      now: outcome.now,
+      findings: outcome.result.findings,
+    },
+    [...explicit, ...filtered],
+    {
+      ...(options.extend === undefined ? {} : { extend: options.extend }),
+      ...(options.owner === undefined || options.reason === undefined || options.expires === undefined
+        ? {}
+        : { exception: { owner: options.owner, reason: options.reason, expires: options.expires } }),
+    },
+  );
+  const named = new Set(explicit.map((finding) => finding.id));
+  const refusedByName = result.refused.filter((refusal) => named.has(refusal.finding.id));
+  if (refusedByName.length > 0) {
+    const lines = refusedByName.map((refusal) => `  ${refusal.finding.id}: ${refusal.reason}`).join('\n');
+    throw new UsageError(`cannot accept ${refusedByName.map((refusal) => refusal.finding.id).join(', ')}; nothing was written:\n${lines}`);
   }
-  const edit = finding.fixes.accept?.baselineEdit;
-  if (edit === undefined) {
-    const why = finding.fixes.accept?.summary ?? `a ${finding.type} finding cannot be accepted into the baseline`;
-    // A secret's value is never written; what can be written is that the key is a secret.
-    const secret =
-      finding.actual?.secret === true ||
-      finding.expected?.secret === true ||
-      Object.values(finding.comparedWith ?? {}).some((value) => value.secret);
-    const declared = outcome.loaded.baseline.settings.get(finding.key)?.secret === true;
-    const hint = secret && !declared ? `; to audit ${finding.key} by presence only, declare settings.${finding.key}.secret: true` : '';
-    throw new UsageError(`${finding.id}: ${why}${hint}`);
+  const verb = options.dryRun ? 'would accept' : 'accepted';
+  for (const accepted of result.accepted) {
+    const changes = accepted.changes.map((change) => `${change.description} (${change.file})`).join('; ');
+    io.stdout(`${verb} ${accepted.finding.id}: ${changes}\n`);
   }
-  const edited = applyBaselineEdit(outcome.loaded.files, outcome.loaded.baseline, edit);
-  const files = outcome.loaded.files.map((file) => (file.name === edited.name ? edited : file));
-  const reparsed = parseBaseline(files);
-  if (!reparsed.ok) {
-    const lines = reparsed.issues.map((issue) => `  ${formatBaselineIssue(issue)}`).join('\n');
-    throw new UsageError(`accepting ${finding.id} would make the baseline invalid; nothing was written:\n${lines}`);
-  }
-  const where = `${edited.name}: ${edit.path.join('.')}`;
+  for (const refusal of result.refused) io.stdout(`not accepted ${refusal.finding.id}: ${refusal.reason}\n`);
+  if (result.accepted.length === 0) throw new UsageError('nothing was accepted: none of the selected findings can be accepted into the baseline');
   if (options.dryRun) {
-    io.stdout(`would edit ${where}\n\n${edited.text}`);
-    return 0;
+    for (const { before, after } of result.edited) io.stdout(`\n${unifiedDiff(before, after)}`);
+    return EXIT.clean;
   }
-  writeBaselineFile(outcome.loaded.dir, edited);
-  io.stdout(`accepted ${finding.id}: edited ${where}\n`);
-  return 0;
+  for (const { after } of result.edited) writeBaselineFile(outcome.loaded.dir, after);
+  io.stdout(`edited ${result.edited.map(({ after }) => after.name).join(', ')}\n`);
+  return EXIT.clean;
+}
+
+/** The findings asked for: by id (each must exist), and by filter (`--all`, `--env`, `--type`: all given must match). */
+function selectFindings(outcome: AuditOutcome, options: AcceptOptions): { explicit: Finding[]; filtered: Finding[] } {
+  const findings = outcome.result.findings;
+  const ids = findings.map((candidate) => candidate.id);
+  const explicit: Finding[] = [];
+  for (const id of new Set(options.findingIds)) {
+    const finding = findings.find((candidate) => candidate.id === id);
+    if (finding === undefined) {
+      const hint = ids.length === 0 ? 'there is no open finding' : `did you mean ${closest(id, ids)}?`;
+      throw new UsageError(`no finding with id ${id} in this audit; ${hint}`);
+    }
+    explicit.push(finding);
+  }
+  const names = outcome.loaded.baseline.environments.map((environment) => environment.name);
+  for (const environment of options.environments) {
+    if (!names.includes(environment)) throw new UsageError(`--env ${environment} is not an environment of the baseline (expected one of ${names.join(', ')})`);
+  }
+  const filtering = options.all || options.environments.length > 0 || options.types.length > 0;
+  if (!filtering) return { explicit, filtered: [] };
+  const named = new Set(explicit.map((finding) => finding.id));
+  const filtered = findings.filter(
+    (finding) =>
+      !named.has(finding.id) &&
+      (options.environments.length === 0 || options.environments.includes(finding.environment)) &&
+      (options.types.length === 0 || options.types.includes(finding.type)),
+  );
+  if (filtered.length === 0 && explicit.length === 0) throw new UsageError('no finding of this audit matches the given --env and --type');
+  return { explicit, filtered };
+}
+
+/** A unified diff of one baseline file, as `git diff` heads it (`--- a/NAME`, `+++ b/NAME`). */
+export function unifiedDiff(before: BaselineFile, after: BaselineFile): string {
+  return createTwoFilesPatch(`a/${before.name}`, `b/${after.name}`, before.text, after.text, undefined, undefined, {
+    context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
 }
 
 /** Re-exported so the dispatcher can validate a directory without scanning. */

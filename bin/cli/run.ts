@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../lambdas/engine/analyse/parse-duration.js';
 import { SEVERITIES, type Severity } from '../../lambdas/engine/model.js';
-import { runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
+import { ACCEPT_FLAGS, acceptOptionsOf, runBaselineAccept, runBaselineValidate } from './baseline-commands.js';
 import type { CliIo } from './cli-io.js';
 import { runExplain } from './explain-command.js';
 import { runHistory } from './history-command.js';
@@ -50,7 +50,7 @@ Usage:
   drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit explain KEY --env ENV [--app APP] [BASELINE_DIR] [--snapshots DIR | --live] [--json]
   drift-audit baseline validate [BASELINE_DIR]
-  drift-audit baseline accept FINDING_ID [BASELINE_DIR] [--snapshots DIR | --live] [--dry-run]
+  drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
   drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
 
@@ -75,6 +75,15 @@ Live options (scan, explain, accept, snapshot):
                                   by then are reported as source errors and the audit as partial
                                   (default: 5m)
   Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
+
+Accept options:
+  --all                           every finding (narrowed by --env and --type when given)
+  --env ENV, --type TYPE          the findings of ENV, of TYPE (each repeatable)
+  --dry-run                       print the unified diff of the baseline instead of writing it
+  --extend YYYY-MM-DD             exception-expired: extend the exception (default: remove it and
+                                  declare the live value)
+  --owner EMAIL --reason WHY --expires YYYY-MM-DD
+                                  version: the exception that declares the image difference
 
 History options:
   --table NAME                    history table (default: output of the deployed stack)
@@ -123,15 +132,23 @@ ${LIVE_OPTIONS}
 ${EXIT_CODES.explain}`,
   baseline: `Usage:
   drift-audit baseline validate [BASELINE_DIR] [--now ISO_TIME]
-  drift-audit baseline accept FINDING_ID [BASELINE_DIR] [--snapshots DIR | --live] [--dry-run]
+  drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
 
 validate checks every file of the baseline and lists expired and expiring exceptions.
-accept writes a finding's accept edit into the baseline YAML in place, keeping comments.
+accept declares the live state of findings in the baseline YAML in place, keeping comments,
+where it lives (the environment, or its tier when the whole tier holds it), and writes nothing
+unless a scan of the same estate then shows them gone and no new finding.
 
 Options:
   --now ISO_TIME                  as of this time (exception expiry); default: now
   --snapshots DIR                 accept: exported state (default: BASELINE_DIR/snapshots)
-  --dry-run                       accept: print the edited file instead of writing it
+  --all                           accept: every finding (narrowed by --env and --type when given)
+  --env ENV, --type TYPE          accept: the findings of ENV, of TYPE (each repeatable)
+  --dry-run                       accept: print the unified diff instead of writing
+  --extend YYYY-MM-DD             accept, exception-expired: extend the exception (default:
+                                  remove it and declare the live value)
+  --owner EMAIL --reason WHY --expires YYYY-MM-DD
+                                  accept, version: the exception that declares the image difference
 
 ${LIVE_OPTIONS}
 ${EXIT_CODES.other}`,
@@ -295,16 +312,9 @@ async function baseline(args: readonly string[], io: CliIo): Promise<number> {
     return runBaselineValidate(io, { baselineDir: singleDir(positionals, 'baseline validate'), ...nowOf(values.now) });
   }
   if (action === 'accept') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { ...COMMON_OPTIONS, 'dry-run': { type: 'boolean', default: false } },
-    });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON_OPTIONS, ...ACCEPT_FLAGS } });
     if (values.help) return help(io, 'baseline');
-    const [findingId, dir, ...extra] = positionals;
-    if (findingId === undefined) throw new UsageError('baseline accept needs a FINDING_ID (as printed by scan)');
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    return runBaselineAccept(io, { ...commonOf(values), baselineDir: dir ?? 'config', findingId, dryRun: values['dry-run'] });
+    return runBaselineAccept(io, { ...commonOf(values), ...acceptOptionsOf(values, positionals) });
   }
   throw new UsageError(`unknown baseline action ${action ?? '(none)'} (expected validate or accept)`);
 }

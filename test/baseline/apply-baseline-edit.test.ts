@@ -137,6 +137,62 @@ describe('Function: applyBaselineEdit', () => {
       expect(baseline.settings.get('STRIPE_KEY')?.secret).toBe(true);
     });
 
+    it('writes the scalar of the setting’s declared type: integers and numbers plain, booleans as booleans, the rest as text', () => {
+      // Prepare
+      const typed = file(
+        'typed.yaml',
+        `environments:
+  prod:
+    tier: production
+settings:
+  RETRIES: { value: 3, type: integer }
+  RATIO: { value: 0.5, type: number }
+  ENABLED: { value: "false", type: boolean }
+  TIMEOUT: { value: 10s, type: duration }
+  LABEL: { value: blue }
+  WEIGHT: { type: integer }
+expected_differences:
+  WEIGHT:
+    production: "1"
+`,
+      );
+
+      // Act
+      const set = (key: string, value: string) => edit({ path: ['settings', key, 'environments', 'prod'], value, op: 'set' }, [typed]);
+      const retries = set('RETRIES', '5');
+      const ratio = set('RATIO', '0.75');
+      const padded = set('RETRIES', '007');
+      const enabled = set('ENABLED', 'true');
+      const timeout = set('TIMEOUT', '60s');
+      const label = set('LABEL', '42');
+      const weight = edit({ path: ['settings', 'WEIGHT', 'tiers', 'production'], value: '2', op: 'set' }, [typed]);
+
+      // Assess: the scalar's kind follows the declared type; every one reads back as the text given.
+      expect(retries.edited.text).toContain('RETRIES: { value: 3, type: integer, environments: { prod: 5 } }');
+      expect(ratio.edited.text).toContain('environments: { prod: 0.75 }');
+      expect(padded.edited.text).toContain('environments: { prod: "007" }');
+      expect(enabled.edited.text).toContain('environments: { prod: true }');
+      expect(timeout.edited.text).toContain('environments: { prod: 60s }');
+      expect(label.edited.text).toContain('environments: { prod: "42" }');
+      expect(weight.edited.text).toContain('    production: 2\n');
+      expect(retries.baseline.settings.get('RETRIES')?.perEnvironment).toEqual({ prod: '5' });
+      expect(padded.baseline.settings.get('RETRIES')?.perEnvironment).toEqual({ prod: '007' });
+      expect(enabled.baseline.settings.get('ENABLED')?.perEnvironment).toEqual({ prod: 'true' });
+      expect(weight.baseline.settings.get('WEIGHT')?.perTier).toEqual({ production: '2' });
+    });
+
+    it('turns a quoted number of an integer setting into a plain one when it is changed, keeping its comment', () => {
+      // Prepare
+      const quoted = file('quoted.yaml', 'environments:\n  prod:\n    tier: production\nsettings:\n  RETRIES:\n    type: integer\n    value: "3"   # agreed in REL-2\n');
+
+      // Act
+      const { edited, baseline } = edit({ path: ['settings', 'RETRIES', 'value'], value: '4', op: 'set' }, [quoted]);
+
+      // Assess
+      expect(diff(quoted, edited)).toEqual({ added: ['    value: 4     # agreed in REL-2'], removed: ['    value: "3"   # agreed in REL-2'] });
+      expect(baseline.settings.get('RETRIES')?.value).toBe('4');
+    });
+
     it('edits an expected difference where expected_differences already declares it', () => {
       const { edited, baseline } = edit({ path: ['settings', 'LOG_LEVEL', 'tiers', 'production'], value: 'error', op: 'set' });
 
@@ -159,6 +215,42 @@ describe('Function: applyBaselineEdit', () => {
 
       expect(act).toThrow(BaselineEditError);
       expect(act).toThrow(/API_KEY is secret/);
+    });
+  });
+
+  describe('settings of one application', () => {
+    const apps = file(
+      'applications.yaml',
+      `applications:
+  api:
+    workloads: [deployment/api-server]
+    settings:
+      RETRIES: { value: 3, type: integer }
+      SESSION_KEY: { secret: true }
+`,
+    );
+    const envs = file(
+      'environments.yaml',
+      'environments:\n  prod:\n    tier: production\napplications:\n  web:\n    workloads: [deployment/web]\nsettings:\n  SHARED: 1\n',
+    );
+
+    it('declares a new key of an application in the file that declares that application, and writes its declared type', () => {
+      // Act
+      const created = edit({ path: ['applications', 'api', 'settings', 'FLAG', 'tiers', 'production'], value: 'on', op: 'set' }, [envs, apps]);
+      const typed = edit({ path: ['applications', 'api', 'settings', 'RETRIES', 'environments', 'prod'], value: '5', op: 'set' }, [envs, apps]);
+
+      // Assess
+      expect(created.edited.name).toBe('applications.yaml');
+      expect(created.baseline.applications?.get('api')?.settings.get('FLAG')?.perTier).toEqual({ production: 'on' });
+      expect(typed.edited.text).toContain('RETRIES: { value: 3, type: integer, environments: { prod: 5 } }');
+    });
+
+    it('refuses to write a value for a secret setting of an application', () => {
+      const act = (): unknown =>
+        applyBaselineEdit([envs, apps], baselineOf([envs, apps]), { path: ['applications', 'api', 'settings', 'SESSION_KEY', 'environments', 'prod'], value: 'x' });
+
+      expect(act).toThrow(BaselineEditError);
+      expect(act).toThrow(/SESSION_KEY is secret/);
     });
   });
 
@@ -186,6 +278,21 @@ describe('Function: applyBaselineEdit', () => {
 
       expect(diff(MAIN, edited).added).toEqual([`ignore: ["KUBERNETES_*", 'HOSTNAME', FEATURE_*]`]);
       expect(baseline.ignore).toEqual(['KUBERNETES_*', 'HOSTNAME', 'FEATURE_*']);
+    });
+
+    it('grows an emptied list as a block, the style of the format’s lists, not as the flow `[]` it was left as', () => {
+      // Prepare
+      const emptied = file('exceptions.yaml', '# Temporary deviations.\nexceptions: []\n');
+      const main = file('main.yaml', 'environments:\n  prod:\n    tier: production\n');
+
+      // Act
+      const { edited } = edit(
+        { path: ['exceptions'], value: { key: 'A', environment: 'prod', owner: 'o@example.com', reason: 'R-1', expires: '2027-01-01' }, op: 'append' },
+        [main, emptied],
+      );
+
+      // Assess
+      expect(edited.text).toBe('# Temporary deviations.\nexceptions:\n  - key: A\n    environment: prod\n    owner: o@example.com\n    reason: R-1\n    expires: 2027-01-01\n');
     });
 
     it('deletes an entry and the mapping it leaves empty, but keeps the setting', () => {

@@ -72,7 +72,11 @@ describe('Function: analyse', () => {
       expect(finding.severity).toBe('low');
       expect(finding.expected).toBeUndefined();
       expect(finding.fixes.revert?.command).toBe(`kubectl -n api set env deployment/api-server -c app 'ENABLE_NEW_CHECKOUT-'`);
-      expect(finding.fixes.accept?.baselineEdit).toEqual({ path: ['settings', 'ENABLE_NEW_CHECKOUT', 'value'], value: 'true', op: 'set' });
+      expect(finding.fixes.accept?.baselineEdit).toEqual({
+        path: ['settings', 'ENABLE_NEW_CHECKOUT', 'environments', 'production-us'],
+        value: 'true',
+        op: 'set',
+      });
     });
 
     it('reports LOG_LEVEL=DEBUG past its exception as exception-expired naming owner, reason and date, not as changed', () => {

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { z } from 'zod';
-import type { Baseline, BaselineEdit } from '../model.js';
+import type { Baseline, BaselineEdit, Constraints, SettingSpec } from '../model.js';
 import { keyText, nodeAt, YAML_PARSE_OPTIONS, type DocumentPath } from './baseline-document.js';
 import type { BaselineFile } from './baseline-file.js';
 import { BaselineEditError } from './baseline-edit-error.js';
@@ -61,6 +61,7 @@ export function applyBaselineEdit(files: readonly BaselineFile[], baseline: Base
     );
   }
   refuseSecretValue(baseline, path, op, edit.value);
+  refuseApplicationSecretValue(baseline, path, op, edit.value);
 
   const doc = target.doc;
   if (op === 'delete') {
@@ -68,7 +69,7 @@ export function applyBaselineEdit(files: readonly BaselineFile[], baseline: Base
   } else if (op === 'append') {
     appendAt(doc, path, coerce([...path, 0], edit.value ?? null));
   } else {
-    setAt(doc, path, coerce(path, edit.value ?? null));
+    setAt(doc, path, coerce(path, edit.value ?? null, declaredTypeAt(baseline, path)));
   }
   return { name: target.file.name, text: renderPreservingLayout(target.file.text, doc) };
 }
@@ -89,17 +90,22 @@ function chooseDocument(
     }
     return named;
   }
-  const [section, key] = path;
+  const { base, inner, application } = splitApplication(path);
+  const [section, key] = inner;
   if (key !== undefined && (section === 'settings' || section === 'expected_differences')) {
     const declaring =
-      documents.find((document) => has(document.doc, ['settings', key])) ??
-      documents.find((document) => has(document.doc, ['expected_differences', key]));
+      documents.find((document) => has(document.doc, [...base, 'settings', key])) ??
+      documents.find((document) => has(document.doc, [...base, 'expected_differences', key]));
     if (declaring !== undefined) return declaring;
-    const located = baseline.settings.get(key)?.location?.file;
+    const located = settingOf(baseline, key, application)?.location?.file;
     const byLocation = documents.find((document) => document.file.name === located);
     if (byLocation !== undefined) return byLocation;
   }
-  return documents.find((document) => section !== undefined && has(document.doc, [section])) ?? (documents[0] as OpenDocument);
+  // A new setting of an application goes where the application is declared.
+  const declaringApplication = base.length === 0 ? undefined : documents.find((document) => has(document.doc, base));
+  if (declaringApplication !== undefined) return declaringApplication;
+  const [top] = path;
+  return documents.find((document) => top !== undefined && has(document.doc, [top])) ?? (documents[0] as OpenDocument);
 }
 
 /**
@@ -110,20 +116,21 @@ function redirectExpectedDifference(
   path: readonly string[],
   documents: readonly OpenDocument[],
 ): { readonly path: readonly string[]; readonly document: OpenDocument } | undefined {
-  const [section, key, scope, name] = path;
-  if (section === 'settings' && key !== undefined && path.length === 4 && (scope === 'environments' || scope === 'tiers') && name !== undefined) {
-    const elsewhere = ['expected_differences', key, name];
+  const { base, inner } = splitApplication(path);
+  const [section, key, scope, name] = inner;
+  if (section === 'settings' && key !== undefined && inner.length === 4 && (scope === 'environments' || scope === 'tiers') && name !== undefined) {
+    const elsewhere = [...base, 'expected_differences', key, name];
     const document = documents.find((candidate) => has(candidate.doc, elsewhere));
     if (document !== undefined) return { path: elsewhere, document };
     // A key whose differences are all declared in expected_differences keeps them together there.
     const onlyDifferences =
-      !documents.some((candidate) => has(candidate.doc, ['settings', key])) &&
-      documents.find((candidate) => has(candidate.doc, ['expected_differences', key]));
+      !documents.some((candidate) => has(candidate.doc, [...base, 'settings', key])) &&
+      documents.find((candidate) => has(candidate.doc, [...base, 'expected_differences', key]));
     return onlyDifferences ? { path: elsewhere, document: onlyDifferences } : undefined;
   }
-  if (section === 'expected_differences' && key !== undefined && path.length === 3 && scope !== undefined) {
+  if (section === 'expected_differences' && key !== undefined && inner.length === 3 && scope !== undefined) {
     for (const candidateScope of SCOPES) {
-      const elsewhere = ['settings', key, candidateScope, scope];
+      const elsewhere = [...base, 'settings', key, candidateScope, scope];
       const document = documents.find((candidate) => has(candidate.doc, elsewhere));
       if (document !== undefined) return { path: elsewhere, document };
     }
@@ -172,16 +179,47 @@ function has(doc: Document, path: DocumentPath): boolean {
   return nodeAt({ doc }, path) !== undefined;
 }
 
-/** Writes `value` the way the schema accepts it at `path`: booleans and numbers where no string is allowed. */
-function coerce(path: DocumentPath, value: NonNullable<BaselineEdit['value']> | null): EditValue {
+/**
+ * Writes `value` the way the schema accepts it at `path`: booleans and numbers where no string is
+ * allowed; and a setting's value as its declared `type` says (`integer`: `120`, not `"120"`).
+ */
+function coerce(path: DocumentPath, value: NonNullable<BaselineEdit['value']> | null, declared?: DeclaredType): EditValue {
   if (value === null) return null;
   if (typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, coerceScalar([...path, field], inner)]));
   }
-  return coerceScalar(path, value);
+  return coerceScalar(path, value, declared);
 }
 
-function coerceScalar(path: DocumentPath, value: string): string | number | boolean {
+type DeclaredType = NonNullable<Constraints['type']>;
+
+/** Paths whose scalar is a value of a setting (shared or an application's): its value and its expected differences. */
+function declaredTypeAt(baseline: Baseline, path: readonly string[]): DeclaredType | undefined {
+  const { inner, application } = splitApplication(path);
+  const [section, key, field] = inner;
+  if (key === undefined) return undefined;
+  const holdsValue =
+    (section === 'settings' &&
+      (inner.length === 2 || (inner.length === 3 && field === 'value') || (inner.length === 4 && (field === 'environments' || field === 'tiers')))) ||
+    (section === 'expected_differences' && inner.length === 3);
+  return holdsValue ? settingOf(baseline, key, application)?.constraints.type : undefined;
+}
+
+/**
+ * The YAML scalar for a value of a setting of `type`: a number when the text is exactly how that
+ * number is written (`010` or `1.50` stay strings, so they read back as written), a boolean for
+ * `true`/`false`; the text otherwise. Both read back as the same string: the scalar's kind only
+ * says to the reader what the setting holds.
+ */
+function typedScalar(value: string, type: DeclaredType | undefined): string | number | boolean | undefined {
+  if ((type === 'integer' || type === 'number') && value.trim() === value && value !== '' && String(Number(value)) === value) return Number(value);
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return undefined;
+}
+
+function coerceScalar(path: DocumentPath, value: string, declared?: DeclaredType): string | number | boolean {
+  const typed = typedScalar(value, declared);
+  if (typed !== undefined) return typed;
   const schemas = schemasAt(baselineFileSchema, path);
   const acceptsString = schemas.length === 0 || schemas.some((schema) => schema instanceof z.ZodString || schema instanceof z.ZodEnum);
   if (acceptsString) return value;
@@ -294,6 +332,9 @@ function appendAt(doc: Document, path: readonly string[], value: EditValue): voi
   const last = path[path.length - 1] as string;
   const existing = child(container, last).node;
   if (isSeq(existing)) {
+    // `[]` is the only way YAML writes an empty list, so it says nothing about the style wanted:
+    // the list grows as a block, like the rest of the format's lists of mappings.
+    if (existing.items.length === 0) existing.flow = false;
     existing.items.push(doc.createNode(value) as Node);
     return;
   }
@@ -311,7 +352,8 @@ function deleteAt(doc: Document, path: readonly string[]): boolean {
   doc.deleteIn(toDocumentPath(doc, path));
   // settings.KEY stays even when emptied (it still declares the key); deeper empty maps go, and so
   // does an expected_differences.KEY left with no entry.
-  const floor = path[0] === 'expected_differences' ? 2 : 3;
+  const { base, inner } = splitApplication(path);
+  const floor = base.length + (inner[0] === 'expected_differences' ? 2 : 3);
   for (let depth = path.length - 1; depth >= floor; depth -= 1) {
     const parentPath = toDocumentPath(doc, path.slice(0, depth));
     const node = nodeAt({ doc }, parentPath)?.node;
@@ -336,4 +378,37 @@ function toDocumentPath(doc: Document, path: readonly string[]): (string | numbe
     }
   }
   return out;
+}
+
+/** `refuseSecretValue` for the settings of one application (`applications.APP.settings.KEY...`). */
+function refuseApplicationSecretValue(baseline: Baseline, path: readonly string[], op: string, value: BaselineEdit['value']): void {
+  const { base, inner, application } = splitApplication(path);
+  if (base.length === 0 || op === 'delete' || value === null || value === undefined) return;
+  const [section, key, field] = inner;
+  if (key === undefined || settingOf(baseline, key, application)?.secret !== true) return;
+  const writesValue =
+    section === 'expected_differences' ||
+    (section === 'settings' && (field === 'value' || field === 'environments' || field === 'tiers' || field === 'enum' || field === 'pattern'));
+  if (writesValue) {
+    throw new BaselineEditError('secret-value', `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`);
+  }
+}
+
+/**
+ * An application's settings are addressed as `applications.APP.settings...` (and
+ * `applications.APP.expected_differences...`): the same shapes as the shared sections, one level down.
+ * `inner` is the path from there, `base` what comes before it (empty for a shared path).
+ */
+function splitApplication(path: readonly string[]): { readonly base: readonly string[]; readonly inner: readonly string[]; readonly application?: string } {
+  const [section, application, sub] = path;
+  if (section === 'applications' && application !== undefined && (sub === 'settings' || sub === 'expected_differences')) {
+    return { base: path.slice(0, 2), inner: path.slice(2), application };
+  }
+  return { base: [], inner: path };
+}
+
+/** The setting an audit applies to `key` of `application`: the application's own, else the shared one. */
+function settingOf(baseline: Baseline, key: string, application: string | undefined): SettingSpec | undefined {
+  const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
+  return own ?? baseline.settings.get(key);
 }

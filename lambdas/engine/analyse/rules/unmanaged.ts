@@ -6,8 +6,8 @@ import { rawValue, shownObservation } from './shown-observation.js';
 
 /**
  * `unmanaged`: a live key the baseline does not declare (the flag that outlived its feature). The
- * revert removes it from every place it is set; the accept declares it (a secret-looking key is
- * declared `secret: true`, never with its value).
+ * revert removes it from every place it is set; the accept declares it with its live value where it
+ * lives (a secret-looking key is declared `secret: true`, never with its value).
  */
 export function unmanagedFinding(context: KeyContext, severity: Severity): Finding {
   const { env, key, secret } = context;
@@ -32,6 +32,6 @@ export function unmanagedFinding(context: KeyContext, severity: Severity): Findi
     actual,
     message: `${key}${actual.secret ? '' : `=${actual.text}`} is set in ${environment} (${placeOf(where)}) but the baseline does not declare it${changeSuffix(where)}`,
     provenance: provenanceOf(context),
-    fixes: { revert, accept: acceptUnmanaged(key, rawValue(context, winner), actual.secret, context.application) },
+    fixes: { revert, accept: acceptUnmanaged(key, environment, rawValue(context, winner), actual.secret, context.application) },
   };
 }

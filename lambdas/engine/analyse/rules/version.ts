@@ -6,6 +6,7 @@ import { findingId } from '../finding-id.js';
 import type { IgnoreMatcher } from '../ignore-matcher.js';
 import { mostCommon } from '../most-common.js';
 import { shellWord } from '../shell-quote.js';
+import { acceptExpiredException } from '../accept-fix.js';
 import { expiredExceptionFinding } from './exception-expired.js';
 import { changeSuffix, findingBase } from './key-context.js';
 
@@ -125,7 +126,7 @@ function versionFinding(
         summary: `Run ${reference} in ${environment} like the other ${scope} (or promote ${image.image} to them through the pipeline)`,
         command: `kubectl -n ${shellWord(image.namespace)} set image ${shellWord(image.workload)} ${shellWord(`${image.container}=${reference}`)}`,
       },
-      accept: acceptImage(key, environment, image),
+      accept: acceptImage(findingId('version', environment, groupOf(image)), key, environment, image),
     },
   };
 }
@@ -138,27 +139,30 @@ function expiredVersionFinding(
   severity: Severity,
 ): Finding {
   const expired = expiredExceptionFinding(deviation, exception, severity, undefined);
+  // The version id's scope: a workload of the same name in another namespace is another finding.
+  const id = findingId('exception-expired', deviation.environment, groupOf(member.image));
   return {
     ...expired,
-    // The version id's scope: a workload of the same name in another namespace is another finding.
-    id: findingId('exception-expired', deviation.environment, groupOf(member.image)),
+    id,
     fixes: {
       ...(deviation.fixes.revert === undefined ? {} : { revert: deviation.fixes.revert }),
-      accept: acceptImage(deviation.key, deviation.environment, member.image),
+      // Only an exception can allow an image difference, so extending it is the accept.
+      accept: acceptExpiredException(id, deviation.key, exception, undefined),
     },
   };
 }
 
 /**
  * How to declare an image difference: an exception needs an owner, a reason and an end date only a
- * person can give, so the fix says what to write rather than writing it.
+ * person can give, so the fix names the command that writes it with them rather than an edit.
  */
-function acceptImage(key: string, environment: string, image: ImageObservation): Fix {
+function acceptImage(id: string, key: string, environment: string, image: ImageObservation): Fix {
   const value = image.tag ?? image.image;
   return {
     summary:
-      `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}, ` +
-      'with owner, reason and expires), or set images.parity: tier in the baseline to compare tags within a tier only',
+      `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}): ` +
+      `drift-audit baseline accept ${id} --owner EMAIL --reason WHY --expires YYYY-MM-DD; ` +
+      'or set images.parity: tier in the baseline to compare tags within a tier only',
   };
 }
 
