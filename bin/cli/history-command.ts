@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { runHistoryCommand } from '../../lambdas/sinks/history/history-cli.js';
+import { requestHandlerOptions, type HttpTimeouts } from '../../lambdas/sources/aws/http-timeouts.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 
 /** Options of `drift-audit history`. */
@@ -23,13 +24,16 @@ export interface HistoryOptions {
 /**
  * `drift-audit history`: a per-region timeline of when each drift opened, changed and resolved.
  * The table is found in the deployed stack's outputs, in the region of the caller's AWS config
- * (AWS_REGION or the profile), which is where the stack was deployed.
+ * (AWS_REGION or the profile), which is where the stack was deployed. `timeouts` bound every call
+ * (the project defaults unless a caller, a test, passes shorter ones).
  */
-export async function runHistory(io: CliIo, options: HistoryOptions): Promise<number> {
+export async function runHistory(io: CliIo, options: HistoryOptions, timeouts: HttpTimeouts = {}): Promise<number> {
   const credentials = options.profile === undefined ? {} : { credentials: fromIni({ profile: options.profile }) };
-  const dynamo = new DynamoDBClient({ ...credentials });
+  // The project's deadlines: a table endpoint that never answers fails the command instead of hanging it.
+  const requestHandler = requestHandlerOptions(timeouts);
+  const dynamo = new DynamoDBClient({ ...credentials, requestHandler });
   const documentClient = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const cloudFormationClient = new CloudFormationClient({ ...credentials });
+  const cloudFormationClient = new CloudFormationClient({ ...credentials, requestHandler });
   try {
     const text = await runHistoryCommand(
       {

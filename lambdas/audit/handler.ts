@@ -16,6 +16,7 @@ import {
 import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
+import { requestHandlerOptions, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
 import { runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
 
@@ -53,6 +54,12 @@ export interface ProductionOptions {
    * guarantee, so this only bounds tools that reuse the store. @default the history store's (15 minutes)
    */
   readonly leaseMs?: number;
+  /**
+   * Connection and request deadlines of every client (S3, SNS, DynamoDB and the live sources'), so no
+   * call waits on a silent endpoint: it fails as a retriable `TimeoutError` the SDK retries, then the
+   * run fails or is partial. @default the project's (`http-timeouts.ts`: 3 s to connect, 10 s to answer)
+   */
+  readonly httpTimeouts?: HttpTimeouts;
 }
 
 /** The production wiring: clients from the Lambda's role, names from the construct's variables. */
@@ -61,15 +68,21 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
   const rates = Number.isFinite(rps) && rps > 0 ? { ...DEFAULT_REQUEST_RATES, [SSM_GET_GROUP]: rps } : DEFAULT_REQUEST_RATES;
   const chatbot = process.env[AUDIT_FUNCTION_ENV.chatbotTopicArn];
   const region = process.env.AWS_REGION;
+  const timeouts = options.httpTimeouts ?? {};
+  const requestHandler = requestHandlerOptions(timeouts);
   return {
-    s3: new S3Client({}),
-    sns: new SNSClient({}),
+    s3: new S3Client({ requestHandler }),
+    sns: new SNSClient({ requestHandler }),
     history: new HistoryStore({
-      documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+      documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), { marshallOptions: { removeUndefinedValues: true } }),
       tableName: required(AUDIT_FUNCTION_ENV.historyTable),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     }),
-    factory: new AwsClientFactory({ budget: new RequestBudget({ rates }) }),
+    factory: new AwsClientFactory({
+      budget: new RequestBudget({ rates }),
+      ...(timeouts.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: timeouts.requestTimeoutMs }),
+      ...(timeouts.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: timeouts.connectionTimeoutMs }),
+    }),
     bucket: required(AUDIT_FUNCTION_ENV.baselineBucket),
     baselineKey: required(AUDIT_FUNCTION_ENV.baselineKey),
     reportPrefix: process.env[AUDIT_FUNCTION_ENV.reportPrefix] ?? 'reports/',
@@ -120,9 +133,19 @@ export async function handleAudit(
   const signal = remaining === undefined ? undefined : AbortSignal.timeout(collectionDeadlineMs(remaining));
   try {
     const outcome = await runAudit({ idempotencyKey, ...(signal === undefined ? {} : { signal }) }, deps);
+    const { delivery } = outcome;
+    measure.addMetric('AlertsDelivered', MetricUnit.Count, delivery.delivered);
+    measure.addMetric('AlertsPending', MetricUnit.Count, delivery.pending);
     if (outcome.kind === 'duplicate') {
       measure.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
-      log.info('duplicate delivery: this scheduled run was already recorded, nothing written or sent', { runId: outcome.runId });
+      log.info(
+        delivery.delivered === 0
+          ? 'duplicate delivery: this scheduled run was already recorded, nothing written or sent'
+          : 'duplicate delivery: this scheduled run was already recorded; delivered the alerts it could not send',
+        { runId: outcome.runId, alertsDelivered: delivery.delivered, alertsPending: delivery.pending },
+      );
+      // Recorded, but alerts still wait: fail so Lambda retries the delivery, then dead-letters the event.
+      if (delivery.error !== undefined) throw delivery.error;
       return outcome;
     }
     const { run } = outcome;
@@ -152,13 +175,21 @@ export async function handleAudit(
       transitions: run.transitions,
       failedSources: run.sources.filter((source) => source.status === 'error').map((source) => `${source.id}: ${source.error?.code ?? 'error'}`),
       alerted: outcome.alerted,
+      alertsDelivered: delivery.delivered,
+      alertsPending: delivery.pending,
       ...(run.error === undefined ? {} : { error: run.error.code }),
     });
+    // The run is recorded and its alert kept in the outbox: failing makes Lambda retry the delivery soon.
+    if (delivery.error !== undefined) throw delivery.error;
     return outcome;
   } catch (error) {
     // Name and code only: messages of SDK errors can quote request content.
     log.error('audit run failed; the invocation is retried, then dead-lettered', {
-      error: { name: (error as Error).name, code: (error as { code?: unknown }).code ?? (error as { Code?: unknown }).Code },
+      error: {
+        name: (error as Error).name,
+        code: (error as { code?: unknown }).code ?? (error as { Code?: unknown }).Code,
+        retriable: (error as { retriable?: unknown }).retriable,
+      },
     });
     throw error;
   } finally {

@@ -14,9 +14,8 @@ import {
   type Transition,
   type TransitionKind,
 } from '../engine/model.js';
-import { buildChatbotMessage } from '../sinks/alerts/chatbot-message.js';
-import { buildRunMessage, type RunMessageBody } from '../sinks/alerts/run-message.js';
-import { publishRunMessage } from '../sinks/alerts/sns-publisher.js';
+import { deliverPendingAlerts, outboxMessagesFor, type AlertDestinations, type DeliveryReport } from '../sinks/alerts/alert-outbox.js';
+import { buildRunMessage } from '../sinks/alerts/run-message.js';
 import type { HistoryStore, RollbackResult } from '../sinks/history/history-store.js';
 import { renderHtml } from '../sinks/report/render-html.js';
 import { renderJson } from '../sinks/report/render-json.js';
@@ -68,26 +67,37 @@ export interface AuditTrigger {
 
 /** What a run did, for the handler's log line and metrics. */
 export type AuditOutcome =
-  | { readonly kind: 'duplicate'; readonly runId: string }
+  | {
+      readonly kind: 'duplicate';
+      readonly runId: string;
+      /** Alerts of committed runs this invocation delivered from the outbox (a retry after SNS failed). */
+      readonly delivery: DeliveryReport;
+    }
   | {
       readonly kind: 'recorded';
       readonly run: RunSummary;
       readonly transitions: readonly Transition[];
+      /** Whether this run had something to say and it reached the alerts topic in this invocation. */
       readonly alerted: boolean;
       readonly result?: AuditResult;
       /** Crashed runs this run rolled back before starting; their transitions are alerted again by this one. */
       readonly rolledBack: readonly RollbackResult[];
+      /** What this invocation delivered from the outbox, this run's alert included; `error` when some wait. */
+      readonly delivery: DeliveryReport;
     };
 
 /**
  * One audit, end to end: baseline from S3 (falling back to the last valid one), live read
- * (incremental for SSM), analysis, lifecycle against history, idempotent recording, report to S3, and
- * one alert when something moved. Composition only: every step lives in its own module.
+ * (incremental for SSM), analysis, lifecycle against history, idempotent recording with the run's
+ * alert in the outbox, report to S3, then delivery of every alert waiting in the outbox. Composition
+ * only: every step lives in its own module. A delivery failure does not undo the recorded run: it
+ * comes back in `delivery.error` and the alert is delivered by the next invocation.
  */
 export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): Promise<AuditOutcome> {
   const clock = deps.clock ?? (() => new Date());
   const claim = await deps.history.status(trigger.idempotencyKey);
-  if (claim.state === 'complete') return { kind: 'duplicate', runId: claim.runId };
+  // A redelivery of a recorded event: nothing to record, but what its first delivery could not send goes now.
+  if (claim.state === 'complete') return { kind: 'duplicate', runId: claim.runId, delivery: await deliver(deps) };
   // Any earlier delivery that died mid-way (this event's or another's): undo what it wrote, then run as a first attempt.
   const rolledBack = await deps.history.recoverCrashedRuns({ idempotencyKey: trigger.idempotencyKey, singleConcurrency: deps.singleConcurrency === true });
 
@@ -155,26 +165,39 @@ async function record(
   context: { readonly rejectedVersion: string | undefined; readonly rolledBack: readonly RollbackResult[] },
 ): Promise<AuditOutcome> {
   const { rejectedVersion, rolledBack } = context;
-  const recorded = await deps.history.recordRun(run, transitions, next, trigger.idempotencyKey);
-  if (recorded.duplicate) return { kind: 'duplicate', runId: recorded.runId };
   const report = reportKey === undefined ? undefined : { bucket: deps.bucket, key: reportKey, ...(deps.region === undefined ? {} : { region: deps.region }) };
   // A rejected baseline is alerted once per version; transitions are alerted every run, as always.
   const rejectionKey = rejectionStateKey(deps.statePrefix);
   const rejectionAlerted = rejectedVersion !== undefined && (await lastAlertedRejection(deps.s3, deps.bucket, rejectionKey)) === rejectedVersion;
   const message = rejectionAlerted && transitions.length === 0 ? undefined : buildRunMessage(run, transitions, report);
-  if (message !== undefined) {
-    await publishRunMessage(deps.sns, deps.topicArn, message);
-    if (deps.chatbotTopicArn !== undefined) {
-      await publishRunMessage(deps.sns, deps.chatbotTopicArn, {
-        ...message,
-        body: buildChatbotMessage(message.subject, JSON.parse(message.body) as RunMessageBody),
-      });
-    }
-    // Before completing the run: a crash in between re-alerts the rejection once more rather than never.
-    if (rejectedVersion !== undefined && !rejectionAlerted) await rememberAlertedRejection(deps.s3, deps.bucket, rejectionKey, rejectedVersion, new Date(run.finishedAt));
-  }
+  // The alert is recorded with the run, in the outbox: committed with it, and delivered however long SNS is down.
+  const alerts = message === undefined ? [] : outboxMessagesFor(message, destinations(deps));
+  const recorded = await deps.history.recordRun(run, transitions, next, trigger.idempotencyKey, { alerts });
+  if (recorded.duplicate) return { kind: 'duplicate', runId: recorded.runId, delivery: await deliver(deps) };
   await deps.history.markRunComplete(trigger.idempotencyKey);
-  return { kind: 'recorded', run, transitions, alerted: message !== undefined, rolledBack, ...(result === undefined ? {} : { result }) };
+  // After the commit: the rejection's alert is in the outbox now, delivered at least once from there.
+  if (message !== undefined && rejectedVersion !== undefined && !rejectionAlerted) {
+    await rememberAlertedRejection(deps.s3, deps.bucket, rejectionKey, rejectedVersion, new Date(run.finishedAt));
+  }
+  const delivery = await deliver(deps);
+  return {
+    kind: 'recorded',
+    run,
+    transitions,
+    alerted: message !== undefined && delivery.deliveredRuns.includes(run.runId),
+    rolledBack,
+    delivery,
+    ...(result === undefined ? {} : { result }),
+  };
+}
+
+function destinations(deps: AuditDependencies): AlertDestinations {
+  return { topic: deps.topicArn, ...(deps.chatbotTopicArn === undefined ? {} : { chatbot: deps.chatbotTopicArn }) };
+}
+
+/** Delivers what waits in the outbox, this run's alert included. */
+function deliver(deps: AuditDependencies): Promise<DeliveryReport> {
+  return deliverPendingAlerts(deps.history, deps.sns, destinations(deps));
 }
 
 interface SummaryInput {

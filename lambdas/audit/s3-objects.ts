@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isRetriableAwsError } from '../sources/aws/retriable-error.js';
 
 /** One object's text and the version S3 gave it. */
 export interface StoredText {
@@ -16,6 +17,11 @@ export class S3ObjectError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /** Whether S3 may answer later (timed out, throttled, unreachable, 5xx) rather than repeat a refusal. */
+  get retriable(): boolean {
+    return isRetriableAwsError(this.cause);
   }
 }
 

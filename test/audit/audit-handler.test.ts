@@ -11,6 +11,7 @@ import { notify } from '../../lambdas/notify-slack/handler.js';
 import type { RunMessageBody } from '../../lambdas/sinks/alerts/run-message.js';
 import { HistoryQueries } from '../../lambdas/sinks/history/history-queries.js';
 import { HistoryStore } from '../../lambdas/sinks/history/history-store.js';
+import { intercept } from '../history/history-harness.js';
 import { AwsClientFactory } from '../../lambdas/sources/aws/aws-client-factory.js';
 import { SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
 import { startDynaliteTable, type DynaliteTable } from '../support/dynalite.js';
@@ -121,9 +122,25 @@ describe('Handler: scheduled audit', () => {
     return (listed.Contents ?? []).map((object) => `${object.Key} ${object.ETag}`).sort();
   }
 
-  /** The transition items of one finding. */
+  /** The transition items of one finding (not the fences a rollback leaves at their keys). */
   async function transitionsOf(id: string): Promise<Record<string, unknown>[]> {
-    return (await table.scanAll()).filter((item) => item.pk === `FINDING#${id}` && String(item.sk).startsWith('T#'));
+    return (await table.scanAll()).filter((item) => item.pk === `FINDING#${id}` && String(item.sk).startsWith('T#') && item.itemType === 'transition');
+  }
+
+  /**
+   * Dependencies whose history table drops the connection when the run commits (the claim's flip to
+   * complete): the invocation dies after recording everything and before alerting, as a Lambda timeout would.
+   */
+  function crashingAtCommit(): AuditDependencies {
+    const documentClient = intercept(table.documentClient, (command, send) => {
+      const values = command.input['ExpressionAttributeValues'] as Record<string, unknown> | undefined;
+      const key = command.input['Key'] as { sk?: string } | undefined;
+      if (command.constructor.name === 'UpdateCommand' && key?.sk === 'CLAIM' && values?.[':complete'] === 'complete') {
+        return Promise.reject(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }));
+      }
+      return send();
+    });
+    return newDeps({ history: new HistoryStore({ documentClient, tableName: table.tableName, sleep: async () => undefined, now: () => new Date(clockMs) }) });
   }
 
   /** `<start, to the minute> <recording>` of every run item whose start begins with `prefix`. */
@@ -377,14 +394,15 @@ describe('Handler: scheduled audit', () => {
   });
 
   it('a delivery that crashed between recording and alerting is rolled back by its retry a minute later, which records once and alerts once', async () => {
-    // Prepare: a valid baseline again, a new drift in staging, and a topic that refuses the first publish.
+    // Prepare: a valid baseline again, a new drift in staging, and a first attempt that dies at its commit.
     await uploadBaseline(BASELINE_YAML);
     ssm.put('us-east-1', { name: '/staging-us/api/payment/timeout', value: '45' });
-    sns.failNext(1);
     const alertsBefore = sns.published.length;
+    const crashing = crashingAtCommit();
 
-    // Act: the first attempt records its run, then dies at publish; Lambda retries the event a minute later.
-    await expect(audit('2026-11-23T16:00:00Z')).rejects.toThrow(/AuthorizationError/);
+    // Act: the first attempt records its run, then dies before alerting; Lambda retries the event a minute later.
+    await expect(audit('2026-11-23T16:00:00Z', crashing)).rejects.toThrow(/ETIMEDOUT/);
+    crashing.factory.destroy();
     const crashed = printed['2026-11-23T16:00:00Z']!;
     const retry = await audit('2026-11-23T16:00:00Z', warm, '2026-11-23T16:01:00Z');
 
@@ -401,12 +419,39 @@ describe('Handler: scheduled audit', () => {
     expect(sns.published).toHaveLength(alertsBefore + 1);
   });
 
-  it('a run that crashed between recording and alerting and is never retried is rolled back by the next hourly run, which alerts once', async () => {
-    // Prepare: a new drift in staging; the 17:00 attempt records, dies at publish, and its retries never come.
-    ssm.put('us-east-1', { name: '/staging-us/api/payment/gateway_url', value: 'https://sandbox.payment-provider.com' });
+  it('a delivery whose alert SNS refused is recorded once, and its retry a minute later delivers that alert once', async () => {
+    // Prepare: a new drift in staging, and a topic that refuses the next publish.
+    ssm.put('us-east-1', { name: '/staging-us/api/inventory/service_url', value: 'https://inventory.staging' });
     sns.failNext(1);
     const alertsBefore = sns.published.length;
-    await expect(audit('2026-11-23T17:00:00Z')).rejects.toThrow(/AuthorizationError/);
+
+    // Act: the first attempt records and commits its run, then SNS refuses; Lambda retries a minute later.
+    await expect(audit('2026-11-23T16:30:00Z')).rejects.toThrow(/AuthorizationError/);
+    const refused = printed['2026-11-23T16:30:00Z']!;
+    const retry = await audit('2026-11-23T16:30:00Z', warm, '2026-11-23T16:31:00Z');
+
+    // Assess: the run was not undone; the retry only delivered what waited in the outbox.
+    expect(refused.logs.map((line) => `${line.level} ${line.message}`)).toContain('ERROR audit run failed; the invocation is retried, then dead-lettered');
+    expect(retry).toMatchObject({ kind: 'duplicate', delivery: { delivered: 1, pending: 0 } });
+    // The retry (whose output `printed` now holds) counts the alert it delivered.
+    expect(metricOf('2026-11-23T16:30:00Z', 'AlertsDelivered')).toBe(1);
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+    const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
+    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:INVENTORY_SERVICE_URL']);
+    expect(body.run.startedAt.slice(0, 16)).toBe('2026-11-23T16:30');
+    expect(await transitionsOf('changed:staging-us:INVENTORY_SERVICE_URL')).toHaveLength(3);
+    expect(await runsStarting('2026-11-23T16:3')).toEqual(['2026-11-23T16:30 complete']);
+    expect(await audit('2026-11-23T16:30:00Z', warm, '2026-11-23T16:33:00Z')).toMatchObject({ kind: 'duplicate', delivery: { delivered: 0 } });
+    expect(sns.published).toHaveLength(alertsBefore + 1);
+  });
+
+  it('a run that crashed between recording and alerting and is never retried is rolled back by the next hourly run, which alerts once', async () => {
+    // Prepare: a new drift in staging; the 17:00 attempt records, dies at its commit, and its retries never come.
+    ssm.put('us-east-1', { name: '/staging-us/api/payment/gateway_url', value: 'https://sandbox.payment-provider.com' });
+    const alertsBefore = sns.published.length;
+    const crashing = crashingAtCommit();
+    await expect(audit('2026-11-23T17:00:00Z', crashing)).rejects.toThrow(/ETIMEDOUT/);
+    crashing.factory.destroy();
 
     // Act: the next scheduled event, then the 17:00 event redriven late from the dead-letter queue.
     const next = await audit('2026-11-23T18:00:00Z');

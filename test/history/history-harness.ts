@@ -40,6 +40,17 @@ export function itemsOf(items: readonly Record<string, unknown>[], itemType: str
   return items.filter((item) => item['itemType'] === itemType);
 }
 
+/**
+ * The items a reader of history sees: without the recording protocol's bookkeeping (run plans, the
+ * fences a rollback leaves, rolled-back claims) and without the `priorState` and `fencedRuns`
+ * attributes of states. "The table is as run 1 left it" compares this view.
+ */
+export function liveItems(items: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return items
+    .filter((item) => item['itemType'] !== 'fence' && item['itemType'] !== 'plan' && !(item['itemType'] === 'claim' && item['status'] === 'rolled-back'))
+    .map(({ priorState: _prior, fencedRuns: _fences, ...rest }) => rest);
+}
+
 /** Run times of the seeded history. */
 export const SEEDED = {
   october: '2026-10-15T09:00:00.000Z',

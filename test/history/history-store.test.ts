@@ -6,7 +6,7 @@ import { HistoryStore } from '../../lambdas/sinks/history/history-store.js';
 import { HISTORY_WRITER_ACTIONS } from '../../lambdas/sinks/history/table-schema.js';
 import { startDynaliteTable, type DynaliteTable } from '../support/dynalite.js';
 import { audit, finding, runSummary, SECRET_CANARY } from '../lifecycle/lifecycle-fixtures.js';
-import { auditRun, intercept, itemsOf } from './history-harness.js';
+import { auditRun, intercept, itemsOf, liveItems } from './history-harness.js';
 
 const RUN1 = '2026-11-01T10:00:00.000Z';
 const RUN2 = '2026-11-01T11:00:00.000Z';
@@ -192,8 +192,8 @@ describe('Class: HistoryStore', () => {
       expect(dump).not.toContain(SECRET_CANARY);
     });
 
-    it('retries unprocessed batch items until all are written', async () => {
-      // Prepare: the first BatchWrite answers that half its items were not processed.
+    it("retries unprocessed batch items of the run's plan until all are written", async () => {
+      // Prepare: the first BatchWrite (the plan of the run) answers that none of its items were processed.
       let batches = 0;
       const waits: number[] = [];
       const flaky = new HistoryStore({
@@ -205,11 +205,7 @@ describe('Class: HistoryStore', () => {
           if (command.constructor.name !== 'BatchWriteCommand') return send();
           batches += 1;
           if (batches > 1) return send();
-          const requests = (command.input['RequestItems'] as Record<string, unknown[]>)[table.tableName] ?? [];
-          const half = Math.ceil(requests.length / 2);
-          (command.input['RequestItems'] as Record<string, unknown[]>)[table.tableName] = requests.slice(0, half);
-          await send();
-          return { UnprocessedItems: { [table.tableName]: requests.slice(half) } };
+          return { UnprocessedItems: command.input['RequestItems'] };
         }),
       });
       const findings = Array.from({ length: 6 }, (_, i) => finding({ key: `K${i}` }));
@@ -220,7 +216,9 @@ describe('Class: HistoryStore', () => {
       // Assess
       expect(batches).toBe(2);
       expect(waits).toHaveLength(1);
-      expect(itemsOf(await table.scanAll(), 'transition')).toHaveLength(6);
+      const items = await table.scanAll();
+      expect(itemsOf(items, 'transition')).toHaveLength(6);
+      expect(itemsOf(items, 'plan')).toHaveLength(1);
     });
 
     it('resumes after a crash mid-way without doubling transitions', async () => {
@@ -337,15 +335,12 @@ describe('Class: HistoryStore', () => {
       expect(rollback).toEqual({ rolledBack: true, runId: 'run-2', statesRestored: 2, transitionsDeleted: 3 });
       const sortItems = (items: Record<string, unknown>[]) =>
         [...items].sort((x, y) => `${String(x['pk'])}|${String(x['sk'])}`.localeCompare(`${String(y['pk'])}|${String(y['sk'])}`));
-      const restored = (await table.scanAll()).map((item) => {
-        const { priorState: _ignored, ...rest } = item;
-        return rest;
-      });
-      expect(sortItems(restored)).toEqual(sortItems(before.map(({ priorState: _ignored, ...rest }) => rest)));
+      expect(sortItems(liveItems(await table.scanAll()))).toEqual(sortItems(liveItems(before)));
       expect(await later.status('schedule#2')).toEqual({ state: 'absent' });
 
-      // Act again: the retry is an ordinary first attempt and makes the same three moves.
-      const redo = await auditRun(later, current, 'run-2', RUN2, 'schedule#2');
+      // Act again: the retry is an ordinary first attempt (a new run, as every attempt is: run ids carry
+      // their start time) and makes the same three moves.
+      const redo = await auditRun(later, current, 'run-2-retry', RUN2, 'schedule#2');
       expect(redo.transitions.map((t) => `${t.kind} ${t.finding.id}`)).toEqual(
         crashedPlan.transitions.map((t) => `${t.kind} ${t.finding.id}`),
       );
@@ -371,7 +366,7 @@ describe('Class: HistoryStore', () => {
 
       // Assess
       expect(forced).toMatchObject({ rolledBack: true, runId: 'run-2', transitionsDeleted: 2 });
-      expect(await table.scanAll()).toHaveLength(before.length);
+      expect(liveItems(await table.scanAll())).toHaveLength(liveItems(before).length);
       expect(itemsOf(await table.scanAll(), 'recording')).toEqual([]);
     });
 
@@ -387,8 +382,7 @@ describe('Class: HistoryStore', () => {
   });
   describe('Method: recoverCrashedRuns', () => {
     const sortItems = (items: Record<string, unknown>[]) =>
-      [...items]
-        .map(({ priorState: _ignored, ...rest }) => rest)
+      liveItems(items)
         .sort((x, y) => `${String(x['pk'])}|${String(x['sk'])}`.localeCompare(`${String(y['pk'])}|${String(y['sk'])}`));
 
     /** Records run `runId` of `key` at `at` and stops before completing it, as a crash after recordRun would. */
@@ -439,7 +433,7 @@ describe('Class: HistoryStore', () => {
       // Assess: run-a is past the lease from the start, but waits behind run-b, which may be alive.
       expect(whileAlive).toEqual([]);
       expect(afterLease.map((r) => r.runId)).toEqual(['run-b', 'run-a']);
-      expect(await table.scanAll()).toEqual([]);
+      expect(liveItems(await table.scanAll())).toEqual([]);
     });
 
     it('drops a marker whose claim is gone or complete, and touches nothing else', async () => {

@@ -24,8 +24,13 @@ export interface DynaliteTable {
   readonly client: DynamoDBClient;
   /** The document client over `client`, as the history store receives it in production. */
   readonly documentClient: DynamoDBDocumentClient;
-  /** Every item of the table, for assertions that must see everything (tests may Scan; code never does). */
-  scanAll(): Promise<Record<string, unknown>[]>;
+  /**
+   * Every item of the table (or of another table on the same server), for assertions that must see
+   * everything (tests may Scan; code never does).
+   */
+  scanAll(tableName?: string): Promise<Record<string, unknown>[]>;
+  /** Creates another history table on the same server, for tests that want a fresh table per case. */
+  createTable(tableName: string): Promise<void>;
   /** Destroys the clients and closes the server. */
   stop(): Promise<void>;
 }
@@ -50,6 +55,36 @@ export async function startDynaliteTable(tableName = 'drift-audit-history'): Pro
   });
   const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
+  await createHistoryTable(client, tableName);
+
+  return {
+    endpoint,
+    tableName,
+    client,
+    documentClient,
+    createTable: (name) => createHistoryTable(client, name),
+    async scanAll(name = tableName) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documentClient.send(
+          new ScanCommand({ TableName: name, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      return items;
+    },
+    async stop() {
+      documentClient.destroy();
+      client.destroy();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** Creates the history table exactly as the schema describes it and waits until it and its indexes are active. */
+async function createHistoryTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const schema = HISTORY_TABLE_SCHEMA;
   const keyNames = new Set<string>([schema.partitionKey, schema.sortKey]);
   const indexes: GlobalSecondaryIndex[] = Object.entries(schema.indexes).map(([name, index]) => {
@@ -84,28 +119,4 @@ export async function startDynaliteTable(tableName = 'drift-audit-history'): Pro
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-
-  return {
-    endpoint,
-    tableName,
-    client,
-    documentClient,
-    async scanAll() {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documentClient.send(
-          new ScanCommand({ TableName: tableName, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
-      return items;
-    },
-    async stop() {
-      documentClient.destroy();
-      client.destroy();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
-  };
 }

@@ -5,6 +5,10 @@ import type { RunMessageBody } from './run-message.js';
 const CHATBOT_DESCRIPTION_LIMIT = 3500;
 /** Transitions listed in the chat message; the rest are counted. */
 const CHATBOT_MAX_LINES = 15;
+/** Characters of a value shown inline in a chat line: enough to recognise it; the report has it all. */
+const CHAT_VALUE_CHARS = 120;
+/** Characters of a fix command in the next steps; a command that embeds a big value is cut. */
+const CHAT_COMMAND_CHARS = 400;
 
 /**
  * AWS Chatbot (Amazon Q Developer in chat applications) only displays messages in its
@@ -18,7 +22,7 @@ export function buildChatbotMessage(subject: string, body: RunMessageBody): stri
   );
   const lines = ordered.slice(0, CHATBOT_MAX_LINES).map((transition) => {
     const values =
-      transition.kind === 'resolved' ? '' : ` (\`${transition.expected?.text ?? '-'}\` → \`${transition.actual?.text ?? '(absent)'}\`)`;
+      transition.kind === 'resolved' ? '' : ` (\`${clamp(transition.expected?.text ?? '-', CHAT_VALUE_CHARS)}\` → \`${clamp(transition.actual?.text ?? '(absent)', CHAT_VALUE_CHARS)}\`)`;
     return `• *${transition.severity.toUpperCase()}* ${transition.kind} ${transition.type} \`${transition.key}\` in ${transition.environment}${values}`;
   });
   const hidden = body.transitionCount - lines.length;
@@ -29,7 +33,7 @@ export function buildChatbotMessage(subject: string, body: RunMessageBody): stri
   const nextSteps = ordered
     .filter((transition) => transition.kind !== 'resolved' && transition.fixes.revert?.command !== undefined)
     .slice(0, 3)
-    .map((transition) => `Revert ${transition.key} in ${transition.environment}: \`${transition.fixes.revert?.command ?? ''}\``);
+    .map((transition) => `Revert ${transition.key} in ${transition.environment}: \`${clamp(transition.fixes.revert?.command ?? '', CHAT_COMMAND_CHARS)}\``);
   if (body.report?.consoleUrl !== undefined) nextSteps.push(`Full report: ${body.report.consoleUrl}`);
   return JSON.stringify({
     version: '1.0',
@@ -44,4 +48,10 @@ export function buildChatbotMessage(subject: string, body: RunMessageBody): stri
     },
     metadata: { threadId: 'drift-audit', summary: subject, eventType: 'drift-audit.run' },
   });
+}
+
+/** `text` cut to `max` characters (code points), an ellipsis marking the cut. */
+function clamp(text: string, max: number): string {
+  const characters = [...text];
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
 }

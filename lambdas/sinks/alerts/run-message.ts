@@ -8,6 +8,7 @@ import {
   type Transition,
   type TransitionKind,
 } from '../../engine/model.js';
+import { boundStrings } from '../history/bounded-text.js';
 
 /** Version tag of the SNS message body; bump on any incompatible change. */
 export const RUN_MESSAGE_SCHEMA = 'drift-audit.run/1';
@@ -19,8 +20,18 @@ export const RUN_MESSAGE_SCHEMA = 'drift-audit.run/1';
 export const SNS_BODY_LIMIT_BYTES = 240 * 1024;
 /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
 export const SNS_SUBJECT_LIMIT = 100;
+/**
+ * Largest UTF-8 text of any one value, message or fix command an alert carries; a longer one (a
+ * 1 MiB ConfigMap entry) travels as a preview with its length and SHA-256, and the report link has it
+ * in full. Keeps one big value from pushing every other transition out of the body, and bounds what
+ * Slack and Chatbot, which render from this body, print per value.
+ */
+export const ALERT_VALUE_PREVIEW_BYTES = 1024;
 
-/** One transition as it travels in the alert body. Values are already redacted by the engine. */
+/**
+ * One transition as it travels in the alert body. Values are already redacted by the engine, and
+ * bounded to {@link ALERT_VALUE_PREVIEW_BYTES} each.
+ */
 export interface TransitionMessage {
   readonly kind: TransitionKind;
   readonly findingId: string;
@@ -162,7 +173,7 @@ function fitWithin(run: RunSummary, messages: readonly TransitionMessage[], repo
 
 function toTransitionMessage(transition: Transition): TransitionMessage {
   const { finding } = transition;
-  return {
+  return boundStrings<TransitionMessage>({
     kind: transition.kind,
     findingId: finding.id,
     type: finding.type,
@@ -180,7 +191,7 @@ function toTransitionMessage(transition: Transition): TransitionMessage {
     firstSeen: transition.firstSeen,
     at: transition.at,
     ...(transition.previous === undefined ? {} : { previous: transition.previous }),
-  };
+  }, ALERT_VALUE_PREVIEW_BYTES);
 }
 
 const KIND_ORDER: Record<TransitionKind, number> = { opened: 0, escalated: 1, changed: 2, resolved: 3 };

@@ -1,3 +1,5 @@
+import { isRetriableAwsError } from '../../sources/aws/retriable-error.js';
+
 /** Stable codes of the history sink's errors, for callers that branch on them. */
 export type HistoryErrorCode =
   | 'HISTORY_WRITE_FAILED'
@@ -15,6 +17,15 @@ export class HistoryError extends Error {
   constructor(code: HistoryErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+  }
+
+  /**
+   * Whether the same call may succeed later: true when DynamoDB was throttled, timed out, unreachable
+   * or failed with a 5xx (the SDK's own retries are spent by then), false for a refusal that would
+   * repeat (validation, access denied). Subclasses that describe a passing state override it.
+   */
+  get retriable(): boolean {
+    return isRetriableAwsError(this.cause);
   }
 }
 
@@ -43,6 +54,11 @@ export class HistoryConflictError extends HistoryError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('HISTORY_CONFLICT', message, options);
   }
+
+  /** A re-driven run reconciles against what history holds now. */
+  override get retriable(): boolean {
+    return true;
+  }
 }
 
 /** Thrown when an idempotency key is claimed by another run that is still recording (or crashed too recently to tell). */
@@ -54,6 +70,11 @@ export class RunInProgressError extends HistoryError {
     options?: { cause?: unknown },
   ) {
     super('RUN_IN_PROGRESS', message, options);
+  }
+
+  /** The other run finishes, or its lease passes. */
+  override get retriable(): boolean {
+    return true;
   }
 }
 

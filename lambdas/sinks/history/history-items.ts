@@ -2,6 +2,8 @@ import { redactFinding, redactShownValue } from '../../engine/lifecycle/redact-f
 import type { FindingState } from '../../engine/lifecycle/finding-state.js';
 import { severityRank } from '../../engine/lifecycle/finding-state.js';
 import type { RunSummary, Severity, Transition, TransitionKind } from '../../engine/model.js';
+import { boundStrings, MIN_PREVIEW_BYTES } from './bounded-text.js';
+import { HistoryWriteError } from './history-errors.js';
 import { historyKeys } from './table-schema.js';
 
 /** Default retention of transitions, runs, claims and resolved states: a year and a month of margin. */
@@ -14,6 +16,25 @@ export interface RecordedTransition extends Transition {
 
 /** Whether a run finished recording (`complete`) or is still being written (or crashed while it was). */
 export type RecordingStatus = 'recording' | 'complete';
+
+/**
+ * Where an idempotency claim stands. `recording` -> `complete` is the commit; `recording` ->
+ * `rolling-back` -> `rolled-back` is a rollback, which first takes the claim out of `recording` so a
+ * late commit of the crashed run can no longer land. A `rolled-back` claim may be claimed again.
+ */
+export type ClaimStatus = RecordingStatus | 'rolling-back' | 'rolled-back';
+
+/**
+ * Largest UTF-8 text of any one value (or message, or command) a history item keeps; longer ones are
+ * kept as a preview and a SHA-256 fingerprint (`previewText`). The full value stays in the S3 report.
+ */
+export const HISTORY_VALUE_PREVIEW_BYTES = 1024;
+
+/**
+ * Budget of the one JSON document a transition or state item holds. A state item holds two (the state
+ * and the `priorState` it replaced) plus bookkeeping, so two budgets stay well inside DynamoDB's 400 KB.
+ */
+export const HISTORY_DOCUMENT_BUDGET_BYTES = 160 * 1024;
 
 /** A run as history returns it. */
 export interface RecordedRun {
@@ -91,7 +112,7 @@ export function toTransitionItem(transition: Transition, runId: string, retentio
     environment: finding.environment,
     region: regionOf(finding.region),
     key: finding.key,
-    transition: JSON.stringify(safe),
+    transition: boundedJson(safe, `transition ${transition.kind} of finding ${finding.id}`),
     gsi1pk: historyKeys.regionPk(finding.region),
     gsi1sk: historyKeys.timeAndIdSk(transition.at, finding.id),
     gsi2pk: historyKeys.keyPk(finding.key),
@@ -116,7 +137,7 @@ export function toStateAttributes(state: FindingState, runId: string, retentionD
     region: regionOf(finding.region),
     key: finding.key,
     lastRunId: runId,
-    state: JSON.stringify(safe),
+    state: boundedJson(safe, `state of finding ${state.id}`),
   };
   if (state.status === 'open') {
     return {
@@ -126,6 +147,23 @@ export function toStateAttributes(state: FindingState, runId: string, retentionD
     };
   }
   return { ...common, expiresAt: expiresAt(state.resolvedAt ?? state.lastSeen, retentionDays) };
+}
+
+/**
+ * `value` as JSON with every value bounded: previews of at most {@link HISTORY_VALUE_PREVIEW_BYTES}
+ * each, cut further (512, then 256 bytes) when many values together would still exceed
+ * {@link HISTORY_DOCUMENT_BUDGET_BYTES} (a parity finding compared across hundreds of environments).
+ */
+function boundedJson(value: unknown, what: string): string {
+  let size = 0;
+  for (const maxBytes of [HISTORY_VALUE_PREVIEW_BYTES, 512, MIN_PREVIEW_BYTES]) {
+    const json = JSON.stringify(boundStrings(value, maxBytes));
+    size = Buffer.byteLength(json);
+    if (size <= HISTORY_DOCUMENT_BUDGET_BYTES) return json;
+  }
+  throw new HistoryWriteError(
+    `cannot store ${what}: with every value cut to ${MIN_PREVIEW_BYTES} bytes it still takes ${size} bytes, over the ${HISTORY_DOCUMENT_BUDGET_BYTES} a history item allows`,
+  );
 }
 
 /** Parses the `transition` attribute of a transition item. */
@@ -157,4 +195,64 @@ function redactPrevious(previous: NonNullable<Transition['previous']>): NonNulla
     ...(previous.actual === undefined ? {} : { actual: redactShownValue(previous.actual) }),
     ...(previous.expected === undefined ? {} : { expected: redactShownValue(previous.expected) }),
   };
+}
+
+/** One alert waiting in the outbox: what to publish, to which lane (one lane per destination topic). */
+export interface OutboxMessage {
+  /** The destination, by role (`topic`, `chatbot`): the topic ARN is resolved at delivery. */
+  readonly lane: string;
+  readonly subject: string;
+  readonly body: string;
+  /** SNS message attributes: a string, or a list of strings (published as `String.Array`). */
+  readonly attributes: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** An outbox entry as the store returns it for delivery. */
+export interface PendingAlert extends OutboxMessage {
+  /** The run that recorded the transitions the alert is about. */
+  readonly runId: string;
+  readonly idempotencyKey: string;
+  /** Its key in the lane's partition; entries are delivered in this order (run start time). */
+  readonly sk: string;
+}
+
+/** The outbox item of `message`, recorded as part of `run`: one per run and lane. */
+export function toOutboxItem(message: OutboxMessage, run: Pick<RunSummary, 'runId' | 'startedAt'>, idempotencyKey: string, retentionDays: number) {
+  return {
+    pk: historyKeys.outboxPk(message.lane),
+    sk: historyKeys.runSk(run.startedAt, run.runId),
+    itemType: 'outbox' as const,
+    lane: message.lane,
+    runId: run.runId,
+    idempotencyKey,
+    startedAt: run.startedAt,
+    subject: message.subject,
+    body: message.body,
+    // JSON rather than a map: attribute lists may be empty, and DynamoDB sets may not.
+    attributes: JSON.stringify(message.attributes),
+    expiresAt: expiresAt(run.startedAt, retentionDays),
+  };
+}
+
+/** Parses an outbox item. */
+export function fromOutboxItem(item: Record<string, unknown>): PendingAlert {
+  return {
+    lane: String(item['lane']),
+    subject: String(item['subject']),
+    body: String(item['body']),
+    attributes: JSON.parse(String(item['attributes'] ?? '{}')) as PendingAlert['attributes'],
+    runId: String(item['runId']),
+    idempotencyKey: String(item['idempotencyKey']),
+    sk: String(item['sk']),
+  };
+}
+
+/**
+ * A fence: what a rollback leaves at the key of an item a crashed run wrote or may still write. Every
+ * write of a run is conditional on the item not naming that run in `fencedRuns`, so a write of the
+ * crashed run that lands late (a request the client gave up on, a frozen Lambda thawed) is refused
+ * instead of bringing the run back. It carries no index attributes, so no query sees it; it expires.
+ */
+export function toFenceItem(key: { pk: string; sk: string }, fencedRuns: ReadonlySet<string>, now: Date, retentionDays: number) {
+  return { ...key, itemType: 'fence' as const, fencedRuns: new Set(fencedRuns), expiresAt: expiresAt(now.toISOString(), retentionDays) };
 }

@@ -127,9 +127,10 @@ export class HistoryQueries {
       },
       `read the timeline of finding ${findingId}`,
     );
-    const stateItem = items.find((item) => item['sk'] === historyKeys.stateSk);
+    // Fences a rollback left (itemType `fence`) share the keys of states and transitions: skip them.
+    const stateItem = items.find((item) => item['sk'] === historyKeys.stateSk && item['itemType'] === 'state');
     const transitions = items
-      .filter((item) => String(item['sk']).startsWith(historyKeys.transitionPrefix))
+      .filter((item) => String(item['sk']).startsWith(historyKeys.transitionPrefix) && item['itemType'] === 'transition')
       .map(fromTransitionItem);
     return { ...(stateItem === undefined ? {} : { state: fromStateItem(stateItem) }), transitions };
   }
@@ -158,7 +159,7 @@ export class HistoryQueries {
         `list runs of ${month.slice(0, 7)}`,
         limit - runs.length,
       );
-      runs.push(...items.map(fromRunItem));
+      runs.push(...items.filter((item) => item['itemType'] === 'run').map(fromRunItem));
     }
     return runs;
   }

@@ -1,37 +1,35 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BatchWriteCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import type { FindingState } from '../../engine/lifecycle/finding-state.js';
 import type { RunSummary, Transition } from '../../engine/model.js';
 import type { HistoryDocumentClient } from './dynamo-operations.js';
-import {
-  describeError,
-  distinct,
-  expressionAttributes,
-  isConditionFailure,
-  queryAllPages,
-  writeError,
-} from './dynamo-operations.js';
-import { HistoryConflictError, HistoryReadError, HistoryWriteError, RunInProgressError } from './history-errors.js';
-import type { RecordingStatus } from './history-items.js';
+import { distinct } from './dynamo-operations.js';
+import { HistoryConflictError, HistoryWriteError, RunInProgressError } from './history-errors.js';
+import type { ClaimStatus, OutboxMessage, PendingAlert, RecordingStatus } from './history-items.js';
 import {
   DEFAULT_RETENTION_DAYS,
   expiresAt,
+  fromOutboxItem,
   fromStateItem,
-  toStateAttributes,
+  toOutboxItem,
   toTransitionItem,
 } from './history-items.js';
+import { DYNAMODB_ITEM_LIMIT_BYTES, itemSizeBytes } from './item-size.js';
+import { mergePlans, parsePlan, planItems, type RunPlan } from './run-plan.js';
+import { settleAll } from './settle-writes.js';
+import { fenceRunItem, OWN_ITEM_CONDITION, rollbackState, writeState } from './state-writes.js';
 import { HISTORY_TABLE_SCHEMA, historyKeys } from './table-schema.js';
+import { stringSet, TableWriter, type ItemKey } from './table-writer.js';
 
 export type { HistoryDocumentClient } from './dynamo-operations.js';
+export type { OutboxMessage, PendingAlert } from './history-items.js';
 
 /** How a `HistoryStore` reaches its table and how long history is kept. */
 export interface HistoryStoreOptions {
   readonly documentClient: HistoryDocumentClient;
   readonly tableName: string;
   /**
-   * Days transitions, runs, idempotency claims and resolved states are kept before DynamoDB's TTL
-   * removes them. Open states never expire.
+   * Days transitions, runs, idempotency claims, fences and resolved states are kept before DynamoDB's
+   * TTL removes them. Open states never expire.
    * @default 400
    */
   readonly retentionDays?: number;
@@ -57,7 +55,7 @@ export interface HistoryStoreOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Where an idempotency key stands: never seen, being recorded (or crashed), or recorded. */
+/** Where an idempotency key stands: never seen (or rolled back), being recorded (or crashed), or recorded. */
 export type RunClaim =
   | { readonly state: 'absent' }
   | {
@@ -72,7 +70,7 @@ export type RunClaim =
 /** What `recordRun` did. */
 export type RecordRunResult =
   | {
-      /** The idempotency key was already recorded completely: nothing was written; alert nothing. */
+      /** The idempotency key was already recorded completely: nothing was written; alert nothing new. */
       readonly duplicate: true;
       /** The run that recorded it. */
       readonly runId: string;
@@ -86,13 +84,25 @@ export type RecordRunResult =
       readonly statesWritten: number;
     };
 
+/** What `recordRun` records besides transitions and states. */
+export interface RecordRunOptions {
+  /**
+   * The alerts of this run, one per destination lane: written to the outbox as part of the run, so
+   * they are committed (or rolled back) with it and delivered once it is complete, however long the
+   * destination is down. See {@link HistoryStore.pendingAlerts}.
+   */
+  readonly alerts?: readonly OutboxMessage[];
+}
+
 /** What `rollbackRun` undid. */
 export interface RollbackResult {
   readonly rolledBack: boolean;
   readonly runId?: string;
   /** The idempotency key whose claim was rolled back (set by `recoverCrashedRuns`). */
   readonly idempotencyKey?: string;
+  /** States the run had written, put back as they were. */
   readonly statesRestored: number;
+  /** Transition items the run had written, removed. */
   readonly transitionsDeleted: number;
 }
 
@@ -119,9 +129,12 @@ export interface RecoverOptions extends RollbackOptions {
   readonly idempotencyKey?: string;
 }
 
+/** A claim as read from the table. */
+type ClaimItem = Record<string, unknown>;
+
 /**
  * The DynamoDB history of findings and runs: loads open finding states and records each run's
- * transitions and states, idempotently, with single-item conditional writes only (no
+ * transitions, states and alerts, idempotently, with single-item conditional writes only (no
  * TransactWriteItems, which dynalite lacks and which would cap a run at 100 items).
  *
  * ## The crash and retry story
@@ -129,51 +142,55 @@ export interface RecoverOptions extends RollbackOptions {
  * handler does:
  * ```
  * const claim = await store.status(key);
- * if (claim.state === 'complete') return;              // duplicate delivery: write nothing, alert nothing
+ * if (claim.state === 'complete') { deliver(await store.pendingAlerts(lane)); return; }  // duplicate delivery
  * // Any attempt that died mid-way (this event's or an earlier one's): undo it first.
  * await store.recoverCrashedRuns({ idempotencyKey: key, singleConcurrency: true });
  * const previous = await store.loadOpenStates();
  * const { transitions, next } = reconcile({ previous, current, runId, now, snapshots });
- * const result = await store.recordRun(run, transitions, next, key);
- * if (result.duplicate) return;                        // lost a race with another delivery
- * await publish(transitions);
- * await store.markRunComplete(key);
+ * const result = await store.recordRun(run, transitions, next, key, { alerts });
+ * if (!result.duplicate) await store.markRunComplete(key);   // the commit
+ * deliver(await store.pendingAlerts(lane));                   // then acknowledgeAlert each
  * ```
  * `recordRun` writes in an order that keeps every prefix of its work discoverable and undoable:
  * 0. the recording marker `RECORDING` / `<key>`: the next run of any event finds the claim through it
  *    (one strongly consistent Query), so a crash is undone even when this event is never delivered again;
- * 1. the claim `IDEMP#<key>` (`attribute_not_exists`): a second delivery finds it. `complete` means
- *    duplicate (`{ duplicate: true }`, nothing written); `recording` under the same run id means an
- *    in-process retry of this very call, which resumes; under another run id, `RunInProgressError`.
- *    The claim lists the environments and transition times of the run, so its items can be found;
- * 2. the run item `RUN#<yyyy-mm>` / `<startedAt>#<runId>`, marked `recording`;
- * 3. the transitions `FINDING#<id>` / `T#<at>#<kind>`: batched on a fresh claim (no item of this
- *    run can exist yet: keys carry the run's time, and two runs never share a millisecond under
- *    reserved concurrency 1), conditional puts (`attribute_not_exists(pk) OR runId = this run`) on a
- *    resumed one, so a retry never doubles them;
- * 4. the states `FINDING#<id>` / `STATE`, each an update conditional on the `lastRunId` it was
+ * 1. the claim `IDEMP#<key>` (absent, or rolled back by a run other than this one): a second delivery
+ *    finds it. `complete` means duplicate (`{ duplicate: true }`, nothing written); `recording` under
+ *    the same run id means an in-process retry of this very call, which resumes; under another run id,
+ *    `RunInProgressError`. The claim lists the environments, transition times and alert lanes of the run;
+ * 2. the plan `IDEMP#<key>` / `PLAN#<runId>#n`: every state and transition key the run may write;
+ * 3. the run item `RUN#<yyyy-mm>` / `<startedAt>#<runId>`, marked `recording`;
+ * 4. the transitions `FINDING#<id>` / `T#<at>#<kind>` and the outbox entries `OUTBOX#<lane>` /
+ *    `<startedAt>#<runId>`, each a conditional put (absent, or already this run's) so a retry never
+ *    doubles them and a fence refuses them;
+ * 5. the states `FINDING#<id>` / `STATE`, each an update conditional on the `lastRunId` it was
  *    loaded with (optimistic concurrency) that also keeps the replaced state as `priorState`.
- *    Transitions go before states so that every state this run touched is reachable from the open
- *    index or from one of its transitions.
+ * Each step settles all its writes before the next starts or the call fails: no write of a failed
+ * call is left in flight (in Lambda such a write would be frozen with the environment and land during
+ * the next invocation).
  *
- * `markRunComplete` flips claim and run item to `complete` once alerts are out, then drops the marker.
- * A crash anywhere before leaves the claim `recording` and its marker in place; the next run (a
- * Lambda retry of the same event a minute later, or the next scheduled event) calls
- * `recoverCrashedRuns`, which rolls back every marked claim: each touched state is restored from its
- * `priorState`, the run's transitions and run item are deleted, then the claim and its marker are
- * released. That run is then an ordinary first attempt against the estate as it is now, and alerts
- * the transitions the crashed attempt never confirmed. Under reserved concurrency 1 the caller says
- * so (`singleConcurrency`) and no lease applies: the lease starts when the claim is taken, after the
- * live read, so a retry a minute after a crash would otherwise still be inside it.
- * The one window that can alert twice is a crash between `publish` and `markRunComplete`: alerts are
- * at least once, history is exactly once.
+ * `markRunComplete` is the commit: the run item, then the claim, flip to `complete` (the claim only
+ * from `recording`), then the marker goes. Alerts are delivered from the outbox after it, and stay
+ * there until acknowledged, so a destination that is down loses nothing: alerts are at least once.
+ *
+ * A crash before the commit leaves the claim `recording` and its marker in place; the next run (a
+ * Lambda retry a minute later, or the next scheduled event) calls `recoverCrashedRuns`, which rolls
+ * back every marked claim: the claim first goes `rolling-back` (a late commit can no longer land),
+ * then every state of the plan is restored from its `priorState` and fenced, every transition, the run
+ * item and the outbox entries are replaced by fences, and the claim ends `rolled-back`. A write of the
+ * crashed run that lands afterwards (a request its client gave up on) meets a fence and is refused, so
+ * the table stays as the next run reads it. That run is then an ordinary first attempt against the
+ * estate as it is now, and alerts the transitions the crashed attempt never committed. History is
+ * exactly once. Under reserved concurrency 1 the caller says so (`singleConcurrency`) and no lease
+ * applies: the lease starts when the claim is taken, after the live read, so a retry a minute after a
+ * crash would otherwise still be inside it.
  *
  * Index reads (open states, a run's transitions) are eventually consistent; runs an hour apart and
  * retries a minute or more after a crash are far outside that window.
  */
 export class HistoryStore {
   readonly tableName: string;
-  private readonly client: HistoryDocumentClient;
+  private readonly table: TableWriter;
   private readonly retentionDays: number;
   private readonly leaseMs: number;
   private readonly now: () => Date;
@@ -182,7 +199,7 @@ export class HistoryStore {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: HistoryStoreOptions) {
-    this.client = options.documentClient;
+    this.table = new TableWriter(options.documentClient, options.tableName);
     this.tableName = options.tableName;
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.leaseMs = options.leaseMs ?? 15 * 60_000;
@@ -197,7 +214,7 @@ export class HistoryStore {
    * to the end; never a Scan).
    */
   async loadOpenStates(): Promise<FindingState[]> {
-    const items = await this.queryAll(
+    const items = await this.table.queryAll(
       {
         IndexName: 'open',
         KeyConditionExpression: '#openpk = :open',
@@ -212,9 +229,10 @@ export class HistoryStore {
   /** Where `idempotencyKey` stands (a strongly consistent read of its claim). */
   async status(idempotencyKey: string): Promise<RunClaim> {
     const item = await this.getClaim(idempotencyKey);
-    if (item === undefined) return { state: 'absent' };
+    const status = claimStatus(item);
+    if (item === undefined || status === 'rolled-back') return { state: 'absent' };
     return {
-      state: item['status'] === 'complete' ? 'complete' : 'recording',
+      state: status === 'complete' ? 'complete' : 'recording',
       runId: String(item['runId']),
       startedAt: String(item['startedAt']),
       claimedAt: String(item['claimedAt']),
@@ -223,48 +241,44 @@ export class HistoryStore {
   }
 
   /**
-   * Records one run: its claim, its run item, its transitions and the states it changed (those in
-   * `next` whose `lastRunId` is `run.runId`; carried-over states are left exactly as they are).
-   * Idempotent per `idempotencyKey`; see the class documentation for the order and the crash story.
+   * Records one run: its claim, plan, run item, transitions, outbox entries and the states it changed
+   * (those in `next` whose `lastRunId` is `run.runId`; carried-over states are left exactly as they
+   * are). Idempotent per `idempotencyKey`; see the class documentation for the order and the crash story.
    */
   async recordRun(
     run: RunSummary,
     transitions: readonly Transition[],
     next: readonly FindingState[],
     idempotencyKey: string,
+    options: RecordRunOptions = {},
   ): Promise<RecordRunResult> {
-    const claim = await this.claim(run, transitions, idempotencyKey);
+    const alerts = options.alerts ?? [];
+    const claim = await this.claim(run, transitions, distinct(alerts.map((alert) => alert.lane)), idempotencyKey);
     if (claim.duplicate) return { duplicate: true, runId: claim.runId };
 
-    await this.write(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: historyKeys.runPk(run.startedAt),
-          sk: historyKeys.runSk(run.startedAt, run.runId),
-          itemType: 'run',
-          runId: run.runId,
-          startedAt: run.startedAt,
-          finishedAt: run.finishedAt,
-          status: run.status,
-          recording: 'recording',
-          idempotencyKey,
-          summary: JSON.stringify(run),
-          expiresAt: expiresAt(run.startedAt, this.retentionDays),
-        },
-      }),
-      `run ${run.runId}`,
-    );
-
     const items = transitions.map((t) => toTransitionItem(t, run.runId, this.retentionDays));
-    if (claim.resumed) {
-      await Promise.all(items.map((item) => this.limit(() => this.putTransitionOnce(item))));
-    } else {
-      await this.batchPut(items, `transitions of run ${run.runId}`);
-    }
-
     const changed = next.filter((state) => state.lastRunId === run.runId);
-    await Promise.all(changed.map((state) => this.limit(() => this.writeState(state, run.runId))));
+    await this.writePlan(idempotencyKey, run, { states: distinct(changed.map((state) => state.id)), transitions: items }, claim.resumed);
+
+    await this.putOwn(
+      {
+        pk: historyKeys.runPk(run.startedAt),
+        sk: historyKeys.runSk(run.startedAt, run.runId),
+        itemType: 'run',
+        runId: run.runId,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        status: run.status,
+        recording: 'recording',
+        idempotencyKey,
+        summary: JSON.stringify(run),
+        expiresAt: expiresAt(run.startedAt, this.retentionDays),
+      },
+      `run item of run ${run.runId}`,
+    );
+    await settleAll(items, this.limit, (item) => this.putOwn(item, `transition ${item.sk} of finding ${item.findingId}`));
+    await settleAll(alerts, this.limit, (alert) => this.putOwn(toOutboxItem(alert, run, idempotencyKey, this.retentionDays), `${alert.lane} alert of run ${run.runId}`));
+    await settleAll(changed, this.limit, (state) => writeState(this.table, state, run.runId, this.retentionDays));
 
     return {
       duplicate: false,
@@ -276,52 +290,104 @@ export class HistoryStore {
   }
 
   /**
-   * Marks the run recorded under `idempotencyKey` complete (claim and run item): from now on a
-   * delivery of the same event is a duplicate. Call it after alerts are published. Idempotent.
+   * Commits the run recorded under `idempotencyKey`: run item and claim flip to `complete`, so from
+   * now on a delivery of the same event is a duplicate and the run's alerts may be delivered. Refused
+   * (`HistoryConflictError`) once a rollback has started on the claim. Idempotent.
    */
   async markRunComplete(idempotencyKey: string): Promise<void> {
     const claim = await this.getClaim(idempotencyKey);
     if (claim === undefined) {
       throw new HistoryWriteError(`cannot mark run complete for idempotency key ${idempotencyKey}: no claim recorded`);
     }
-    const completedAt = this.now().toISOString();
-    await this.write(
-      new UpdateCommand({
-        TableName: this.tableName,
+    const runId = String(claim['runId']);
+    const status = claimStatus(claim);
+    if (status === 'complete') {
+      await this.deleteMarker(idempotencyKey);
+      return;
+    }
+    if (status !== 'recording') {
+      throw new HistoryConflictError(`cannot mark run ${runId} complete for idempotency key ${idempotencyKey}: it was rolled back (claim is ${status})`);
+    }
+    const flipped = await this.table.tryUpdate(
+      {
         Key: { pk: String(claim['runPk']), sk: String(claim['runSk']) },
         UpdateExpression: 'SET #recording = :complete',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#recording': 'recording', '#pk': 'pk' },
-        ExpressionAttributeValues: { ':complete': 'complete' },
-      }),
-      `run item of run ${String(claim['runId'])}`,
-    );
-    await this.write(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: historyKeys.claimPk(idempotencyKey), sk: historyKeys.claimSk },
-        UpdateExpression: 'SET #status = :complete, #completedAt = if_not_exists(#completedAt, :now)',
         ConditionExpression: '#runId = :runId',
+        ExpressionAttributeNames: { '#recording': 'recording', '#runId': 'runId' },
+        ExpressionAttributeValues: { ':complete': 'complete', ':runId': runId },
+      },
+      `run item of run ${runId}`,
+    );
+    if (!flipped) throw new HistoryConflictError(`cannot mark run ${runId} complete: its run item is gone (the run was rolled back)`);
+    const committed = await this.table.tryUpdate(
+      {
+        Key: this.claimKey(idempotencyKey),
+        UpdateExpression: 'SET #status = :complete, #completedAt = if_not_exists(#completedAt, :now)',
+        // Only from `recording`: a rollback takes the claim out of it first, so a late commit cannot land.
+        ConditionExpression: '#runId = :runId AND #status IN (:recording, :complete)',
         ExpressionAttributeNames: { '#status': 'status', '#completedAt': 'completedAt', '#runId': 'runId' },
-        ExpressionAttributeValues: { ':complete': 'complete', ':now': completedAt, ':runId': claim['runId'] },
-      }),
+        ExpressionAttributeValues: { ':complete': 'complete', ':recording': 'recording', ':now': this.now().toISOString(), ':runId': runId },
+      },
       `claim ${idempotencyKey}`,
     );
+    if (!committed) throw new HistoryConflictError(`cannot mark run ${runId} complete for idempotency key ${idempotencyKey}: a rollback took its claim`);
     await this.deleteMarker(idempotencyKey);
   }
 
   /**
-   * Rolls back every run a crash left `recording`: those the recording markers point at (whatever
-   * their event) plus `options.idempotencyKey`'s, newest first. Call it at the start of every run,
-   * before `loadOpenStates`: then at most one run is ever recording, the one a crash left behind.
-   * With `singleConcurrency` every such claim is rolled back at once. Without it, a claim younger than
-   * the lease may be alive: it is refused with `RunInProgressError` when it is
+   * The alerts waiting in `lane`'s outbox whose runs are committed, oldest run first. Entries of a run
+   * still recording (or crashed, or rolled back) are left out: they are delivered with their run's
+   * commit, or never if it is rolled back (its retry alerts again what it records).
+   */
+  async pendingAlerts(lane: string): Promise<PendingAlert[]> {
+    const items = await this.table.queryAll(
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': historyKeys.outboxPk(lane) },
+        ConsistentRead: true,
+      },
+      `read the pending ${lane} alerts`,
+    );
+    const committed = new Map<string, boolean>();
+    const pending: PendingAlert[] = [];
+    for (const item of items.filter((entry) => entry['itemType'] === 'outbox')) {
+      const alert = fromOutboxItem(item);
+      const run = `${alert.idempotencyKey}\u0000${alert.runId}`;
+      if (!committed.has(run)) {
+        const claim = await this.getClaim(alert.idempotencyKey);
+        committed.set(run, claimStatus(claim) === 'complete' && claim?.['runId'] === alert.runId);
+      }
+      if (committed.get(run) === true) pending.push(alert);
+    }
+    return pending;
+  }
+
+  /** Removes a delivered alert from its outbox. Idempotent. */
+  async acknowledgeAlert(alert: Pick<PendingAlert, 'lane' | 'sk' | 'runId'>): Promise<void> {
+    await this.table.tryDelete(
+      {
+        Key: { pk: historyKeys.outboxPk(alert.lane), sk: alert.sk },
+        ConditionExpression: '#runId = :runId',
+        ExpressionAttributeNames: { '#runId': 'runId' },
+        ExpressionAttributeValues: { ':runId': alert.runId },
+      },
+      `${alert.lane} alert of run ${alert.runId}`,
+    );
+  }
+
+  /**
+   * Rolls back every run a crash left `recording` (or half rolled back): those the recording markers
+   * point at (whatever their event) plus `options.idempotencyKey`'s, newest first. Call it at the start
+   * of every run, before `loadOpenStates`: then at most one run is ever recording, the one a crash left
+   * behind. With `singleConcurrency` every such claim is rolled back at once. Without it, a claim
+   * younger than the lease may be alive: it is refused with `RunInProgressError` when it is
    * `options.idempotencyKey`'s, else it and every older claim are left for a later run (undoing an
-   * older run under a live newer one would pull states from under it). Markers whose claim is gone
-   * or complete (a crash between two writes) are dropped. Returns what was undone, newest first.
+   * older run under a live newer one would pull states from under it). Markers whose claim is gone,
+   * complete or rolled back (a crash between two writes) are dropped. Returns what was undone, newest first.
    */
   async recoverCrashedRuns(options: RecoverOptions = {}): Promise<RollbackResult[]> {
-    const markers = await this.queryAll(
+    const markers = await this.table.queryAll(
       {
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'pk' },
@@ -334,55 +400,284 @@ export class HistoryStore {
       ...markers.map((marker) => String(marker['sk'])),
       ...(options.idempotencyKey === undefined ? [] : [options.idempotencyKey]),
     ]);
-    const claims: { key: string; claim: Record<string, unknown> }[] = [];
+    const marked = new Set(markers.map((marker) => String(marker['sk'])));
+    const claims: { key: string; claim: ClaimItem }[] = [];
     for (const key of keys) {
       const claim = await this.getClaim(key);
-      if (claim === undefined || claim['status'] === 'complete') await this.deleteMarker(key);
-      else claims.push({ key, claim });
+      const status = claimStatus(claim);
+      if (status === 'recording' || status === 'rolling-back') claims.push({ key, claim: claim as ClaimItem });
+      // Only markers that exist: the key of the run about to start usually has none, and a write costs.
+      else if (marked.has(key)) await this.deleteMarker(key);
     }
     // Newest first: each rollback then finds the states its own run wrote still carrying its run id.
-    const order = (claim: { key: string; claim: Record<string, unknown> }) => `${String(claim.claim['startedAt'])}\u0000${claim.key}`;
+    const order = (claim: { key: string; claim: ClaimItem }) => `${String(claim.claim['startedAt'])}\u0000${claim.key}`;
     claims.sort((a, b) => (order(a) < order(b) ? 1 : order(a) > order(b) ? -1 : 0));
     const results: RollbackResult[] = [];
     for (const { key, claim } of claims) {
-      if (!options.singleConcurrency && key !== options.idempotencyKey && this.withinLease(claim)) break;
-      results.push({ ...(await this.rollbackClaim(key, claim, options)), idempotencyKey: key });
+      if (!options.singleConcurrency && key !== options.idempotencyKey && this.mayBeAlive(claim)) break;
+      const result = await this.rollbackClaim(key, claim, options);
+      if (result.rolledBack) results.push({ ...result, idempotencyKey: key });
     }
     return results;
   }
 
   /**
-   * Undoes a run that crashed before `markRunComplete`: restores every state it touched to its
-   * `priorState` (deleting states it created), deletes its transitions and run item, then releases
-   * the claim and its recording marker so the next attempt starts afresh. Refuses
+   * Undoes a run that crashed before `markRunComplete` (see the class documentation): restores and
+   * fences every state it may have written, fences its transitions, run item and outbox entries, then
+   * marks the claim `rolled-back` and drops its marker, so the next attempt starts afresh. Refuses
    * (`RunInProgressError`) while the claim is younger than the lease, since its run may still be
-   * alive, unless the caller states `singleConcurrency`; does nothing for an absent or complete
-   * claim. Safe to repeat after a crash of its own.
+   * alive, unless the caller states `singleConcurrency`; does nothing for an absent, complete or
+   * rolled-back claim. Safe to repeat after a crash of its own, and against writes of the run landing
+   * during or after it.
    */
   async rollbackRun(idempotencyKey: string, options: RollbackOptions = {}): Promise<RollbackResult> {
     const claim = await this.getClaim(idempotencyKey);
-    if (claim === undefined || claim['status'] === 'complete') {
+    const status = claimStatus(claim);
+    if (claim === undefined || (status !== 'recording' && status !== 'rolling-back')) {
       return { rolledBack: false, statesRestored: 0, transitionsDeleted: 0 };
     }
     return this.rollbackClaim(idempotencyKey, claim, options);
   }
 
-  private withinLease(claim: Record<string, unknown>): boolean {
-    return this.now().getTime() - Date.parse(String(claim['claimedAt'])) < this.leaseMs;
+  /** A `recording` claim inside the lease may belong to a live invocation; a rollback already under way is resumed. */
+  private mayBeAlive(claim: ClaimItem): boolean {
+    return claimStatus(claim) === 'recording' && this.now().getTime() - Date.parse(String(claim['claimedAt'])) < this.leaseMs;
   }
 
-  /** `rollbackRun` on a claim already read and known to be `recording`. */
-  private async rollbackClaim(idempotencyKey: string, claim: Record<string, unknown>, options: RollbackOptions): Promise<RollbackResult> {
+  /** `rollbackRun` on a claim already read and known to be `recording` or `rolling-back`. */
+  private async rollbackClaim(idempotencyKey: string, claim: ClaimItem, options: RollbackOptions): Promise<RollbackResult> {
     const runId = String(claim['runId']);
-    if (!options.singleConcurrency && this.withinLease(claim)) {
+    const notRolledBack = { rolledBack: false, runId, statesRestored: 0, transitionsDeleted: 0 } as const;
+    if (!options.singleConcurrency && this.mayBeAlive(claim)) {
       throw new RunInProgressError(
         `cannot roll back run ${runId} for idempotency key ${idempotencyKey}: claimed at ${String(claim['claimedAt'])}, within the ${this.leaseMs} ms lease, so it may still be running`,
         runId,
       );
     }
 
-    const transitionKeys = await this.findRunTransitions(claim, runId);
-    const openTouched = await this.queryAll(
+    // 1. Out of `recording` first: from here a commit of the crashed run (a late markRunComplete) is refused.
+    const taken = await this.table.tryUpdate(
+      {
+        Key: this.claimKey(idempotencyKey),
+        UpdateExpression: 'SET #status = :rollingBack',
+        ConditionExpression: '#runId = :runId AND #status IN (:recording, :rollingBack)',
+        ExpressionAttributeNames: { '#status': 'status', '#runId': 'runId' },
+        ExpressionAttributeValues: { ':rollingBack': 'rolling-back', ':recording': 'recording', ':runId': runId },
+      },
+      `claim ${idempotencyKey}`,
+    );
+    if (!taken) {
+      // Committed after all (its commit landed first), already rolled back, or claimed anew: nothing to undo.
+      await this.deleteMarker(idempotencyKey);
+      return notRolledBack;
+    }
+
+    // 2. Everything the run may have written: its plan, plus what the indexes show (claims without a plan).
+    const plan = mergePlans(await this.readPlan(idempotencyKey, runId), await this.discoverWrites(claim, runId));
+    const now = this.now();
+
+    // 3. States back as they were, each fenced against the run; transitions, run item and alerts fenced.
+    let statesRestored = 0;
+    await settleAll(plan.states, this.limit, async (id) => {
+      if ((await rollbackState(this.table, id, runId, now, this.retentionDays)) === 'restored') statesRestored += 1;
+    });
+    let transitionsDeleted = 0;
+    await settleAll(plan.transitions, this.limit, async (key) => {
+      if ((await fenceRunItem(this.table, key, runId, now, this.retentionDays, `transition ${key.sk} of ${key.pk}`)) === 'replaced') transitionsDeleted += 1;
+    });
+    const runSk = String(claim['runSk']);
+    const owned: ItemKey[] = [
+      ...[...stringSet(claim['alertLanes'])].map((lane) => ({ pk: historyKeys.outboxPk(lane), sk: runSk })),
+      { pk: String(claim['runPk']), sk: runSk },
+    ];
+    await settleAll(owned, this.limit, (key) => fenceRunItem(this.table, key, runId, now, this.retentionDays, `item ${key.pk} ${key.sk} of run ${runId}`));
+
+    // 4. The claim may be taken again, by any run but this one; then the marker goes.
+    await this.table.tryUpdate(
+      {
+        Key: this.claimKey(idempotencyKey),
+        UpdateExpression: 'SET #status = :rolledBack, #rolledBackAt = :now ADD #rolledBackRuns :run',
+        ConditionExpression: '#runId = :runId AND #status = :rollingBack',
+        ExpressionAttributeNames: { '#status': 'status', '#runId': 'runId', '#rolledBackAt': 'rolledBackAt', '#rolledBackRuns': 'rolledBackRuns' },
+        ExpressionAttributeValues: { ':rolledBack': 'rolled-back', ':rollingBack': 'rolling-back', ':now': now.toISOString(), ':run': new Set([runId]), ':runId': runId },
+      },
+      `claim ${idempotencyKey}`,
+    );
+    // After the claim: a crash in between leaves a marker of a rolled-back claim, which recovery drops.
+    await this.deleteMarker(idempotencyKey);
+    return { rolledBack: true, runId, statesRestored, transitionsDeleted };
+  }
+
+  /** Takes the claim, or tells a duplicate or a resumable claim of the same run apart. */
+  private async claim(
+    run: RunSummary,
+    transitions: readonly Transition[],
+    alertLanes: readonly string[],
+    idempotencyKey: string,
+  ): Promise<{ duplicate: true; runId: string } | { duplicate: false; resumed: boolean }> {
+    const environments = distinct([...run.environments, ...transitions.map((t) => t.finding.environment)]);
+    const transitionTimes = distinct(transitions.map((t) => t.at));
+    const key = this.claimKey(idempotencyKey);
+    // The marker goes first, so no claim is ever `recording` without one. Recovery reads the claim
+    // it points at, not the marker's run id, so overwriting a marker of the same key is harmless.
+    await this.table.put(
+      {
+        Item: {
+          ...this.markerKey(idempotencyKey),
+          itemType: 'recording',
+          idempotencyKey,
+          runId: run.runId,
+          startedAt: run.startedAt,
+          expiresAt: expiresAt(run.startedAt, this.retentionDays),
+        },
+      },
+      `recording marker of ${idempotencyKey}`,
+    );
+    // An update rather than a put: a rolled-back claim keeps the list of runs that may never take it again.
+    const taken = await this.table.tryUpdate(
+      {
+        Key: key,
+        UpdateExpression:
+          'SET #itemType = :claim, #idempotencyKey = :key, #runId = :runId, #startedAt = :startedAt, #runPk = :runPk, #runSk = :runSk, ' +
+          '#status = :recording, #claimedAt = :claimedAt, #environments = :environments, #transitionTimes = :times, #alertLanes = :lanes, ' +
+          '#expiresAt = :expiresAt REMOVE #completedAt, #rolledBackAt',
+        ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :rolledBack AND NOT contains(#rolledBackRuns, :runId))',
+        ExpressionAttributeNames: {
+          '#pk': 'pk',
+          '#itemType': 'itemType',
+          '#idempotencyKey': 'idempotencyKey',
+          '#runId': 'runId',
+          '#startedAt': 'startedAt',
+          '#runPk': 'runPk',
+          '#runSk': 'runSk',
+          '#status': 'status',
+          '#claimedAt': 'claimedAt',
+          '#environments': 'environments',
+          '#transitionTimes': 'transitionTimes',
+          '#alertLanes': 'alertLanes',
+          '#expiresAt': 'expiresAt',
+          '#completedAt': 'completedAt',
+          '#rolledBackAt': 'rolledBackAt',
+          '#rolledBackRuns': 'rolledBackRuns',
+        },
+        ExpressionAttributeValues: {
+          ':claim': 'claim',
+          ':key': idempotencyKey,
+          ':runId': run.runId,
+          ':startedAt': run.startedAt,
+          ':runPk': historyKeys.runPk(run.startedAt),
+          ':runSk': historyKeys.runSk(run.startedAt, run.runId),
+          ':recording': 'recording',
+          ':rolledBack': 'rolled-back',
+          ':claimedAt': this.now().toISOString(),
+          ':environments': environments,
+          ':times': transitionTimes,
+          ':lanes': [...alertLanes],
+          ':expiresAt': expiresAt(run.startedAt, this.retentionDays),
+        },
+      },
+      `claim ${idempotencyKey}`,
+    );
+    if (taken) return { duplicate: false, resumed: false };
+
+    const existing = await this.getClaim(idempotencyKey);
+    if (existing === undefined) {
+      // Released between our write and our read (a concurrent rollback): let the caller re-drive.
+      throw new RunInProgressError(`claim ${idempotencyKey} changed while run ${run.runId} was taking it`, run.runId);
+    }
+    const owner = String(existing['runId']);
+    const status = claimStatus(existing);
+    if (status === 'complete') {
+      await this.deleteMarker(idempotencyKey);
+      return { duplicate: true, runId: owner };
+    }
+    if (stringSet(existing['rolledBackRuns']).has(run.runId) || (owner === run.runId && status !== 'recording')) {
+      throw new HistoryConflictError(`cannot record run ${run.runId}: it was rolled back under idempotency key ${idempotencyKey}; a new attempt records as a new run`);
+    }
+    if (owner !== run.runId) {
+      throw new RunInProgressError(
+        `cannot record run ${run.runId}: idempotency key ${idempotencyKey} is claimed by run ${owner}, still recording (roll it back once its lease has passed)`,
+        owner,
+      );
+    }
+    // Resuming our own run: widen what the claim says to look for, in case this attempt's plan differs.
+    const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+    await this.table.update(
+      {
+        Key: key,
+        UpdateExpression: 'SET #environments = :environments, #times = :times, #lanes = :lanes',
+        ConditionExpression: '#runId = :runId AND #status = :recording',
+        ExpressionAttributeNames: { '#environments': 'environments', '#times': 'transitionTimes', '#lanes': 'alertLanes', '#runId': 'runId', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':environments': distinct([...list(existing['environments']), ...environments]),
+          ':times': distinct([...list(existing['transitionTimes']), ...transitionTimes]),
+          ':lanes': distinct([...list(existing['alertLanes']), ...alertLanes]),
+          ':runId': run.runId,
+          ':recording': 'recording',
+        },
+      },
+      `claim ${idempotencyKey}`,
+    );
+    return { duplicate: false, resumed: true };
+  }
+
+  /** Writes the run's plan; a resumed run keeps what its earlier attempt planned as well. */
+  private async writePlan(idempotencyKey: string, run: RunSummary, plan: RunPlan, resumed: boolean): Promise<void> {
+    const full = resumed ? mergePlans(plan, await this.readPlan(idempotencyKey, run.runId)) : plan;
+    await this.table.batchPut(planItems(full, idempotencyKey, run, this.retentionDays), `plan of run ${run.runId}`, {
+      limit: this.limit,
+      maxAttempts: this.maxBatchAttempts,
+      sleep: this.sleep,
+    });
+  }
+
+  private async readPlan(idempotencyKey: string, runId: string): Promise<RunPlan> {
+    const items = await this.table.queryAll(
+      {
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':pk': historyKeys.claimPk(idempotencyKey), ':prefix': historyKeys.planPrefix(runId) },
+        ConsistentRead: true,
+      },
+      `read the plan of run ${runId}`,
+    );
+    return parsePlan(items.filter((item) => item['runId'] === runId));
+  }
+
+  /**
+   * What the indexes show the run wrote: its transitions (from `byEnvironment`, at each of its
+   * transition times) and the open states carrying its run id. Covers claims recorded before plans
+   * existed; with a plan it adds nothing.
+   */
+  private async discoverWrites(claim: ClaimItem, runId: string): Promise<RunPlan> {
+    const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+    const transitions: Record<string, unknown>[] = [];
+    for (const environment of list(claim['environments'])) {
+      for (const at of list(claim['transitionTimes'])) {
+        transitions.push(
+          ...(await this.table.queryAll(
+            {
+              IndexName: 'byEnvironment',
+              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+              FilterExpression: '#runId = :runId',
+              ExpressionAttributeNames: {
+                '#pk': HISTORY_TABLE_SCHEMA.indexes.byEnvironment.partitionKey,
+                '#sk': HISTORY_TABLE_SCHEMA.indexes.byEnvironment.sortKey,
+                '#runId': 'runId',
+              },
+              ExpressionAttributeValues: {
+                ':pk': historyKeys.environmentPk(environment),
+                ':from': `${at}#`,
+                ':to': historyKeys.rangeEnd(at),
+                ':runId': runId,
+              },
+            },
+            `find transitions of run ${runId} in ${environment}`,
+          )),
+        );
+      }
+    }
+    const openTouched = await this.table.queryAll(
       {
         IndexName: 'open',
         KeyConditionExpression: '#openpk = :open',
@@ -392,368 +687,53 @@ export class HistoryStore {
       },
       `find states written by run ${runId}`,
     );
-    const findingIds = new Set<string>([
-      ...openTouched.map((item) => String(item['findingId'])),
-      ...transitionKeys.map((item) => String(item['findingId'])),
-    ]);
-    const restored = await Promise.all(
-      [...findingIds].sort().map((id) => this.limit(() => this.restoreState(id, runId))),
-    );
-
-    await Promise.all(
-      transitionKeys.map((item) =>
-        this.limit(() =>
-          this.deleteIfRun({ pk: String(item['pk']), sk: String(item['sk']) }, runId, `transition ${String(item['sk'])}`),
-        ),
-      ),
-    );
-    await this.deleteIfRun({ pk: String(claim['runPk']), sk: String(claim['runSk']) }, runId, `run item of run ${runId}`);
-    await this.deleteIfRun(
-      { pk: historyKeys.claimPk(idempotencyKey), sk: historyKeys.claimSk },
-      runId,
-      `claim ${idempotencyKey}`,
-    );
-    // After the claim: a crash in between leaves a marker without a claim, which recovery drops.
-    await this.deleteMarker(idempotencyKey);
     return {
-      rolledBack: true,
-      runId,
-      statesRestored: restored.filter(Boolean).length,
-      transitionsDeleted: transitionKeys.length,
+      states: distinct([...openTouched, ...transitions].map((item) => String(item['findingId']))),
+      transitions: transitions.map((item) => ({ pk: String(item['pk']), sk: String(item['sk']) })),
     };
   }
 
-  /** Takes the claim, or tells a duplicate or a resumable claim of the same run apart. */
-  private async claim(
-    run: RunSummary,
-    transitions: readonly Transition[],
-    idempotencyKey: string,
-  ): Promise<{ duplicate: true; runId: string } | { duplicate: false; resumed: boolean }> {
-    const environments = distinct([...run.environments, ...transitions.map((t) => t.finding.environment)]);
-    const transitionTimes = distinct(transitions.map((t) => t.at));
-    const key = { pk: historyKeys.claimPk(idempotencyKey), sk: historyKeys.claimSk };
-    // The marker goes first, so no claim is ever `recording` without one. Recovery reads the claim
-    // it points at, not the marker's run id, so overwriting a marker of the same key is harmless.
-    await this.write(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...this.markerKey(idempotencyKey),
-          itemType: 'recording',
-          idempotencyKey,
-          runId: run.runId,
-          startedAt: run.startedAt,
-          expiresAt: expiresAt(run.startedAt, this.retentionDays),
-        },
-      }),
-      `recording marker of ${idempotencyKey}`,
+  /** First write of an item only this run writes (run item, transition, outbox entry): absent, or already its own. */
+  private async putOwn<T extends { readonly runId: string }>(item: T, what: string): Promise<void> {
+    const size = itemSizeBytes(item as Record<string, unknown>);
+    if (size > DYNAMODB_ITEM_LIMIT_BYTES) {
+      throw new HistoryWriteError(`cannot write ${what} to table ${this.tableName}: it takes ${size} bytes, over DynamoDB's ${DYNAMODB_ITEM_LIMIT_BYTES}-byte item limit`);
+    }
+    const applied = await this.table.tryPut(
+      {
+        Item: item,
+        ConditionExpression: OWN_ITEM_CONDITION.ConditionExpression,
+        ExpressionAttributeNames: { ...OWN_ITEM_CONDITION.names },
+        ExpressionAttributeValues: { ...OWN_ITEM_CONDITION.values, ':runId': item.runId },
+      },
+      what,
     );
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...key,
-            itemType: 'claim',
-            idempotencyKey,
-            runId: run.runId,
-            startedAt: run.startedAt,
-            runPk: historyKeys.runPk(run.startedAt),
-            runSk: historyKeys.runSk(run.startedAt, run.runId),
-            status: 'recording',
-            claimedAt: this.now().toISOString(),
-            environments,
-            transitionTimes,
-            expiresAt: expiresAt(run.startedAt, this.retentionDays),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': 'pk' },
-        }),
-      );
-      return { duplicate: false, resumed: false };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw writeError(`claim ${idempotencyKey}`, this.tableName, error);
-    }
-    const existing = await this.getClaim(idempotencyKey);
-    if (existing === undefined) {
-      // Released between our put and our read (a concurrent rollback): let the caller re-drive.
-      throw new RunInProgressError(`claim ${idempotencyKey} changed while run ${run.runId} was taking it`, run.runId);
-    }
-    const owner = String(existing['runId']);
-    if (existing['status'] === 'complete') {
-      await this.deleteMarker(idempotencyKey);
-      return { duplicate: true, runId: owner };
-    }
-    if (owner !== run.runId) {
-      throw new RunInProgressError(
-        `cannot record run ${run.runId}: idempotency key ${idempotencyKey} is claimed by run ${owner}, still recording (roll it back once its lease has passed)`,
-        owner,
-      );
-    }
-    // Resuming our own run: widen what the claim says to look for, in case this attempt's plan differs.
-    const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-    await this.write(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: 'SET #environments = :environments, #times = :times',
-        ConditionExpression: '#runId = :runId AND #status = :recording',
-        ExpressionAttributeNames: {
-          '#environments': 'environments',
-          '#times': 'transitionTimes',
-          '#runId': 'runId',
-          '#status': 'status',
-        },
-        ExpressionAttributeValues: {
-          ':environments': distinct([...asList(existing['environments']), ...environments]),
-          ':times': distinct([...asList(existing['transitionTimes']), ...transitionTimes]),
-          ':runId': run.runId,
-          ':recording': 'recording',
-        },
-      }),
-      `claim ${idempotencyKey}`,
-    );
-    return { duplicate: false, resumed: true };
-  }
-
-  /** A transition put that a retry can repeat: it never overwrites another run's item. */
-  private async putTransitionOnce(item: ReturnType<typeof toTransitionItem>): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#pk) OR #runId = :runId',
-          ExpressionAttributeNames: { '#pk': 'pk', '#runId': 'runId' },
-          ExpressionAttributeValues: { ':runId': item.runId },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new HistoryConflictError(
-          `cannot record transition ${item.sk} of finding ${item.findingId} for run ${item.runId}: another run recorded the same transition at the same time`,
-          { cause: error },
-        );
-      }
-      throw writeError(`transition ${item.sk} of finding ${item.findingId}`, this.tableName, error);
+    if (applied === false) {
+      throw new HistoryConflictError(`cannot record ${what} for run ${item.runId}: another run holds the item, or run ${item.runId} was rolled back`);
     }
   }
 
-  /**
-   * Writes one state conditionally on the run that last wrote it, keeping what it replaces as
-   * `priorState`. A retry of this run (the item already says `lastRunId = runId`) rewrites the
-   * state but keeps the first attempt's `priorState`, which is the one a rollback needs.
-   */
-  private async writeState(state: FindingState, runId: string): Promise<void> {
-    const attributes = toStateAttributes(state, runId, this.retentionDays);
-    const names: Record<string, string> = { '#pk': 'pk', '#priorState': 'priorState' };
-    const values: Record<string, unknown> = { ':noPrior': 'null', ':resolved': 'resolved', ':runId': runId };
-    const sets: string[] = [];
-    for (const [name, value] of Object.entries(attributes)) {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      sets.push(`#${name} = :${name}`);
-    }
-    const removed = (state.status === 'open' ? ['expiresAt'] : ['openpk', 'opensk']).filter((n) => !(n in attributes));
-    for (const name of removed) names[`#${name}`] = name;
-    const update = `SET ${sets.join(', ')}${removed.length > 0 ? ` REMOVE ${removed.map((n) => `#${n}`).join(', ')}` : ''}`;
-    if (state.previousRunId !== undefined) values[':previousRunId'] = state.previousRunId;
-    const firstCondition =
-      state.previousRunId === undefined
-        ? 'attribute_not_exists(#pk) OR attribute_not_exists(#lastRunId) OR #status = :resolved'
-        : '#lastRunId = :previousRunId';
-    const key = { pk: historyKeys.findingPk(state.id), sk: historyKeys.stateSk };
-    const attempt = (updateExpression: string, condition: string) =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: updateExpression,
-          ConditionExpression: condition,
-          ...expressionAttributes([updateExpression, condition], names, values),
-        }),
-      );
-    try {
-      // Operands read the item as it was before this update, so priorState gets the replaced state.
-      await attempt(`${update.replace(/^SET /, 'SET #priorState = if_not_exists(#state, :noPrior), ')}`, firstCondition);
-      return;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw writeError(`state of finding ${state.id}`, this.tableName, error);
-    }
-    try {
-      await attempt(update, '#lastRunId = :runId');
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new HistoryConflictError(
-          `cannot record state of finding ${state.id} for run ${runId}: it changed since it was loaded (expected last run ${state.previousRunId ?? 'none'}); not overwritten`,
-          { cause: error },
-        );
-      }
-      throw writeError(`state of finding ${state.id}`, this.tableName, error);
-    }
+  private claimKey(idempotencyKey: string): ItemKey {
+    return { pk: historyKeys.claimPk(idempotencyKey), sk: historyKeys.claimSk };
   }
 
-  /** Puts a state back as it was before `runId`; false when `runId` did not write it. */
-  private async restoreState(findingId: string, runId: string): Promise<boolean> {
-    const key = { pk: historyKeys.findingPk(findingId), sk: historyKeys.stateSk };
-    const current = await this.read(
-      () => this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
-      `state of finding ${findingId}`,
-    );
-    const item = current.Item;
-    if (item === undefined || item['lastRunId'] !== runId) return false;
-    const prior = JSON.parse(typeof item['priorState'] === 'string' ? item['priorState'] : 'null') as FindingState | null;
-    if (prior === null) {
-      await this.deleteIfRun(key, runId, `state of finding ${findingId}`, 'lastRunId');
-      return true;
-    }
-    const attributes = toStateAttributes(prior, prior.lastRunId ?? '', this.retentionDays);
-    await this.write(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...key, ...attributes },
-        ConditionExpression: '#lastRunId = :runId',
-        ExpressionAttributeNames: { '#lastRunId': 'lastRunId' },
-        ExpressionAttributeValues: { ':runId': runId },
-      }),
-      `state of finding ${findingId}`,
-    );
-    return true;
-  }
-
-  /** Keys of the transitions `runId` wrote, from the `byEnvironment` index at each of its transition times. */
-  private async findRunTransitions(claim: Record<string, unknown>, runId: string): Promise<Record<string, unknown>[]> {
-    const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-    const found: Record<string, unknown>[] = [];
-    for (const environment of list(claim['environments'])) {
-      for (const at of list(claim['transitionTimes'])) {
-        const items = await this.queryAll(
-          {
-            IndexName: 'byEnvironment',
-            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-            FilterExpression: '#runId = :runId',
-            ExpressionAttributeNames: {
-              '#pk': HISTORY_TABLE_SCHEMA.indexes.byEnvironment.partitionKey,
-              '#sk': HISTORY_TABLE_SCHEMA.indexes.byEnvironment.sortKey,
-              '#runId': 'runId',
-            },
-            ExpressionAttributeValues: {
-              ':pk': historyKeys.environmentPk(environment),
-              ':from': `${at}#`,
-              ':to': historyKeys.rangeEnd(at),
-              ':runId': runId,
-            },
-          },
-          `find transitions of run ${runId} in ${environment}`,
-        );
-        found.push(...items);
-      }
-    }
-    return found;
-  }
-
-  private async deleteIfRun(
-    key: { pk: string; sk: string },
-    runId: string,
-    what: string,
-    attribute: 'runId' | 'lastRunId' = 'runId',
-  ): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: key,
-          ConditionExpression: 'attribute_not_exists(#pk) OR #owner = :runId',
-          ExpressionAttributeNames: { '#pk': 'pk', '#owner': attribute },
-          ExpressionAttributeValues: { ':runId': runId },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new HistoryConflictError(`cannot roll back ${what}: it no longer belongs to run ${runId}`, { cause: error });
-      }
-      throw writeError(what, this.tableName, error);
-    }
-  }
-
-  private markerKey(idempotencyKey: string): { pk: string; sk: string } {
+  private markerKey(idempotencyKey: string): ItemKey {
     return { pk: historyKeys.recordingPk, sk: historyKeys.recordingSk(idempotencyKey) };
   }
 
   /** Drops the recording marker of a key; unconditional, since only its claim says what it is worth. */
   private async deleteMarker(idempotencyKey: string): Promise<void> {
-    await this.write(
-      new DeleteCommand({ TableName: this.tableName, Key: this.markerKey(idempotencyKey) }),
-      `recording marker of ${idempotencyKey}`,
-    );
+    await this.table.delete({ Key: this.markerKey(idempotencyKey) }, `recording marker of ${idempotencyKey}`);
   }
 
-  private async getClaim(idempotencyKey: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.read(
-      () =>
-        this.client.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: { pk: historyKeys.claimPk(idempotencyKey), sk: historyKeys.claimSk },
-            ConsistentRead: true,
-          }),
-        ),
-      `claim ${idempotencyKey}`,
-    );
-    return out.Item;
+  private async getClaim(idempotencyKey: string): Promise<ClaimItem | undefined> {
+    return this.table.get(this.claimKey(idempotencyKey), `claim ${idempotencyKey}`);
   }
+}
 
-  /** BatchWriteItem in chunks of 25, retrying unprocessed items with exponential backoff. */
-  private async batchPut(items: readonly object[], what: string): Promise<void> {
-    type Requests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
-    const chunks: Requests[] = [];
-    for (let i = 0; i < items.length; i += 25) {
-      chunks.push(items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: { ...item } } })));
-    }
-    await Promise.all(
-      chunks.map((chunk) =>
-        this.limit(async () => {
-          let pending: Requests = chunk;
-          for (let attempt = 0; pending.length > 0; attempt += 1) {
-            if (attempt >= this.maxBatchAttempts) {
-              throw new HistoryWriteError(
-                `cannot write ${what} to table ${this.tableName}: ${pending.length} items still unprocessed after ${attempt} attempts`,
-              );
-            }
-            if (attempt > 0) await this.sleep(Math.min(50 * 2 ** attempt, 5_000));
-            let out;
-            try {
-              out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-            } catch (error) {
-              throw writeError(what, this.tableName, error);
-            }
-            pending = out.UnprocessedItems?.[this.tableName] ?? [];
-          }
-        }),
-      ),
-    );
-  }
-
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, what: string): Promise<Record<string, unknown>[]> {
-    return queryAllPages(this.client, { ...input, TableName: this.tableName }, what);
-  }
-
-  private async write(command: PutCommand | UpdateCommand | DeleteCommand, what: string): Promise<void> {
-    try {
-      // One send per type rather than one on the union: `send` is overloaded per command type.
-      if (command instanceof PutCommand) await this.client.send(command);
-      else if (command instanceof UpdateCommand) await this.client.send(command);
-      else await this.client.send(command);
-    } catch (error) {
-      throw writeError(what, this.tableName, error);
-    }
-  }
-
-  private async read<T>(operation: () => Promise<T>, what: string): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new HistoryReadError(`cannot read ${what} from table ${this.tableName}: ${describeError(error)}`, { cause: error });
-    }
-  }
+/** A claim item's status; claims written before rollbacks kept one are `recording` or `complete`. */
+function claimStatus(claim: ClaimItem | undefined): ClaimStatus | undefined {
+  if (claim === undefined) return undefined;
+  const status = claim['status'];
+  return status === 'complete' || status === 'rolling-back' || status === 'rolled-back' ? status : 'recording';
 }

@@ -37,7 +37,15 @@ export type HistoryIndexName = keyof typeof HISTORY_TABLE_SCHEMA.indexes;
  * | finding state    | FINDING#id       | STATE                   | open OPEN / rank#env#id while open        | resolved only |
  * | run              | RUN#yyyy-mm      | startedAt#runId         | -                                         | yes      |
  * | idempotency claim| IDEMP#key        | CLAIM                   | -                                         | yes      |
+ * | run plan chunk   | IDEMP#key        | PLAN#runId#nnnn         | -                                         | yes      |
  * | recording marker | RECORDING        | <idempotency key>       | -                                         | yes      |
+ * | pending alert    | OUTBOX#lane      | startedAt#runId         | -                                         | yes      |
+ * | fence            | (a rolled-back run's item key) | (same)    | -                                         | yes      |
+ *
+ * A plan lists every item key a run may write (its states and transitions), written before any of
+ * them, so a rollback can fence even writes that have not landed yet. A fence (`itemType: 'fence'`)
+ * replaces an item of a rolled-back run, or marks a state with `fencedRuns`: writes of a fenced run
+ * are refused by their condition. Pending alerts wait in the outbox until delivered.
  *
  * Times are `Date#toISOString()` (fixed width, UTC), so string order is time order and a time range
  * is a `BETWEEN` on the sort key.
@@ -55,6 +63,12 @@ export const historyKeys = {
   runPk: (startedAt: string): string => `RUN#${startedAt.slice(0, 7)}`,
   /** Sort key of a run: start time first, so a month's runs sort by time. */
   runSk: (startedAt: string, runId: string): string => `${startedAt}#${runId}`,
+  /** Sort-key prefix of the plan chunks of one run. */
+  planPrefix: (runId: string): string => `PLAN#${runId}#`,
+  /** Sort key of one plan chunk of a run. */
+  planSk: (runId: string, index: number): string => `PLAN#${runId}#${String(index).padStart(4, '0')}`,
+  /** Partition of the alerts waiting for one destination (`topic`, `chatbot`), oldest run first. */
+  outboxPk: (lane: string): string => `OUTBOX#${lane}`,
   /** Partition of an idempotency claim (one per scheduled event). */
   claimPk: (idempotencyKey: string): string => `IDEMP#${idempotencyKey}`,
   /** Sort key of an idempotency claim. */
