@@ -437,9 +437,9 @@ describe('Handler: scheduled audit', () => {
     expect(metricOf('2026-11-23T16:30:00Z', 'AlertsDelivered')).toBe(1);
     expect(sns.published).toHaveLength(alertsBefore + 1);
     const body = JSON.parse(sns.published.at(-1)!.message) as RunMessageBody;
-    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:INVENTORY_SERVICE_URL']);
+    expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual(['opened changed:staging-us:api:INVENTORY_SERVICE_URL']);
     expect(body.run.startedAt.slice(0, 16)).toBe('2026-11-23T16:30');
-    expect(await transitionsOf('changed:staging-us:INVENTORY_SERVICE_URL')).toHaveLength(3);
+    expect(await transitionsOf('changed:staging-us:api:INVENTORY_SERVICE_URL')).toHaveLength(3);
     expect(await runsStarting('2026-11-23T16:3')).toEqual(['2026-11-23T16:30 complete']);
     expect(await audit('2026-11-23T16:30:00Z', warm, '2026-11-23T16:33:00Z')).toMatchObject({ kind: 'duplicate', delivery: { delivered: 0 } });
     expect(sns.published).toHaveLength(alertsBefore + 1);

@@ -4,7 +4,7 @@ import type { BaselineIssue } from './baseline-issue.js';
 import { didYouMean } from './did-you-mean.js';
 import { globToRegExp } from './glob-to-regexp.js';
 import { formatLocation, issueAt } from './issue-at.js';
-import { isRecord, type Declared, type MergedBaseline } from './merge-baseline-files.js';
+import { applicationSection, isRecord, type Declared, type MergedBaseline } from './merge-baseline-files.js';
 
 /**
  * Fields a secret setting cannot declare: each needs the value, and secrets are audited by presence
@@ -43,16 +43,15 @@ export function checkBaselineReferences(merged: MergedBaseline, documents: reado
     );
   }
 
-  for (const setting of merged.settings.values()) {
-    checkSetting(setting, names, issues);
-  }
-
-  for (const difference of merged.expected_differences.values()) {
-    checkExpectedDifference(difference, merged.settings.get(difference.name), names, issues);
-  }
-
-  for (const key of new Set([...merged.settings.keys(), ...merged.expected_differences.keys()])) {
-    checkImplicitSecret(key, merged.settings.get(key), merged.expected_differences.get(key), issues);
+  // Shared settings, then each application's own: the same checks, each located where it is written.
+  for (const scope of [{ settings: merged.settings, differences: merged.expected_differences }, ...applicationScopes(merged)]) {
+    for (const setting of scope.settings.values()) checkSetting(setting, names, issues);
+    for (const difference of scope.differences.values()) {
+      checkExpectedDifference(difference, scope.settings.get(difference.name), names, issues);
+    }
+    for (const key of new Set([...scope.settings.keys(), ...scope.differences.keys()])) {
+      checkImplicitSecret(key, scope.settings.get(key), scope.differences.get(key), issues);
+    }
   }
 
   for (const exception of merged.exceptions) {
@@ -61,6 +60,16 @@ export function checkBaselineReferences(merged: MergedBaseline, documents: reado
     checkException(exception, merged.settings.get(key), names, declared ? () => false : isIgnored, issues);
   }
   return issues;
+}
+
+/** Each declared application's `settings` and `expected_differences`, as merged sections are. */
+function applicationScopes(
+  merged: MergedBaseline,
+): { readonly settings: ReadonlyMap<string, Declared>; readonly differences: ReadonlyMap<string, Declared> }[] {
+  return [...merged.applications.values()].map((application) => ({
+    settings: applicationSection(application, 'settings'),
+    differences: applicationSection(application, 'expected_differences'),
+  }));
 }
 
 interface Names {

@@ -89,3 +89,17 @@ export function mergeBaselineFiles(documents: readonly BaselineDocument[]): {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/**
+ * One section (`settings` or `expected_differences`) of a declared application, each entry located
+ * at `applications.<name>.<section>.<key>`, as the merged top-level sections are.
+ */
+export function applicationSection(application: Declared, section: 'settings' | 'expected_differences'): Map<string, Declared> {
+  const values = isRecord(application.value) ? application.value[section] : undefined;
+  const out = new Map<string, Declared>();
+  if (!isRecord(values)) return out;
+  for (const [key, value] of Object.entries(values)) {
+    out.set(key, { name: key, value, document: application.document, path: [...application.path, section, key] });
+  }
+  return out;
+}

@@ -23,7 +23,7 @@ import type {
   SettingInput,
   SettingObjectInput,
 } from './baseline-schema.js';
-import type { Declared, MergedBaseline } from './merge-baseline-files.js';
+import { applicationSection, type Declared, type MergedBaseline } from './merge-baseline-files.js';
 
 /** Kubernetes field managers that mean "changed by hand", unless the baseline says otherwise. */
 export const DEFAULT_OUT_OF_BAND_MANAGERS: readonly string[] = ['kubectl-set', 'kubectl-edit', 'kubectl-patch'];
@@ -94,19 +94,10 @@ function normaliseSettings(
 
 function normaliseApplication(entry: Declared, environmentNames: ReadonlySet<string>): ApplicationSpec {
   const input = (entry.value ?? {}) as ApplicationInput;
-  const section = (name: 'settings' | 'expected_differences'): Map<string, Declared> => {
-    const values = input[name];
-    const out = new Map<string, Declared>();
-    if (values === null || values === undefined) return out;
-    for (const [key, value] of Object.entries(values)) {
-      out.set(key, { name: key, value, document: entry.document, path: [...entry.path, name, key] });
-    }
-    return out;
-  };
   return {
     name: entry.name,
     workloads: input.workloads ?? [],
-    settings: normaliseSettings(section('settings'), section('expected_differences'), environmentNames, entry.name),
+    settings: normaliseSettings(applicationSection(entry, 'settings'), applicationSection(entry, 'expected_differences'), environmentNames, entry.name),
     location: locate(entry.document, entry.path, 'key'),
   };
 }

@@ -18,7 +18,7 @@ export function isRetriableAwsError(error: unknown): boolean {
     const hints = (typeof current === 'object' ? current : {}) as RetryHints;
     if (typeof hints.retriable === 'boolean') return hints.retriable;
     const code = classifyAwsError(current);
-    if (code === 'throttled' || code === 'timeout' || code === 'unreachable') return true;
+    if (code === 'throttled' || code === 'timeout' || code === 'unreachable' || code === 'connection-reset' || code === 'server-error') return true;
     const status = hints.$metadata?.httpStatusCode;
     if (status !== undefined && status >= 500) return true;
     if (hints.$retryable !== undefined) return true;
