@@ -4,6 +4,7 @@ import type { BaselineFile } from './baseline-file.js';
 import type { BaselineIssue } from './baseline-issue.js';
 import { BASELINE_LIMITS } from './baseline-limits.js';
 import { checkBaselineSize } from './check-baseline-size.js';
+import { checkPatterns } from './check-patterns.js';
 import { baselineFileSchema } from './baseline-schema.js';
 import { checkBaselineReferences } from './check-baseline-references.js';
 import { mergeBaselineFiles } from './merge-baseline-files.js';
@@ -72,6 +73,7 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
     const result = baselineFileSchema.safeParse(data);
     if (!result.success) found.push(...toBaselineIssues(result.error.issues, document, baselineFileSchema));
   }
+  found.push(...checkPatterns(documents));
 
   const { merged, issues: mergeIssues } = mergeBaselineFiles(documents);
   found.push(...mergeIssues);
