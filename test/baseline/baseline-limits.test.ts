@@ -45,27 +45,20 @@ describe('Function: parseBaseline, on hostile input', () => {
       ]);
     });
 
-    it('refuses 2,000 nested flow lists at the first bracket past the limit', () => {
-      // Prepare
+    it('refuses 2,000 nested flow lists at the first bracket past the limit, and accepts 64 levels', () => {
+      // Prepare: root mapping, ignore's list, then more lists.
       const deep = file('flow.yaml', `${ENVIRONMENTS}ignore: ${'['.repeat(2_000)}${']'.repeat(2_000)}\n`);
-
-      // Act
-      const [issue, ...rest] = refused(deep);
-
-      // Assess: the root mapping is level 1, the first bracket level 2, so the 64th bracket is level 65.
-      expect(rest).toEqual([]);
-      expect(issue).toMatchObject({ code: 'limit-exceeded', ...at(deep, 'ignore: ', 8 + 63) });
-    });
-
-    it('accepts nesting at the limit', () => {
-      // Prepare: root mapping, ignore's list, then 62 more lists: 64 levels.
       const atLimit = file('ok.yaml', `${ENVIRONMENTS}ignore: ${'['.repeat(63)}${']'.repeat(63)}\n`);
 
       // Act
-      const issues = parseBaseline([atLimit]).issues;
+      const [issue, ...rest] = refused(deep);
+      const limitAccepted = parseBaseline([atLimit]).issues;
 
-      // Assess: only the schema's complaint that a list is no ignore pattern, no limit.
-      expect(issues.map((issue) => issue.code)).not.toContain('limit-exceeded');
+      // Assess: the root mapping is level 1, the first bracket level 2, so the 64th bracket is level 65;
+      // at 64 levels only the schema complains (a list is no ignore pattern).
+      expect(rest).toEqual([]);
+      expect(issue).toMatchObject({ code: 'limit-exceeded', ...at(deep, 'ignore: ', 8 + 63) });
+      expect(limitAccepted.map((found) => found.code)).toEqual(['invalid-type']);
     });
 
     it('counts the levels an alias repeats where it is used', () => {
@@ -127,28 +120,28 @@ describe('Function: parseBaseline, on hostile input', () => {
       ]);
     });
 
-    it('accepts aliases used the way baselines use them: one anchored block shared by several environments', () => {
+    it('accepts aliases the way baselines use them (one anchored block shared) and still refuses 101', () => {
       // Prepare
-      const shared = file(
-        'shared.yaml',
-        `environments:
+      const shared = `environments:
   production-us:
     tier: production
     precedence: &order [file, env, ssm]
   production-eu:
     tier: production
     precedence: *order
-`,
-      );
+`;
+      const hundredMore = `x-a: &a lol\nx-b: [${Array.from({ length: 100 }, () => '*a').join(', ')}]\n`;
 
       // Act
-      const result = parseBaseline([shared]);
+      const result = parseBaseline([file('shared.yaml', shared)]);
+      const tooMany = refused(file('shared.yaml', `${shared}${hundredMore}`));
 
-      // Assess
+      // Assess: one alias is fine; *order and 100 more make 101, the 100th *a (at column 7 + 99 x 4) the one past.
       expect(result.ok && result.baseline.environments.map((environment) => environment.precedence)).toEqual([
         ['file', 'env', 'ssm'],
         ['file', 'env', 'ssm'],
       ]);
+      expect(tooMany.map((issue) => `${issue.code} ${issue.line}:${issue.column}`)).toEqual([`limit-exceeded 9:${7 + 99 * 4}`]);
     });
   });
 

@@ -45,13 +45,15 @@ describe('Baseline patterns, matched against live values', () => {
     expect(fine).toEqual([]);
   });
 
-  it('keeps the anchoring: the whole value must match, alternatives included', () => {
+  it('keeps the anchoring on RE2: the whole value must match, alternatives included', () => {
     // Prepare
     const base = baselineWithPattern('eu|us');
+    const evil = baselineWithPattern('(a+)+|b');
 
     // Act / Assess
     expect(invalidWith(base, 'eu')).toEqual([]);
     expect(invalidWith(base, 'europe')).toHaveLength(1);
     expect(invalidWith(base, 'xus')).toHaveLength(1);
+    expect(invalidWith(evil, `${'a'.repeat(40)}b`)).toHaveLength(1);
   });
 });
