@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|eks` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|eks|patterns` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
 import { formatSsmCollectBench, runSsmCollectBench } from './ssm-collect-bench.js';
 import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
+import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -36,4 +37,8 @@ if (only === undefined || only === 'ssm') {
 
 if (only === undefined || only === 'eks') {
   await runEksClientBench({ print: true });
+}
+
+if (only === undefined || only === 'patterns') {
+  console.log(`\n${formatPatternBench(runPatternBench(values.quick ? { backtrackingUpTo: 22 } : {}))}`);
 }

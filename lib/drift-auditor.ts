@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -298,6 +298,8 @@ export class DriftAuditor extends Construct {
       enableKeyRotation: true,
     });
     // CloudWatch publishes alarm notifications to the encrypted ops topic and must use the key for it.
+    // Only for alarms of this account and region (confused deputy): the alarms' own ARNs cannot be
+    // named here, since each alarm's action refers to the topic, which refers to this key.
     this.topicKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToUseTheKey',
@@ -305,6 +307,10 @@ export class DriftAuditor extends Construct {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
       }),
     );
     this.topic = new Topic(this, 'AlertTopic', {

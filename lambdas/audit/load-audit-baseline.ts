@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { formatBaselineIssue } from '../engine/baseline/baseline-issue.js';
+import { BASELINE_LIMITS, bundleObjectLimit, formatBytes } from '../engine/baseline/baseline-limits.js';
 import { parseBaseline, type BaselineFile } from '../engine/baseline/parse-baseline.js';
 import type { Baseline } from '../engine/model.js';
 import { isBaselineBundle } from '../../lib/baseline-bundle.js';
@@ -46,19 +47,19 @@ export async function loadAuditBaseline(s3: S3Client, location: BaselineLocation
     if (typeof files === 'string') {
       errors = `s3://${location.bucket}/${location.key} (version ${stored.version}) is not a baseline bundle: ${files}`;
     } else {
-      const parsed = parseBaseline(files);
+      const parsed = validate(files);
       if (parsed.ok) {
         const lastValid: LastValid = { version: stored.version, files };
         await writeText(s3, location.bucket, location.lastValidKey, JSON.stringify(lastValid), 'application/json');
         return { kind: 'current', baseline: parsed.baseline, version: stored.version };
       }
-      errors = parsed.issues.map((issue) => formatBaselineIssue(issue)).join('\n');
+      errors = parsed.errors;
     }
   }
   const rejected = stored === undefined ? {} : { rejectedVersion: stored.version };
   const lastValid = parseLastValid((await readText(s3, location.bucket, location.lastValidKey))?.text);
   if (lastValid !== undefined) {
-    const parsed = parseBaseline(lastValid.files);
+    const parsed = validate(lastValid.files);
     if (parsed.ok) return { kind: 'fallback', baseline: parsed.baseline, version: lastValid.version, errors, rejectedVersion: stored?.version ?? 'absent' };
   }
   return { kind: 'none', errors, ...rejected };
@@ -75,7 +76,29 @@ function parseLastValid(text: string | undefined): LastValid | undefined {
   }
 }
 
+/**
+ * The parsed baseline, or its located errors as the alert shows them. Never throws: a baseline that
+ * made the parser throw would otherwise fail every run with no fallback and no rejection alert, so
+ * an unexpected error is reported like any other reason to reject the baseline.
+ */
+function validate(files: readonly BaselineFile[]): { readonly ok: true; readonly baseline: Baseline } | { readonly ok: false; readonly errors: string } {
+  try {
+    const parsed = parseBaseline(files);
+    if (parsed.ok) return { ok: true, baseline: parsed.baseline };
+    return { ok: false, errors: parsed.issues.map((issue) => formatBaselineIssue(issue)).join('\n') };
+  } catch (error) {
+    // Name and first line only: the rest of a message can quote the file.
+    const reason = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}` : String(error);
+    return { ok: false, errors: `cannot validate the baseline: ${reason}` };
+  }
+}
+
 function filesOf(text: string): readonly BaselineFile[] | string {
+  // Refused before JSON.parse: an object this large cannot hold a baseline within the limits.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > bundleObjectLimit()) {
+    return `it is ${bytes.toLocaleString('en')} bytes (${formatBytes(bytes)}); a bundle within the baseline limits is at most ${formatBytes(bundleObjectLimit())} (baseline files may total ${formatBytes(BASELINE_LIMITS.bundleBytes)})`;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

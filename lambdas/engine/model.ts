@@ -124,7 +124,7 @@ export interface Constraints {
   readonly enum?: readonly string[];
   readonly min?: number;
   readonly max?: number;
-  /** ECMAScript regular expression, anchored by the engine (whole value must match). */
+  /** Regular expression in RE2 syntax (linear-time matching: no lookaround, no backreferences), anchored by the engine (whole value must match). */
   readonly pattern?: string;
 }
 

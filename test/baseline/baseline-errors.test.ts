@@ -24,6 +24,12 @@ function issuesOf(...files: BaselineFile[]): BaselineIssue[] {
   return result.issues;
 }
 
+/** Line and column of `needle` in `file`, without the file name. */
+function lineAndColumn(source: BaselineFile, needle: string): { line: number; column: number } {
+  const { line, column } = at(source, needle);
+  return { line, column };
+}
+
 function only(issues: readonly BaselineIssue[]): BaselineIssue {
   expect(issues.map((issue) => formatBaselineIssue(issue))).toHaveLength(1);
   return issues[0] as BaselineIssue;
@@ -235,6 +241,45 @@ exceptions:
       const issue = only(issuesOf(ENVIRONMENTS, pattern));
 
       expect(issue).toMatchObject({ code: 'invalid-pattern', path: 'settings.KEY.pattern', ...at(pattern, '"([0-9]+"') });
+    });
+
+    it('rejects a pattern RE2 cannot run (lookbehind), at its place, saying RE2 syntax is required', () => {
+      const pattern = file(
+        'pattern.yaml',
+        `settings:\n  PRICE:\n    constraints:\n      production: { pattern: "(?<=EUR )[0-9]+" }\n  CODE:\n    pattern: "(a)\\\\1"\n`,
+      );
+
+      const issues = issuesOf(ENVIRONMENTS, pattern);
+
+      expect(issues.map(({ code, path, line, column }) => ({ code, path, line, column }))).toEqual([
+        { code: 'invalid-pattern', path: 'settings.PRICE.constraints.production.pattern', ...lineAndColumn(pattern, '"(?<=') },
+        { code: 'invalid-pattern', path: 'settings.CODE.pattern', ...lineAndColumn(pattern, '"(a)') },
+      ]);
+      expect(issues[0]?.message).toMatch(/^pattern "\(\?<=EUR \)\[0-9\]\+" is not RE2 syntax: .*no lookaround and no backreferences/);
+      expect(issues[1]?.message).toContain('invalid escape sequence');
+    });
+
+    it('says what was found, never "[object Object]", when a mapping or a list stands where one of a few words belongs', () => {
+      const shapes = file(
+        'shapes.yaml',
+        `version: { major: 1 }\ndefaults:\n  severity: { level: high }\n  precedence: [[file, env]]\n`,
+      );
+
+      const issues = issuesOf(ENVIRONMENTS, shapes);
+
+      expect(issues.map(({ code, path, message }) => ({ code, path, message }))).toEqual([
+        { code: 'invalid-type', path: 'version', message: 'expected 1, got a mapping' },
+        { code: 'invalid-type', path: 'defaults.severity', message: 'expected one of info, low, medium, high, critical, got a mapping' },
+        { code: 'invalid-type', path: 'defaults.precedence[0]', message: 'expected one of file, env, configmap, secret, ssm, got a list' },
+      ]);
+    });
+
+    it('calls a record a mapping', () => {
+      const listed = file('listed.yaml', `expected_differences:\n  LOG_LEVEL: [debug, warn]\n`);
+
+      const issue = only(issuesOf(ENVIRONMENTS, listed));
+
+      expect(issue).toMatchObject({ code: 'invalid-type', path: 'expected_differences.LOG_LEVEL', message: 'expected a mapping, got a list' });
     });
   });
 

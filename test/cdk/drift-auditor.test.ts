@@ -398,21 +398,26 @@ describe('Construct: DriftAuditor', () => {
       }
     });
 
-    it('lets CloudWatch alarms use the topic key', () => {
+    it("lets CloudWatch alarms use the topic key, only for this account's alarms in this region", () => {
       // Prepare / Act
       const { template } = build();
 
-      // Assess
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            }),
-          ]),
+      // Assess: the whole statement, conditions included (confused-deputy protection).
+      const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as { Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } } };
+      const statement = key.Properties.KeyPolicy.Statement.find((candidate) => candidate.Sid === 'AllowCloudWatchAlarmsToUseTheKey');
+      expect(statement).toEqual({
+        Sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': AUDITOR_ACCOUNT },
+          ArnLike: { 'aws:SourceArn': expect.anything() },
         },
       });
+      const condition = statement?.Condition as { ArnLike: { 'aws:SourceArn': unknown } };
+      expect(flat(condition.ArnLike['aws:SourceArn'])).toBe(`arn:<AWS::Partition>:cloudwatch:us-east-1:${AUDITOR_ACCOUNT}:alarm:*`);
     });
 
     it('subscribes the alert email to alerts and, by default, to health alarms', () => {

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { Constraints } from '../model.js';
 import { canonicalValue } from './compare-values.js';
 import { parseDuration } from './parse-duration.js';
@@ -49,19 +50,24 @@ export function mergeConstraints(...layers: readonly (Constraints | undefined)[]
 }
 
 /**
- * Compiles constraints once: the pattern is anchored (`^(?:p)$`) and built a single time, and the
- * checker remembers its last answer, because the same value is usually checked in every environment.
+ * Compiles constraints once: the pattern is compiled a single time and must match the whole value
+ * (as `^(?:p)$` would), and the checker remembers its last answer, because the same value is usually
+ * checked in every environment.
  *
- * A pattern that is not a valid regular expression is left unchecked rather than turned into a
- * finding: the baseline validator rejects it with its location, and the engine must not report drift
- * the estate did not cause.
+ * Patterns run on RE2 (`re2js`, a pure-JavaScript port), whose matching time is linear in the value's
+ * length: a live value is whatever someone set, and with a backtracking engine `^(a+)+$` against 29
+ * characters took 11 s, doubling with each character more. RE2 has no lookaround and no
+ * backreferences; the baseline validator rejects such patterns with their location.
+ *
+ * A pattern that does not compile is left unchecked rather than turned into a finding: the baseline
+ * validator rejects it with its location, and the engine must not report drift the estate did not cause.
  */
 export function compileConstraints(constraints: Constraints): ConstraintChecker {
   if (hasNoConstraints(constraints)) return NO_CONSTRAINTS;
-  let pattern: RegExp | undefined;
+  let pattern: RE2JS | undefined;
   if (constraints.pattern !== undefined) {
     try {
-      pattern = new RegExp(`^(?:${constraints.pattern})$`);
+      pattern = RE2JS.compile(constraints.pattern);
     } catch {
       pattern = undefined;
     }
@@ -84,7 +90,8 @@ export function compileConstraints(constraints: Constraints): ConstraintChecker 
       if (constraints.min !== undefined && n < constraints.min) return `must be at least ${constraints.min}`;
       if (constraints.max !== undefined && n > constraints.max) return `must be at most ${constraints.max}`;
     }
-    if (pattern !== undefined && !pattern.test(value)) return `must match ${pattern.source}`;
+    // testExact: the whole value must match, the engine's anchoring.
+    if (pattern !== undefined && !pattern.testExact(value)) return `must match ^(?:${constraints.pattern})$`;
     return undefined;
   };
 

@@ -9,10 +9,16 @@ import {
   type Node,
   type ParsedNode,
   type YAMLError,
+  type YAMLMap,
 } from 'yaml';
 import type { DeclarationLocation } from '../model.js';
 import type { BaselineFile } from './baseline-file.js';
-import type { BaselineIssue } from './baseline-issue.js';
+import type { BaselineIssue, BaselineIssueCode } from './baseline-issue.js';
+import { BASELINE_LIMITS, type BaselineLimits } from './baseline-limits.js';
+import { checkAliases, nestingMessage } from './check-aliases.js';
+import { countYamlNodes } from './count-yaml-nodes.js';
+import { findDuplicateKeys, type DuplicateKey } from './find-duplicate-keys.js';
+import { findTooDeep } from './find-too-deep.js';
 
 /** A path from the document root: map keys and sequence indexes. */
 export type DocumentPath = readonly (string | number)[];
@@ -29,29 +35,70 @@ export interface BaselineDocument {
   readonly issues: readonly BaselineIssue[];
   /** False when the YAML is too broken for schema validation to say anything useful. */
   readonly readable: boolean;
+  /** Nodes the file holds, counting what its aliases repeat: its share of `BASELINE_LIMITS.nodes`. */
+  readonly nodes: number;
 }
 
 /** Parser options shared by reading and editing, so an edit sees the document the parser saw. */
 export const YAML_PARSE_OPTIONS = { prettyErrors: true, uniqueKeys: true, strict: true } as const;
 
 /**
+ * Reading checks duplicate keys itself, in one pass (`findDuplicateKeys`): the package's check is
+ * quadratic in the size of a mapping. It does not change the document: the package keeps every pair
+ * either way.
+ */
+const READ_OPTIONS = { ...YAML_PARSE_OPTIONS, uniqueKeys: false } as const;
+
+/** Options of {@link readBaselineDocument}. */
+export interface ReadBaselineDocumentOptions {
+  /** @default BASELINE_LIMITS */
+  readonly limits?: BaselineLimits;
+  /** Nodes the files read before this one leave of `limits.nodes`. @default limits.nodes */
+  readonly nodeBudget?: number;
+}
+
+/**
  * Parses one file, keeping node ranges. Duplicate keys are reported but leave the file readable (the
  * rest of it can still be checked); any other YAML error makes it unreadable.
+ *
+ * A file past a limit (`BASELINE_LIMITS`) is unreadable too, with one located issue, and is refused
+ * as early as can be told: nodes are counted by the lexer before a tree is built, nesting is measured
+ * on the syntax tree before the document is composed from it, aliases are checked on the document
+ * before it becomes data. Byte sizes are checked by the caller, before any of this.
  */
-export function readBaselineDocument(file: BaselineFile): BaselineDocument {
+export function readBaselineDocument(file: BaselineFile, options: ReadBaselineDocumentOptions = {}): BaselineDocument {
+  const limits = options.limits ?? BASELINE_LIMITS;
+  const budget = options.nodeBudget ?? limits.nodes;
+  const counted = countYamlNodes(file.text, budget);
+  if (counted.overAt !== undefined) {
+    const limit = limits.nodes.toLocaleString('en');
+    const message = `the baseline passes ${limit} YAML nodes (keys, values and list items, all its files together) here; a baseline may hold at most ${limit}`;
+    return refused(file, counted.overAt, message, counted.nodes);
+  }
+  const deep = findTooDeep(file.text, limits.depth);
+  if (deep !== undefined) return refused(file, deep, nestingMessage(limits.depth + 1, limits.depth), counted.nodes);
+
   const lineCounter = new LineCounter();
-  const doc = parseDocument(file.text, { ...YAML_PARSE_OPTIONS, lineCounter });
-  const issues: BaselineIssue[] = [];
-  let readable = true;
+  const doc = parseDocument(file.text, { ...READ_OPTIONS, lineCounter });
   const partial = { name: file.name, doc, lineCounter };
-  for (const error of doc.errors) {
-    issues.push(yamlErrorToIssue(partial, error));
-    if (error.code !== 'DUPLICATE_KEY') readable = false;
+  const issues: BaselineIssue[] = doc.errors.map((error) => yamlErrorToIssue(partial, error));
+  let readable = doc.errors.length === 0;
+  // Duplicates leave the file readable: the rest of it can still be checked.
+  for (const duplicate of findDuplicateKeys(doc)) issues.push(duplicateKeyIssue(partial, duplicate));
+  let nodes = counted.nodes;
+  if (readable) {
+    const aliases = checkAliases(doc, { aliases: limits.aliases, depth: limits.depth, repeatedNodes: budget - nodes, nodes: limits.nodes });
+    nodes += aliases.repeatedNodes;
+    if (aliases.problem !== undefined) {
+      readable = false;
+      issues.push(issueAtOffset(partial, aliases.problem.offset, aliases.problem.code, aliases.problem.message));
+    }
   }
   let data: unknown;
   if (readable) {
     try {
-      data = datesToStrings(doc.toJS({ maxAliasCount: 100 }));
+      // The alias limits were checked above, with positions; the package's own check stays as a backstop.
+      data = datesToStrings(doc.toJS({ maxAliasCount: limits.aliases }));
     } catch (error) {
       readable = false;
       issues.push({
@@ -65,7 +112,56 @@ export function readBaselineDocument(file: BaselineFile): BaselineDocument {
       });
     }
   }
-  return { name: file.name, text: file.text, doc, lineCounter, data, issues, readable };
+  return { name: file.name, text: file.text, doc, lineCounter, data, issues, readable, nodes };
+}
+
+/** An unreadable document for a file refused before it was composed, with the one issue that says why. */
+function refused(file: BaselineFile, offset: number, message: string, nodes: number): BaselineDocument {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let index = file.text.indexOf('\n'); index >= 0 && index < offset; index = file.text.indexOf('\n', index + 1)) {
+    lineCounter.addNewLine(index + 1);
+  }
+  // An empty document stands in for the one never built, so callers that walk documents need no case for it.
+  const doc = parseDocument('', READ_OPTIONS);
+  const position = lineCounter.linePos(offset);
+  const issue: BaselineIssue = {
+    code: 'limit-exceeded',
+    severity: 'error',
+    file: file.name,
+    line: position.line,
+    column: position.col,
+    path: '',
+    message,
+  };
+  return { name: file.name, text: file.text, doc, lineCounter, data: undefined, issues: [issue], readable: false, nodes };
+}
+
+/** An issue at a text offset, with the path of the deepest node there. */
+function issueAtOffset(
+  document: Pick<BaselineDocument, 'name' | 'doc' | 'lineCounter'>,
+  offset: number,
+  code: BaselineIssueCode,
+  message: string,
+): BaselineIssue {
+  const position = document.lineCounter.linePos(offset);
+  return {
+    code,
+    severity: 'error',
+    file: document.name,
+    line: position.line,
+    column: position.col,
+    path: formatPath(pathAtOffset(document.doc, offset)),
+    message,
+  };
+}
+
+function duplicateKeyIssue(document: Pick<BaselineDocument, 'name' | 'doc' | 'lineCounter'>, duplicate: DuplicateKey): BaselineIssue {
+  const first = document.lineCounter.linePos(duplicate.firstOffset);
+  return {
+    ...issueAtOffset(document, duplicate.offset, 'duplicate-key', `key ${JSON.stringify(duplicate.key)} is declared twice in this mapping`),
+    related: [{ file: document.name, line: first.line, column: first.col }],
+  };
 }
 
 function yamlErrorToIssue(
@@ -76,18 +172,6 @@ function yamlErrorToIssue(
   // prettyErrors appends " at line N, column M:" and a source excerpt; the position is reported apart.
   const text = error.message.split(/ at line \d+, column \d+/)[0] ?? error.message;
   const path = pathAtOffset(document.doc, error.pos[0]);
-  if (error.code === 'DUPLICATE_KEY') {
-    const key = path[path.length - 1];
-    return {
-      code: 'duplicate-key',
-      severity: 'error',
-      file: document.name,
-      line: position.line,
-      column: position.col,
-      path: formatPath(path),
-      message: key === undefined ? text : `key ${JSON.stringify(String(key))} is declared twice in this mapping`,
-    };
-  }
   return {
     code: 'yaml-syntax',
     severity: 'error',
@@ -130,7 +214,7 @@ export function walkPath(doc: Document, path: DocumentPath): { readonly found: F
   for (const segment of path) {
     const node = resolveAlias(doc, current.node);
     if (isMap(node)) {
-      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      const pair = pairIndex(node).get(String(segment));
       if (pair === undefined) return { found: current, complete: false };
       current = { node: (pair.value as Node | null) ?? null, keyNode: pair.key as Node };
     } else if (isSeq(node) && typeof segment === 'number') {
@@ -142,6 +226,29 @@ export function walkPath(doc: Document, path: DocumentPath): { readonly found: F
     }
   }
   return { found: current, complete: true };
+}
+
+type AnyPair = YAMLMap['items'][number];
+
+/** Each mapping's first pair per key, built once and rebuilt when the mapping's items change. */
+const pairIndexes = new WeakMap<YAMLMap, { readonly items: readonly AnyPair[]; readonly length: number; readonly byKey: Map<string, AnyPair> }>();
+
+/**
+ * The pairs of `map` by key. Locating every declaration of a baseline walks a path per declaration, and
+ * a linear search of `settings` per step made that quadratic: minutes for tens of thousands of settings.
+ * Edits add and remove pairs through `items`, which changes its length (or replaces the array), and
+ * that rebuilds the index.
+ */
+function pairIndex(map: YAMLMap): Map<string, AnyPair> {
+  const known = pairIndexes.get(map);
+  if (known !== undefined && known.items === map.items && known.length === map.items.length) return known.byKey;
+  const byKey = new Map<string, AnyPair>();
+  for (const pair of map.items) {
+    const key = keyText(pair.key);
+    if (!byKey.has(key)) byKey.set(key, pair);
+  }
+  pairIndexes.set(map, { items: map.items, length: map.items.length, byKey });
+  return byKey;
 }
 
 function resolveAlias(doc: Document, node: Node | null): Node | null {

@@ -16,7 +16,10 @@ export type BaselineIssueCode =
   | 'invalid-type'
   /** A value of the right kind that is not allowed: an unknown severity, a malformed region, ... */
   | 'invalid-value'
-  /** A `pattern` that does not compile as an ECMAScript regular expression. */
+  /**
+   * A `pattern` that does not compile as an ECMAScript regular expression, or that RE2 (the linear-time
+   * engine patterns are matched with) cannot compile: lookaround and backreferences.
+   */
   | 'invalid-pattern'
   /** A name used where an environment name is expected that no environment declares. */
   | 'unknown-environment'
@@ -30,6 +33,10 @@ export type BaselineIssueCode =
   | 'no-environments'
   /** No file was given to parse. */
   | 'no-files'
+  /** A file or the whole baseline is too large, too deep or uses too many aliases (`BASELINE_LIMITS`). */
+  | 'limit-exceeded'
+  /** An alias inside the node its anchor names: the data would contain itself. */
+  | 'recursive-alias'
   /** Warning: a declaration that can never take effect because the key matches an `ignore` pattern. */
   | 'ignored-key'
   /**

@@ -210,7 +210,7 @@ const patternSchema = z
       });
     }
   })
-  .describe('ECMAScript regular expression the whole value must match.');
+  .describe('Regular expression in RE2 syntax (no lookaround or backreferences; matched in time linear in the value) the whole value must match.');
 
 const constraintFields = {
   type: z

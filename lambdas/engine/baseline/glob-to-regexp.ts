@@ -7,7 +7,8 @@ export function globToRegExp(glob: string): RegExp {
   for (const char of glob) {
     if (char === '*') source += '.*';
     else if (char === '?') source += '.';
-    else source += char.replace(/[\\^$.|+()[\]{}/-]/g, '\\$&');
+    // Not `-`: outside a character class it is literal, and escaping it is a syntax error with the `u` flag.
+    else source += char.replace(/[\\^$.|+()[\]{}/]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'su');
 }

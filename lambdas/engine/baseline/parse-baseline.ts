@@ -2,6 +2,9 @@ import type { Baseline } from '../model.js';
 import { readBaselineDocument, type BaselineDocument } from './baseline-document.js';
 import type { BaselineFile } from './baseline-file.js';
 import type { BaselineIssue } from './baseline-issue.js';
+import { BASELINE_LIMITS } from './baseline-limits.js';
+import { checkBaselineSize } from './check-baseline-size.js';
+import { checkPatterns } from './check-patterns.js';
 import { baselineFileSchema } from './baseline-schema.js';
 import { checkBaselineReferences } from './check-baseline-references.js';
 import { mergeBaselineFiles } from './merge-baseline-files.js';
@@ -24,6 +27,10 @@ export type BaselineParseResult =
  * Every problem of every file is collected in one pass (YAML syntax, schema, duplicates across files,
  * references to environments and tiers, secrets with values), each located by file, line and column,
  * so a person fixes them all in one go. Pure: the files come in as text.
+ *
+ * A baseline past `BASELINE_LIMITS` (bytes, nodes, nesting, aliases) is refused with a located issue
+ * saying which limit, before the work it would cost is done; it never throws, overflows the stack or
+ * runs out of memory.
  */
 export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResult {
   if (files.length === 0) {
@@ -44,7 +51,20 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
     };
   }
 
-  const documents = files.map(readBaselineDocument);
+  // Too large a file is refused whole, before any text reaches the YAML library.
+  const tooLarge = checkBaselineSize(files);
+  if (tooLarge.length > 0) return { ok: false, issues: tooLarge, warnings: [] };
+  const documents: BaselineDocument[] = [];
+  let nodes = 0;
+  for (const file of files) {
+    const document = readBaselineDocument(file, { nodeBudget: BASELINE_LIMITS.nodes - nodes });
+    documents.push(document);
+    nodes += document.nodes;
+    // Past the node limit nothing more is read or checked: bounding that work is the point of the limit.
+    if (nodes > BASELINE_LIMITS.nodes) {
+      return { ok: false, issues: sortIssues(documents.flatMap((read) => read.issues), documents).filter((issue) => issue.severity === 'error'), warnings: [] };
+    }
+  }
   const found: BaselineIssue[] = documents.flatMap((document) => document.issues);
   for (const document of documents) {
     if (!document.readable) continue;
@@ -53,6 +73,7 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
     const result = baselineFileSchema.safeParse(data);
     if (!result.success) found.push(...toBaselineIssues(result.error.issues, document, baselineFileSchema));
   }
+  found.push(...checkPatterns(documents));
 
   const { merged, issues: mergeIssues } = mergeBaselineFiles(documents);
   found.push(...mergeIssues);

@@ -73,6 +73,11 @@ function convert(issue: ZodIssue, base: DocumentPath, context: Context): void {
     case 'invalid_value': {
       const values = issue.values.map(String);
       const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(', ')}`;
+      if (value !== null && typeof value === 'object') {
+        // A mapping or a list where a word belongs: say what was found, never "[object Object]".
+        push(context, 'invalid-type', path, 'value', path, `expected ${expected}, got ${describe(value)}`, { expected });
+        return;
+      }
       const suggestion = typeof value === 'string' ? didYouMean(value, values) : undefined;
       const hint = suggestion === undefined ? '' : `; did you mean ${JSON.stringify(suggestion)}?`;
       push(context, 'invalid-value', path, 'value', path, `invalid value ${show(value)}; expected ${expected}${hint}`, {
@@ -137,6 +142,7 @@ function expectedTypes(branch: readonly ZodIssue[]): string[] {
 
 const TYPE_NOUNS: Readonly<Record<string, string>> = {
   object: 'mapping',
+  record: 'mapping',
   array: 'list',
   int: 'integer',
   null: 'empty value (null)',

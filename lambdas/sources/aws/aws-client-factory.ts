@@ -7,6 +7,7 @@ import { StandardRetryStrategy } from '@smithy/util-retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger, RetryStrategyV2 } from '@smithy/types';
 import { ApiCallCounter } from './api-call-counter.js';
 import { budgetPlugin } from './budget-middleware.js';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './http-timeouts.js';
 import { RequestBudget } from './request-budget.js';
 import { responseDeadlinePlugin } from './response-deadline.js';
 
@@ -143,7 +144,7 @@ export class AwsClientFactory {
   }
 
   private requestTimeoutMs(): number {
-    return this.options.requestTimeoutMs ?? 10_000;
+    return this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   private baseConfig(service: AwsServiceName, target: AwsTarget): SharedClientConfig {
@@ -158,7 +159,7 @@ export class AwsClientFactory {
       requestHandler: {
         // Bounds the wait for the headers only; responseDeadlinePlugin bounds the body.
         requestTimeout,
-        connectionTimeout: o.connectionTimeoutMs ?? 3_000,
+        connectionTimeout: o.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
         // Idle timeout (undeprecated for node:https in smithy-typescript#1745): a stall after the headers.
         socketTimeout: Math.min(o.socketTimeoutMs ?? 5_000, requestTimeout),
         // Without it the handler only logs a warning and keeps waiting: a hung endpoint would hang the run.
