@@ -1,4 +1,4 @@
-import { AmbiguousApplicationError, explain } from '../../lambdas/engine/analyse/explain.js';
+import { AmbiguousApplicationError, explain, UnknownApplicationError } from '../../lambdas/engine/analyse/explain.js';
 import { renderExplanationJson, renderExplanationTerminal } from '../../lambdas/sinks/report/render-explanation.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 import { audit, type ScanOptions } from './scan-command.js';
@@ -34,7 +34,7 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<nu
       ...(options.application === undefined ? {} : { application: options.application }),
     });
   } catch (error) {
-    if (error instanceof AmbiguousApplicationError) throw new UsageError(error.message);
+    if (error instanceof AmbiguousApplicationError || error instanceof UnknownApplicationError) throw new UsageError(error.message);
     throw error;
   }
   const text = options.json

@@ -306,6 +306,8 @@ export interface ImageObservation {
   readonly workload: string;
   readonly namespace: string;
   readonly container: string;
+  /** The application the container is (see `Observation.application`). */
+  readonly application?: string;
   /** The full reference as written: `registry/app:1.2.3@sha256:...` */
   readonly image: string;
   readonly repository: string;

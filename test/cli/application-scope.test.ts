@@ -101,6 +101,33 @@ applications:
     expect(findings).toEqual([]);
   });
 
+  it('counts a workload that sets no env as running: a key it gains in one environment is a difference', async () => {
+    const { findings } = await scanScenario('', {
+      staging: { tier: 'staging', deployments: { web: {} } },
+      production: { tier: 'production', deployments: { web: { env: { LOG_LEVEL: 'debug' } } } },
+    });
+    expect(findings.map((finding) => finding.id)).toEqual(['parity:staging+production:web:LOG_LEVEL']);
+  });
+
+  it('raises no finding for identical copies that override envFrom with env, the way Kubernetes is meant to be used', async () => {
+    const pod = { env: { DB_TIMEOUT: '10s' }, envFrom: ['defaults'] };
+    const estate = { deployments: { api: pod }, configMaps: { defaults: { DB_TIMEOUT: '60s', POOL: '5' } } };
+    const { code, findings } = await scanScenario('', { staging: { tier: 'staging', ...estate }, production: { tier: 'production', ...estate } });
+    expect(findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('compares the template around a referenced secret and never prints the secret', async () => {
+    const pod = (host: string) => ({ env: { DB_PASSWORD: 'Hunter2Hunter2', DATABASE_URL: `postgres://app:$(DB_PASSWORD)@${host}:5432/app` } });
+    const { findings } = await scanScenario('', {
+      staging: { tier: 'staging', deployments: { api: pod('db') } },
+      production: { tier: 'production', deployments: { api: pod('db-prod') } },
+    });
+    expect(findings.map((finding) => finding.key)).toEqual(['DATABASE_URL']);
+    expect(JSON.stringify(findings)).toContain('postgres://app:$(DB_PASSWORD)@db-prod:5432/app');
+    expect(JSON.stringify(findings)).not.toContain('Hunter2');
+  });
+
   it('scopes exceptions and ignore patterns to an application when they name one', async () => {
     const { findings } = await scanScenario(
       `

@@ -50,6 +50,14 @@ describe('CLI: drift-audit explain', () => {
     expect(stderr).toContain('did you mean DB_TIMEOUT?');
   });
 
+  it('refuses an application that is neither declared nor running, exit 2, naming the closest one', async () => {
+    const { code, stdout, stderr } = await runCli(['explain', 'DB_TIMEOUT', '--env', 'production-us', '--app', 'apj', '--snapshots', 'config/snapshots', ...NOW]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('unknown application apj');
+    expect(stderr).toContain('did you mean api?');
+  });
+
   it('suggests keys the sources hold even when the baseline does not declare them', async () => {
     // Act: ENABLE_NEW_CHECKOUT is live in production but declared nowhere.
     const { code, stderr } = await runCli(['explain', 'ENABLE_NEW_CHECKOT', '--env', 'production-eu', '--snapshots', 'config/snapshots', ...NOW]);

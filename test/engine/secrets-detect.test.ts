@@ -12,6 +12,9 @@ import { sampler, secretSamples } from './secret-samples.js';
  * flags, digests, commit ids, UUIDs, Kubernetes names, AWS ids, base64 of short config).
  */
 const ORDINARY: readonly string[] = [
+  // `password` as a word, not a credential
+  'bypass=1',
+  '--password-file=/run/secrets/db',
   // Online Boutique
   'productcatalogservice:3550',
   'redis-cart:6379',
@@ -158,6 +161,14 @@ describe('Function: detectSecret', () => {
       'random-base62-token': 'high-entropy',
     });
     for (const format of Object.values(formats)) expect(Object.keys(SECRET_FORMATS)).toContain(format);
+  });
+
+  it.each([
+    ['a properties file held in one value', 'spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=Pr0psPw-s'],
+    ['a command-line flag', '--user=app --password=StgHunt3r'],
+    ['a snake-case key', 'db_password=x1y2z3'],
+  ])('finds a password= credential in %s', (_name, value) => {
+    expect(detectSecret(value)).toBe('connection-string-password');
   });
 
   it('finds a token inside a longer value, but not a prefix inside a longer word', () => {

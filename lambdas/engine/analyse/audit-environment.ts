@@ -171,6 +171,9 @@ function reportShadowed(
   const type = plan?.type;
   let hidden: number[] | undefined;
   for (let i = 1; i < ordered.length; i += 1) {
+    // A value the platform overrode (env beats envFrom) is how Kubernetes is meant to be used, not a
+    // second source fighting the first: `explain` shows it with its rule, no finding is raised.
+    if ((ordered[i] as Observation).overriddenBy !== undefined) continue;
     const text = plainText(ordered[i] as Observation);
     if (!valuesEqual(text, winnerText, type)) (hidden ??= []).push(i);
   }

@@ -125,6 +125,8 @@ function buildContext(
     previous = observation.application;
     applications.add(previous);
   }
+  // A workload that runs but sets no env is running all the same: its image says so.
+  for (const image of images) applications.add(image.application);
   return { index, spec, rank, failedRank, complete, observations, images, sources, declared, undeclared, declaredIndex, applications };
 }
 

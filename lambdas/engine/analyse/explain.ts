@@ -18,6 +18,7 @@ import { UnknownEnvironmentError } from './errors.js';
 import { exceptionCovers, indexExceptions } from './exception-index.js';
 import { resolveExpected, type ExpectedSource } from './expected-value.js';
 import { lookUpKey, UnknownKeyError } from './key-lookup.js';
+import { didYouMean } from '../baseline/did-you-mean.js';
 import { constraintsFor } from './setting-plan.js';
 import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
 import { withSecretsDetected } from '../secrets/detect-observations.js';
@@ -254,9 +255,28 @@ export function explain(input: ExplainInput): Explanation {
   };
 }
 
+/** `--app` names an application that neither the baseline declares nor any source shows running. */
+export class UnknownApplicationError extends Error {
+  constructor(
+    readonly application: string,
+    suggestion: string | undefined,
+  ) {
+    super(`unknown application ${application}: neither declared nor running anywhere${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`);
+    this.name = 'UnknownApplicationError';
+  }
+}
+
 /** The application asked for, else the only one reading or declaring the key (undefined: none does). */
 function resolveApplication(input: ExplainInput): string | undefined {
-  if (input.application !== undefined) return input.application;
+  if (input.application !== undefined) {
+    const known = new Set<string>(input.baseline.applications?.keys() ?? []);
+    for (const snapshot of input.snapshots) {
+      for (const observation of snapshot.observations) if (observation.application !== undefined) known.add(observation.application);
+      for (const image of snapshot.images) if (image.application !== undefined) known.add(image.application);
+    }
+    if (!known.has(input.application)) throw new UnknownApplicationError(input.application, didYouMean(input.application, [...known]));
+    return input.application;
+  }
   const candidates = applicationsOfKey(input.baseline, input.snapshots, input.key);
   if (candidates.length <= 1) return candidates[0];
   throw new AmbiguousApplicationError(

@@ -7,7 +7,9 @@ import type { SecretFormat } from './secret-format.js';
 const SECRET_QUERY_NAME = /^(?:password|passwd|pwd|pass|secret|client_secret|token|access_token|auth_token|api_?key|apikey|access_?key|sig|signature|x-amz-signature|x-amz-security-token)$/i;
 
 /** `password=...` in a key/value connection string: libpq (`host=db password=x`), ADO.NET (`Password=x;`), JDBC query strings. */
-const KEY_VALUE_PASSWORD = /(?:^|[;&?\s,])(?:password|passwd|pwd|pass)\s*=\s*([^;&\s,]+)/gi;
+// After a separator, a dot, a dash or an underscore: `;Password=`, `spring.datasource.password=`,
+// `--password=`, `db_password=` (a properties file or a command line held in one value).
+const KEY_VALUE_PASSWORD = /(?:^|[;&?\s,.\-_])(?:password|passwd|pwd|pass)\s*=\s*([^;&\s,]+)/gi;
 
 /** `Basic <base64 user:pass>`, `Bearer <token>`, `Token <token>`, `Bot <token>`: an Authorization header value. */
 const AUTHORIZATION = /^(Basic|Bearer|Token|Bot)\s+(\S+)$/;

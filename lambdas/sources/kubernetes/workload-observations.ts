@@ -5,6 +5,8 @@ import { asArray, asRecord, asString, getPath } from './unknown-shape.js';
 import { REDACTED_VALUE } from '../ssm/ssm-observations.js';
 import { WorkloadNotFoundError } from './workload-not-found-error.js';
 import { expandEnvReferences } from './expand-env-references.js';
+import { isSecretKey } from '../../engine/analyse/show-value.js';
+import { detectSecret } from '../../engine/secrets/detect-secret.js';
 
 /** What {@link kubernetesObjectsToObservations} selects and how it labels what it finds. */
 export interface KubernetesObservationOptions {
@@ -80,6 +82,8 @@ interface Context {
   readonly options: KubernetesObservationOptions;
   readonly configMaps: ReadonlyMap<string, ConfigMapData>;
   readonly envObservations: Observation[];
+  /** Workload names found in more than one selected namespace. */
+  readonly sharedNames: ReadonlySet<string>;
   readonly images: ImageObservation[];
   readonly warnings: Set<string>;
 }
@@ -117,6 +121,7 @@ export function kubernetesObjectsToObservations(
     options,
     configMaps: indexConfigMaps(inScope, warnings),
     envObservations: [],
+    sharedNames: sharedWorkloadNames(inScope),
     images: [],
     warnings,
   };
@@ -140,6 +145,17 @@ export function kubernetesObjectsToObservations(
     (a, b) => compare(a.namespace, b.namespace) || compare(a.workload, b.workload) || compare(a.container, b.container),
   );
   return { observations, images, warnings: [...warnings].sort() };
+}
+
+function sharedWorkloadNames(objects: readonly KubeObject[]): Set<string> {
+  const namespacesByName = new Map<string, Set<string>>();
+  for (const object of objects) {
+    if (POD_SPEC_PATHS[object.kind] === undefined) continue;
+    const namespaces = namespacesByName.get(object.name) ?? new Set<string>();
+    namespaces.add(object.namespace);
+    namespacesByName.set(object.name, namespaces);
+  }
+  return new Set([...namespacesByName].filter(([, namespaces]) => namespaces.size > 1).map(([name]) => name));
 }
 
 /** Expands `List` objects (`kubectl get -o json`) and typed lists (`DeploymentList` from the API). */
@@ -244,10 +260,13 @@ function observeWorkload(object: KubeObject, context: Context): void {
         continue;
       }
       const fieldPath: FieldPathStep[] = [...paths.fields, `f:${list}`, { name }];
-      observeImage(object, container, name, fieldPath, context);
-      // Init containers run to completion before the app starts: their env is not the app's configuration.
-      if (list === 'containers') {
-        const application = applicationOf(object, name, defaultContainer, context);
+      // A native sidecar (an init container with restartPolicy Always, Kubernetes 1.28+) runs beside the
+      // app for the pod's life: a process of its own. Other init containers run to completion before
+      // the app starts: their env is not the app's configuration, and they are the workload's own.
+      const runs = list === 'containers' || container['restartPolicy'] === 'Always';
+      const application = runs ? applicationOf(object, name, defaultContainer, context) : applicationOf(object, defaultContainer ?? name, defaultContainer, context);
+      observeImage(object, container, name, application, fieldPath, context);
+      if (runs) {
         observeContainerEnv(object, container, name, application, fieldPath, context);
         observeMountedConfigMaps(object, podSpec, container, application, context);
       }
@@ -278,13 +297,16 @@ function applicationOf(object: KubeObject, container: string, defaultContainer: 
   const isDefault = container === defaultContainer;
   const declared = mapped?.[`${ref}/${container}`] ?? (isDefault ? mapped?.[ref] : undefined);
   if (declared !== undefined) return declared;
-  return isDefault ? object.name : `${object.name}/${container}`;
+  // Two workloads of one name in different namespaces are two applications: name them by namespace.
+  const name = context.sharedNames.has(object.name) ? `${object.namespace}/${object.name}` : object.name;
+  return isDefault ? name : `${name}/${container}`;
 }
 
 function observeImage(
   object: KubeObject,
   container: Readonly<Record<string, unknown>>,
   name: string,
+  application: string,
   fieldPath: readonly FieldPathStep[],
   context: Context,
 ): void {
@@ -295,6 +317,7 @@ function observeImage(
     workload: workloadRef(object),
     namespace: object.namespace,
     container: name,
+    application,
     image,
     repository,
     ...(tag === undefined ? {} : { tag }),
@@ -393,19 +416,19 @@ function observeContainerEnv(
     if (valueFrom === undefined) {
       // `{ name: X }` without value sets X to the empty string in the container.
       const written = asString(entry['value']) ?? '';
+      // A reference to a secret (a secretKeyRef, a secret-looking name, a secret-shaped value) is left
+      // as written: the process gets the secret there, and what is compared and shown is the template
+      // around it, `postgres://app:$(DB_PASSWORD)@db/app`, never the secret itself.
       const expanded = expandEnvReferences(written, (name) => {
         const defined = env.get(name)?.observation.value;
-        return defined?.kind === 'plain' ? defined.value : undefined;
+        if (defined?.kind !== 'plain' || isSecretKey(name) || detectSecret(defined.value) !== undefined) return undefined;
+        return defined.value;
       });
-      // A reference to a secret variable puts the secret into this value: it is a secret too.
-      const secretReference = [...expanded.referenced, ...expanded.unresolved].some(
-        (name) => env.get(name)?.observation.value.kind === 'secret',
-      );
       define(
         variable,
         {
           key: variable,
-          value: secretReference ? { kind: 'secret' } : observedLiteral(expanded.value),
+          value: observedLiteral(expanded.value),
           provenance: { ...provenance(object, 'env', location, context, envPath), target },
         },
         beats,

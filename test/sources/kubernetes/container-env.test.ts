@@ -95,7 +95,7 @@ describe('A container environment, as the kubelet builds it', () => {
     });
   });
 
-  it('treats a value that references a secretKeyRef variable as a secret', () => {
+  it('leaves a reference to a secret unexpanded, so the template around it is compared and the secret never is', () => {
     const observations = read(
       estate([
         {
@@ -108,7 +108,27 @@ describe('A container environment, as the kubelet builds it', () => {
       ]),
     );
 
-    expect(observations.find((o) => o.key === 'DATABASE_URL')?.value).toEqual({ kind: 'secret' });
+    expect(observations.find((o) => o.key === 'DATABASE_URL')?.value).toEqual({ kind: 'plain', value: 'postgres://app:$(DB_PASSWORD)@db/app' });
+  });
+
+  it('never expands a secret-named or secret-shaped variable into another value', () => {
+    const observations = read(
+      estate([
+        {
+          name: 'app',
+          env: [
+            { name: 'MYSQL_ROOT_PASSWORD', value: 'StgHunt3r' },
+            { name: 'SIGNING', value: 'Xq7Lm2Np9Rs4Tu6Vw8Yz1Ab3Cd5Ef0Gh' },
+            { name: 'MYSQL_OPTS', value: '--password=$(MYSQL_ROOT_PASSWORD)' },
+            { name: 'WORKER_ARGS', value: '--sign $(SIGNING) --verbose' },
+          ],
+        },
+      ]),
+    );
+    const env = processEnv(observations);
+    expect(env['MYSQL_OPTS']).toBe('--password=$(MYSQL_ROOT_PASSWORD)');
+    expect(env['WORKER_ARGS']).toBe('--sign $(SIGNING) --verbose');
+    expect(JSON.stringify(observations.filter((o) => o.key.endsWith('OPTS') || o.key.endsWith('ARGS')))).not.toMatch(/StgHunt3r|Xq7Lm2Np9/);
   });
 
   it('drops what envFrom set for a name that a fieldRef fills in at runtime', () => {
@@ -154,6 +174,37 @@ describe('The application of a container', () => {
     );
 
     expect(observations.map((o) => o.application).sort()).toEqual(['api-server', 'api-server/app']);
+  });
+
+  it('runs a native sidecar (an init container that restarts Always) as a process of its own, and names same-named workloads by namespace', () => {
+    const sidecar = read([
+      {
+        kind: 'Deployment',
+        metadata: { name: 'api', namespace: 'api' },
+        spec: {
+          template: {
+            spec: {
+              initContainers: [
+                { name: 'cloud-sql-proxy', restartPolicy: 'Always', env: [{ name: 'CSQL_PROXY_INSTANCE', value: 'p:r:db' }] },
+                { name: 'migrate', env: [{ name: 'MIGRATE_TARGET', value: '42' }] },
+              ],
+              containers: [{ name: 'app', image: 'app:1' }],
+            },
+          },
+        },
+      },
+    ]);
+    expect(sidecar.map((o) => [o.application, o.key])).toEqual([['api/cloud-sql-proxy', 'CSQL_PROXY_INSTANCE']]);
+
+    const twoRedis = kubernetesObjectsToObservations(
+      ['cache', 'sessions'].map((namespace) => ({
+        kind: 'Deployment',
+        metadata: { name: 'redis', namespace },
+        spec: { template: { spec: { containers: [{ name: 'redis', env: [{ name: 'MAXMEMORY', value: namespace === 'cache' ? '256mb' : '64mb' }] }] } } },
+      })),
+      { namespaces: ['cache', 'sessions'] },
+    ).observations;
+    expect(twoRedis.map((o) => o.application).sort()).toEqual(['cache/redis', 'sessions/redis']);
   });
 
   it('is the declared application when the baseline maps the workload or the container', () => {
