@@ -145,6 +145,12 @@ export interface SettingSpec {
    * the baseline declares none) every application that reads the key somewhere.
    */
   readonly applications?: readonly string[];
+  /**
+   * Declared only in `expected_differences` (seed 001's contract), not under `settings`: it says how
+   * environments may differ, so it is judged where an application reads the key, and a key no
+   * application reads anywhere is not reported missing everywhere.
+   */
+  readonly contractOnly?: boolean;
   /** Shared value for every environment without a more specific declaration. */
   readonly value?: string;
   /** Declared expected differences by environment name; `null` means "must be absent here". */

@@ -193,6 +193,15 @@ expected_differences:
     expect(difference?.message).toContain('no value is held by a majority');
   });
 
+  it('says nothing of contract keys on an estate where no application reads them', async () => {
+    const { code, findings } = await scanScenario(CONTRACT, {
+      staging: { tier: 'staging', deployments: boutique() },
+      production: { tier: 'production', deployments: boutique() },
+    });
+    expect(findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('points at the side changed outside the pipeline when attribution knows it', async () => {
     const { findings } = await scanScenario(CONTRACT, {
       staging: { tier: 'staging', deployments: payment({}) },

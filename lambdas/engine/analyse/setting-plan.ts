@@ -153,10 +153,14 @@ export class PlanBuilder {
     return this.add(key, application, implicitSetting(key, application, this.#compare), true);
   }
 
-  /** The plans, after adding every shared setting no application declared or read, for no application. */
+  /**
+   * The plans, after adding every shared setting no application declared or read, for no application
+   * (so it is reported missing), but for a key the contract alone declares: it says how environments
+   * may differ, and an estate where nothing reads it has nothing to differ.
+   */
   finish(): SettingPlans {
     for (const [key, setting] of this.#baseline.settings) {
-      if (setting.applications !== undefined) continue;
+      if (setting.applications !== undefined || setting.contractOnly === true) continue;
       let planned = false;
       for (const keys of this.#byApplication.values()) if (keys.has(key)) planned = true;
       if (!planned) this.add(key, undefined, setting, false);

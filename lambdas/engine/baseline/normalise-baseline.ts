@@ -256,6 +256,7 @@ function normaliseSetting(
     parity: spec.parity ?? 'tier',
     ...optional('layer', spec.layer),
     ...optional('applications', spec.applications),
+    ...(declared === undefined && difference !== undefined ? { contractOnly: true } : {}),
     ...optional('location', location),
   };
 }
