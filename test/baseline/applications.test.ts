@@ -50,6 +50,20 @@ settings:
     ]);
   });
 
+  it('gives a config file the application of its environment’s only SSM tree, exported or live', () => {
+    const result = parseBaseline([
+      {
+        name: 'baseline.yaml',
+        text: 'environments:\n  staging:\n    tier: staging\n    sources:\n      files:\n        - { path: staging/ssm.json, prefix: /staging/orders/ }\n        - { path: staging/app.env }\n',
+      },
+    ]);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.baseline.environments[0]?.sources.map((source) => (source.kind === 'file' ? source.application : undefined))).toEqual([
+      'orders',
+      'orders',
+    ]);
+  });
+
   it('rejects a workload that is not kind/name or kind/name/container', () => {
     const result = parseBaseline([{ name: 'baseline.yaml', text: `${ENVIRONMENTS}applications:\n  api:\n    workloads: [api-server]\n` }]);
     expect(result.ok).toBe(false);

@@ -14,6 +14,8 @@ import { sampler, secretSamples } from './secret-samples.js';
 const ORDINARY: readonly string[] = [
   // `password` as a word, not a credential
   'bypass=1',
+  'spring:\n  datasource:\n    password: ${DB_PASSWORD}\n',
+  'Bearer',
   '--password-file=/run/secrets/db',
   // Online Boutique
   'productcatalogservice:3550',
@@ -167,8 +169,10 @@ describe('Function: detectSecret', () => {
     ['a properties file held in one value', 'spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=Pr0psPw-s'],
     ['a command-line flag', '--user=app --password=StgHunt3r'],
     ['a snake-case key', 'db_password=x1y2z3'],
-  ])('finds a password= credential in %s', (_name, value) => {
-    expect(detectSecret(value)).toBe('connection-string-password');
+    ['a mounted application.yml', 'spring:\n  datasource:\n    password: Yml4PwS\n'],
+    ['a short Bearer token', 'Bearer sh0rtTkS'],
+  ])('finds a credential in %s', (_name, value) => {
+    expect(['connection-string-password', 'authorization-header']).toContain(detectSecret(value));
   });
 
   it('finds a token inside a longer value, but not a prefix inside a longer word', () => {

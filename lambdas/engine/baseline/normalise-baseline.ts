@@ -149,7 +149,10 @@ function normaliseEnvironment(
           },
     );
   }
+  // The SSM trees of the environment, read live or from exports: a config file is read by their application.
   const ssmApplications = new Set(sources.map((source) => (source.kind === 'ssm' ? source.application : undefined)));
+  for (const file of input.sources?.files ?? []) if (file.prefix !== undefined) ssmApplications.add(file.application ?? ssmApplication(file.prefix));
+  ssmApplications.delete(undefined);
   const onlySsmApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
   for (const eks of input.sources?.eks ?? []) {
     sources.push({

@@ -11,6 +11,12 @@ const SECRET_QUERY_NAME = /^(?:password|passwd|pwd|pass|secret|client_secret|tok
 // `--password=`, `db_password=` (a properties file or a command line held in one value).
 const KEY_VALUE_PASSWORD = /(?:^|[;&?\s,.\-_])(?:password|passwd|pwd|pass)\s*=\s*([^;&\s,]+)/gi;
 
+/**
+ * A `password:` line of a YAML (or similar) document held in one value, such as a mounted
+ * `application.yml`: `  password: s3cret`. Only at the start of a line, so `pass: true` in prose is not.
+ */
+const LINE_PASSWORD = /(?:^|\n)[ \t]*(?:[\w-]*[._-])?(?:password|passwd|pwd)[ \t]*:[ \t]*["']?([^\s"'#]+)/gi;
+
 /** `Basic <base64 user:pass>`, `Bearer <token>`, `Token <token>`, `Bot <token>`: an Authorization header value. */
 const AUTHORIZATION = /^(Basic|Bearer|Token|Bot)\s+(\S+)$/;
 
@@ -33,6 +39,11 @@ export function credentialFormat(value: string): SecretFormat | undefined {
   }
   if (value.includes('=')) {
     for (const match of value.matchAll(KEY_VALUE_PASSWORD)) {
+      if (!isPlaceholder(match[1] ?? '')) return 'connection-string-password';
+    }
+  }
+  if (value.includes(':')) {
+    for (const match of value.matchAll(LINE_PASSWORD)) {
       if (!isPlaceholder(match[1] ?? '')) return 'connection-string-password';
     }
   }
@@ -90,7 +101,9 @@ function queryCredential(query: string): SecretFormat | undefined {
 
 function isAuthorizationCredential(scheme: string, credential: string): boolean {
   if (isPlaceholder(credential)) return false;
-  if (scheme !== 'Basic') return credential.length >= 16;
+  // Whatever follows Bearer/Token/Bot is the credential itself, however short: an Authorization value
+  // is never configuration. Six characters keeps `Bearer auth`-style prose out.
+  if (scheme !== 'Basic') return credential.length >= 6;
   const decoded = Buffer.from(credential, 'base64').toString('utf8');
   return /^[^:\s]*:\S+$/.test(decoded);
 }
