@@ -64,6 +64,20 @@ settings:
     ]);
   });
 
+  it('names an SSM tree by its last segment that is not the environment or its tier, whichever way the path is laid out', () => {
+    const result = parseBaseline([
+      {
+        name: 'baseline.yaml',
+        text: 'environments:\n  staging-eu: { tier: staging, sources: { ssm: [/cartservice/staging-eu/, /staging/orders/] } }\n  production: { tier: production, sources: { ssm: [/cartservice/production/] } }\n',
+      },
+    ]);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.baseline.environments.map((env) => env.sources.map((source) => (source.kind === 'ssm' ? source.application : undefined)))).toEqual([
+      ['cartservice', 'orders'],
+      ['cartservice'],
+    ]);
+  });
+
   it('rejects a workload that is not kind/name or kind/name/container', () => {
     const result = parseBaseline([{ name: 'baseline.yaml', text: `${ENVIRONMENTS}applications:\n  api:\n    workloads: [api-server]\n` }]);
     expect(result.ok).toBe(false);

@@ -112,12 +112,14 @@ function containerApplications(applications: ReadonlyMap<string, ApplicationSpec
 }
 
 /**
- * The application an SSM tree belongs to when its source does not say: the path's last segment
- * (`/production/cartservice/` -> `cartservice`), the convention of a tree per application. Never "the
- * only declared application": declaring a first application must not move every other tree into it.
+ * The application an SSM tree belongs to when its source does not say: the path's last segment that
+ * does not name the environment or its tier, so `/production/cartservice/` and `/cartservice/production/`
+ * are both `cartservice` (staging's tree then meets production's under one name). Never "the only
+ * declared application": declaring a first application must not move every other tree into it.
  */
-function ssmApplication(path: string): string | undefined {
-  const segments = path.split('/').filter((segment) => segment !== '');
+function ssmApplication(path: string, environment: { readonly name: string; readonly tier: string }): string | undefined {
+  const names = new Set([environment.name.toLowerCase(), environment.tier.toLowerCase()]);
+  const segments = path.split('/').filter((segment) => segment !== '' && !names.has(segment.toLowerCase()));
   return segments.at(-1);
 }
 
@@ -136,7 +138,7 @@ function normaliseEnvironment(
   const mapped = Object.keys(workloadApplications).length > 0 ? { workloadApplications } : {};
   for (const ssm of input.sources?.ssm ?? []) {
     const path = typeof ssm === 'string' ? ssm : ssm.path;
-    const application = (typeof ssm === 'string' ? undefined : ssm.application) ?? ssmApplication(path);
+    const application = (typeof ssm === 'string' ? undefined : ssm.application) ?? ssmApplication(path, { name, tier: input.tier });
     sources.push(
       typeof ssm === 'string'
         ? { kind: 'ssm', path: ssm, keyStyle: 'relative', ...optional('application', application) }
@@ -151,7 +153,7 @@ function normaliseEnvironment(
   }
   // The SSM trees of the environment, read live or from exports: a config file is read by their application.
   const ssmApplications = new Set(sources.map((source) => (source.kind === 'ssm' ? source.application : undefined)));
-  for (const file of input.sources?.files ?? []) if (file.prefix !== undefined) ssmApplications.add(file.application ?? ssmApplication(file.prefix));
+  for (const file of input.sources?.files ?? []) if (file.prefix !== undefined) ssmApplications.add(file.application ?? ssmApplication(file.prefix, { name, tier: input.tier }));
   ssmApplications.delete(undefined);
   const onlySsmApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
   for (const eks of input.sources?.eks ?? []) {
@@ -170,7 +172,7 @@ function normaliseEnvironment(
     const application =
       file.application ??
       (file.prefix !== undefined
-        ? ssmApplication(file.prefix)
+        ? ssmApplication(file.prefix, { name, tier: input.tier })
         : (onlySsmApplication ?? (declaredApplications.length === 1 ? declaredApplications[0] : undefined)));
     sources.push({
       kind: 'file',
