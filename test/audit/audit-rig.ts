@@ -157,8 +157,14 @@ export function rigDependencies(rig: AuditRig, options: RigDependencyOptions): A
  * Runs the handler for the event scheduled at `time` with the clock at `startAt`, its log lines and
  * metrics swallowed (tests that read them use their own capture).
  */
-export async function invokeAudit(deps: AuditDependencies, clock: { now: number }, time: string, startAt = time): Promise<AuditOutcome> {
-  clock.now = Date.parse(startAt);
+export async function invokeAudit(
+  deps: AuditDependencies,
+  clock: { now: number } | undefined,
+  time: string,
+  startAt = time,
+): Promise<AuditOutcome> {
+  // Without a test clock the dependencies keep the real one (production wiring).
+  if (clock !== undefined) clock.now = Date.parse(startAt);
   const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
   try {
     return await handleAudit(scheduledEvent(time), { awsRequestId: `req-${time}` }, deps, {

@@ -2,19 +2,17 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runHistory } from '../../bin/cli/history-command.js';
 import type { CliIo } from '../../bin/cli/cli-io.js';
 import { AUDIT_FUNCTION_ENV } from '../../lib/audit-function-environment.js';
-import { dependenciesFromEnvironment, handleAudit } from '../../lambdas/audit/handler.js';
+import { dependenciesFromEnvironment } from '../../lambdas/audit/handler.js';
 import { readText } from '../../lambdas/audit/s3-objects.js';
 import { startDynaliteTable, type DynaliteTable } from '../support/dynalite.js';
 import { startS3, type S3Standin } from '../support/s3rver.js';
 import { startSnsServer, type SnsStandin } from '../support/sns-server.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
-import { baselineBundle, scheduledEvent, SMALL_BASELINE_YAML, SMALL_ESTATE } from './audit-rig.js';
+import { baselineBundle, invokeAudit, scheduledEvent, SMALL_BASELINE_YAML, SMALL_ESTATE } from './audit-rig.js';
 
 /** A TCP endpoint that accepts connections and never sends a byte back: a hung load balancer, a black hole. */
 async function startSilentEndpoint(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
@@ -102,18 +100,6 @@ describe('Deadlines on every network call of the scheduled audit and the history
     });
   }
 
-  async function invoke(time: string, deps: ReturnType<typeof dependenciesFromEnvironment>) {
-    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
-    try {
-      return await handleAudit(scheduledEvent(time), { awsRequestId: `req-${time}` }, deps, {
-        logger: new Logger({ serviceName: 'drift-audit-test' }),
-        metrics: new Metrics({ namespace: 'DriftAudit', serviceName: 'drift-audit-test' }),
-      });
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  }
-
   it('gives up on a publish to an SNS endpoint that never answers, as a retriable timeout', async () => {
     // Prepare
     lambdaEnvironment('SNS');
@@ -145,7 +131,7 @@ describe('Deadlines on every network call of the scheduled audit and the history
     const deps = dependenciesFromEnvironment({ httpTimeouts: TEST_TIMEOUTS });
 
     // Act
-    const run = invoke('2026-11-23T10:00:00Z', deps);
+    const run = invokeAudit(deps, undefined, '2026-11-23T10:00:00Z');
 
     // Assess
     await expect(settlesWithin(BOUND_MS, run)).rejects.toMatchObject({ name: 'HistoryReadError', retriable: true });
@@ -158,7 +144,7 @@ describe('Deadlines on every network call of the scheduled audit and the history
     const deps = dependenciesFromEnvironment({ httpTimeouts: TEST_TIMEOUTS });
 
     // Act
-    const run = invoke('2026-11-23T11:00:00Z', deps);
+    const run = invokeAudit(deps, undefined, '2026-11-23T11:00:00Z');
 
     // Assess: bounded, typed, retriable; and the run is in history, so its retry only has to deliver.
     await expect(settlesWithin(BOUND_MS, run)).rejects.toMatchObject({ name: 'AlertDeliveryError', retriable: true });

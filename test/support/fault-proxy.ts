@@ -10,7 +10,8 @@
  */
 import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './listen-loopback.js';
 
 /** One way to break a response. */
 export type Fault =
@@ -258,16 +259,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server: Server =
     secure && options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createHttpServer(handle);
-  // The TCP sockets (for an https proxy, the ones under the TLS sockets): close() cuts them.
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, sockets);
 
   return {
     url: `${target.protocol}//127.0.0.1:${port}`,

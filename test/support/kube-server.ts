@@ -10,8 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { listenOnLoopback } from './listen-loopback.js';
 
 const certs = (name: string): string => readFileSync(fileURLToPath(new URL(`./certs/${name}`, import.meta.url)), 'utf8');
 
@@ -192,15 +193,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
   };
 
   const server: Server = createServer({ key: certs('server.key'), cert: certs('server.pem') }, handle);
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, sockets);
 
   return {
     url: `https://127.0.0.1:${port}`,

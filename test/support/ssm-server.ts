@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './listen-loopback.js';
 
 /**
  * A loopback stand-in for SSM Parameter Store, speaking the JSON 1.1 protocol the real
@@ -460,15 +461,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, sockets);
 
   const matches = (r: RecordedSsmRequest, operation?: string, region?: string): boolean =>
     (operation === undefined || r.operation === operation) && (region === undefined || r.region === region);

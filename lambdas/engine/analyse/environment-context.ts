@@ -1,6 +1,5 @@
 import type { Baseline, EnvironmentSpec, ImageObservation, Observation, Snapshot, SourceStatus } from '../model.js';
 import { UnknownEnvironmentError } from './errors.js';
-import { scopedKey } from './setting-plan.js';
 
 /** One key's observations in one environment: a single one (the common case, no array) or several. */
 export type KeyObservations = Observation | Observation[];
@@ -51,6 +50,14 @@ export type ResolvePlan = (application: string | undefined, key: string) => { re
 /** A declared index holding one setting, for narrowed audits (`explain`). */
 export function singleSettingIndex(application: string | undefined, key: string): DeclaredIndex {
   return new Map([[application, new Map([[key, { index: 0 }]])]]);
+}
+
+/**
+ * The identity of a key within its application. Keys of no application keep their bare name, so an
+ * estate whose sources name no application costs nothing extra.
+ */
+export function scopedKey(application: string | undefined, key: string): string {
+  return application === undefined ? key : `${application}\u0000${key}`;
 }
 
 /** Rank of layers not in the precedence list: below every listed layer. */

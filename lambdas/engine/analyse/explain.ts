@@ -280,12 +280,12 @@ function resolveApplication(input: ExplainInput): string | undefined {
   const candidates = applicationsOfKey(input.baseline, input.snapshots, input.key);
   if (candidates.length <= 1) return candidates[0];
   // Several read the key somewhere: the one that reads it in the environment asked about, if only one does.
-  const here = applicationsOfKey(
-    { ...input.baseline, applications: new Map() },
-    input.snapshots.filter((snapshot) => snapshot.environment === input.environment),
-    input.key,
-  );
-  if (here.length === 1) return here[0];
+  const here = new Set<string | undefined>();
+  for (const snapshot of input.snapshots) {
+    if (snapshot.environment !== input.environment) continue;
+    for (const observation of snapshot.observations) if (observation.key === input.key) here.add(observation.application);
+  }
+  if (here.size === 1) return [...here][0];
   throw new AmbiguousApplicationError(
     input.key,
     candidates.map((candidate) => candidate ?? '(none)'),

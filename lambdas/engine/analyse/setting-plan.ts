@@ -1,4 +1,4 @@
-import type { Baseline, Constraints, Observation, SettingSpec, Severity, Snapshot } from '../model.js';
+import type { Baseline, Constraints, Observation, SettingSpec, Severity } from '../model.js';
 import { compileConstraints, hasNoConstraints, mergeConstraints, NO_CONSTRAINTS, type ConstraintChecker } from './check-constraints.js';
 import type { ValueType } from './compare-values.js';
 import type { EnvironmentContext } from './environment-context.js';
@@ -21,8 +21,6 @@ export interface SettingPlan {
   readonly key: string;
   /** The application whose key this is; undefined for a key of no one application. */
   readonly application: string | undefined;
-  /** `application` + key: the identity observations are grouped by (see {@link scopedKey}). */
-  readonly scoped: string;
   /**
    * True for a key no setting declares, compiled because the baseline's contract (`unmanaged:
    * compare`) says it must be identical across environments: it is judged by parity only.
@@ -49,21 +47,11 @@ export interface SettingPlan {
 
 /** The compiled settings of an audit. */
 export interface SettingPlans {
-  /** By {@link scopedKey}. */
-  readonly byKey: ReadonlyMap<string, SettingPlan>;
   /** Application -> key -> plan: what grouping observations looks up. */
   readonly byApplication: ReadonlyMap<string | undefined, ReadonlyMap<string, SettingPlan>>;
   /** In baseline order. */
   readonly list: readonly SettingPlan[];
   readonly parity: readonly SettingPlan[];
-}
-
-/**
- * The identity of a key within its application. Keys of no application keep their bare name, so an
- * estate whose sources name no application costs nothing extra.
- */
-export function scopedKey(application: string | undefined, key: string): string {
-  return application === undefined ? key : `${application}\u0000${key}`;
 }
 
 /**
@@ -94,17 +82,6 @@ export function startPlans(baseline: Baseline): PlanBuilder {
   return builder;
 }
 
-/** Builds every plan of an audit from its snapshots at once: {@link startPlans}, every observation resolved, then finished. */
-export function buildPlans(baseline: Baseline, snapshots: readonly Snapshot[]): SettingPlans {
-  const builder = startPlans(baseline);
-  for (const snapshot of snapshots) {
-    for (const observation of snapshot.observations) {
-      if (!builder.has(observation.application, observation.key)) builder.resolve(observation.application, observation.key);
-    }
-  }
-  return builder.finish();
-}
-
 function implicitSetting(key: string, application: string | undefined, parity: 'all' | 'tier'): SettingSpec {
   return {
     key,
@@ -124,7 +101,8 @@ export class PlanBuilder {
   readonly #baseline: Baseline;
   readonly #compare: 'all' | 'tier' | undefined;
   readonly #ignore: IgnoreMatcher;
-  readonly #byKey = new Map<string, SettingPlan>();
+  /** Keys that have a plan for some application: `finish` adds a no-application plan for the rest. */
+  readonly #plannedKeys = new Set<string>();
   readonly #byApplication = new Map<string | undefined, Map<string, SettingPlan>>();
   readonly #list: SettingPlan[] = [];
   readonly #parity: SettingPlan[] = [];
@@ -161,20 +139,13 @@ export class PlanBuilder {
   finish(): SettingPlans {
     for (const [key, setting] of this.#baseline.settings) {
       if (setting.applications !== undefined || setting.contractOnly === true) continue;
-      let planned = false;
-      for (const keys of this.#byApplication.values()) if (keys.has(key)) planned = true;
-      if (!planned) this.add(key, undefined, setting, false);
+      if (!this.#plannedKeys.has(key)) this.add(key, undefined, setting, false);
     }
     return this.plans();
   }
 
-  has(application: string | undefined, key: string): boolean {
-    return this.#byKey.has(scopedKey(application, key));
-  }
-
   add(key: string, application: string | undefined, setting: SettingSpec, implicit: boolean): SettingPlan {
-    const scoped = scopedKey(application, key);
-    const existing = this.#byKey.get(scoped);
+    const existing = this.#byApplication.get(application)?.get(key);
     if (existing !== undefined) return existing;
     const environments = this.#baseline.environments;
     const envCount = environments.length;
@@ -195,7 +166,6 @@ export class PlanBuilder {
       index: this.#list.length,
       key,
       application,
-      scoped,
       implicit,
       setting,
       secret: isSecretKey(key, setting) || declaresSecretValue(setting),
@@ -207,7 +177,7 @@ export class PlanBuilder {
       invalidEnvs: undefined,
       checkers: undefined,
     };
-    this.#byKey.set(scoped, plan);
+    this.#plannedKeys.add(key);
     let keys = this.#byApplication.get(application);
     if (keys === undefined) this.#byApplication.set(application, (keys = new Map()));
     keys.set(key, plan);
@@ -217,7 +187,7 @@ export class PlanBuilder {
   }
 
   plans(): SettingPlans {
-    return { byKey: this.#byKey, byApplication: this.#byApplication, list: this.#list, parity: this.#parity };
+    return { byApplication: this.#byApplication, list: this.#list, parity: this.#parity };
   }
 }
 
