@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { runHistoryCommand } from '../../lambdas/sinks/history/history-cli.js';
-import { requestHandlerOptions, type HttpTimeouts } from '../../lambdas/sources/aws/http-timeouts.js';
+import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../../lambdas/sources/aws/http-timeouts.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 
 /** Options of `drift-audit history`. */
@@ -31,9 +31,9 @@ export async function runHistory(io: CliIo, options: HistoryOptions, timeouts: H
   const credentials = options.profile === undefined ? {} : { credentials: fromIni({ profile: options.profile }) };
   // The project's deadlines: a table endpoint that never answers fails the command instead of hanging it.
   const requestHandler = requestHandlerOptions(timeouts);
-  const dynamo = new DynamoDBClient({ ...credentials, requestHandler });
+  const dynamo = withResponseDeadline(new DynamoDBClient({ ...credentials, requestHandler }), timeouts);
   const documentClient = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const cloudFormationClient = new CloudFormationClient({ ...credentials, requestHandler });
+  const cloudFormationClient = withResponseDeadline(new CloudFormationClient({ ...credentials, requestHandler }), timeouts);
   try {
     const text = await runHistoryCommand(
       {

@@ -16,7 +16,7 @@ import {
 import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
-import { requestHandlerOptions, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
+import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
 import { runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
 
@@ -71,10 +71,10 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
   const timeouts = options.httpTimeouts ?? {};
   const requestHandler = requestHandlerOptions(timeouts);
   return {
-    s3: new S3Client({ requestHandler }),
-    sns: new SNSClient({ requestHandler }),
+    s3: withResponseDeadline(new S3Client({ requestHandler }), timeouts),
+    sns: withResponseDeadline(new SNSClient({ requestHandler }), timeouts),
     history: new HistoryStore({
-      documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), { marshallOptions: { removeUndefinedValues: true } }),
+      documentClient: DynamoDBDocumentClient.from(withResponseDeadline(new DynamoDBClient({ requestHandler }), timeouts), { marshallOptions: { removeUndefinedValues: true } }),
       tableName: required(AUDIT_FUNCTION_ENV.historyTable),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     }),

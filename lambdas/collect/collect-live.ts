@@ -164,6 +164,7 @@ function planSources(
         eks: options.factory.eks(target),
         counter: options.factory.counter,
         clock,
+        secretKey,
         ...options.eks?.(spec.cluster),
       });
       planned.push({ environment, id, read: () => source.read(options.signal) });

@@ -1,23 +1,12 @@
-import { isSecretKey } from '../engine/analyse/show-value.js';
+import { settingsOfKey } from '../engine/analyse/setting-for.js';
 import type { Baseline, KeyStyle } from '../engine/model.js';
 import { detectSecret } from '../engine/secrets/detect-secret.js';
 import type { SecretFormat } from '../engine/secrets/secret-format.js';
-import { declaresSecretValue, optsOutOfDetection } from '../engine/secrets/setting-secrecy.js';
+import { optsOutOfDetection, secretKeyOf } from '../engine/secrets/setting-secrecy.js';
 import { ssmSourceId } from '../sources/ssm/ssm-source.js';
 import { normaliseSsmPrefix, toLogicalKey } from '../sources/ssm/ssm-observations.js';
 
-/**
- * Whether a logical key is secret under the baseline: what its setting declares (or a secret-shaped
- * value it declares), else whether its name looks secret. The same rule the engine applies before
- * comparing or showing a value, so what is withheld from storage is exactly what the engine would
- * never compare.
- */
-export function secretKeyOf(baseline: Pick<Baseline, 'settings'>): (key: string) => boolean {
-  return (key) => {
-    const setting = baseline.settings.get(key);
-    return setting === undefined ? isSecretKey(key) : isSecretKey(key, setting) || declaresSecretValue(setting);
-  };
-}
+export { secretKeyOf } from '../engine/secrets/setting-secrecy.js';
 
 /**
  * The secret shape of a value read under one of `keys` (the logical keys it may stand for), or
@@ -25,11 +14,17 @@ export function secretKeyOf(baseline: Pick<Baseline, 'settings'>): (key: string)
  * `secret: false` in the baseline (the opt-out the engine honours too). The engine withholds such a
  * value from every finding; this is the same rule for what is written to disk or stored.
  */
-export function secretValueOf(baseline: Pick<Baseline, 'settings'>): (keys: readonly string[], value: string) => SecretFormat | undefined {
+export function secretValueOf(
+  baseline: Pick<Baseline, 'settings' | 'applications'>,
+): (keys: readonly string[], value: string) => SecretFormat | undefined {
+  const optsOut = (key: string): boolean => {
+    const settings = settingsOfKey(baseline, key);
+    return settings.length > 0 && settings.every((setting) => optsOutOfDetection(setting));
+  };
   return (keys, value) => {
     const format = detectSecret(value);
     if (format === undefined || format === 'redacted') return format;
-    return keys.length > 0 && keys.every((key) => optsOutOfDetection(baseline.settings.get(key))) ? undefined : format;
+    return keys.length > 0 && keys.every(optsOut) ? undefined : format;
   };
 }
 

@@ -8,7 +8,7 @@ import { parseBaseline } from '../baseline/parse-baseline.js';
 import type { Baseline, BaselineEdit, ExceptionSpec } from '../model.js';
 import type { AcceptChange } from './accept-change.js';
 import { AcceptError } from './accept-error.js';
-import { settingFor } from './setting-for.js';
+import { settingFor } from '../analyse/setting-for.js';
 
 /** One change as written: the structural edit and the file it went to. */
 export interface AppliedChange {

@@ -1,7 +1,8 @@
 import { valuesEqual } from '../analyse/compare-values.js';
-import { explain } from '../analyse/explain.js';
+import { AmbiguousApplicationError, explain, UnknownApplicationError } from '../analyse/explain.js';
+import { UnknownKeyError } from '../analyse/key-lookup.js';
 import type { AcceptChange, DeclareChange, PlannedAccept } from './accept-change.js';
-import { settingFor } from './setting-for.js';
+import { settingFor } from '../analyse/setting-for.js';
 import type { AcceptState } from './plan-accept.js';
 
 /**
@@ -80,10 +81,13 @@ function liveState(
       key,
       ...(application === undefined ? {} : { application }),
     });
-  } catch {
-    // Several applications read the key and this one is none of them by name: its state is not
-    // known for sure, so the tier is not claimed to agree.
-    return undefined;
+  } catch (error) {
+    // Several applications read the key, or none by this name: its state is not known for sure, so
+    // the tier is not claimed to agree. Anything else is a fault and is not hidden.
+    if (error instanceof AmbiguousApplicationError || error instanceof UnknownApplicationError || error instanceof UnknownKeyError) {
+      return undefined;
+    }
+    throw error;
   }
   if (!explanation.complete || explanation.setting.secret) return undefined;
   return { state: explanation.effective?.text ?? null };

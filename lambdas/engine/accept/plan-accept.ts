@@ -1,5 +1,7 @@
 import { analyse } from '../analyse/analyse.js';
 import { exceptionCovers, indexExceptions } from '../analyse/exception-index.js';
+import { settingPath } from '../analyse/accept-fix.js';
+import { settingFor } from '../analyse/setting-for.js';
 import type { BaselineFile } from '../baseline/baseline-file.js';
 import type { Baseline, ExceptionSpec, Finding, Snapshot } from '../model.js';
 import type { AcceptChange, AcceptRefusal, PlannedAccept } from './accept-change.js';
@@ -74,7 +76,7 @@ function planFinding(finding: Finding, state: AcceptState, options: AcceptChoice
     case 'parity':
       if (!state.baseline.environments.some((candidate) => candidate.name === environment)) return planGroupParity(finding, state);
       if (actual === undefined) return declare(null);
-      if (actual.secret) return { refusal: secretRefusal(key, environment) };
+      if (actual.secret) return { refusal: secretRefusal(key, application, environment, state.baseline) };
       return declare(actual.text);
     case 'missing':
       return declare(null);
@@ -115,7 +117,7 @@ function planFinding(finding: Finding, state: AcceptState, options: AcceptChoice
  */
 function planGroupParity(finding: Finding, state: AcceptState): Outcome {
   const declared = finding.fixes.accept?.baselineEdit?.value;
-  if (Object.values(finding.comparedWith ?? {}).some((value) => value.secret)) return { refusal: secretRefusal(finding.key, finding.environment) };
+  if (Object.values(finding.comparedWith ?? {}).some((value) => value.secret)) return { refusal: secretRefusal(finding.key, finding.application, finding.environment, state.baseline) };
   if (declared === null || declared === undefined || typeof declared !== 'object') {
     return { refusal: finding.fixes.accept?.summary ?? `declare by hand which environments may differ on ${finding.key}` };
   }
@@ -128,10 +130,10 @@ function planGroupParity(finding: Finding, state: AcceptState): Outcome {
   return { changes };
 }
 
-function secretRefusal(key: string, environment: string): string {
+function secretRefusal(key: string, application: string | undefined, environment: string, baseline: Baseline): string {
   return (
     `${key} is secret and a secret's value is never written to the baseline: declare by hand that it may differ in ${environment}; ` +
-    `to audit ${key} by presence only, declare settings.${key}.secret: true`
+    `to audit ${key} by presence only, declare ${settingPath(key, application, settingFor(baseline, key, application)).join('.')}.secret: true`
   );
 }
 

@@ -23,7 +23,8 @@ import { constraintsFor } from './setting-plan.js';
 import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
 import { withSecretsDetected } from '../secrets/detect-observations.js';
 import type { SecretFormat } from '../secrets/secret-format.js';
-import { declaresSecretValue } from '../secrets/setting-secrecy.js';
+import { settingIsSecret } from '../secrets/setting-secrecy.js';
+import { settingFor } from './setting-for.js';
 
 /** Where the expected value shown in an explanation comes from; `exception` when an active exception applies. */
 export type ExpectedFrom = ExpectedSource | 'exception';
@@ -155,7 +156,7 @@ export function explain(input: ExplainInput): Explanation {
   const application = resolveApplication(input);
   const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
   const shared = baseline.settings.get(key);
-  const setting = own ?? (shared?.applications === undefined || shared.applications.includes(application ?? '') ? shared : undefined);
+  const setting = settingFor(baseline, key, application);
   const narrowedApplications = new Map(
     [...(baseline.applications ?? new Map())].map(([name, app]) => [
       name,
@@ -194,7 +195,7 @@ export function explain(input: ExplainInput): Explanation {
   const env = buildEnvironmentContexts(narrowed, snapshots, index).find((context) => context.spec.name === environment);
   const ordered = env === undefined ? [] : observationsOf(env, application, key);
   const secret =
-    isSecretKey(key, setting) || (setting !== undefined && declaresSecretValue(setting)) || ordered.some((o) => o.value.kind === 'secret');
+    settingIsSecret(key, setting) || ordered.some((o) => o.value.kind === 'secret');
   const detected = ordered.map((o) => (o.value.kind === 'secret' ? o.value.detected : undefined)).find((format) => format !== undefined);
   const observations: ExplainedObservation[] = ordered.map((observation, index) => ({
     layer: observation.provenance.layer,

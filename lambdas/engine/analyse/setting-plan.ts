@@ -5,7 +5,7 @@ import type { EnvironmentContext } from './environment-context.js';
 import { resolveExpected } from './expected-value.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
 import { isSecretKey } from './show-value.js';
-import { declaresSecretValue } from '../secrets/setting-secrecy.js';
+import { settingIsSecret } from '../secrets/setting-secrecy.js';
 
 /** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
 export const BLOCKED = Symbol('blocked');
@@ -168,7 +168,7 @@ export class PlanBuilder {
       application,
       implicit,
       setting,
-      secret: isSecretKey(key, setting) || declaresSecretValue(setting),
+      secret: settingIsSecret(key, setting),
       severity: implicit ? this.#baseline.unmanaged.severity : (setting.severity ?? this.#baseline.defaultSeverity),
       type: setting.constraints.type,
       expectedByEnv,
@@ -191,11 +191,6 @@ export class PlanBuilder {
   }
 }
 
-function compareScope(a: string | undefined, b: string | undefined): number {
-  const x = a ?? '';
-  const y = b ?? '';
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 
 /** The expected value of a plan in an environment (see `resolveExpected`). */
 export function expectedIn(plan: SettingPlan, env: EnvironmentContext): string | null | undefined {

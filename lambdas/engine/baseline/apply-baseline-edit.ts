@@ -1,12 +1,13 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { z } from 'zod';
-import type { Baseline, BaselineEdit, Constraints, SettingSpec } from '../model.js';
+import type { Baseline, BaselineEdit, Constraints } from '../model.js';
 import { keyText, nodeAt, YAML_PARSE_OPTIONS, type DocumentPath } from './baseline-document.js';
 import type { BaselineFile } from './baseline-file.js';
 import { BaselineEditError } from './baseline-edit-error.js';
 import { detectSecret } from '../secrets/detect-secret.js';
 import { describeSecretFormat } from '../secrets/secret-format.js';
 import { optsOutOfDetection } from '../secrets/setting-secrecy.js';
+import { settingFor } from '../analyse/setting-for.js';
 import { baselineFileSchema } from './baseline-schema.js';
 import { renderPreservingLayout } from './render-preserving-layout.js';
 import { schemasAt } from './schemas-at.js';
@@ -61,7 +62,6 @@ export function applyBaselineEdit(files: readonly BaselineFile[], baseline: Base
     );
   }
   refuseSecretValue(baseline, path, op, edit.value);
-  refuseApplicationSecretValue(baseline, path, op, edit.value);
 
   const doc = target.doc;
   if (op === 'delete') {
@@ -97,7 +97,7 @@ function chooseDocument(
       documents.find((document) => has(document.doc, [...base, 'settings', key])) ??
       documents.find((document) => has(document.doc, [...base, 'expected_differences', key]));
     if (declaring !== undefined) return declaring;
-    const located = settingOf(baseline, key, application)?.location?.file;
+    const located = settingFor(baseline, key, application)?.location?.file;
     const byLocation = documents.find((document) => document.file.name === located);
     if (byLocation !== undefined) return byLocation;
   }
@@ -138,11 +138,16 @@ function redirectExpectedDifference(
   return undefined;
 }
 
+/**
+ * Refuses to write a value for a secret setting, shared (`settings.KEY...`) or of one application
+ * (`applications.APP.settings.KEY...`): secrets are audited by presence only.
+ */
 function refuseSecretValue(baseline: Baseline, path: readonly string[], op: string, value: BaselineEdit['value']): void {
   if (op === 'delete' || value === null || value === undefined) return;
-  refuseSecretShapedValue(baseline, path, value);
-  const [section, key, field] = path;
-  if (key === undefined || baseline.settings.get(key)?.secret !== true) return;
+  const { inner, application } = splitApplication(path);
+  refuseSecretShapedValue(baseline, path, inner, application, value);
+  const [section, key, field] = inner;
+  if (key === undefined || settingFor(baseline, key, application)?.secret !== true) return;
   const writesValue =
     section === 'expected_differences' ||
     (section === 'settings' && (field === 'value' || field === 'environments' || field === 'tiers' || field === 'enum' || field === 'pattern'));
@@ -160,18 +165,26 @@ function refuseSecretValue(baseline: Baseline, path: readonly string[], op: stri
  * it. The message says how to declare the key instead and never repeats the value. A key the
  * baseline declares `secret: false` explicitly has said its values are not secret.
  */
-function refuseSecretShapedValue(baseline: Baseline, path: readonly string[], value: NonNullable<BaselineEdit['value']>): void {
+function refuseSecretShapedValue(
+  baseline: Baseline,
+  path: readonly string[],
+  inner: readonly string[],
+  application: string | undefined,
+  value: NonNullable<BaselineEdit['value']>,
+): void {
   const record = typeof value === 'object' ? value : undefined;
   const text = record === undefined ? (value as string) : record['value'];
-  const key = record === undefined ? path[1] : (record['key'] ?? path[1]);
-  if (text === undefined || key === undefined || optsOutOfDetection(baseline.settings.get(key))) return;
+  const key = record === undefined ? inner[1] : (record['key'] ?? inner[1]);
+  if (text === undefined || key === undefined || optsOutOfDetection(settingFor(baseline, key, application))) return;
   const format = detectSecret(text);
   if (format === undefined) return;
+  // Where the edit writes: an application's settings, or the shared ones.
+  const where = (application === undefined ? ['settings', key] : ['applications', application, 'settings', key]).join('.');
   throw new BaselineEditError(
     'secret-value',
     `cannot write ${path.join('.')}: the value looks like ${describeSecretFormat(format)}, and a secret is never written to the baseline; ` +
-      `declare settings.${key}.secret: true instead (${key} is then audited by presence only), ` +
-      `or settings.${key}.secret: false if the value is not secret`,
+      `declare ${where}.secret: true instead (${key} is then audited by presence only), ` +
+      `or ${where}.secret: false if the value is not secret`,
   );
 }
 
@@ -202,7 +215,7 @@ function declaredTypeAt(baseline: Baseline, path: readonly string[]): DeclaredTy
     (section === 'settings' &&
       (inner.length === 2 || (inner.length === 3 && field === 'value') || (inner.length === 4 && (field === 'environments' || field === 'tiers')))) ||
     (section === 'expected_differences' && inner.length === 3);
-  return holdsValue ? settingOf(baseline, key, application)?.constraints.type : undefined;
+  return holdsValue ? settingFor(baseline, key, application)?.constraints.type : undefined;
 }
 
 /**
@@ -380,20 +393,6 @@ function toDocumentPath(doc: Document, path: readonly string[]): (string | numbe
   return out;
 }
 
-/** `refuseSecretValue` for the settings of one application (`applications.APP.settings.KEY...`). */
-function refuseApplicationSecretValue(baseline: Baseline, path: readonly string[], op: string, value: BaselineEdit['value']): void {
-  const { base, inner, application } = splitApplication(path);
-  if (base.length === 0 || op === 'delete' || value === null || value === undefined) return;
-  const [section, key, field] = inner;
-  if (key === undefined || settingOf(baseline, key, application)?.secret !== true) return;
-  const writesValue =
-    section === 'expected_differences' ||
-    (section === 'settings' && (field === 'value' || field === 'environments' || field === 'tiers' || field === 'enum' || field === 'pattern'));
-  if (writesValue) {
-    throw new BaselineEditError('secret-value', `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`);
-  }
-}
-
 /**
  * An application's settings are addressed as `applications.APP.settings...` (and
  * `applications.APP.expected_differences...`): the same shapes as the shared sections, one level down.
@@ -407,8 +406,3 @@ function splitApplication(path: readonly string[]): { readonly base: readonly st
   return { base: [], inner: path };
 }
 
-/** The setting an audit applies to `key` of `application`: the application's own, else the shared one. */
-function settingOf(baseline: Baseline, key: string, application: string | undefined): SettingSpec | undefined {
-  const own = application === undefined ? undefined : baseline.applications?.get(application)?.settings.get(key);
-  return own ?? baseline.settings.get(key);
-}

@@ -1,5 +1,6 @@
 import type { Baseline, Observation, ObservedValue, Snapshot } from '../model.js';
 import { SECRET_KEY_PATTERN } from '../analyse/show-value.js';
+import { settingFor } from '../analyse/setting-for.js';
 import { detectSecret } from './detect-secret.js';
 import { fingerprintSecret } from './fingerprint.js';
 import { parseRedactionMarker } from './redaction-marker.js';
@@ -17,7 +18,7 @@ import { optsOutOfDetection } from './setting-secrecy.js';
  * with the fingerprint the marker carries. Returns the same arrays (and snapshots) when nothing was
  * secret, so a clean estate costs one detector call per value and no allocation.
  */
-export function withSecretsDetected(snapshots: readonly Snapshot[], baseline: Pick<Baseline, 'settings'>): readonly Snapshot[] {
+export function withSecretsDetected(snapshots: readonly Snapshot[], baseline: Pick<Baseline, 'settings' | 'applications'>): readonly Snapshot[] {
   let out: Snapshot[] | undefined;
   for (let i = 0; i < snapshots.length; i += 1) {
     const snapshot = snapshots[i] as Snapshot;
@@ -30,7 +31,7 @@ export function withSecretsDetected(snapshots: readonly Snapshot[], baseline: Pi
   return out ?? snapshots;
 }
 
-function detectInObservations(list: readonly Observation[], baseline: Pick<Baseline, 'settings'>): readonly Observation[] {
+function detectInObservations(list: readonly Observation[], baseline: Pick<Baseline, 'settings' | 'applications'>): readonly Observation[] {
   let copy: Observation[] | undefined;
   for (let i = 0; i < list.length; i += 1) {
     const observation = list[i] as Observation;
@@ -39,16 +40,16 @@ function detectInObservations(list: readonly Observation[], baseline: Pick<Basel
     const format = detectSecret(text);
     if (format === undefined) continue;
     // Looked up only for the rare secret-shaped value: the common path never touches the settings map.
-    if (format !== 'redacted' && !detectsByValue(observation.key, baseline)) continue;
+    if (format !== 'redacted' && !detectsByValue(observation, baseline)) continue;
     copy ??= [...list];
     copy[i] = { ...observation, value: secretValueOf(text, format) };
   }
   return copy ?? list;
 }
 
-function detectsByValue(key: string, baseline: Pick<Baseline, 'settings'>): boolean {
-  const setting = baseline.settings.get(key);
-  if (setting === undefined) return !SECRET_KEY_PATTERN.test(key);
+function detectsByValue(observation: Observation, baseline: Pick<Baseline, 'settings' | 'applications'>): boolean {
+  const setting = settingFor(baseline, observation.key, observation.application);
+  if (setting === undefined) return !SECRET_KEY_PATTERN.test(observation.key);
   return !setting.secret && !optsOutOfDetection(setting);
 }
 

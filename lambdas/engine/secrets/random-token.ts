@@ -25,7 +25,7 @@ const PUBLIC_IDENTIFIER = /^(?:[a-z]{2}(?:-gov)?-[a-z]+-\d_[A-Za-z0-9]+|pk_(?:li
  * {@link MIN_RANDOM_TOKEN_LENGTH} characters drawn from the base64/base64url alphabet
  * (`[A-Za-z0-9+/=_-]`, `=` only as padding), holding lower-case letters, upper-case letters and
  * digits, whose Shannon entropy is at least 80% of the most its length allows
- * (`log2(min(length, 64))`), and that does not read as words (at most 40% of it in pronounceable
+ * (`log2(min(length, 64))`), and that does not read as words (at most half of it in pronounceable
  * words, see {@link wordShare}). Measured on random base62 tokens this misses about one in a thousand
  * (plus those that happen to lack a character class: 3% at 20 characters, under 0.5% from 32).
  *

@@ -1,4 +1,6 @@
-import type { SettingSpec } from '../model.js';
+import type { Baseline, SettingSpec } from '../model.js';
+import { settingsOfKey } from '../analyse/setting-for.js';
+import { isSecretKey } from '../analyse/show-value.js';
 import { detectSecret } from './detect-secret.js';
 
 /** The parts of a setting that decide how its values are judged. */
@@ -31,3 +33,34 @@ export function declaresSecretValue(setting: SecrecyFields): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a key's values are audited by presence only: what its setting declares (`secret`, or a
+ * secret-shaped declared value), else whether its name looks secret. The one rule the engine, explain
+ * and storage all apply.
+ */
+export function settingIsSecret(key: string, setting: (SecrecyFields & Pick<SettingSpec, 'secret'>) | undefined): boolean {
+  return setting === undefined ? isSecretKey(key) : isSecretKey(key, setting) || declaresSecretValue(setting);
+}
+
+/**
+ * Whether a logical key is secret under the baseline: what its setting declares (or a secret-shaped
+ * value it declares), else whether its name looks secret. The same rule the engine applies before
+ * comparing or showing a value, so what is withheld from storage is exactly what the engine would
+ * never compare.
+ */
+export function secretKeyOf(baseline: Pick<Baseline, 'settings' | 'applications'>): (key: string) => boolean {
+  // Storage cannot always tell which application a value is for: a key secret for any of them is
+  // withheld. Answered once per key: every record and env var of a run asks.
+  const answers = new Map<string, boolean>();
+  return (key) => {
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      const settings = settingsOfKey(baseline, key);
+      answer = settings.length === 0 ? isSecretKey(key) : settings.some((setting) => settingIsSecret(key, setting));
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+

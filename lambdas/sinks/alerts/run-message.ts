@@ -8,7 +8,7 @@ import {
   type Transition,
   type TransitionKind,
 } from '../../engine/model.js';
-import { boundStrings } from '../history/bounded-text.js';
+import { boundStrings, VALUE_PREVIEW_BYTES } from '../history/bounded-text.js';
 
 /** Version tag of the SNS message body; bump on any incompatible change. */
 export const RUN_MESSAGE_SCHEMA = 'drift-audit.run/1';
@@ -26,7 +26,7 @@ export const SNS_SUBJECT_LIMIT = 100;
  * in full. Keeps one big value from pushing every other transition out of the body, and bounds what
  * Slack and Chatbot, which render from this body, print per value.
  */
-export const ALERT_VALUE_PREVIEW_BYTES = 1024;
+export const ALERT_VALUE_PREVIEW_BYTES = VALUE_PREVIEW_BYTES;
 
 /**
  * One transition as it travels in the alert body. Values are already redacted by the engine, and

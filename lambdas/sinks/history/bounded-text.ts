@@ -8,6 +8,8 @@ const IDENTITY_FIELDS: ReadonlySet<string> = new Set(['id', 'findingId', 'key', 
 
 /** The smallest budget a preview makes sense in: the marker alone takes about 140 bytes. */
 export const MIN_PREVIEW_BYTES = 256;
+/** What one value may take in history and in alerts before it becomes a preview with its length and SHA-256. */
+export const VALUE_PREVIEW_BYTES = 1024;
 
 /**
  * `text` when it is at most `maxBytes` of UTF-8; else its first characters followed by a marker with

@@ -2,7 +2,7 @@ import { redactFinding, redactShownValue } from '../../engine/lifecycle/redact-f
 import type { FindingState } from '../../engine/lifecycle/finding-state.js';
 import { severityRank } from '../../engine/lifecycle/finding-state.js';
 import type { RunSummary, Severity, Transition, TransitionKind } from '../../engine/model.js';
-import { boundStrings, MIN_PREVIEW_BYTES } from './bounded-text.js';
+import { boundStrings, MIN_PREVIEW_BYTES, VALUE_PREVIEW_BYTES } from './bounded-text.js';
 import { HistoryWriteError } from './history-errors.js';
 import { historyKeys } from './table-schema.js';
 
@@ -28,7 +28,7 @@ export type ClaimStatus = RecordingStatus | 'rolling-back' | 'rolled-back';
  * Largest UTF-8 text of any one value (or message, or command) a history item keeps; longer ones are
  * kept as a preview and a SHA-256 fingerprint (`previewText`). The full value stays in the S3 report.
  */
-export const HISTORY_VALUE_PREVIEW_BYTES = 1024;
+export const HISTORY_VALUE_PREVIEW_BYTES = VALUE_PREVIEW_BYTES;
 
 /**
  * Budget of the one JSON document a transition or state item holds. A state item holds two (the state

@@ -7,7 +7,7 @@ import { StandardRetryStrategy } from '@smithy/util-retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger, RetryStrategyV2 } from '@smithy/types';
 import { ApiCallCounter } from './api-call-counter.js';
 import { budgetPlugin } from './budget-middleware.js';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './http-timeouts.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestHandlerOptions } from './http-timeouts.js';
 import { RequestBudget } from './request-budget.js';
 import { responseDeadlinePlugin } from './response-deadline.js';
 
@@ -156,15 +156,13 @@ export class AwsClientFactory {
       region: target.region,
       retryStrategy: o.retryStrategy ? o.retryStrategy() : new StandardRetryStrategy(maxAttempts),
       // The options-object form lets the SDK build its own NodeHttpHandler: no import of it here.
-      requestHandler: {
-        // Bounds the wait for the headers only; responseDeadlinePlugin bounds the body.
-        requestTimeout,
-        connectionTimeout: o.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-        // Idle timeout (undeprecated for node:https in smithy-typescript#1745): a stall after the headers.
-        socketTimeout: Math.min(o.socketTimeoutMs ?? 5_000, requestTimeout),
-        // Without it the handler only logs a warning and keeps waiting: a hung endpoint would hang the run.
-        throwOnRequestTimeout: true,
-      },
+      // Headers, connect and idle bounded here (a source's socket idles at most 5 s: a stall after the
+      // headers ends sooner than the deadline); responseDeadlinePlugin bounds the body.
+      requestHandler: requestHandlerOptions({
+        requestTimeoutMs: requestTimeout,
+        ...(o.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: o.connectionTimeoutMs }),
+        socketTimeoutMs: o.socketTimeoutMs ?? 5_000,
+      }),
       ...(o.profile === undefined ? {} : { profile: o.profile }),
       ...(overrides.endpoint === undefined ? {} : { endpoint: overrides.endpoint }),
       ...(overrides.credentials === undefined ? {} : { credentials: overrides.credentials }),

@@ -4,6 +4,10 @@
  * them, so no call can wait on a silent endpoint forever.
  */
 
+// Pluggable<any, any>: the plugin is generic over every client's input and output types.
+import type { Pluggable } from '@smithy/types';
+import { responseDeadlinePlugin } from './response-deadline.js';
+
 /** Milliseconds a request may wait for its response headers before it fails as a `TimeoutError`. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Milliseconds to establish a TCP (and TLS) connection. */
@@ -15,6 +19,8 @@ export interface HttpTimeouts {
   readonly requestTimeoutMs?: number;
   /** @default DEFAULT_CONNECTION_TIMEOUT_MS */
   readonly connectionTimeoutMs?: number;
+  /** Idle time allowed on the socket; capped at the request timeout. @default the request timeout */
+  readonly socketTimeoutMs?: number;
 }
 
 /** The `requestHandler` options of an SDK v3 client (the SDK builds its `NodeHttpHandler` from them). */
@@ -42,7 +48,20 @@ export function requestHandlerOptions(timeouts: HttpTimeouts = {}): RequestHandl
   return {
     requestTimeout,
     connectionTimeout: timeouts.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-    socketTimeout: requestTimeout,
+    socketTimeout: Math.min(timeouts.socketTimeoutMs ?? requestTimeout, requestTimeout),
     throwOnRequestTimeout: true,
   };
+}
+
+/**
+ * `client` with each attempt's body bounded too ({@link responseDeadlinePlugin}): the handler options
+ * stop counting at the response headers, and a body that drips a byte at a time never trips the idle
+ * timeout. Every client the project builds goes through this and {@link requestHandlerOptions}.
+ */
+export function withResponseDeadline<C extends { middlewareStack: { use(plugin: Pluggable<any, any>): void } }>(
+  client: C,
+  timeouts: HttpTimeouts = {},
+): C {
+  client.middlewareStack.use(responseDeadlinePlugin(timeouts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
+  return client;
 }

@@ -66,6 +66,8 @@ export interface EksSourceOptions {
   readonly counter?: ApiCallCounter;
   /** Injected clock (token signing, Retry-After dates). */
   readonly clock?: () => Date;
+  /** Whether a key is secret under the baseline (see `KubernetesObservationOptions.secretKey`). */
+  readonly secretKey?: (key: string) => boolean;
   /**
    * Overrides DescribeCluster's endpoint and CA (PEM): for a stand-in, a proxy or a port-forward.
    * DescribeCluster is still called, so its permission is still checked.
@@ -141,6 +143,7 @@ export class EksSource implements Source {
       cluster: spec.cluster,
       ...(account === undefined ? {} : { account }),
       ...(spec.workloadApplications === undefined ? {} : { applications: spec.workloadApplications }),
+      ...(this.#options.secretKey === undefined ? {} : { secretKey: this.#options.secretKey }),
     });
     const status: SourceStatus = {
       id: this.id,

@@ -24,6 +24,7 @@ import {
   type SnapshotFileContext,
   type SsmPrefix,
 } from './snapshot-file-observations.js';
+import { secretKeyOf } from '../../engine/secrets/setting-secrecy.js';
 import { parseSnapshotManifest, SNAPSHOT_MANIFEST_FILE, type SnapshotManifest } from './snapshot-manifest.js';
 
 /** Extensions read by convention from an environment's directory (plus dotenv names). */
@@ -59,10 +60,15 @@ const CONVENTION_EXTENSIONS = /\.(json|ya?ml)$/i;
  * error status.
  */
 export async function readSnapshots(baseline: Baseline, snapshotDir: string): Promise<Snapshot[]> {
-  return Promise.all(baseline.environments.map((environment) => readEnvironmentSnapshot(environment, snapshotDir)));
+  const secretKey = secretKeyOf(baseline);
+  return Promise.all(baseline.environments.map((environment) => readEnvironmentSnapshot(environment, snapshotDir, secretKey)));
 }
 
-async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir: string): Promise<Snapshot> {
+async function readEnvironmentSnapshot(
+  environment: EnvironmentSpec,
+  snapshotDir: string,
+  secretKey: (key: string) => boolean,
+): Promise<Snapshot> {
   const manifest = await readManifest(environment, snapshotDir);
   const declared = environment.sources.filter((source): source is FileSourceSpec => source.kind === 'file');
   const specs = declared.length > 0 ? declared : await conventionSpecs(environment, snapshotDir, manifest.value);
@@ -92,7 +98,7 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
     };
   }
 
-  const context = environmentContext(environment, manifest.value);
+  const context = { ...environmentContext(environment, manifest.value), secretKey };
   const loaded = await Promise.all(
     specs.map(async (spec) => {
       try {

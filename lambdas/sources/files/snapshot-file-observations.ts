@@ -42,6 +42,8 @@ export interface SnapshotFileContext {
   readonly workloadApplications?: Readonly<Record<string, string>>;
   /** The application of dotenv and app-config files whose spec names none (the environment's only SSM tree's). */
   readonly defaultApplication?: string;
+  /** Whether a key is secret under the baseline, for Kubernetes `$(VAR)` expansion. */
+  readonly secretKey?: (key: string) => boolean;
 }
 
 /** A file's observations, images and warnings, with the number of items it held. */
@@ -113,6 +115,7 @@ export function snapshotFileObservations(
         ...(context.account === undefined ? {} : { account: context.account }),
         ...(context.cluster === undefined ? {} : { cluster: context.cluster }),
         ...applicationsOption(spec.workloadApplications ?? context.workloadApplications),
+        ...(context.secretKey === undefined ? {} : { secretKey: context.secretKey }),
       });
       return { observations, images, warnings: warnings.map((warning) => `${file}: ${warning}`), itemCount: observations.length };
     }

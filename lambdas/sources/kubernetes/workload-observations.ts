@@ -24,6 +24,11 @@ export interface KubernetesObservationOptions {
    * `deployment/api-server/app` -> application name. Unmapped containers are named after their workload.
    */
   readonly applications?: Readonly<Record<string, string>>;
+  /**
+   * Whether a key is secret under the baseline (a declared `secret: true` of an ordinary name, too):
+   * such a variable is never expanded into another one's value. Secret-looking names when absent.
+   */
+  readonly secretKey?: (key: string) => boolean;
 }
 
 /** Observations, images and the problems met on the way, each sorted. */
@@ -421,7 +426,8 @@ function observeContainerEnv(
       // around it, `postgres://app:$(DB_PASSWORD)@db/app`, never the secret itself.
       const expanded = expandEnvReferences(written, (name) => {
         const defined = env.get(name)?.observation.value;
-        if (defined?.kind !== 'plain' || isSecretKey(name) || detectSecret(defined.value) !== undefined) return undefined;
+        const secretName = context.options.secretKey ?? isSecretKey;
+        if (defined?.kind !== 'plain' || secretName(name) || detectSecret(defined.value) !== undefined) return undefined;
         return defined.value;
       });
       define(
