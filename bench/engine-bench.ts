@@ -12,14 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { analyse } from '../lambdas/engine/analyse/analyse.js';
-import {
-  DEFAULT_PRECEDENCE,
-  type Baseline,
-  type EnvironmentSpec,
-  type Observation,
-  type SettingSpec,
-  type Snapshot,
-} from '../lambdas/engine/model.js';
+import { DEFAULT_PRECEDENCE, type Baseline, type EnvironmentSpec, type Observation, type SettingSpec, type Snapshot } from '../lambdas/engine/model.js';
 
 /** Size of the synthetic estate. */
 export interface EngineBenchOptions {

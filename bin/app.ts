@@ -14,7 +14,9 @@ const account = stringContext('driftAudit:account') ?? process.env.CDK_DEFAULT_A
 const region = stringContext('driftAudit:region') ?? process.env.CDK_DEFAULT_REGION;
 new DriftAuditStack(app, stringContext('driftAudit:stackName') ?? DEFAULT_STACK_NAME, {
   // Env-agnostic without credentials, so `cdk synth` works offline; access entries then carry conditions.
-  ...((account !== undefined || region !== undefined) && { env: { account, region } }),
+  ...((account !== undefined || region !== undefined) && {
+    env: { ...(account === undefined ? {} : { account }), ...(region === undefined ? {} : { region }) },
+  }),
 });
 
 app.synth();

@@ -52,10 +52,7 @@ const ROLE_ARN_ACCOUNT = /^arn:[^:]+:iam::(\d{12}):role\//;
  */
 export function auditScopeFromBaseline(baseline: Baseline): AuditScope {
   const ssm = new Map<string, { entry: Omit<SsmReadScope, 'environments'>; environments: Set<string> }>();
-  const clusters = new Map<
-    string,
-    { entry: Omit<ClusterReadScope, 'environments' | 'namespaces'>; namespaces: Set<string>; environments: Set<string> }
-  >();
+  const clusters = new Map<string, { entry: Omit<ClusterReadScope, 'environments' | 'namespaces'>; namespaces: Set<string>; environments: Set<string> }>();
   const roleArns = new Set<string>();
 
   for (const environment of baseline.environments) {
@@ -86,9 +83,7 @@ export function auditScopeFromBaseline(baseline: Baseline): AuditScope {
   }
 
   return {
-    ssm: [...ssm.entries()]
-      .sort(([a], [b]) => compareCodeUnits(a, b))
-      .map(([, { entry, environments }]) => ({ ...entry, environments: sorted(environments) })),
+    ssm: [...ssm.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, { entry, environments }]) => ({ ...entry, environments: sorted(environments) })),
     clusters: [...clusters.entries()]
       .sort(([a], [b]) => compareCodeUnits(a, b))
       .map(([, { entry, namespaces, environments }]) => ({
@@ -126,8 +121,13 @@ export function normalisePath(path: string): string {
   return trimmed === '' ? '/' : `/${trimmed}/`;
 }
 
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** `T` with its possibly-undefined fields made optional and never undefined, as {@link compact} returns it. */
+type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function compact<T extends object>(value: T): Compact<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Compact<T>;
 }
 
 function sorted(values: Iterable<string>): string[] {

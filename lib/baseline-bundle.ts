@@ -41,10 +41,7 @@ const YAML_FILE = /\.ya?ml$/i;
 export function readBaselineBundle(directory: string): BaselineBundle {
   const names = listTopLevelYaml(directory);
   if (names.length === 0) {
-    throw new BaselineBundleError(
-      'BASELINE_DIR_EMPTY',
-      `cannot build the baseline bundle from ${directory}: it holds no .yaml or .yml file`,
-    );
+    throw new BaselineBundleError('BASELINE_DIR_EMPTY', `cannot build the baseline bundle from ${directory}: it holds no .yaml or .yml file`);
   }
   return baselineBundle(names.map((name) => ({ name, text: readText(directory, name) })));
 }
@@ -88,11 +85,7 @@ function listTopLevelYaml(directory: string): string[] {
       .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
       .map((entry) => entry.name);
   } catch (error) {
-    throw new BaselineBundleError(
-      'BASELINE_DIR_UNREADABLE',
-      `cannot read the baseline directory ${directory}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new BaselineBundleError('BASELINE_DIR_UNREADABLE', `cannot read the baseline directory ${directory}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -100,11 +93,9 @@ function readText(directory: string, name: string): string {
   try {
     return readFileSync(join(directory, name), 'utf8');
   } catch (error) {
-    throw new BaselineBundleError(
-      'BASELINE_FILE_UNREADABLE',
-      `cannot read baseline file ${name} in ${directory}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new BaselineBundleError('BASELINE_FILE_UNREADABLE', `cannot read baseline file ${name} in ${directory}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -68,9 +68,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const RETENTION_VALUES = new Set<number>(
-  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value > 0),
-);
+const RETENTION_VALUES = new Set<number>(Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value > 0));
 
 /**
  * Reads and checks the stack's context. `get` is `(key) => node.tryGetContext(key)`.
@@ -100,8 +98,12 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     problems.push(`${CONTEXT_PREFIX}expectedRunIntervalMinutes is required with a cron() schedule ("${schedule}"), for the dead-man's switch alarm`);
   }
 
-  const chatbotWorkspaceId = read<string | undefined>('chatbotWorkspaceId', undefined, (raw, key) => pattern(raw, key, /^[A-Z0-9]{1,256}$/, 'a Slack workspace id such as T0123ABCD'));
-  const chatbotChannelId = read<string | undefined>('chatbotChannelId', undefined, (raw, key) => pattern(raw, key, /^[A-Za-z0-9]{1,256}$/, 'a Slack channel id such as C0123ABCD'));
+  const chatbotWorkspaceId = read<string | undefined>('chatbotWorkspaceId', undefined, (raw, key) =>
+    pattern(raw, key, /^[A-Z0-9]{1,256}$/, 'a Slack workspace id such as T0123ABCD'),
+  );
+  const chatbotChannelId = read<string | undefined>('chatbotChannelId', undefined, (raw, key) =>
+    pattern(raw, key, /^[A-Za-z0-9]{1,256}$/, 'a Slack channel id such as C0123ABCD'),
+  );
   if ((chatbotWorkspaceId === undefined) !== (chatbotChannelId === undefined)) {
     problems.push(`${CONTEXT_PREFIX}chatbotWorkspaceId and ${CONTEXT_PREFIX}chatbotChannelId go together: set both or neither`);
   }
@@ -119,9 +121,18 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     timeoutMinutes: read('timeoutMinutes', 5, (raw, key) => integerIn(raw, key, 1, 15, 'whole minutes')),
     memoryMb: read('memoryMb', 1024, (raw, key) => integerIn(raw, key, 128, 10_240, 'MiB')),
     ssmRequestsPerSecond: read('ssmRequestsPerSecond', 20, (raw, key) => positiveNumber(raw, key)),
-    ...optional('alertEmail', read<string | undefined>('alertEmail', undefined, (raw, key) => pattern(raw, key, EMAIL, 'an email address'))),
-    ...optional('opsEmail', read<string | undefined>('opsEmail', undefined, (raw, key) => pattern(raw, key, EMAIL, 'an email address'))),
-    ...optional('slackWebhookSecretName', read<string | undefined>('slackWebhookSecretName', undefined, (raw, key) => pattern(raw, key, SECRET_NAME, 'a Secrets Manager secret name'))),
+    ...optional(
+      'alertEmail',
+      read<string | undefined>('alertEmail', undefined, (raw, key) => pattern(raw, key, EMAIL, 'an email address')),
+    ),
+    ...optional(
+      'opsEmail',
+      read<string | undefined>('opsEmail', undefined, (raw, key) => pattern(raw, key, EMAIL, 'an email address')),
+    ),
+    ...optional(
+      'slackWebhookSecretName',
+      read<string | undefined>('slackWebhookSecretName', undefined, (raw, key) => pattern(raw, key, SECRET_NAME, 'a Secrets Manager secret name')),
+    ),
     ...optional('chatbotWorkspaceId', chatbotWorkspaceId),
     ...optional('chatbotChannelId', chatbotChannelId),
     reportRetentionDays: read('reportRetentionDays', 90, (raw, key) => integerIn(raw, key, 1, 36_500, 'days')),

@@ -85,9 +85,9 @@ function placeInStack(stack: Stack, cluster: ClusterReadScope): 'here' | 'elsewh
     if (Token.isUnresolved(actual)) checks.push(Fn.conditionEquals(pseudo, wanted));
     else if (actual !== wanted) return 'elsewhere';
   }
-  if (checks.length === 0) return 'here';
   const [first, second] = checks;
-  return second ? Fn.conditionAnd(first!, second) : first!;
+  if (first === undefined) return 'here';
+  return second ? Fn.conditionAnd(first, second) : first;
 }
 
 function constructIdFor(cluster: ClusterReadScope): string {

@@ -5,16 +5,7 @@ import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'a
 import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import {
-  Effect,
-  ManagedPolicy,
-  Policy,
-  PolicyDocument,
-  PolicyStatement,
-  Role,
-  ServicePrincipal,
-  type IRole,
-} from 'aws-cdk-lib/aws-iam';
+import { Effect, ManagedPolicy, Policy, PolicyDocument, PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -22,13 +13,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-  type IBucket,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -265,12 +250,11 @@ export class DriftAuditor extends Construct {
     }
 
     // Storage ---------------------------------------------------------------------------------
-    this.bucket = props.bucket ?? this.createBucket(props, settings);
+    // As IBucket: Bucket's `isWebsite` getter is typed `boolean | undefined`, IBucket's optional field `boolean` (aws-cdk-lib, under exactOptionalPropertyTypes).
+    this.bucket = props.bucket ?? (this.createBucket(props, settings) as IBucket);
     this.baselineKey = settings.baselineKey;
     if (props.baselineFiles !== undefined || props.baselineDirectory !== undefined) {
-      const bundle = props.baselineFiles
-        ? baselineBundle(props.baselineFiles)
-        : readBaselineBundle(props.baselineDirectory ?? '');
+      const bundle = props.baselineFiles ? baselineBundle(props.baselineFiles) : readBaselineBundle(props.baselineDirectory ?? '');
       this.deployBaseline(bundle, settings);
     }
 
@@ -309,7 +293,9 @@ export class DriftAuditor extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
         },
       }),
     );
@@ -424,8 +410,7 @@ export class DriftAuditor extends Construct {
     }
     if (props.chatbot && this.chatbotTopic) {
       this.chatbot = new SlackChannelConfiguration(this, 'Chatbot', {
-        slackChannelConfigurationName:
-          props.chatbot.configurationName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+        slackChannelConfigurationName: props.chatbot.configurationName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
         slackWorkspaceId: props.chatbot.slackWorkspaceId,
         slackChannelId: props.chatbot.slackChannelId,
         notificationTopics: [this.chatbotTopic, this.opsTopic],
@@ -476,7 +461,7 @@ export class DriftAuditor extends Construct {
       Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason:
-          'Only this construct\'s roles read or write the bucket (public access blocked, SSL only); CloudTrail data ' +
+          "Only this construct's roles read or write the bucket (public access blocked, SSL only); CloudTrail data " +
           'events are the audit trail. Pass serverAccessLogsBucket to enable access logs.',
       });
     }
@@ -518,7 +503,7 @@ export class DriftAuditor extends Construct {
     if (handler) {
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'The runtime of aws-cdk-lib BucketDeployment\'s handler is chosen by aws-cdk-lib; it runs only during deployments.',
+        reason: "The runtime of aws-cdk-lib BucketDeployment's handler is chosen by aws-cdk-lib; it runs only during deployments.",
       });
     }
   }
@@ -531,7 +516,11 @@ export class DriftAuditor extends Construct {
     const reads = [read.parameterTrees, read.describeParameters, read.clusters, read.assumeRoles];
     for (const statement of reads) if (statement) role.addToPrincipalPolicy(statement);
     if (read.parameterTrees) {
-      acknowledgeWildcards(role, [read.parameterTrees], 'SSM reads are limited to the path trees the baseline declares; `<path>/*` is the tree itself (GetParameters names each parameter under it).');
+      acknowledgeWildcards(
+        role,
+        [read.parameterTrees],
+        'SSM reads are limited to the path trees the baseline declares; `<path>/*` is the tree itself (GetParameters names each parameter under it).',
+      );
     }
     if (read.describeParameters) acknowledgeWildcards(role, [read.describeParameters], DESCRIBE_PARAMETERS_REASON);
 
@@ -558,7 +547,11 @@ export class DriftAuditor extends Construct {
       }),
     ];
     for (const statement of storage) role.addToPrincipalPolicy(statement);
-    acknowledgeWildcards(role, storage, 'Reports and state are written under their own key prefixes, one object per run; the prefix wildcard is the narrowest resource for new keys.');
+    acknowledgeWildcards(
+      role,
+      storage,
+      'Reports and state are written under their own key prefixes, one object per run; the prefix wildcard is the narrowest resource for new keys.',
+    );
     if (this.bucket.encryptionKey) {
       role.addToPrincipalPolicy(
         new PolicyStatement({
@@ -585,7 +578,7 @@ export class DriftAuditor extends Construct {
       resources: [`${tableArn}/index/*`],
     });
     role.addToPrincipalPolicy(indexes);
-    acknowledgeWildcards(role, [indexes], 'Query only, on the history table\'s own indexes (byRegion, byKey, byEnvironment, open).');
+    acknowledgeWildcards(role, [indexes], "Query only, on the history table's own indexes (byRegion, byKey, byEnvironment, open).");
 
     role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -688,7 +681,9 @@ function resolveSettings(props: DriftAuditorProps): Settings {
   if (expectedRunInterval) {
     const seconds = expectedRunInterval.toSeconds();
     if (seconds % 60 !== 0 || seconds < 60 || seconds * 2 > 604_800) {
-      problems.push(`expectedRunInterval must be whole minutes between 1 minute and 3.5 days (CloudWatch alarm limits), got ${expectedRunInterval.toHumanString()}`);
+      problems.push(
+        `expectedRunInterval must be whole minutes between 1 minute and 3.5 days (CloudWatch alarm limits), got ${expectedRunInterval.toHumanString()}`,
+      );
     }
   }
   const timeout = props.timeout ?? Duration.minutes(5);
@@ -696,11 +691,14 @@ function resolveSettings(props: DriftAuditorProps): Settings {
   const retryAttempts = props.retryAttempts ?? 2;
   if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) problems.push(`retryAttempts must be 0, 1 or 2, got ${retryAttempts}`);
   const maxEventAge = props.maxEventAge ?? Duration.hours(1);
-  if (maxEventAge.toSeconds() < 60 || maxEventAge.toSeconds() > 21_600) problems.push(`maxEventAge must be between 1 minute and 6 hours, got ${maxEventAge.toHumanString()}`);
+  if (maxEventAge.toSeconds() < 60 || maxEventAge.toSeconds() > 21_600)
+    problems.push(`maxEventAge must be between 1 minute and 6 hours, got ${maxEventAge.toHumanString()}`);
   const memorySize = props.memorySize ?? 1024;
-  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) problems.push(`memorySize must be whole MiB between 128 and 10240, got ${memorySize}`);
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)
+    problems.push(`memorySize must be whole MiB between 128 and 10240, got ${memorySize}`);
   const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? 20;
-  if (!(ssmRequestsPerSecond > 0) || !Number.isFinite(ssmRequestsPerSecond)) problems.push(`ssmRequestsPerSecond must be a positive number, got ${ssmRequestsPerSecond}`);
+  if (!(ssmRequestsPerSecond > 0) || !Number.isFinite(ssmRequestsPerSecond))
+    problems.push(`ssmRequestsPerSecond must be a positive number, got ${ssmRequestsPerSecond}`);
   const baselineKey = (props.baselineKey ?? 'baseline/baseline.json').replace(/^\/+/, '');
   if (baselineKey === '' || baselineKey.endsWith('/')) problems.push(`baselineKey must name an object, got "${props.baselineKey}"`);
   const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');

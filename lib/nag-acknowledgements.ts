@@ -10,15 +10,10 @@ import type { IConstruct } from 'constructs';
  * themselves keeps each acknowledgement as narrow as the wildcard it excuses: a new wildcard added
  * later is reported, not silently covered.
  */
-export function acknowledgeWildcards(
-  scope: IConstruct,
-  statements: readonly PolicyStatement[] | PolicyDocument,
-  reason: string,
-): void {
+export function acknowledgeWildcards(scope: IConstruct, statements: readonly PolicyStatement[] | PolicyDocument, reason: string): void {
   const list = Array.isArray(statements)
     ? (statements as readonly PolicyStatement[]).map((statement) => statement.toStatementJson() as unknown)
-    : ((Stack.of(scope).resolve((statements as PolicyDocument).toJSON()) as { Statement?: unknown[] } | undefined)
-        ?.Statement ?? []);
+    : ((Stack.of(scope).resolve((statements as PolicyDocument).toJSON()) as { Statement?: unknown[] } | undefined)?.Statement ?? []);
   for (const id of wildcardFindingIds(scope, list)) {
     Validations.of(scope).acknowledge({ id, reason });
   }

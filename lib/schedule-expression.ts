@@ -12,9 +12,7 @@ export type ParsedSchedule =
   | { readonly kind: 'cron'; readonly expression: string };
 
 /** The outcome of checking a schedule expression. */
-export type ScheduleParseResult =
-  | { readonly ok: true; readonly schedule: ParsedSchedule }
-  | { readonly ok: false; readonly reason: string };
+export type ScheduleParseResult = { readonly ok: true; readonly schedule: ParsedSchedule } | { readonly ok: false; readonly reason: string };
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(([^()]+)\)$/;

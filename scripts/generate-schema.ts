@@ -6,10 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  BASELINE_JSON_SCHEMA_PATH,
-  renderBaselineJsonSchema,
-} from '../lambdas/engine/baseline/render-baseline-json-schema.js';
+import { BASELINE_JSON_SCHEMA_PATH, renderBaselineJsonSchema } from '../lambdas/engine/baseline/render-baseline-json-schema.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const target = resolve(root, BASELINE_JSON_SCHEMA_PATH);

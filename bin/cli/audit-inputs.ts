@@ -36,9 +36,7 @@ export function loadBaseline(io: CliIo, dirArg: string): LoadedBaseline {
   const loaded = loadBaselineDir(dir);
   if (!loaded.ok) {
     const lines = loaded.issues.map((issue) => `  ${formatBaselineIssue(issue)}`);
-    throw new UsageError(
-      `baseline ${dirArg} is invalid (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
-    );
+    throw new UsageError(`baseline ${dirArg} is invalid (${loaded.issues.length} problem${loaded.issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
   }
   return {
     dir,

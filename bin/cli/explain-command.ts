@@ -1,4 +1,4 @@
-import { AmbiguousApplicationError, explain, UnknownApplicationError } from '../../lambdas/engine/analyse/explain.js';
+import { AmbiguousApplicationError, type Explanation, explain, UnknownApplicationError } from '../../lambdas/engine/analyse/explain.js';
 import { renderExplanationJson, renderExplanationTerminal } from '../../lambdas/sinks/report/render-explanation.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 import { audit, type ScanOptions } from './scan-command.js';
@@ -23,7 +23,7 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<nu
   if (!known.includes(options.environment)) {
     throw new UsageError(`unknown environment ${options.environment} (expected one of ${known.join(', ')})`);
   }
-  let explanation;
+  let explanation: Explanation;
   try {
     explanation = explain({
       baseline: outcome.loaded.baseline,
@@ -37,9 +37,7 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<nu
     if (error instanceof AmbiguousApplicationError || error instanceof UnknownApplicationError) throw new UsageError(error.message);
     throw error;
   }
-  const text = options.json
-    ? renderExplanationJson(explanation)
-    : renderExplanationTerminal(explanation, { color: wantsColor(io, options.color) });
+  const text = options.json ? renderExplanationJson(explanation) : renderExplanationTerminal(explanation, { color: wantsColor(io, options.color) });
   io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }

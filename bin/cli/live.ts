@@ -30,7 +30,8 @@ export const DEFAULT_LIVE_DEADLINE_MS = 5 * 60_000;
  * Progress goes to stderr on a terminal; a one-line API call summary always does.
  */
 export async function collectLiveWithState(io: CliIo, baseline: Baseline, options: LiveOptions): Promise<CollectLiveResult> {
-  const rates = options.ssmRequestsPerSecond === undefined ? DEFAULT_REQUEST_RATES : { ...DEFAULT_REQUEST_RATES, [SSM_GET_GROUP]: options.ssmRequestsPerSecond };
+  const rates =
+    options.ssmRequestsPerSecond === undefined ? DEFAULT_REQUEST_RATES : { ...DEFAULT_REQUEST_RATES, [SSM_GET_GROUP]: options.ssmRequestsPerSecond };
   const factory = new AwsClientFactory({
     budget: new RequestBudget({ rates }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),

@@ -462,9 +462,7 @@ async function packageVersion(): Promise<string> {
     for (const candidate of ['../../package.json', '../package.json']) {
       try {
         return (require(candidate) as { version: string }).version;
-      } catch {
-        continue;
-      }
+      } catch {}
     }
   } catch {
     // fall through

@@ -1,4 +1,4 @@
-import { writeSnapshotDir } from '../../lambdas/collect/write-snapshot-dir.js';
+import { type WrittenEnvironment, writeSnapshotDir } from '../../lambdas/collect/write-snapshot-dir.js';
 import { loadBaseline, resolvePath } from './audit-inputs.js';
 import type { CliIo } from './cli-io.js';
 import { collectLiveWithState, type LiveOptions } from './live.js';
@@ -26,7 +26,7 @@ export async function runSnapshot(io: CliIo, options: SnapshotOptions): Promise<
   const loaded = loadBaseline(io, options.baselineDir);
   const collected = await collectLiveWithState(io, loaded.baseline, options);
   const dir = resolvePath(io, options.out);
-  let written;
+  let written: WrittenEnvironment[];
   try {
     written = await writeSnapshotDir(dir, loaded.baseline, collected);
   } catch (error) {

@@ -74,7 +74,9 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
     s3: withResponseDeadline(new S3Client({ requestHandler }), timeouts),
     sns: withResponseDeadline(new SNSClient({ requestHandler }), timeouts),
     history: new HistoryStore({
-      documentClient: DynamoDBDocumentClient.from(withResponseDeadline(new DynamoDBClient({ requestHandler }), timeouts), { marshallOptions: { removeUndefinedValues: true } }),
+      documentClient: DynamoDBDocumentClient.from(withResponseDeadline(new DynamoDBClient({ requestHandler }), timeouts), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
       tableName: required(AUDIT_FUNCTION_ENV.historyTable),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     }),
@@ -156,14 +158,26 @@ export async function handleAudit(
       });
     }
     measure.addMetric('RunDuration', MetricUnit.Milliseconds, Date.now() - started);
-    measure.addMetric('Findings', MetricUnit.Count, Object.values(run.counts).reduce((sum, count) => sum + count, 0));
+    measure.addMetric(
+      'Findings',
+      MetricUnit.Count,
+      Object.values(run.counts).reduce((sum, count) => sum + count, 0),
+    );
     for (const severity of SEVERITIES) {
       const count = outcome.result?.findings.filter((finding) => finding.severity === severity).length ?? 0;
       measure.addMetric(`Findings_${severity}`, MetricUnit.Count, count);
     }
     measure.addMetric('Transitions', MetricUnit.Count, outcome.transitions.length);
-    measure.addMetric('ApiCalls', MetricUnit.Count, Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.calls, 0));
-    measure.addMetric('ThrottledCalls', MetricUnit.Count, Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.throttled, 0));
+    measure.addMetric(
+      'ApiCalls',
+      MetricUnit.Count,
+      Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.calls, 0),
+    );
+    measure.addMetric(
+      'ThrottledCalls',
+      MetricUnit.Count,
+      Object.values(run.apiCalls).reduce((sum, entry) => sum + entry.throttled, 0),
+    );
     measure.addMetric('FailedSources', MetricUnit.Count, run.sources.filter((source) => source.status === 'error').length);
     // The dead-man's switch watches this: a failed run (no usable baseline, or an invalid one) does not count.
     if (run.status !== 'failed') measure.addMetric(SUCCESS_METRIC_NAME, MetricUnit.Count, 1);

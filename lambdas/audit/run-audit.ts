@@ -112,7 +112,18 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   const rejectedVersion = audited.kind === 'current' ? undefined : (audited.rejectedVersion ?? 'absent');
 
   if (audited.kind === 'none') {
-    const run = summary({ runId, startedAt, finishedAt: clock(), status: 'failed', baseline: undefined, snapshots: [], result: undefined, transitions: [], apiCalls: {}, error: baselineError });
+    const run = summary({
+      runId,
+      startedAt,
+      finishedAt: clock(),
+      status: 'failed',
+      baseline: undefined,
+      snapshots: [],
+      result: undefined,
+      transitions: [],
+      apiCalls: {},
+      error: baselineError,
+    });
     return record(trigger, deps, run, [], [], undefined, undefined, { rejectedVersion, rolledBack });
   }
 
@@ -216,7 +227,10 @@ interface SummaryInput {
 function summary(input: SummaryInput): RunSummary {
   const counts = Object.fromEntries(FINDING_TYPES.map((type) => [type, input.result?.counts[type] ?? 0])) as Record<FindingType, number>;
   const kinds: TransitionKind[] = ['opened', 'changed', 'escalated', 'resolved'];
-  const transitions = Object.fromEntries(kinds.map((kind) => [kind, input.transitions.filter((t) => t.kind === kind).length])) as Record<TransitionKind, number>;
+  const transitions = Object.fromEntries(kinds.map((kind) => [kind, input.transitions.filter((t) => t.kind === kind).length])) as Record<
+    TransitionKind,
+    number
+  >;
   return {
     runId: input.runId,
     startedAt: input.startedAt.toISOString(),
@@ -257,7 +271,8 @@ function reportInput(
 
 /** Says which baseline was rejected, which one (if any) the run audited instead, then the located errors. */
 function baselineErrorMessage(audited: Exclude<AuditBaseline, { kind: 'current' }>): string {
-  const rejected = audited.rejectedVersion === undefined || audited.rejectedVersion === 'absent' ? 'the baseline' : `baseline version ${audited.rejectedVersion}`;
+  const rejected =
+    audited.rejectedVersion === undefined || audited.rejectedVersion === 'absent' ? 'the baseline' : `baseline version ${audited.rejectedVersion}`;
   const instead =
     audited.kind === 'fallback'
       ? `audited against the last valid baseline (version ${audited.version})`

@@ -69,14 +69,9 @@ export function readBaselineFiles(dir: string): BaselineFile[] {
     if (error instanceof BaselineDirError) throw error;
     throw new BaselineDirError('baseline-dir-missing', `cannot read the baseline in ${dir}: ${reason(error)}`, { cause: error });
   }
-  const selected = names
-    .filter((name) => BASELINE_FILE.test(name) && isFile(join(dir, name)))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const selected = names.filter((name) => BASELINE_FILE.test(name) && isFile(join(dir, name))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (selected.length === 0) {
-    throw new BaselineDirError(
-      'baseline-dir-empty',
-      `cannot read the baseline in ${dir}: it holds no *.yaml or *.yml file (subdirectories are not read)`,
-    );
+    throw new BaselineDirError('baseline-dir-empty', `cannot read the baseline in ${dir}: it holds no *.yaml or *.yml file (subdirectories are not read)`);
   }
   return selected.map((name) => {
     try {
@@ -109,10 +104,7 @@ export function baselineVersion(files: readonly BaselineFile[]): string {
  */
 export function writeBaselineFile(dir: string, file: BaselineFile): void {
   if (basename(file.name) !== file.name || !BASELINE_FILE.test(file.name)) {
-    throw new BaselineDirError(
-      'baseline-write-failed',
-      `cannot write baseline file ${file.name}: expected a *.yaml or *.yml file name directly in ${dir}`,
-    );
+    throw new BaselineDirError('baseline-write-failed', `cannot write baseline file ${file.name}: expected a *.yaml or *.yml file name directly in ${dir}`);
   }
   const target = join(dir, file.name);
   const temporary = join(dir, `.${file.name}.${process.pid}.tmp`);

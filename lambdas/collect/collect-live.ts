@@ -132,18 +132,21 @@ function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
   return delta;
 }
 
-function planSources(
-  environment: EnvironmentSpec,
-  options: CollectLiveOptions,
-  clock: () => Date,
-  secretKey: (key: string) => boolean,
-): PlannedSource[] {
+function planSources(environment: EnvironmentSpec, options: CollectLiveOptions, clock: () => Date, secretKey: (key: string) => boolean): PlannedSource[] {
   const planned: PlannedSource[] = [];
   for (const spec of environment.sources) {
     if (spec.kind === 'ssm') {
       const region = spec.region ?? environment.region;
       if (region === undefined) {
-        planned.push(failing(environment, `ssm:?:${spec.path}`, 'ssm', 'no-region', `SSM source ${spec.path} of ${environment.name} has no region: set region on the source or the environment`));
+        planned.push(
+          failing(
+            environment,
+            `ssm:?:${spec.path}`,
+            'ssm',
+            'no-region',
+            `SSM source ${spec.path} of ${environment.name} has no region: set region on the source or the environment`,
+          ),
+        );
         continue;
       }
       const id = ssmSourceId(region, spec.path);
@@ -153,7 +156,15 @@ function planSources(
       const region = spec.region ?? environment.region;
       const id = eksSourceId(spec);
       if (region === undefined) {
-        planned.push(failing(environment, id, 'eks', 'no-region', `EKS cluster ${spec.cluster} of ${environment.name} has no region: set region on the source or the environment`));
+        planned.push(
+          failing(
+            environment,
+            id,
+            'eks',
+            'no-region',
+            `EKS cluster ${spec.cluster} of ${environment.name} has no region: set region on the source or the environment`,
+          ),
+        );
         continue;
       }
       const target = { region, ...(environment.roleArn === undefined ? {} : { roleArn: environment.roleArn }) };
@@ -175,6 +186,13 @@ function planSources(
 }
 
 function failing(environment: EnvironmentSpec, id: string, kind: SourceStatus['kind'], code: string, message: string): PlannedSource {
-  const status: SourceStatus = { id, kind, layers: kind === 'ssm' ? ['ssm'] : ['env', 'configmap', 'secret'], status: 'error', itemCount: 0, error: { code, message } };
+  const status: SourceStatus = {
+    id,
+    kind,
+    layers: kind === 'ssm' ? ['ssm'] : ['env', 'configmap', 'secret'],
+    status: 'error',
+    itemCount: 0,
+    error: { code, message },
+  };
   return { environment, id, read: async () => ({ observations: [], images: [], status }) };
 }

@@ -100,9 +100,7 @@ function secretConfigMapKeys(
     const variables = keyRefs.get(id);
     const envFromPrefixes = [...(prefixes.get(id) ?? [])];
     return (dataKey) =>
-      secretKey(dataKey) ||
-      (variables?.get(dataKey) ?? []).some(secretKey) ||
-      envFromPrefixes.some((prefix) => secretKey(`${prefix}${dataKey}`));
+      secretKey(dataKey) || (variables?.get(dataKey) ?? []).some(secretKey) || envFromPrefixes.some((prefix) => secretKey(`${prefix}${dataKey}`));
   };
 }
 

@@ -14,9 +14,7 @@ export { secretKeyOf } from '../engine/secrets/setting-secrecy.js';
  * `secret: false` in the baseline (the opt-out the engine honours too). The engine withholds such a
  * value from every finding; this is the same rule for what is written to disk or stored.
  */
-export function secretValueOf(
-  baseline: Pick<Baseline, 'settings' | 'applications'>,
-): (keys: readonly string[], value: string) => SecretFormat | undefined {
+export function secretValueOf(baseline: Pick<Baseline, 'settings' | 'applications'>): (keys: readonly string[], value: string) => SecretFormat | undefined {
   const optsOut = (key: string): boolean => {
     const settings = settingsOfKey(baseline, key);
     return settings.length > 0 && settings.every((setting) => optsOutOfDetection(setting));

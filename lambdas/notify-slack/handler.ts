@@ -57,7 +57,9 @@ function webhookUrlFromSecret(): Promise<string> {
     const response = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
     const value = response.SecretString?.trim() ?? '';
     // Accept either the bare URL or a JSON secret {"url": "..."} / {"webhookUrl": "..."}.
-    const url = value.startsWith('{') ? ((JSON.parse(value) as Record<string, string>).url ?? (JSON.parse(value) as Record<string, string>).webhookUrl ?? '') : value;
+    const url = value.startsWith('{')
+      ? ((JSON.parse(value) as Record<string, string>).url ?? (JSON.parse(value) as Record<string, string>).webhookUrl ?? '')
+      : value;
     if (!url.startsWith('https://')) throw new Error(`secret ${secretId} does not hold an https webhook URL`);
     return url;
   })();

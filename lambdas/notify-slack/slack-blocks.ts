@@ -116,9 +116,7 @@ function reportLink(body: RunMessageBody): ContextBlock {
 function groupByPlace(transitions: readonly TransitionMessage[]): Map<string, TransitionMessage[]> {
   const sorted = [...transitions].sort(
     (a, b) =>
-      a.environment.localeCompare(b.environment) ||
-      SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) ||
-      a.findingId.localeCompare(b.findingId),
+      a.environment.localeCompare(b.environment) || SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.findingId.localeCompare(b.findingId),
   );
   const groups = new Map<string, TransitionMessage[]>();
   for (const transition of sorted) {

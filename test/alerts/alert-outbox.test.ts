@@ -23,7 +23,12 @@ describe('Function: deliverPendingAlerts', () => {
 
   beforeAll(async () => {
     [table, sns] = await Promise.all([startDynaliteTable(), startSnsServer()]);
-    client = new SNSClient({ endpoint: sns.url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, retryStrategy: new ConfiguredRetryStrategy(2, () => 0) });
+    client = new SNSClient({
+      endpoint: sns.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      retryStrategy: new ConfiguredRetryStrategy(2, () => 0),
+    });
   });
 
   afterAll(async () => {
@@ -32,7 +37,8 @@ describe('Function: deliverPendingAlerts', () => {
   });
 
   beforeEach(async () => {
-    const tableName = `outbox-${(tables += 1)}`;
+    tables += 1;
+    const tableName = `outbox-${tables}`;
     await table.createTable(tableName);
     store = new HistoryStore({ documentClient: table.documentClient, tableName, now: () => new Date(TIMES[2]!) });
     sns.published.length = 0;
@@ -46,7 +52,9 @@ describe('Function: deliverPendingAlerts', () => {
       const plan = reconcile({ previous: await store.loadOpenStates(), current: audit([finding({ key })]), runId: `run-${key}`, now: new Date(at) });
       const run = runSummary(`run-${key}`, at);
       const message = buildRunMessage(run, plan.transitions)!;
-      await store.recordRun(run, plan.transitions, plan.next, `schedule#${key}`, { alerts: outboxMessagesFor(message, { topic: TOPIC, ...(chatbot ? { chatbot: CHATBOT } : {}) }) });
+      await store.recordRun(run, plan.transitions, plan.next, `schedule#${key}`, {
+        alerts: outboxMessagesFor(message, { topic: TOPIC, ...(chatbot ? { chatbot: CHATBOT } : {}) }),
+      });
       await store.markRunComplete(`schedule#${key}`);
     }
   }

@@ -141,7 +141,10 @@ describe('Function: buildChatbotMessage', () => {
     const message = buildRunMessage(sampleRun(), [opened(sampleFinding())])!;
     const body = JSON.parse(message.body) as RunMessageBody;
     const big = 'v'.repeat(50_000);
-    const wide = { ...body, transitions: body.transitions.map((t) => ({ ...t, actual: { text: big, secret: false }, fixes: { revert: { summary: 's', command: `set ${big}` } } })) };
+    const wide = {
+      ...body,
+      transitions: body.transitions.map((t) => ({ ...t, actual: { text: big, secret: false }, fixes: { revert: { summary: 's', command: `set ${big}` } } })),
+    };
 
     // Act
     const chat = JSON.parse(buildChatbotMessage(message.subject, wide)) as { content: { description: string; nextSteps: string[] } };

@@ -59,10 +59,7 @@ describe('Handler: alerts during an SNS outage', () => {
     const delivered = rig.sns.published.slice(sentBefore).filter((message) => message.topicArn === TOPIC);
     expect(delivered.map((message) => message.subject)).toEqual(['1 new drift in production-eu', '1 resolved in production-eu']);
     // Each message still describes the run that saw the change, not the one that delivered it.
-    expect(delivered.map((message) => (JSON.parse(message.message) as RunMessageBody).run.startedAt.slice(0, 13))).toEqual([
-      '2026-11-23T10',
-      '2026-11-23T11',
-    ]);
+    expect(delivered.map((message) => (JSON.parse(message.message) as RunMessageBody).run.startedAt.slice(0, 13))).toEqual(['2026-11-23T10', '2026-11-23T11']);
     // Chatbot's topic gets its own format of the same two alerts.
     const chat = rig.sns.published.slice(sentBefore).filter((message) => message.topicArn === CHATBOT);
     expect(chat.map((message) => (JSON.parse(message.message) as { content: { title: string } }).content.title)).toEqual([
@@ -77,10 +74,9 @@ describe('Handler: alerts during an SNS outage', () => {
     const timeline = await queries.findingsByRegion('eu-west-1', { since: new Date('2026-11-23T00:00:00Z'), until: new Date('2026-11-24T00:00:00Z') });
 
     // Assess
-    expect(timeline.filter((transition) => transition.finding.key === 'LOG_LEVEL').map((transition) => `${transition.kind} ${transition.at.slice(0, 13)}`)).toEqual([
-      'opened 2026-11-23T10',
-      'resolved 2026-11-23T11',
-    ]);
+    expect(
+      timeline.filter((transition) => transition.finding.key === 'LOG_LEVEL').map((transition) => `${transition.kind} ${transition.at.slice(0, 13)}`),
+    ).toEqual(['opened 2026-11-23T10', 'resolved 2026-11-23T11']);
   });
 
   it('delivers each held-back alert once, and a run after the outage sends nothing again', async () => {

@@ -56,7 +56,12 @@ describe('Handler: scheduled audit', () => {
       s3: s3.client,
       sns: snsClient,
       // Claims are timed by the test clock, so "a minute later" is a minute inside the 15-minute lease.
-      history: new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, sleep: async () => undefined, now: () => new Date(clockMs) }),
+      history: new HistoryStore({
+        documentClient: table.documentClient,
+        tableName: table.tableName,
+        sleep: async () => undefined,
+        now: () => new Date(clockMs),
+      }),
       factory: new AwsClientFactory({
         retryStrategy: () => new ConfiguredRetryStrategy(2, () => 0),
         overrides: (_target, service) => ({ endpoint: service === 'EKS' ? eks.url : ssm.url, credentials }),
@@ -68,7 +73,10 @@ describe('Handler: scheduled audit', () => {
       topicArn: TOPIC,
       region: 'eu-west-1',
       // Each call moves the clock a second, so runs never share a timestamp.
-      clock: () => new Date((clockMs += 1000)),
+      clock: () => {
+        clockMs += 1000;
+        return new Date(clockMs);
+      },
       // As in production, where the construct gives the function reserved concurrency 1.
       singleConcurrency: true,
       ...overrides,
@@ -103,7 +111,10 @@ describe('Handler: scheduled audit', () => {
     } finally {
       for (const spy of spies) spy.mockRestore();
       const raw = chunks.join('');
-      const documents = raw.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const documents = raw
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       printed[time] = {
         raw,
         logs: documents.filter((document) => 'level' in document) as unknown as Printed['logs'],
@@ -334,7 +345,9 @@ describe('Handler: scheduled audit', () => {
     const us = await queries.findingsByRegion('us-east-1', day);
 
     // Assess
-    const paymentTimeout = eu.filter((transition) => transition.finding.id === 'changed:production-eu:api:PAYMENT_TIMEOUT').map((transition) => transition.kind);
+    const paymentTimeout = eu
+      .filter((transition) => transition.finding.id === 'changed:production-eu:api:PAYMENT_TIMEOUT')
+      .map((transition) => transition.kind);
     expect(paymentTimeout).toEqual(['opened', 'resolved']);
     expect(us).toEqual([]);
   });
@@ -499,7 +512,7 @@ describe('Handler: scheduled audit', () => {
 
   it('resolves the open findings of an environment removed from the baseline, saying why', async () => {
     // Prepare: production-eu (still unreadable since 13:00, so never complete) leaves the baseline.
-    const withoutEu = BASELINE_YAML.replace(/  production-eu:\n(    .*\n)+/, '').replace(/  DB_TIMEOUT: .*\n/, '');
+    const withoutEu = BASELINE_YAML.replace(/ {2}production-eu:\n( {4}.*\n)+/, '').replace(/ {2}DB_TIMEOUT: .*\n/, '');
     expect(withoutEu).not.toContain('production-eu');
     await uploadBaseline(withoutEu);
     const alertsBefore = sns.published.length;

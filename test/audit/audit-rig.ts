@@ -148,7 +148,10 @@ export function rigDependencies(rig: AuditRig, options: RigDependencyOptions): A
     ...(options.chatbotTopicArn === undefined ? {} : { chatbotTopicArn: options.chatbotTopicArn }),
     region: 'eu-west-1',
     // Each read of the clock moves it a second, so runs never share a timestamp.
-    clock: () => new Date((clock.now += 1000)),
+    clock: () => {
+      clock.now += 1000;
+      return new Date(clock.now);
+    },
     singleConcurrency: true,
   };
 }
@@ -157,12 +160,7 @@ export function rigDependencies(rig: AuditRig, options: RigDependencyOptions): A
  * Runs the handler for the event scheduled at `time` with the clock at `startAt`, its log lines and
  * metrics swallowed (tests that read them use their own capture).
  */
-export async function invokeAudit(
-  deps: AuditDependencies,
-  clock: { now: number } | undefined,
-  time: string,
-  startAt = time,
-): Promise<AuditOutcome> {
+export async function invokeAudit(deps: AuditDependencies, clock: { now: number } | undefined, time: string, startAt = time): Promise<AuditOutcome> {
   // Without a test clock the dependencies keep the real one (production wiring).
   if (clock !== undefined) clock.now = Date.parse(startAt);
   const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];

@@ -54,7 +54,11 @@ describe('Handler: scheduled audit, hostile baselines', () => {
     // Powertools writes its log lines and metrics to stdout and stderr; they are not what is checked here.
     const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
     try {
-      const event = { source: 'drift-audit.schedule', scheduledTime: time, scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/drift-audit' };
+      const event = {
+        source: 'drift-audit.schedule',
+        scheduledTime: time,
+        scheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/drift-audit',
+      };
       return await handleAudit(event, { awsRequestId: `req-${time}` }, deps, {
         logger: new Logger({ serviceName: 'drift-audit-test' }),
         metrics: new Metrics({ namespace: 'DriftAudit', serviceName: 'drift-audit-test' }),
@@ -84,7 +88,12 @@ describe('Handler: scheduled audit, hostile baselines', () => {
     deps = {
       s3: s3.client,
       sns: snsClient,
-      history: new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName, sleep: async () => undefined, now: () => new Date(clockMs) }),
+      history: new HistoryStore({
+        documentClient: table.documentClient,
+        tableName: table.tableName,
+        sleep: async () => undefined,
+        now: () => new Date(clockMs),
+      }),
       factory: new AwsClientFactory(),
       bucket: s3.bucket,
       baselineKey: BASELINE_KEY,
@@ -92,7 +101,10 @@ describe('Handler: scheduled audit, hostile baselines', () => {
       statePrefix: 'state/',
       topicArn: TOPIC,
       region: 'eu-west-1',
-      clock: () => new Date((clockMs += 1000)),
+      clock: () => {
+        clockMs += 1000;
+        return new Date(clockMs);
+      },
       singleConcurrency: true,
     };
     await upload(bundle(VALID));
@@ -109,9 +121,17 @@ describe('Handler: scheduled audit, hostile baselines', () => {
   it.each([
     // VALID's 5 lines, then x0 ... x63; x63's value, at line 70 and column 65, is the 65th level.
     ['2,000 nested mappings', deeplyNested(), /^baseline\.yaml:70:65 mappings and lists are nested 65 deep here; a baseline may nest them at most 64 deep$/m],
-    ['an anchor that contains its own alias', `${VALID}  LOOP: &loop\n    description: *loop\n`, /^baseline\.yaml:7:18 settings\.LOOP\.description: alias \*loop is inside the node its anchor &loop names/m],
+    [
+      'an anchor that contains its own alias',
+      `${VALID}  LOOP: &loop\n    description: *loop\n`,
+      /^baseline\.yaml:7:18 settings\.LOOP\.description: alias \*loop is inside the node its anchor &loop names/m,
+    ],
     // VALID's 80 bytes, "# ", 6 MiB and a newline.
-    ['a 6 MiB file', `${VALID}# ${'x'.repeat(6 * MiB)}\n`, /^baseline\.yaml:1:1 the file is 6,291,539 bytes \(6\.0 MiB\); a baseline file may be at most 5 MiB$/m],
+    [
+      'a 6 MiB file',
+      `${VALID}# ${'x'.repeat(6 * MiB)}\n`,
+      /^baseline\.yaml:1:1 the file is 6,291,539 bytes \(6\.0 MiB\); a baseline file may be at most 5 MiB$/m,
+    ],
   ])('falls back to the last valid baseline and alerts the located error once for %s', async (_name, text, located) => {
     // Prepare
     await upload(bundle(text));

@@ -16,7 +16,8 @@ const DYNAMODB_ITEM_LIMIT = 400 * 1024;
 /** A ConfigMap value at the 1 MiB a ConfigMap may hold: a routing table someone pasted in whole. */
 const ROUTES = (() => {
   const lines: string[] = [];
-  for (let index = 0; lines.join('\n').length < 1024 * 1024; index += 1) lines.push(`route /api/v1/orders/${index} -> orders-svc.payments.svc:8080 timeout=30s retries=2`);
+  for (let index = 0; lines.join('\n').length < 1024 * 1024; index += 1)
+    lines.push(`route /api/v1/orders/${index} -> orders-svc.payments.svc:8080 timeout=30s retries=2`);
   return lines.join('\n').slice(0, 1024 * 1024);
 })();
 

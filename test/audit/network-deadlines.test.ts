@@ -155,7 +155,15 @@ describe('Deadlines on every network call of the scheduled audit and the history
   it('gives up on a history query of the CLI against a table endpoint that never answers', async () => {
     // Prepare
     lambdaEnvironment('DYNAMODB');
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, stdoutIsTty: false, stderrIsTty: false, env: process.env, cwd: process.cwd(), now: () => new Date('2026-11-23T12:00:00Z') };
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      stdoutIsTty: false,
+      stderrIsTty: false,
+      env: process.env,
+      cwd: process.cwd(),
+      now: () => new Date('2026-11-23T12:00:00Z'),
+    };
 
     // Act
     const history = runHistory(io, { region: 'eu-west-1', since: '30d', open: false, json: true, table: 'drift-audit-history' }, TEST_TIMEOUTS);

@@ -143,13 +143,16 @@ describe('Recording under a failure at every write', () => {
     const listed = await rig.s3.client.send(new ListObjectsV2Command({ Bucket: rig.s3.bucket, Prefix: `${TEMPLATE}/` }));
     for (const object of listed.Contents ?? []) {
       const key = object.Key ?? '';
-      await rig.s3.client.send(new CopyObjectCommand({ Bucket: rig.s3.bucket, CopySource: `${rig.s3.bucket}/${key}`, Key: `${tableName}/${key.slice(TEMPLATE.length + 1)}` }));
+      await rig.s3.client.send(
+        new CopyObjectCommand({ Bucket: rig.s3.bucket, CopySource: `${rig.s3.bucket}/${key}`, Key: `${tableName}/${key.slice(TEMPLATE.length + 1)}` }),
+      );
     }
   }
 
   /** Runs the scenario on a fresh table and says what, if anything, is wrong with the end state. */
   async function scenario(fault: { mode: FaultMode; n: number; counter?: { writes: number } }): Promise<{ problems: string[] }> {
-    const tableName = `history-${(tables += 1)}`;
+    tables += 1;
+    const tableName = `history-${tables}`;
     await rig.table.createTable(tableName);
     const topicArn = `arn:aws:sns:eu-west-1:123456789012:alerts-${tableName}`;
     const clock = { now: 0 };

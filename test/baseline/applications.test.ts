@@ -58,10 +58,7 @@ settings:
       },
     ]);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    expect(result.baseline.environments[0]?.sources.map((source) => (source.kind === 'file' ? source.application : undefined))).toEqual([
-      'orders',
-      'orders',
-    ]);
+    expect(result.baseline.environments[0]?.sources.map((source) => (source.kind === 'file' ? source.application : undefined))).toEqual(['orders', 'orders']);
   });
 
   it('names an SSM tree by its last segment that is not the environment or its tier, whichever way the path is laid out', () => {

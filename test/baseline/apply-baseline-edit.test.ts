@@ -183,7 +183,10 @@ expected_differences:
 
     it('turns a quoted number of an integer setting into a plain one when it is changed, keeping its comment', () => {
       // Prepare
-      const quoted = file('quoted.yaml', 'environments:\n  prod:\n    tier: production\nsettings:\n  RETRIES:\n    type: integer\n    value: "3"   # agreed in REL-2\n');
+      const quoted = file(
+        'quoted.yaml',
+        'environments:\n  prod:\n    tier: production\nsettings:\n  RETRIES:\n    type: integer\n    value: "3"   # agreed in REL-2\n',
+      );
 
       // Act
       const { edited, baseline } = edit({ path: ['settings', 'RETRIES', 'value'], value: '4', op: 'set' }, [quoted]);
@@ -247,7 +250,10 @@ expected_differences:
 
     it('refuses to write a value for a secret setting of an application', () => {
       const act = (): unknown =>
-        applyBaselineEdit([envs, apps], baselineOf([envs, apps]), { path: ['applications', 'api', 'settings', 'SESSION_KEY', 'environments', 'prod'], value: 'x' });
+        applyBaselineEdit([envs, apps], baselineOf([envs, apps]), {
+          path: ['applications', 'api', 'settings', 'SESSION_KEY', 'environments', 'prod'],
+          value: 'x',
+        });
 
       expect(act).toThrow(BaselineEditError);
       expect(act).toThrow(/SESSION_KEY is secret/);
@@ -263,13 +269,15 @@ expected_differences:
       });
 
       expect(edited.name).toBe('expected-differences.yaml');
-      expect(edited.text.endsWith(`    expires: 2026-10-01
+      expect(
+        edited.text.endsWith(`    expires: 2026-10-01
   - key: DB_TIMEOUT
     environment: production-eu
     owner: bob@example.com
     reason: INC-9
     expires: 2026-12-01
-`)).toBe(true);
+`),
+      ).toBe(true);
       expect(baseline.exceptions.map((exception) => exception.key)).toEqual(['POOL_SIZE', 'DB_TIMEOUT']);
     });
 
@@ -292,7 +300,9 @@ expected_differences:
       );
 
       // Assess
-      expect(edited.text).toBe('# Temporary deviations.\nexceptions:\n  - key: A\n    environment: prod\n    owner: o@example.com\n    reason: R-1\n    expires: 2027-01-01\n');
+      expect(edited.text).toBe(
+        '# Temporary deviations.\nexceptions:\n  - key: A\n    environment: prod\n    owner: o@example.com\n    reason: R-1\n    expires: 2027-01-01\n',
+      );
     });
 
     it('deletes an entry and the mapping it leaves empty, but keeps the setting', () => {
@@ -351,9 +361,7 @@ expected_differences:
       expect(() => applyBaselineEdit(broken, baseline, { path: ['settings', 'A', 'value'], value: '1' })).toThrow(
         expect.objectContaining({ code: 'yaml-syntax' }),
       );
-      expect(() => applyBaselineEdit(FILES, baseline, { path: ['setings', 'A'], value: '1' })).toThrow(
-        expect.objectContaining({ code: 'invalid-path' }),
-      );
+      expect(() => applyBaselineEdit(FILES, baseline, { path: ['setings', 'A'], value: '1' })).toThrow(expect.objectContaining({ code: 'invalid-path' }));
     });
   });
 

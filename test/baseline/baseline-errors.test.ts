@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../lambdas/engine/baseline/parse-baseline.js';
-import {
-  BaselineInvalidError,
-  formatBaselineIssue,
-  type BaselineIssue,
-} from '../../lambdas/engine/baseline/baseline-issue.js';
+import { BaselineInvalidError, formatBaselineIssue, type BaselineIssue } from '../../lambdas/engine/baseline/baseline-issue.js';
 import type { BaselineFile } from '../../lambdas/engine/baseline/baseline-file.js';
 import { at, file } from './positions.js';
 
@@ -80,9 +76,7 @@ settings:
         suggestion: 'type',
         ...at(typo, 'typ: duration'),
       });
-      expect(formatBaselineIssue(issue, { dir: 'config' })).toBe(
-        'config/settings.yaml:4:5 settings.DB_TIMEOUT.typ: unknown key "typ"; did you mean "type"?',
-      );
+      expect(formatBaselineIssue(issue, { dir: 'config' })).toBe('config/settings.yaml:4:5 settings.DB_TIMEOUT.typ: unknown key "typ"; did you mean "type"?');
     });
 
     it('suggests keys at every level: top-level sections and nested source entries', () => {
@@ -260,10 +254,7 @@ exceptions:
     });
 
     it('says what was found, never "[object Object]", when a mapping or a list stands where one of a few words belongs', () => {
-      const shapes = file(
-        'shapes.yaml',
-        `version: { major: 1 }\ndefaults:\n  severity: { level: high }\n  precedence: [[file, env]]\n`,
-      );
+      const shapes = file('shapes.yaml', `version: { major: 1 }\ndefaults:\n  severity: { level: high }\n  precedence: [[file, env]]\n`);
 
       const issues = issuesOf(ENVIRONMENTS, shapes);
 
@@ -313,7 +304,12 @@ exceptions:
 
       const issue = only(issuesOf(ENVIRONMENTS, differences));
 
-      expect(issue).toMatchObject({ code: 'unknown-environment', suggestion: 'staging', path: 'expected_differences.LOG_LEVEL.stagng', ...at(differences, 'stagng') });
+      expect(issue).toMatchObject({
+        code: 'unknown-environment',
+        suggestion: 'staging',
+        path: 'expected_differences.LOG_LEVEL.stagng',
+        ...at(differences, 'stagng'),
+      });
     });
 
     it('rejects the same expected difference declared in settings and in expected_differences, naming both places', () => {
@@ -399,9 +395,7 @@ exceptions:
       const result = parseBaseline([ENVIRONMENTS, ignored]);
 
       expect(result.ok).toBe(true);
-      expect(result.warnings).toEqual([
-        expect.objectContaining({ code: 'ignored-key', severity: 'warning', ...at(ignored, 'KUBERNETES_PORT') }),
-      ]);
+      expect(result.warnings).toEqual([expect.objectContaining({ code: 'ignored-key', severity: 'warning', ...at(ignored, 'KUBERNETES_PORT') })]);
     });
   });
 

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  BASELINE_JSON_SCHEMA_PATH,
-  renderBaselineJsonSchema,
-} from '../../lambdas/engine/baseline/render-baseline-json-schema.js';
+import { BASELINE_JSON_SCHEMA_PATH, renderBaselineJsonSchema } from '../../lambdas/engine/baseline/render-baseline-json-schema.js';
 
 const committed = readFileSync(new URL(`../../${BASELINE_JSON_SCHEMA_PATH}`, import.meta.url), 'utf8');
 

@@ -27,7 +27,11 @@ settings:
 
 /** The `invalid` findings on PRODUCT_CODE when production holds `value`. */
 function invalidWith(base: Baseline, value: string): string[] {
-  const findings = analyse({ baseline: base, snapshots: [snapshot('prod', [ssmValue('prod', 'PRODUCT_CODE', value, { prefix: '/prod/api/' })])], now: NOW }).findings;
+  const findings = analyse({
+    baseline: base,
+    snapshots: [snapshot('prod', [ssmValue('prod', 'PRODUCT_CODE', value, { prefix: '/prod/api/' })])],
+    now: NOW,
+  }).findings;
   return findings.filter((finding) => finding.type === 'invalid' && finding.key === 'PRODUCT_CODE').map((finding) => finding.message);
 }
 

@@ -2,12 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  baselineVersion,
-  BaselineDirError,
-  loadBaselineDir,
-  writeBaselineFile,
-} from '../../lambdas/baseline/load-baseline-dir.js';
+import { baselineVersion, BaselineDirError, loadBaselineDir, writeBaselineFile } from '../../lambdas/baseline/load-baseline-dir.js';
 
 const ENVIRONMENTS = `environments:\n  eu: { tier: production }\n`;
 const SETTINGS = `settings:\n  DB_TIMEOUT: 10s # raised after INC-1203\n`;
@@ -98,9 +93,7 @@ describe('Function: writeBaselineFile', () => {
   });
 
   it('refuses a name outside the directory or not a YAML file', () => {
-    expect(() => writeBaselineFile(dir, { name: '../escape.yaml', text: '' })).toThrow(
-      expect.objectContaining({ code: 'baseline-write-failed' }),
-    );
+    expect(() => writeBaselineFile(dir, { name: '../escape.yaml', text: '' })).toThrow(expect.objectContaining({ code: 'baseline-write-failed' }));
     expect(() => writeBaselineFile(dir, { name: 'notes.txt', text: '' })).toThrow(BaselineDirError);
     expect(readdirSync(dir)).toEqual([]);
   });

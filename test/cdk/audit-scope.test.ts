@@ -81,7 +81,7 @@ describe('Function: auditScopeFromBaseline', () => {
     expect(scope.roleArns).toEqual([ROLE]);
   });
 
-  it('leaves region and account out when the baseline does not name them (the stack\'s own)', () => {
+  it("leaves region and account out when the baseline does not name them (the stack's own)", () => {
     // Prepare
     const local = baseline([environment({ name: 'dev', sources: [{ kind: 'ssm', path: '/dev/', keyStyle: 'env' }] })]);
 
@@ -95,9 +95,7 @@ describe('Function: auditScopeFromBaseline', () => {
 
   it('gives the same scope whatever the order of environments and sources', () => {
     // Prepare
-    const reversed = baseline(
-      [...ESTATE.environments].reverse().map((env) => ({ ...env, sources: [...env.sources].reverse() })),
-    );
+    const reversed = baseline([...ESTATE.environments].reverse().map((env) => ({ ...env, sources: [...env.sources].reverse() })));
 
     // Act / Assess
     expect(auditScopeFromBaseline(reversed)).toEqual(auditScopeFromBaseline(ESTATE));

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { App, Stack, type Environment } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import type { AuditScope } from '../../lib/audit-scope.js';
 
 /** A stand-in handler entry: bundling is skipped in unit tests, but NodejsFunction wants the file to exist. */

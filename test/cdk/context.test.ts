@@ -32,7 +32,7 @@ describe('Function: parseDriftAuditContext', () => {
     });
   });
 
-  it('reads the repository\'s cdk.json as the same defaults (empty strings mean unset)', () => {
+  it("reads the repository's cdk.json as the same defaults (empty strings mean unset)", () => {
     // Prepare
     const context = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 

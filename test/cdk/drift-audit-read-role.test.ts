@@ -15,14 +15,14 @@ function build(props: Partial<DriftAuditReadRoleProps> = {}, region = 'eu-west-1
 }
 
 describe('Construct: DriftAuditReadRole', () => {
-  it('is named as the baseline expects and trusts only the auditor\'s role, with the external id', () => {
+  it("is named as the baseline expects and trusts only the auditor's role, with the external id", () => {
     // Act
     const template = build({ externalId: 'shared-secret-id' });
 
     // Assess
     const [role] = Object.values(template.findResources('AWS::IAM::Role')) as { Properties: Record<string, unknown> }[];
     expect(role?.Properties).toMatchObject({ RoleName: 'drift-audit-read', MaxSessionDuration: 3600 });
-    const trust = (role?.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    const trust = (role!.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
     expect(trust.map((statement) => ({ ...statement, Principal: flat((statement.Principal as { AWS: unknown }).AWS) }))).toEqual([
       {
         Action: 'sts:AssumeRole',

@@ -58,7 +58,12 @@ describe('Stack: DriftAuditStack', () => {
 
     // Act
     const { template } = synth(
-      { 'driftAudit:baselineDir': 'my-baseline', 'driftAudit:schedule': 'rate(15 minutes)', 'driftAudit:timeoutMinutes': '8', 'driftAudit:alertEmail': 'oncall@example.com' },
+      {
+        'driftAudit:baselineDir': 'my-baseline',
+        'driftAudit:schedule': 'rate(15 minutes)',
+        'driftAudit:timeoutMinutes': '8',
+        'driftAudit:alertEmail': 'oncall@example.com',
+      },
       { loadBaselineDir: validLoader(seen) },
     );
 
@@ -98,8 +103,24 @@ describe('Stack: DriftAuditStack', () => {
       version: 'sha256:def',
       warnings: [],
       issues: [
-        { code: 'unknown-key', severity: 'error', file: 'settings.yaml', line: 3, column: 5, path: 'settings.DB_TIMEOUT.typ', message: 'unknown key "typ"; did you mean "type"?' },
-        { code: 'invalid-value', severity: 'error', file: 'environments.yaml', line: 9, column: 13, path: 'environments.prod.region', message: 'expected an AWS region' },
+        {
+          code: 'unknown-key',
+          severity: 'error',
+          file: 'settings.yaml',
+          line: 3,
+          column: 5,
+          path: 'settings.DB_TIMEOUT.typ',
+          message: 'unknown key "typ"; did you mean "type"?',
+        },
+        {
+          code: 'invalid-value',
+          severity: 'error',
+          file: 'environments.yaml',
+          line: 9,
+          column: 13,
+          path: 'environments.prod.region',
+          message: 'expected an AWS region',
+        },
       ],
     });
 
@@ -127,7 +148,7 @@ describe('Stack: DriftAuditStack', () => {
     expect(seen).toEqual([]);
   });
 
-  it('synthesizes the repository\'s demo baseline in config/ with the real loader', () => {
+  it("synthesizes the repository's demo baseline in config/ with the real loader", () => {
     // Prepare
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { type App, Duration, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
@@ -23,13 +23,17 @@ import {
   type FlatStatement,
 } from './cdk-test-support.js';
 
-function build(props: Partial<DriftAuditorProps> = {}, stack: Stack = newStack(PINNED_ENV)): { stack: Stack; template: Template; auditor: DriftAuditor } {
+/** `baselineDirectory: undefined` drops the fixture baseline directory the construct gets by default. */
+type BuildProps = Omit<Partial<DriftAuditorProps>, 'baselineDirectory'> & { readonly baselineDirectory?: string | undefined };
+
+function build(props: BuildProps = {}, stack: Stack = newStack(PINNED_ENV)): { stack: Stack; template: Template; auditor: DriftAuditor } {
+  const { baselineDirectory, ...rest }: BuildProps = { baselineDirectory: FIXTURE_BASELINE_DIR, ...props };
   const auditor = new DriftAuditor(stack, 'Auditor', {
     scope: sampleScope(),
-    baselineDirectory: FIXTURE_BASELINE_DIR,
+    ...(baselineDirectory === undefined ? {} : { baselineDirectory }),
     auditHandlerEntry: FIXTURE_ENTRY,
     notifierHandlerEntry: FIXTURE_ENTRY,
-    ...props,
+    ...rest,
   });
   return { stack, template: Template.fromStack(stack), auditor };
 }
@@ -67,27 +71,22 @@ describe('Construct: DriftAuditor', () => {
           sid: READ_STATEMENT_SIDS.clusters,
           effect: 'Allow',
           actions: ['eks:DescribeCluster'],
-          resources: [
-            `arn:${P}:eks:us-east-1:${AUDITOR_ACCOUNT}:cluster/prod-us`,
-            `arn:${P}:eks:us-west-2:${AUDITOR_ACCOUNT}:cluster/staging-us`,
-          ],
+          resources: [`arn:${P}:eks:us-east-1:${AUDITOR_ACCOUNT}:cluster/prod-us`, `arn:${P}:eks:us-west-2:${AUDITOR_ACCOUNT}:cluster/staging-us`],
         },
         { sid: READ_STATEMENT_SIDS.assumeRoles, effect: 'Allow', actions: ['sts:AssumeRole'], resources: [MEMBER_ROLE_ARN] },
-        { sid: AUDIT_STATEMENT_SIDS.readBaseline, effect: 'Allow', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucket}/baseline/baseline.json`] },
+        {
+          sid: AUDIT_STATEMENT_SIDS.readBaseline,
+          effect: 'Allow',
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [`${bucket}/baseline/baseline.json`],
+        },
         { sid: AUDIT_STATEMENT_SIDS.listBucket, effect: 'Allow', actions: ['s3:ListBucket'], resources: [bucket] },
         { sid: AUDIT_STATEMENT_SIDS.writeReports, effect: 'Allow', actions: ['s3:PutObject'], resources: [`${bucket}/reports/*`] },
         { sid: AUDIT_STATEMENT_SIDS.keepState, effect: 'Allow', actions: ['s3:GetObject', 's3:PutObject'], resources: [`${bucket}/state/*`] },
         {
           sid: AUDIT_STATEMENT_SIDS.history,
           effect: 'Allow',
-          actions: [
-            'dynamodb:BatchWriteItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:GetItem',
-            'dynamodb:PutItem',
-            'dynamodb:Query',
-            'dynamodb:UpdateItem',
-          ],
+          actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
           resources: [table],
         },
         { sid: AUDIT_STATEMENT_SIDS.historyIndexes, effect: 'Allow', actions: ['dynamodb:Query'], resources: [`${table}/index/*`] },
@@ -144,21 +143,21 @@ describe('Construct: DriftAuditor', () => {
       for (const sid of Object.values(READ_STATEMENT_SIDS)) expect(sids).not.toContain(sid);
     });
 
-    it('resolves a scope entry without region or account to the stack\'s own', () => {
+    it("resolves a scope entry without region or account to the stack's own", () => {
       // Prepare
-      const scope: AuditScope = { ssm: [{ path: '/', environments: ['local'] }], clusters: [{ name: 'local', namespaces: ['default'], environments: ['local'] }], roleArns: [] };
+      const scope: AuditScope = {
+        ssm: [{ path: '/', environments: ['local'] }],
+        clusters: [{ name: 'local', namespaces: ['default'], environments: ['local'] }],
+        roleArns: [],
+      };
 
       // Act
       const { template } = build({ scope });
       const statements = roleStatements(template, 'AuditorAuditRole');
 
       // Assess
-      expect(statementWithSid(statements, READ_STATEMENT_SIDS.parameterTrees).resources).toEqual([
-        `arn:${P}:ssm:us-east-1:${AUDITOR_ACCOUNT}:parameter/*`,
-      ]);
-      expect(statementWithSid(statements, READ_STATEMENT_SIDS.clusters).resources).toEqual([
-        `arn:${P}:eks:us-east-1:${AUDITOR_ACCOUNT}:cluster/local`,
-      ]);
+      expect(statementWithSid(statements, READ_STATEMENT_SIDS.parameterTrees).resources).toEqual([`arn:${P}:ssm:us-east-1:${AUDITOR_ACCOUNT}:parameter/*`]);
+      expect(statementWithSid(statements, READ_STATEMENT_SIDS.clusters).resources).toEqual([`arn:${P}:eks:us-east-1:${AUDITOR_ACCOUNT}:cluster/local`]);
     });
 
     it('refuses an environment in another account that declares no role, naming it', () => {
@@ -237,7 +236,7 @@ describe('Construct: DriftAuditor', () => {
         flat((resource as { Properties: { FunctionName: unknown } }).Properties.FunctionName).includes('AuditorAuditFunction'),
       ) as { Properties: Record<string, unknown> } | undefined;
       expect(auditConfig?.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
-      expect(flat((auditConfig?.Properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe(
+      expect(flat((auditConfig!.Properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe(
         `<${logicalId(template, 'AWS::SQS::Queue', 'AuditorDeadLetterQueue')}.Arn>`,
       );
     });
@@ -311,9 +310,7 @@ describe('Construct: DriftAuditor', () => {
       });
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     });
@@ -332,7 +329,7 @@ describe('Construct: DriftAuditor', () => {
       });
     });
 
-    it('bundles the directory\'s top-level YAML files, sorted, into baseline.json', () => {
+    it("bundles the directory's top-level YAML files, sorted, into baseline.json", () => {
       // Prepare
       const { stack } = build();
 
@@ -428,10 +425,12 @@ describe('Construct: DriftAuditor', () => {
       const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')) as {
         Properties: { Protocol: string; Endpoint: string; TopicArn: unknown };
       }[];
-      expect(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.Endpoint, flat(s.Properties.TopicArn)]).sort()).toEqual([
-        ['email', 'oncall@example.com', `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorAlertTopic')}>`],
-        ['email', 'oncall@example.com', `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorOpsTopic')}>`],
-      ].sort());
+      expect(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.Endpoint, flat(s.Properties.TopicArn)]).sort()).toEqual(
+        [
+          ['email', 'oncall@example.com', `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorAlertTopic')}>`],
+          ['email', 'oncall@example.com', `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorOpsTopic')}>`],
+        ].sort(),
+      );
     });
 
     it('creates no subscription when no email, Slack or Chatbot is configured', () => {
@@ -488,9 +487,7 @@ describe('Construct: DriftAuditor', () => {
       template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     });
@@ -510,9 +507,24 @@ describe('Construct: DriftAuditor', () => {
       // Assess
       const ops = `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorOpsTopic')}>`;
       const alarm = (prefix: string) => propertiesOf(template, 'AWS::CloudWatch::Alarm', `AuditorAlarms${prefix}`);
-      expect(alarm('AuditErrors')).toMatchObject({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-      expect(alarm('AuditDurationNearTimeout')).toMatchObject({ MetricName: 'Duration', Statistic: 'Maximum', Threshold: 480_000, ComparisonOperator: 'GreaterThanThreshold' });
-      expect(alarm('DeadLetterQueueNotEmpty')).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(alarm('AuditErrors')).toMatchObject({
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(alarm('AuditDurationNearTimeout')).toMatchObject({
+        MetricName: 'Duration',
+        Statistic: 'Maximum',
+        Threshold: 480_000,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      expect(alarm('DeadLetterQueueNotEmpty')).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
       expect(alarm('NoSuccessfulRun')).toMatchObject({
         Namespace: 'DriftAudit',
         MetricName: 'SuccessfulRuns',
@@ -533,14 +545,14 @@ describe('Construct: DriftAuditor', () => {
       }
     });
 
-    it('sizes the dead-man\'s switch from expectedRunInterval with a cron schedule', () => {
+    it("sizes the dead-man's switch from expectedRunInterval with a cron schedule", () => {
       const { template } = build({ schedule: 'cron(0 6 * * ? *)', expectedRunInterval: Duration.days(1) });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SuccessfulRuns', Period: 86_400 });
     });
   });
 
   describe('EKS access entries', () => {
-    it('grants the audit role AmazonEKSViewPolicy on the declared namespaces of clusters in the stack\'s account and region', () => {
+    it("grants the audit role AmazonEKSViewPolicy on the declared namespaces of clusters in the stack's account and region", () => {
       // Prepare / Act
       const { template } = build();
 
@@ -573,7 +585,11 @@ describe('Construct: DriftAuditor', () => {
       // Assess
       template.resourceCountIs('AWS::EKS::AccessEntry', 2);
       const conditions = template.toJSON().Conditions as Record<string, unknown>;
-      expect(Object.values(conditions).map((condition) => JSON.stringify(condition)).sort()).toEqual(
+      expect(
+        Object.values(conditions)
+          .map((condition) => JSON.stringify(condition))
+          .sort(),
+      ).toEqual(
         [
           { 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, AUDITOR_ACCOUNT] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }] },
           { 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, AUDITOR_ACCOUNT] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-west-2'] }] },

@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -13,21 +13,21 @@ import { FIXTURE_BASELINE_DIR, FIXTURE_ENTRY, MEMBER_ACCOUNT, MEMBER_ROLE_ARN, P
 /** cdk-nag AwsSolutions violations of a stack, after synthesis (so every grant is in place). */
 function violations(stack: Stack): { rule: string; severity: string; paths: (string | undefined)[] }[] {
   Template.fromStack(stack);
-  return new AwsSolutionsChecks()
-    .validateScope(stack)
-    .violations.map((violation) => ({
-      rule: violation.ruleName,
-      severity: violation.severity ?? 'error',
-      paths: violation.violatingResources.map((resource) => resource.constructPath),
-    }));
+  return new AwsSolutionsChecks().validateScope(stack).violations.map((violation) => ({
+    rule: violation.ruleName,
+    severity: violation.severity ?? 'error',
+    paths: violation.violatingResources.map((resource) => resource.constructPath),
+  }));
 }
 
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: unknown }[] {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+    );
 }
 
 describe('cdk-nag AwsSolutions', () => {

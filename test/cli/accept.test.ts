@@ -120,7 +120,11 @@ describe('CLI: drift-audit baseline accept never creates new drift (over the dem
     }
     expect(accepted.code).toBe(0);
     expect(after.filter((finding) => !before.has(finding.id)).map((finding) => finding.id)).toEqual([]);
-    expect(after.map((finding) => finding.id).sort()).toEqual(DEMO.filter((finding) => !acceptable(finding)).map((finding) => finding.id).sort());
+    expect(after.map((finding) => finding.id).sort()).toEqual(
+      DEMO.filter((finding) => !acceptable(finding))
+        .map((finding) => finding.id)
+        .sort(),
+    );
     for (const finding of DEMO.filter((candidate) => !acceptable(candidate))) expect(accepted.stdout).toContain(`not accepted ${finding.id}: `);
   });
 });
@@ -209,7 +213,9 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const before = baselineTexts(dir);
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', '--extend', '2027-01-31', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', '--extend', '2027-01-31', ...NOW], {
+      cwd: dir,
+    });
     const after = await scan(dir);
 
     // Assess
@@ -226,7 +232,9 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const before = baselineTexts(dir);
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', '--extend', '2026-11-01', ...NOW], { cwd: dir });
+    const accepted = await runCli(['baseline', 'accept', idOf('exception-expired', 'production-us', 'LOG_LEVEL'), 'config', '--extend', '2026-11-01', ...NOW], {
+      cwd: dir,
+    });
 
     // Assess
     expect(accepted.code).toBe(2);
@@ -239,7 +247,10 @@ describe('CLI: drift-audit baseline accept of exceptions and image versions', ()
     const dir = copyOfDemo();
 
     // Act
-    const accepted = await runCli(['baseline', 'accept', idOf('version', 'staging-us', 'deployment/api-server/pgbouncer'), 'config', ...NOW, ...EXCEPTION_TERMS], { cwd: dir });
+    const accepted = await runCli(
+      ['baseline', 'accept', idOf('version', 'staging-us', 'deployment/api-server/pgbouncer'), 'config', ...NOW, ...EXCEPTION_TERMS],
+      { cwd: dir },
+    );
 
     // Assess
     expect(accepted.code).toBe(0);
@@ -273,7 +284,11 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
   it('accepts several ids at once', async () => {
     // Prepare
     const dir = copyOfDemo();
-    const ids = [idOf('changed', 'production-us', 'PAYMENT_TIMEOUT'), idOf('changed', 'production-us', 'PAYMENT_MAX_RETRIES'), idOf('parity', 'production-eu', 'DATABASE_TIMEOUT')];
+    const ids = [
+      idOf('changed', 'production-us', 'PAYMENT_TIMEOUT'),
+      idOf('changed', 'production-us', 'PAYMENT_MAX_RETRIES'),
+      idOf('parity', 'production-eu', 'DATABASE_TIMEOUT'),
+    ];
 
     // Act
     const accepted = await runCli(['baseline', 'accept', ...ids, 'config', ...NOW], { cwd: dir });
@@ -303,7 +318,12 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
     expect(production.code).toBe(0);
     expect(production.stdout).toContain(`not accepted ${idOf('invalid', 'production-us', 'LOG_INCLUDE_SENSITIVE')}: `);
     expect(production.stdout).toContain(`not accepted ${idOf('shadowed', 'production-us', 'DATABASE_POOL_SIZE')}: `);
-    expect(after.filter((finding) => finding.environment === 'production-us').map((finding) => finding.type).sort()).toEqual(['invalid', 'shadowed']);
+    expect(
+      after
+        .filter((finding) => finding.environment === 'production-us')
+        .map((finding) => finding.type)
+        .sort(),
+    ).toEqual(['invalid', 'shadowed']);
     expect(after.map((finding) => finding.id)).toContain(idOf('parity', 'production-eu', 'DATABASE_POOL_SIZE'));
   });
 
@@ -314,7 +334,10 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
 
     // Act
     const invalid = await runCli(['baseline', 'accept', idOf('invalid', 'production-us', 'LOG_INCLUDE_SENSITIVE'), 'config', ...NOW], { cwd: dir });
-    const shadowed = await runCli(['baseline', 'accept', idOf('shadowed', 'production-us', 'DATABASE_POOL_SIZE'), idOf('changed', 'production-us', 'API_TIMEOUT'), 'config', ...NOW], { cwd: dir });
+    const shadowed = await runCli(
+      ['baseline', 'accept', idOf('shadowed', 'production-us', 'DATABASE_POOL_SIZE'), idOf('changed', 'production-us', 'API_TIMEOUT'), 'config', ...NOW],
+      { cwd: dir },
+    );
 
     // Assess
     expect(invalid.code).toBe(2);
@@ -352,7 +375,13 @@ describe('CLI: drift-audit baseline accept selection, refusals and --dry-run', (
     // Prepare
     const dir = copyOfDemo();
     const settings = path.join(dir, 'config', 'settings.yaml');
-    writeFileSync(settings, readFileSync(settings, 'utf8').replace('  DB_PASSWORD:\n    secret: true\n', '  DB_PASSWORD:\n    secret: true\n    environments: { staging-us: null }\n'));
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8').replace(
+        '  DB_PASSWORD:\n    secret: true\n',
+        '  DB_PASSWORD:\n    secret: true\n    environments: { staging-us: null }\n',
+      ),
+    );
     const finding = (await scan(dir)).find((candidate) => candidate.key === 'DB_PASSWORD');
     const before = baselineTexts(dir);
 

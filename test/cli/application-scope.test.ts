@@ -181,7 +181,12 @@ expected_differences:
       staging: { tier: 'staging', deployments: payment({}) },
       production: {
         tier: 'production',
-        deployments: payment({ LOG_LEVEL: 'warn', RESOURCE_LIMITS_CPU: '8', PAYMENT_GATEWAY_URL: 'https://api.payment-provider.com', PAYMENT_GATEWAY_TIMEOUT_MS: '3000' }),
+        deployments: payment({
+          LOG_LEVEL: 'warn',
+          RESOURCE_LIMITS_CPU: '8',
+          PAYMENT_GATEWAY_URL: 'https://api.payment-provider.com',
+          PAYMENT_GATEWAY_TIMEOUT_MS: '3000',
+        }),
       },
     });
 
@@ -207,7 +212,12 @@ expected_differences:
       staging: { tier: 'staging', deployments: payment({}) },
       production: {
         tier: 'production',
-        deployments: payment({ LOG_LEVEL: 'warn', RESOURCE_LIMITS_CPU: '8', PAYMENT_GATEWAY_URL: 'https://api.payment-provider.com', PAYMENT_GATEWAY_TIMEOUT_MS: '3000' }),
+        deployments: payment({
+          LOG_LEVEL: 'warn',
+          RESOURCE_LIMITS_CPU: '8',
+          PAYMENT_GATEWAY_URL: 'https://api.payment-provider.com',
+          PAYMENT_GATEWAY_TIMEOUT_MS: '3000',
+        }),
         byHand: { payment: ['PAYMENT_GATEWAY_TIMEOUT_MS'] },
       },
     });

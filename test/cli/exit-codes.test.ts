@@ -137,11 +137,23 @@ describe('CLI: reports say whether the audit is complete, first', () => {
 
 describe('CLI: --help documents the exit codes of each command', () => {
   it.each([
-    [['scan', '--help'], ['1  drift at or above --fail-on', '3  incomplete audit', 'source-error findings (an unread source) are not drift']],
-    [['snapshot', '--help'], ['--allow-partial', '3  a source could not be read']],
+    [
+      ['scan', '--help'],
+      ['1  drift at or above --fail-on', '3  incomplete audit', 'source-error findings (an unread source) are not drift'],
+    ],
+    [
+      ['snapshot', '--help'],
+      ['--allow-partial', '3  a source could not be read'],
+    ],
     [['explain', '--help'], ['2  usage, baseline or input error, an unknown environment, or a key that is neither']],
-    [['history', '--help'], ['Usage: drift-audit history', '2  usage, baseline or input error']],
-    [['baseline', 'validate', '--help'], ['drift-audit baseline validate', '2  usage, baseline or input error']],
+    [
+      ['history', '--help'],
+      ['Usage: drift-audit history', '2  usage, baseline or input error'],
+    ],
+    [
+      ['baseline', 'validate', '--help'],
+      ['drift-audit baseline validate', '2  usage, baseline or input error'],
+    ],
     [['--help'], ['3  incomplete audit: a source could not be read (scan, snapshot; not with --allow-partial)']],
   ])('%j exits 0 and lists its codes', async (argv, expected) => {
     // Act

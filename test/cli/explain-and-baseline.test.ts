@@ -51,7 +51,17 @@ describe('CLI: drift-audit explain', () => {
   });
 
   it('refuses an application that is neither declared nor running, exit 2, naming the closest one', async () => {
-    const { code, stdout, stderr } = await runCli(['explain', 'DB_TIMEOUT', '--env', 'production-us', '--app', 'apj', '--snapshots', 'config/snapshots', ...NOW]);
+    const { code, stdout, stderr } = await runCli([
+      'explain',
+      'DB_TIMEOUT',
+      '--env',
+      'production-us',
+      '--app',
+      'apj',
+      '--snapshots',
+      'config/snapshots',
+      ...NOW,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('unknown application apj');
@@ -70,7 +80,10 @@ describe('CLI: drift-audit explain', () => {
   it('still explains a declared key that no source holds: the application falls back to its default', async () => {
     // Prepare
     const dir = mkdtempSync(path.join(tmpdir(), 'drift-audit-explain-'));
-    writeFileSync(path.join(dir, 'baseline.yaml'), 'environments:\n  dev:\n    tier: development\nsettings:\n  FEATURE_FLAG: { value: "off", required: false }\n');
+    writeFileSync(
+      path.join(dir, 'baseline.yaml'),
+      'environments:\n  dev:\n    tier: development\nsettings:\n  FEATURE_FLAG: { value: "off", required: false }\n',
+    );
     mkdirSync(path.join(dir, 'snapshots', 'dev'), { recursive: true });
     writeFileSync(path.join(dir, 'snapshots', 'dev', 'app.env'), 'OTHER=1\n');
 
@@ -115,7 +128,10 @@ describe('CLI: drift-audit baseline', () => {
     // Prepare
     const dir = copyOfDemo();
     const settings = path.join(dir, 'config', 'settings.yaml');
-    writeFileSync(settings, readFileSync(settings, 'utf8').replace('    type: duration', '    typ: duration').replace('severity: critical', 'severity: urgent'));
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8').replace('    type: duration', '    typ: duration').replace('severity: critical', 'severity: urgent'),
+    );
 
     // Act
     const { code, stderr } = await runCli(['baseline', 'validate', 'config'], { cwd: dir });

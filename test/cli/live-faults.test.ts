@@ -143,11 +143,15 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
   it('never shows a byte of a secret when the byte before it is corrupted: terminal, JSON, Markdown, HTML and snapshot files', async () => {
     // Prepare: the opening quote of a plain String holding a secret becomes `X`; Node's parse error
     // would quote the next ten bytes
-    proxies.ssm.inject({ kind: 'corrupt', before: PLAIN_SSM_CANARY }, { match: (request) => request.operation === 'GetParametersByPath' && productionSsm(request) });
+    proxies.ssm.inject(
+      { kind: 'corrupt', before: PLAIN_SSM_CANARY },
+      { match: (request) => request.operation === 'GetParametersByPath' && productionSsm(request) },
+    );
 
     // Act
     const runs: CliRun[] = [];
-    for (const format of [[], ['--json'], ['--markdown'], ['--html'], ['--verbose']]) runs.push(await runCli(['scan', '.', '--live', ...format], { cwd: workDir }));
+    for (const format of [[], ['--json'], ['--markdown'], ['--html'], ['--verbose']])
+      runs.push(await runCli(['scan', '.', '--live', ...format], { cwd: workDir }));
     runs.push(await runCli(['snapshot', '--out', 'snap-corrupt', '.'], { cwd: workDir }));
 
     // Assess

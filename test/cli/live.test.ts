@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_CANARY } from '../sources/eks/kube-fixtures.js';
 import { LIVE_BASELINE_YAML, SSM_CANARY, startLiveEstate, type LiveEstate } from '../support/live-estate.js';
 import type { SsmServer } from '../support/ssm-server.js';
-import { runCli } from '../support/run-cli.js';
+import { type CliRun, runCli } from '../support/run-cli.js';
 
 /**
  * The live path end to end: the CLI's real SDK clients find the loopback SSM and EKS stand-ins through
@@ -74,7 +74,9 @@ describe('CLI: drift-audit scan --live and snapshot', () => {
     expect(snapshot.code).toBe(0);
     expect(snapshot.stdout).toContain('snap/production-eu: ssm.json, ssm-describe.json, kubernetes.json, snapshot.json');
     expect(offline.ids).toEqual(live.ids);
-    const written = ['ssm.json', 'ssm-describe.json', 'kubernetes.json'].map((file) => readFileSync(path.join(workDir, 'snap', 'production-eu', file), 'utf8')).join('\n');
+    const written = ['ssm.json', 'ssm-describe.json', 'kubernetes.json']
+      .map((file) => readFileSync(path.join(workDir, 'snap', 'production-eu', file), 'utf8'))
+      .join('\n');
     expect(written).toContain('oncall-alice');
     expect(written).not.toContain(SSM_CANARY);
     expect(written).not.toContain(SECRET_CANARY);
@@ -83,12 +85,13 @@ describe('CLI: drift-audit scan --live and snapshot', () => {
   it('exits 3, not 0, when no credentials can be found, whatever --fail-on says', async () => {
     // Prepare: nothing in the standard chain: no keys, no profile files, no instance metadata.
     const saved = { ...process.env };
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE']) delete process.env[name];
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE'])
+      delete process.env[name];
     process.env.AWS_CONFIG_FILE = path.join(workDir, 'no-such-config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(workDir, 'no-such-credentials');
 
     // Act
-    let run;
+    let run: CliRun;
     try {
       run = await runCli(['scan', '.', '--live', '--fail-on', 'critical'], { cwd: workDir });
     } finally {
@@ -109,7 +112,7 @@ describe('CLI: drift-audit scan --live and snapshot', () => {
 
     // Act
     const partial = await ids(['scan', '.', '--live', '--json']);
-    const snapshot = await runCli(['snapshot', '--out', 'snap-partial', '.'], { cwd: workDir });
+    const _snapshot = await runCli(['snapshot', '--out', 'snap-partial', '.'], { cwd: workDir });
     const offline = await ids(['scan', '.', '--snapshots', 'snap-partial', '--json']);
     const allowed = await ids(['scan', '.', '--live', '--json', '--allow-partial']);
 

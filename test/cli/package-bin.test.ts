@@ -10,10 +10,14 @@ describe('Package bin: dist/drift-audit.mjs', () => {
 
   it('runs as a process and exits 1 on drift, as a CI gate needs', () => {
     // Act
-    const result = spawnSync(process.execPath, ['dist/drift-audit.mjs', 'scan', 'config', '--snapshots', 'config/snapshots', '--json', '--now', '2026-11-23T12:00:00Z'], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['dist/drift-audit.mjs', 'scan', 'config', '--snapshots', 'config/snapshots', '--json', '--now', '2026-11-23T12:00:00Z'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
 
     // Assess
     expect(result.status).toBe(1);

@@ -75,9 +75,29 @@ const EVERY_FAULT = Object.keys(FAULTS) as FaultName[];
  * on every client. Every row costs a live read, and the slow ones (stall, drip) wait out a deadline.
  */
 const TARGETS: readonly Target[] = [
-  { name: 'SSM GetParametersByPath', faults: EVERY_FAULT, proxy: 'ssm', match: ssmOperation('GetParametersByPath'), source: PRODUCTION_SSM, corruptBefore: PLAIN_SSM_CANARY },
-  { name: 'SSM DescribeParameters (full read)', faults: ['empty', 'truncate', 'corrupt', 'stall', 'reset'], proxy: 'ssm', match: ssmOperation('DescribeParameters'), source: PRODUCTION_SSM },
-  { name: 'SSM DescribeParameters (incremental read)', faults: ['empty', 'corrupt'], proxy: 'ssm', match: ssmOperation('DescribeParameters'), source: PRODUCTION_SSM, incremental: true },
+  {
+    name: 'SSM GetParametersByPath',
+    faults: EVERY_FAULT,
+    proxy: 'ssm',
+    match: ssmOperation('GetParametersByPath'),
+    source: PRODUCTION_SSM,
+    corruptBefore: PLAIN_SSM_CANARY,
+  },
+  {
+    name: 'SSM DescribeParameters (full read)',
+    faults: ['empty', 'truncate', 'corrupt', 'stall', 'reset'],
+    proxy: 'ssm',
+    match: ssmOperation('DescribeParameters'),
+    source: PRODUCTION_SSM,
+  },
+  {
+    name: 'SSM DescribeParameters (incremental read)',
+    faults: ['empty', 'corrupt'],
+    proxy: 'ssm',
+    match: ssmOperation('DescribeParameters'),
+    source: PRODUCTION_SSM,
+    incremental: true,
+  },
   {
     name: 'SSM GetParameters (incremental read)',
     faults: ['empty', 'truncate', 'corrupt', 'drip'],
@@ -87,7 +107,13 @@ const TARGETS: readonly Target[] = [
     incremental: true,
     corruptBefore: PLAIN_SSM_CANARY,
   },
-  { name: 'EKS DescribeCluster', faults: ['empty', 'corrupt', 'stall', 'drip', 'reset', '5xx', 'throttle'], proxy: 'eks', match: (request) => request.path.startsWith('/clusters/prod-eu'), source: PRODUCTION_EKS },
+  {
+    name: 'EKS DescribeCluster',
+    faults: ['empty', 'corrupt', 'stall', 'drip', 'reset', '5xx', 'throttle'],
+    proxy: 'eks',
+    match: (request) => request.path.startsWith('/clusters/prod-eu'),
+    source: PRODUCTION_EKS,
+  },
   {
     name: 'Kubernetes list of ConfigMaps',
     faults: EVERY_FAULT,
@@ -96,7 +122,13 @@ const TARGETS: readonly Target[] = [
     source: PRODUCTION_EKS,
     corruptBefore: PLAIN_KUBE_CANARY,
   },
-  { name: 'Kubernetes list of Deployments', faults: ['empty', 'truncate'], proxy: 'kube', match: (request) => request.path.startsWith('/apis/apps/v1/namespaces/payments/deployments'), source: PRODUCTION_EKS },
+  {
+    name: 'Kubernetes list of Deployments',
+    faults: ['empty', 'truncate'],
+    proxy: 'kube',
+    match: (request) => request.path.startsWith('/apis/apps/v1/namespaces/payments/deployments'),
+    source: PRODUCTION_EKS,
+  },
 ];
 
 /** What a finding is about, independent of how ids are spelled. */
@@ -190,7 +222,11 @@ describe('Fault injection: collectLive through a faulty network', () => {
           const broken = sources.find((source) => source.id === target.source);
           expect(broken).toMatchObject({ status: 'error', itemCount: 0, error: { code: faultCase.code } });
           expect(sources.filter((source) => source.id !== target.source).every((source) => source.status === 'ok')).toBe(true);
-          expect(result.snapshots.find((snapshot) => snapshot.environment === 'production-eu')?.observations.some((o) => o.provenance.source === (target.source === PRODUCTION_SSM ? 'ssm' : 'kubernetes'))).toBe(false);
+          expect(
+            result.snapshots
+              .find((snapshot) => snapshot.environment === 'production-eu')
+              ?.observations.some((o) => o.provenance.source === (target.source === PRODUCTION_SSM ? 'ssm' : 'kubernetes')),
+          ).toBe(false);
           // Partial, and nothing the clean estate does not have: no missing, changed or unmanaged from an unread source
           expect(audited.status).toBe('partial');
           expect(audited.partialEnvironments).toEqual(['production-eu']);

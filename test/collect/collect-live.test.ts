@@ -73,10 +73,16 @@ describe('Function: collectLive', () => {
       'eks:prod-eu/api,payments ok',
     ]);
     const where = (key: string, layer: string) =>
-      production?.observations.filter((o) => o.key === key && o.provenance.layer === layer).map((o) => ({ value: o.value, region: o.provenance.region, by: o.provenance.changedBy }));
-    expect(where('PAYMENT_TIMEOUT', 'ssm')).toEqual([{ value: { kind: 'plain', value: '60' }, region: 'eu-west-1', by: 'arn:aws:iam::210987654321:user/oncall-alice' }]);
+      production?.observations
+        .filter((o) => o.key === key && o.provenance.layer === layer)
+        .map((o) => ({ value: o.value, region: o.provenance.region, by: o.provenance.changedBy }));
+    expect(where('PAYMENT_TIMEOUT', 'ssm')).toEqual([
+      { value: { kind: 'plain', value: '60' }, region: 'eu-west-1', by: 'arn:aws:iam::210987654321:user/oncall-alice' },
+    ]);
     // A source's own region wins over its environment's.
-    expect(where('NEW_CHECKOUT', 'ssm')).toEqual([{ value: { kind: 'plain', value: 'true' }, region: 'us-east-1', by: 'arn:aws:iam::210987654321:user/release-bot' }]);
+    expect(where('NEW_CHECKOUT', 'ssm')).toEqual([
+      { value: { kind: 'plain', value: 'true' }, region: 'us-east-1', by: 'arn:aws:iam::210987654321:user/release-bot' },
+    ]);
     expect(production?.observations.some((o) => o.key === 'DB_TIMEOUT' && o.provenance.changedBy === 'kubectl-set')).toBe(true);
     expect(production?.images.map((image) => image.image)).toContain('123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-server:2.14.0');
     expect(result.snapshots.every((snapshot) => snapshot.takenAt === '2026-11-23T10:00:00.000Z')).toBe(true);
@@ -111,12 +117,12 @@ describe('Function: collectLive', () => {
 
     // Assess
     const firstEnd = events.findIndex((event) => event.phase !== 'start');
-    expect(events.slice(0, firstEnd).map((event) => event.sourceId).sort()).toEqual([
-      'eks:prod-eu/api,payments',
-      'ssm:eu-west-1:/production-eu/api/',
-      'ssm:us-east-1:/shared/flags/',
-      'ssm:us-east-1:/staging-us/api/',
-    ]);
+    expect(
+      events
+        .slice(0, firstEnd)
+        .map((event) => event.sourceId)
+        .sort(),
+    ).toEqual(['eks:prod-eu/api,payments', 'ssm:eu-west-1:/production-eu/api/', 'ssm:us-east-1:/shared/flags/', 'ssm:us-east-1:/staging-us/api/']);
     expect(events.slice(firstEnd).every((event) => event.phase === 'done' && (event.items ?? 0) > 0)).toBe(true);
   });
 
@@ -188,7 +194,9 @@ describe('Function: collectLive', () => {
 
     // Assess
     const total = (stats: typeof first.apiCalls, operation: string) =>
-      Object.entries(stats).filter(([key]) => key.includes(`SSM.${operation}`)).reduce((sum, [, entry]) => sum + entry.calls, 0);
+      Object.entries(stats)
+        .filter(([key]) => key.includes(`SSM.${operation}`))
+        .reduce((sum, [, entry]) => sum + entry.calls, 0);
     for (const operation of ['DescribeParameters', 'GetParametersByPath']) {
       expect(total(second.apiCalls, operation)).toBe(ssm.count(operation as 'DescribeParameters'));
       expect(total(first.apiCalls, operation)).toBe(total(second.apiCalls, operation));
@@ -218,7 +226,9 @@ describe('Function: collectLive', () => {
     const controller = new AbortController();
     let started = 0;
     const onProgress = (event: CollectProgress) => {
-      if (event.phase === 'start' && (started += 1) === 4) setTimeout(() => controller.abort(new Error('deadline')), 50);
+      if (event.phase !== 'start') return;
+      started += 1;
+      if (started === 4) setTimeout(() => controller.abort(new Error('deadline')), 50);
     };
 
     // Act

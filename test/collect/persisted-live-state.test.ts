@@ -13,15 +13,7 @@ import { startKubeServer, TEST_CA_PEM, type KubeServer } from '../support/kube-s
 import { startS3, type S3Standin } from '../support/s3rver.js';
 import { startSnsServer, type SnsStandin } from '../support/sns-server.js';
 import { startSsmServer, type SsmServer } from '../support/ssm-server.js';
-import {
-  DECLARED_CANARY,
-  KUBE_CANARY,
-  leakyKubeObjects,
-  NAMED_CANARY,
-  SECRET_BASELINE_YAML,
-  secretParameters,
-  SSM_CANARY,
-} from './collect-estate.js';
+import { DECLARED_CANARY, KUBE_CANARY, leakyKubeObjects, NAMED_CANARY, SECRET_BASELINE_YAML, secretParameters, SSM_CANARY } from './collect-estate.js';
 
 /**
  * The scheduled audit's own write of `state/live-state.json`, against loopback stand-ins (s3rver,
@@ -68,7 +60,10 @@ describe('Function: runAudit (the live state it stores)', () => {
       statePrefix: 'state/',
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:drift-audit-alerts',
       region: 'eu-west-1',
-      clock: () => new Date((clockMs += 1000)),
+      clock: () => {
+        clockMs += 1000;
+        return new Date(clockMs);
+      },
     };
   });
 

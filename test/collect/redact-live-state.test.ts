@@ -35,12 +35,27 @@ function reported(snapshots: readonly Snapshot[], baseline = baselineOf(SECRET_B
 
 describe('Function: redactLiveState', () => {
   const baseline = baselineOf(SECRET_BASELINE_YAML);
-  const state = (ssm: LiveState['ssm'], kubernetes: LiveState['kubernetes'] = {}): LiveState => ({ schema: LIVE_STATE_SCHEMA, takenAt: NOW.toISOString(), ssm, kubernetes });
+  const state = (ssm: LiveState['ssm'], kubernetes: LiveState['kubernetes'] = {}): LiveState => ({
+    schema: LIVE_STATE_SCHEMA,
+    takenAt: NOW.toISOString(),
+    ssm,
+    kubernetes,
+  });
 
   it('withholds the value of every secret key and keeps what the next incremental read needs', () => {
     // Prepare
     const records = [
-      { name: '/production-eu/api/dsn', type: 'String', value: DECLARED_CANARY, version: 3, lastModifiedDate: '2026-11-01T00:00:00.000Z', lastModifiedUser: 'arn:aws:iam::210987654321:user/bob', arn: 'arn:aws:ssm:eu-west-1:210987654321:parameter/production-eu/api/dsn', tier: 'Standard', dataType: 'text' },
+      {
+        name: '/production-eu/api/dsn',
+        type: 'String',
+        value: DECLARED_CANARY,
+        version: 3,
+        lastModifiedDate: '2026-11-01T00:00:00.000Z',
+        lastModifiedUser: 'arn:aws:iam::210987654321:user/bob',
+        arn: 'arn:aws:ssm:eu-west-1:210987654321:parameter/production-eu/api/dsn',
+        tier: 'Standard',
+        dataType: 'text',
+      },
       { name: '/production-eu/api/payment/timeout', type: 'String', value: '60', version: 1 },
       { name: '/production-eu/api/smtp/password', type: 'String', value: NAMED_CANARY, version: 2 },
       { name: '/production-eu/api/stripe/api_key', type: 'SecureString', version: 1 },
@@ -53,7 +68,17 @@ describe('Function: redactLiveState', () => {
     expect(JSON.stringify(redacted)).not.toContain(DECLARED_CANARY);
     expect(JSON.stringify(redacted)).not.toContain(NAMED_CANARY);
     expect(redacted.ssm[PROD]).toEqual([
-      { name: '/production-eu/api/dsn', type: 'String', version: 3, lastModifiedDate: '2026-11-01T00:00:00.000Z', lastModifiedUser: 'arn:aws:iam::210987654321:user/bob', arn: 'arn:aws:ssm:eu-west-1:210987654321:parameter/production-eu/api/dsn', tier: 'Standard', dataType: 'text', redacted: true },
+      {
+        name: '/production-eu/api/dsn',
+        type: 'String',
+        version: 3,
+        lastModifiedDate: '2026-11-01T00:00:00.000Z',
+        lastModifiedUser: 'arn:aws:iam::210987654321:user/bob',
+        arn: 'arn:aws:ssm:eu-west-1:210987654321:parameter/production-eu/api/dsn',
+        tier: 'Standard',
+        dataType: 'text',
+        redacted: true,
+      },
       { name: '/production-eu/api/payment/timeout', type: 'String', value: '60', version: 1 },
       { name: '/production-eu/api/smtp/password', type: 'String', version: 2, redacted: true },
       { name: '/production-eu/api/stripe/api_key', type: 'SecureString', version: 1 },

@@ -80,9 +80,17 @@ function kubeObjects(): KubeFixtureObject[] {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'deployer', namespace: 'api' },
-      spec: { selector: { matchLabels: { app: 'deployer' } }, template: { metadata: { labels: { app: 'deployer' } }, spec: { containers: [{ name: 'deployer', image: 'deployer:1.0.0', env }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'deployer' } },
+        template: { metadata: { labels: { app: 'deployer' } }, spec: { containers: [{ name: 'deployer', image: 'deployer:1.0.0', env }] } },
+      },
     },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deployer-config', namespace: 'api' }, data: { maps: samples['google-api-key'] as string, region: 'eu' } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'deployer-config', namespace: 'api' },
+      data: { maps: samples['google-api-key'] as string, region: 'eu' },
+    },
   ];
 }
 

@@ -134,14 +134,20 @@ describe('Function: writeSnapshotDir', () => {
     // Assess
     const read = (file: string) => JSON.parse(readFileSync(path.join(dir, 'production-eu', file), 'utf8')) as Record<string, unknown>;
     const exported = read('ssm.json') as { Parameters: Record<string, unknown>[] };
-    expect(exported.Parameters.find((parameter) => parameter.Name === '/production-eu/api/payment/timeout')).toMatchObject({ Type: 'String', Value: '60', Version: 1 });
+    expect(exported.Parameters.find((parameter) => parameter.Name === '/production-eu/api/payment/timeout')).toMatchObject({
+      Type: 'String',
+      Value: '60',
+      Version: 1,
+    });
     // Several SSM trees of one environment (two regions here) share one export.
     expect(exported.Parameters.map((parameter) => parameter.Name)).toContain('/shared/flags/new_checkout');
     const secure = exported.Parameters.find((parameter) => parameter.Type === 'SecureString');
     expect(secure).toBeDefined();
     expect(secure).not.toHaveProperty('Value');
     const described = read('ssm-describe.json') as { Parameters: Record<string, unknown>[] };
-    expect(described.Parameters.find((parameter) => parameter.Name === '/production-eu/api/payment/timeout')?.LastModifiedUser).toBe('arn:aws:iam::210987654321:user/oncall-alice');
+    expect(described.Parameters.find((parameter) => parameter.Name === '/production-eu/api/payment/timeout')?.LastModifiedUser).toBe(
+      'arn:aws:iam::210987654321:user/oncall-alice',
+    );
     const list = read('kubernetes.json') as { apiVersion: string; kind: string; items: KubeObject[] };
     expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List' });
     expect(list.items.map((item) => `${item.kind}/${item.metadata?.name}`)).toContain('Deployment/api-server');
@@ -166,9 +172,29 @@ describe('Function: writeSnapshotDir', () => {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'leaky', namespace: 'api' },
-        spec: { template: { spec: { containers: [{ name: 'app', image: 'leaky:1', env: [{ name: 'SESSION_TOKEN', value: literal }, { name: 'LOG_LEVEL', value: 'info' }] }] } } },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  image: 'leaky:1',
+                  env: [
+                    { name: 'SESSION_TOKEN', value: literal },
+                    { name: 'LOG_LEVEL', value: 'info' },
+                  ],
+                },
+              ],
+            },
+          },
+        },
       } as KubeObject,
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'leaky-config', namespace: 'api' }, data: { DB_PASSWORD: literal, POOL_SIZE: '10' } } as KubeObject,
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'leaky-config', namespace: 'api' },
+        data: { DB_PASSWORD: literal, POOL_SIZE: '10' },
+      } as KubeObject,
     ];
     const kubernetes = Object.fromEntries(Object.entries(live.state.kubernetes).map(([id, objects]) => [id, [...objects, ...leaky]]));
 
@@ -182,7 +208,9 @@ describe('Function: writeSnapshotDir', () => {
     expect(everything).not.toContain(SSM_CANARY);
     expect(everything).not.toContain(SECRET_CANARY);
     expect(everything).not.toContain(literal);
-    const list = JSON.parse(readFileSync(path.join(dir, 'production-eu', 'kubernetes.json'), 'utf8')) as { items: { metadata: { name: string }; data?: Record<string, string>; spec?: unknown }[] };
+    const list = JSON.parse(readFileSync(path.join(dir, 'production-eu', 'kubernetes.json'), 'utf8')) as {
+      items: { metadata: { name: string }; data?: Record<string, string>; spec?: unknown }[];
+    };
     expect(list.items.find((item) => item.metadata.name === 'leaky-config')?.data).toEqual({ DB_PASSWORD: REDACTED_VALUE, POOL_SIZE: '10' });
     expect(JSON.stringify(list.items.find((item) => item.metadata.name === 'leaky')?.spec)).toContain('"LOG_LEVEL","value":"info"');
   });
@@ -286,10 +314,13 @@ describe('Function: writeSnapshotDir (secrets kept in plain sight)', () => {
     ]);
     expect(shape('staging-us')).toContainEqual(['/staging-us/api/smtp/password', 'String', REDACTED_VALUE]);
     const list = JSON.parse(files['production-eu/kubernetes.json'] ?? '{}') as { items: KubeObject[] };
-    const item = (kind: string, name: string) => list.items.find((object) => object.kind === kind && object.metadata.name === name) as (KubeObject & { data?: Record<string, string>; binaryData?: unknown }) | undefined;
+    const item = (kind: string, name: string) =>
+      list.items.find((object) => object.kind === kind && object.metadata.name === name) as
+        | (KubeObject & { data?: Record<string, string>; binaryData?: unknown })
+        | undefined;
     const mailer = item('Deployment', 'mailer');
     expect(mailer?.metadata.annotations).toEqual({ team: 'mail' });
-    const env = (mailer?.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]?.env;
+    const env = (mailer!.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]?.env;
     expect(env?.filter((variable) => variable.value !== undefined).map((variable) => [variable.name, variable.value])).toEqual([
       ['DSN', REDACTED_VALUE],
       ['SMTP_PASSWORD', REDACTED_VALUE],
@@ -312,7 +343,9 @@ describe('Function: writeSnapshotDir (secrets kept in plain sight)', () => {
 
     // Assess
     expect(reported(offline)).toEqual(reported(live.snapshots));
-    expect(reported(offline).some((finding) => (finding as { id: string }).id.startsWith('missing:') && (finding as { id: string }).id.endsWith(':DSN'))).toBe(false);
+    expect(reported(offline).some((finding) => (finding as { id: string }).id.startsWith('missing:') && (finding as { id: string }).id.endsWith(':DSN'))).toBe(
+      false,
+    );
     for (const snapshot of offline) {
       const ssmSecrets = snapshot.observations.filter((o) => o.provenance.layer === 'ssm' && (o.key === 'DSN' || o.key === 'SMTP_PASSWORD'));
       expect(ssmSecrets.map((o) => [o.key, o.value])).toEqual([
@@ -321,7 +354,8 @@ describe('Function: writeSnapshotDir (secrets kept in plain sight)', () => {
       ]);
     }
     // Everything that is not secret reads back exactly as it was read live.
-    const plain = (snapshot: Snapshot) => comparable({ ...snapshot, observations: snapshot.observations.filter((o) => !isSecretKey(o.key, baseline.settings.get(o.key))) });
+    const plain = (snapshot: Snapshot) =>
+      comparable({ ...snapshot, observations: snapshot.observations.filter((o) => !isSecretKey(o.key, baseline.settings.get(o.key))) });
     for (const [index, snapshot] of live.snapshots.entries()) expect(plain(offline[index]!)).toEqual(plain(snapshot));
   });
 });

@@ -64,10 +64,7 @@ describe('Function: analyse', () => {
       const result = auditSeeds();
 
       // Assess
-      expect(idsFor(result, 'ENABLE_NEW_CHECKOUT')).toEqual([
-        'unmanaged:production-eu:ENABLE_NEW_CHECKOUT',
-        'unmanaged:production-us:ENABLE_NEW_CHECKOUT',
-      ]);
+      expect(idsFor(result, 'ENABLE_NEW_CHECKOUT')).toEqual(['unmanaged:production-eu:ENABLE_NEW_CHECKOUT', 'unmanaged:production-us:ENABLE_NEW_CHECKOUT']);
       const finding = only(result, 'unmanaged:production-us:ENABLE_NEW_CHECKOUT');
       expect(finding.severity).toBe('low');
       expect(finding.expected).toBeUndefined();
@@ -89,9 +86,7 @@ describe('Function: analyse', () => {
       expect(finding.message).toBe('LOG_LEVEL=DEBUG in production-us was allowed until 2026-10-01 (owner alice, INC-4512 payment debugging)');
       expect(finding.severity).toBe('medium');
       expect(finding.expected).toEqual({ text: 'warn', secret: false });
-      expect(finding.fixes.revert?.command).toBe(
-        `kubectl -n api patch configmap api-config --type merge -p '{"data":{"LOG_LEVEL":"warn"}}'`,
-      );
+      expect(finding.fixes.revert?.command).toBe(`kubectl -n api patch configmap api-config --type merge -p '{"data":{"LOG_LEVEL":"warn"}}'`);
     });
 
     it('reports LOG_INCLUDE_SENSITIVE=true in production as invalid (at least high), superseding changed', () => {
@@ -201,9 +196,7 @@ describe('Function: analyse', () => {
       expect(finding.actual?.text).toBe('registry.example.com/client-library:15.3');
       expect(finding.expected?.text).toBe('registry.example.com/client-library:15.1');
       expect(finding.comparedWith?.['production-eu']?.text).toBe('registry.example.com/client-library:15.1');
-      expect(finding.fixes.revert?.command).toBe(
-        'kubectl -n api set image deployment/api-server client-library=registry.example.com/client-library:15.1',
-      );
+      expect(finding.fixes.revert?.command).toBe('kubectl -n api set image deployment/api-server client-library=registry.example.com/client-library:15.1');
       expect(finding.fixes.accept?.baselineEdit).toBeUndefined();
     });
 
@@ -212,10 +205,7 @@ describe('Function: analyse', () => {
       const result = auditSeeds();
 
       // Assess
-      expect(idsFor(result, 'NEW_AUTH_FLOW')).toEqual([
-        'exception-expired:production-eu:NEW_AUTH_FLOW',
-        'exception-expired:production-us:NEW_AUTH_FLOW',
-      ]);
+      expect(idsFor(result, 'NEW_AUTH_FLOW')).toEqual(['exception-expired:production-eu:NEW_AUTH_FLOW', 'exception-expired:production-us:NEW_AUTH_FLOW']);
       expect(only(result, 'exception-expired:production-eu:NEW_AUTH_FLOW').message).toBe(
         'NEW_AUTH_FLOW=false in production-eu was allowed until 2026-09-30 (owner carol, gradual rollout)',
       );
@@ -242,7 +232,12 @@ describe('Function: analyse', () => {
               images: [],
               sources: [
                 okSource('ssm:us-east-1:/production-eu/api/', 'ssm', ['ssm']),
-                failedSource('eks:production-eu/api', 'eks', ['env', 'configmap', 'secret'], 'cannot list deployments in namespace api of cluster production-eu: AccessDenied'),
+                failedSource(
+                  'eks:production-eu/api',
+                  'eks',
+                  ['env', 'configmap', 'secret'],
+                  'cannot list deployments in namespace api of cluster production-eu: AccessDenied',
+                ),
                 okSource('file:production-eu/app-config.yml', 'file', ['file']),
               ],
             },

@@ -2,20 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
 import { UnknownEnvironmentError } from '../../lambdas/engine/analyse/errors.js';
 import { FINDING_TYPES, type Baseline, type Finding, type Snapshot } from '../../lambdas/engine/model.js';
-import {
-  baseline,
-  configMapValue,
-  envVar,
-  environment,
-  exception,
-  failedSource,
-  fileValue,
-  image,
-  okSource,
-  setting,
-  snapshot,
-  ssmValue,
-} from './builders.js';
+import { baseline, configMapValue, envVar, environment, exception, failedSource, fileValue, image, okSource, setting, snapshot, ssmValue } from './builders.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const staging = environment('staging', 'staging');
@@ -77,9 +64,7 @@ describe('Function: analyse', () => {
       const base = baseline({ environments: [prodUs], settings: [setting('POOL', { value: '10' })] });
 
       // Act
-      const findings = run(base, [
-        snapshot('prod-us', [ssmValue('prod-us', 'POOL', '10'), envVar('POOL', '50', { changedBy: 'kubectl-set' })]),
-      ]);
+      const findings = run(base, [snapshot('prod-us', [ssmValue('prod-us', 'POOL', '10'), envVar('POOL', '50', { changedBy: 'kubectl-set' })])]);
 
       // Assess
       expect(findings.map((f) => [f.id, f.severity])).toEqual([['shadowed:prod-us:POOL', 'medium']]);
@@ -179,10 +164,7 @@ describe('Function: analyse', () => {
       });
 
       // Act
-      const findings = run(base, [
-        snapshot('prod-us', [ssmValue('prod-us', 'WORKERS', '7')]),
-        snapshot('prod-eu', [ssmValue('prod-eu', 'WORKERS', '7')]),
-      ]);
+      const findings = run(base, [snapshot('prod-us', [ssmValue('prod-us', 'WORKERS', '7')]), snapshot('prod-eu', [ssmValue('prod-eu', 'WORKERS', '7')])]);
 
       // Assess
       expect(ids(findings)).toEqual(['invalid:prod-us:WORKERS']);
@@ -218,10 +200,7 @@ describe('Function: analyse', () => {
       const stagingUs = environment('staging-us', 'staging');
       const base = baseline({
         environments: [prodUs, stagingUs],
-        settings: [
-          setting('PROD_ONLY', { perEnvironment: { 'prod-us': '10s' }, required: true }),
-          setting('DB_PASSWORD', { secret: true, required: true }),
-        ],
+        settings: [setting('PROD_ONLY', { perEnvironment: { 'prod-us': '10s' }, required: true }), setting('DB_PASSWORD', { secret: true, required: true })],
       });
 
       // Act
@@ -242,9 +221,7 @@ describe('Function: analyse', () => {
       const findings = run(base, [snapshot('prod-us', [configMapValue('OTHER', 'a', { configMap: 'app-settings', namespace: 'shop' })])]);
 
       // Assess
-      expect(findings[0]?.fixes.revert?.command).toBe(
-        `kubectl -n shop patch configmap app-settings --type merge -p '{"data":{"FEATURE_X":"on"}}'`,
-      );
+      expect(findings[0]?.fixes.revert?.command).toBe(`kubectl -n shop patch configmap app-settings --type merge -p '{"data":{"FEATURE_X":"on"}}'`);
     });
 
     it('reports no missing at all in an environment where one source failed', () => {
@@ -291,9 +268,7 @@ describe('Function: analyse', () => {
       });
 
       // Act
-      const findings = run(base, [
-        snapshot('prod-us', [envVar('KUBERNETES_SERVICE_HOST', '10.0.0.1'), envVar('HOSTNAME', 'pod-1'), envVar('HOSTNAMES', 'x')]),
-      ]);
+      const findings = run(base, [snapshot('prod-us', [envVar('KUBERNETES_SERVICE_HOST', '10.0.0.1'), envVar('HOSTNAME', 'pod-1'), envVar('HOSTNAMES', 'x')])]);
 
       // Assess
       expect(findings.map((f) => [f.id, f.severity])).toEqual([['unmanaged:prod-us:HOSTNAMES', 'info']]);
@@ -381,11 +356,7 @@ describe('Function: analyse', () => {
       const base = baseline({ environments: [staging, prodUs, prodEu], settings: [setting('TRACE', { parity: 'all' })] });
 
       // Act
-      const findings = run(base, [
-        snapshot('staging', []),
-        snapshot('prod-us', []),
-        snapshot('prod-eu', [envVar('TRACE', 'on')]),
-      ]);
+      const findings = run(base, [snapshot('staging', []), snapshot('prod-us', []), snapshot('prod-eu', [envVar('TRACE', 'on')])]);
 
       // Assess
       expect(ids(findings)).toEqual(['parity:prod-eu:TRACE']);
@@ -398,10 +369,7 @@ describe('Function: analyse', () => {
         environments: [prodUs, prodEu],
         settings: [setting('TIMEOUT', { parity: 'all', constraints: { type: 'duration' } })],
       });
-      const findings = run(base, [
-        snapshot('prod-us', [ssmValue('prod-us', 'TIMEOUT', '1m')]),
-        snapshot('prod-eu', [ssmValue('prod-eu', 'TIMEOUT', '60s')]),
-      ]);
+      const findings = run(base, [snapshot('prod-us', [ssmValue('prod-us', 'TIMEOUT', '1m')]), snapshot('prod-eu', [ssmValue('prod-eu', 'TIMEOUT', '60s')])]);
       expect(findings).toEqual([]);
     });
   });
@@ -423,11 +391,7 @@ describe('Function: analyse', () => {
 
     it('does not let an exception for another value, environment or key hide a deviation', () => {
       const findings = run(
-        base([
-          exception('LOG_LEVEL', { value: 'TRACE' }),
-          exception('LOG_LEVEL', { environment: 'staging' }),
-          exception('OTHER', {}),
-        ]),
+        base([exception('LOG_LEVEL', { value: 'TRACE' }), exception('LOG_LEVEL', { environment: 'staging' }), exception('OTHER', {})]),
         live,
       );
       expect(ids(findings)).toEqual(['changed:prod-us:LOG_LEVEL']);

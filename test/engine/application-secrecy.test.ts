@@ -44,9 +44,9 @@ describe('Secrecy declared for one application', () => {
   it('refuses to accept a value for an application secret, naming the application path', () => {
     const base = parsed();
     const files = [{ name: 'baseline.yaml', text: TEXT }];
-    expect(() =>
-      applyBaselineEdit(files, base, { path: ['applications', 'api', 'settings', 'DB_CONN', 'value'], value: 'plain', op: 'set' }),
-    ).toThrow(/DB_CONN is secret/);
+    expect(() => applyBaselineEdit(files, base, { path: ['applications', 'api', 'settings', 'DB_CONN', 'value'], value: 'plain', op: 'set' })).toThrow(
+      /DB_CONN is secret/,
+    );
     expect(() =>
       applyBaselineEdit(files, base, { path: ['applications', 'api', 'settings', 'OTHER', 'value'], value: 'postgres://a:Hunter2x9@db/app', op: 'set' }),
     ).toThrow(/declare applications\.api\.settings\.OTHER\.secret: true/);
@@ -58,7 +58,21 @@ describe('Secrecy declared for one application', () => {
         {
           kind: 'Deployment',
           metadata: { name: 'api', namespace: 'default' },
-          spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'DB_CONN', value: 'plainvalue' }, { name: 'ARGS', value: '--db $(DB_CONN)' }] }] } } },
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: 'app',
+                    env: [
+                      { name: 'DB_CONN', value: 'plainvalue' },
+                      { name: 'ARGS', value: '--db $(DB_CONN)' },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
         },
       ],
       { secretKey: secretKeyOf(parsed()) },

@@ -46,7 +46,13 @@ describe('Function: explain', () => {
   });
 
   it('judges parity against the other environments even though it explains one', () => {
-    const explanation = explain({ baseline: seedBaseline(), snapshots: seedSnapshots(), now: SEED_NOW, environment: 'production-eu', key: 'database.pool_size' });
+    const explanation = explain({
+      baseline: seedBaseline(),
+      snapshots: seedSnapshots(),
+      now: SEED_NOW,
+      environment: 'production-eu',
+      key: 'database.pool_size',
+    });
     expect(explanation.expectedFrom).toBe('undeclared');
     expect(explanation.findings.map((f) => f.id)).toEqual(['parity:production-eu:database.pool_size']);
   });
@@ -70,9 +76,7 @@ describe('Function: explain', () => {
     expect([of('A').expectedFrom, of('A').expected?.text]).toEqual(['tier', 'tier-x']);
     expect([of('B').expectedFrom, of('B').expected?.text]).toEqual(['environment', 'env-x']);
     expect([of('C').expectedFrom, of('C').expected?.text]).toEqual(['exception', 'tmp']);
-    expect(of('C').exceptions).toEqual([
-      { owner: 'dana', reason: 'INC-9', expires: '2099-01-01', active: true, value: { text: 'tmp', secret: false } },
-    ]);
+    expect(of('C').exceptions).toEqual([{ owner: 'dana', reason: 'INC-9', expires: '2099-01-01', active: true, value: { text: 'tmp', secret: false } }]);
     expect(of('C').findings).toEqual([]);
   });
 

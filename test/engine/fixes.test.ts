@@ -30,32 +30,44 @@ describe('Function: shellWord', () => {
 describe('Function: revertFix', () => {
   it('builds an SSM put-parameter with the parameter’s type and the environment’s region', () => {
     // Act
-    const fix = revertFix({ kind: 'ssm-parameter', name: '/p/x', type: 'String' }, { kind: 'set', value: '10s' }, {
-      key: 'X',
-      environment: prod,
-      secret: false,
-    });
+    const fix = revertFix(
+      { kind: 'ssm-parameter', name: '/p/x', type: 'String' },
+      { kind: 'set', value: '10s' },
+      {
+        key: 'X',
+        environment: prod,
+        secret: false,
+      },
+    );
 
     // Assess
     expect(fix.command).toBe(`aws ssm put-parameter --name '/p/x' --value '10s' --type String --overwrite --region eu-west-1`);
   });
 
   it('keeps a value starting with a dash from being read as an option', () => {
-    const fix = revertFix({ kind: 'ssm-parameter', name: '/p/x', type: 'String' }, { kind: 'set', value: '-1' }, {
-      key: 'X',
-      environment: prod,
-      secret: false,
-    });
+    const fix = revertFix(
+      { kind: 'ssm-parameter', name: '/p/x', type: 'String' },
+      { kind: 'set', value: '-1' },
+      {
+        key: 'X',
+        environment: prod,
+        secret: false,
+      },
+    );
     expect(fix.command).toBe(`aws ssm put-parameter --name '/p/x' --value='-1' --type String --overwrite --region eu-west-1`);
   });
 
   it('never puts a secret’s value in a command: the summary says to restore it from the secret store', () => {
     // Act
-    const fix = revertFix({ kind: 'workload-env', namespace: 'api', workload: 'deployment/api', container: 'app', variable: 'DB_PASSWORD' }, { kind: 'set', value: 'hunter2' }, {
-      key: 'DB_PASSWORD',
-      environment: prod,
-      secret: true,
-    });
+    const fix = revertFix(
+      { kind: 'workload-env', namespace: 'api', workload: 'deployment/api', container: 'app', variable: 'DB_PASSWORD' },
+      { kind: 'set', value: 'hunter2' },
+      {
+        key: 'DB_PASSWORD',
+        environment: prod,
+        secret: true,
+      },
+    );
 
     // Assess
     expect(fix.command).toBeUndefined();
@@ -64,11 +76,15 @@ describe('Function: revertFix', () => {
   });
 
   it('describes a file-held value as an edit of that file at that path', () => {
-    const fix = revertFix({ kind: 'file-key', file: 'config/production.yml', path: 'database.pool_size' }, { kind: 'set', value: '20' }, {
-      key: 'database.pool_size',
-      environment: prod,
-      secret: false,
-    });
+    const fix = revertFix(
+      { kind: 'file-key', file: 'config/production.yml', path: 'database.pool_size' },
+      { kind: 'set', value: '20' },
+      {
+        key: 'database.pool_size',
+        environment: prod,
+        secret: false,
+      },
+    );
     expect(fix).toEqual({ summary: 'Edit config/production.yml for prod: set database.pool_size to 20, then redeploy' });
   });
 });
@@ -79,14 +95,10 @@ describe('Function: analyse (fixes)', () => {
     const base = baseline({ environments: [prod], settings: [setting('GREETING', { value: `it's "on"` })] });
 
     // Act
-    const finding = onlyFinding(
-      analyse({ baseline: base, snapshots: [snapshot('prod', [configMapValue('GREETING', 'off')])], now: NOW }).findings,
-    );
+    const finding = onlyFinding(analyse({ baseline: base, snapshots: [snapshot('prod', [configMapValue('GREETING', 'off')])], now: NOW }).findings);
 
     // Assess
-    expect(finding.fixes.revert?.command).toBe(
-      `kubectl -n api patch configmap api-config --type merge -p '{"data":{"GREETING":"it'\\''s \\"on\\""}}'`,
-    );
+    expect(finding.fixes.revert?.command).toBe(`kubectl -n api patch configmap api-config --type merge -p '{"data":{"GREETING":"it'\\''s \\"on\\""}}'`);
   });
 
   it('reverts a value held in an app config file with a sentence, not a command', () => {
@@ -132,9 +144,7 @@ describe('Function: analyse (fixes)', () => {
     const finding = onlyFinding(analyse({ baseline: base, snapshots: [snapshot('prod', [])], now: NOW }).findings);
 
     // Assess
-    expect(finding.fixes.revert?.command).toBe(
-      `aws ssm put-parameter --name '/shared/feature/x' --value 'on' --type String --overwrite --region eu-central-1`,
-    );
+    expect(finding.fixes.revert?.command).toBe(`aws ssm put-parameter --name '/shared/feature/x' --value 'on' --type String --overwrite --region eu-central-1`);
   });
 
   it('gives an unmanaged key a revert per place and an SSM delete in the parameter’s own region', () => {

@@ -108,9 +108,7 @@ describe('Function: analyse (image versions)', () => {
         ['exception-expired:staging-us:api/deployment/api-server/pgbouncer', 'exception-expired', 'medium'],
       ]);
       expect(findings[0]?.message).toContain('allowed until 2026-10-01 (owner carol, REL-42 pg-client soak)');
-      expect(findings[0]?.fixes.revert?.command).toBe(
-        'kubectl -n api set image deployment/api-server pgbouncer=registry.example.com/pg-client:15.1',
-      );
+      expect(findings[0]?.fixes.revert?.command).toBe('kubectl -n api set image deployment/api-server pgbouncer=registry.example.com/pg-client:15.1');
       // Never a settings edit for an image: the accept says how to declare the exception.
       expect(findings[0]?.fixes.accept?.baselineEdit).toBeUndefined();
       expect(findings[0]?.fixes.accept?.summary).toContain(`key: ${key}`);

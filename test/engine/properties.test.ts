@@ -125,10 +125,12 @@ const estateArb = fc
       const tag = r.tags[index];
       const images: ImageObservation[] = tag === undefined ? [] : [image('repo/api', tag)];
       const sources =
-        r.failed === env.name
-          ? [...defaultSources(env.name), failedSource(`extra:${env.name}`, 'file', [r.failedLayer])]
-          : defaultSources(env.name);
-      return snapshot(env.name, (r.observations[index] ?? []).map((o) => observe(env.name, o)), { images, sources });
+        r.failed === env.name ? [...defaultSources(env.name), failedSource(`extra:${env.name}`, 'file', [r.failedLayer])] : defaultSources(env.name);
+      return snapshot(
+        env.name,
+        (r.observations[index] ?? []).map((o) => observe(env.name, o)),
+        { images, sources },
+      );
     });
     return { base, snapshots };
   });

@@ -55,10 +55,16 @@ describe('Function: applyBaselineEdit (secret-shaped values)', () => {
   });
 
   it('writes a plain value, and a secret-shaped one for a key the baseline declares secret: false', () => {
-    const plain = attempt(BASELINE, { path: ['settings', 'DATABASE_URL', 'environments', 'prod-eu'], value: 'postgres://db.internal:5432/app', op: 'set' })() as { text: string };
+    const plain = attempt(BASELINE, {
+      path: ['settings', 'DATABASE_URL', 'environments', 'prod-eu'],
+      value: 'postgres://db.internal:5432/app',
+      op: 'set',
+    })() as { text: string };
     expect(plain.text).toContain('prod-eu: postgres://db.internal:5432/app');
     const optedOut = BASELINE.replace('DATABASE_URL: { parity: tier }', 'DATABASE_URL: { parity: tier, secret: false }');
-    const written = attempt(optedOut, { path: ['settings', 'DATABASE_URL', 'environments', 'prod-eu'], value: URL_WITH_PASSWORD, op: 'set' })() as { text: string };
+    const written = attempt(optedOut, { path: ['settings', 'DATABASE_URL', 'environments', 'prod-eu'], value: URL_WITH_PASSWORD, op: 'set' })() as {
+      text: string;
+    };
     expect(written.text).toContain(URL_WITH_PASSWORD);
   });
 });

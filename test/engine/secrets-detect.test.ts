@@ -14,6 +14,7 @@ import { sampler, secretSamples } from './secret-samples.js';
 const ORDINARY: readonly string[] = [
   // `password` as a word, not a credential
   'bypass=1',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} placeholder is the test data, not a template
   'spring:\n  datasource:\n    password: ${DB_PASSWORD}\n',
   'Bearer',
   '--password-file=/run/secrets/db',
@@ -40,6 +41,7 @@ const ORDINARY: readonly string[] = [
   'redis://redis-cart:6379/0',
   'postgres://db.internal:5432/app',
   'postgres://app@db.internal:5432/app',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} placeholder is the test data, not a template
   'postgres://app:${DB_PASSWORD}@db.internal:5432/app',
   'postgres://app:$(DB_PASSWORD)@db:5432/app',
   'amqp://{{ .Values.user }}:{{ .Values.password }}@rabbitmq:5672/',
@@ -114,6 +116,7 @@ const ORDINARY: readonly string[] = [
   'Welcome to the Online Boutique!',
   'Password must be at least 12 characters',
   'Bearer',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} placeholder is the test data, not a template
   'Bearer ${TOKEN}',
   '********',
   'xxxxxxxxxxxxxxxxxxxxxxxx',

@@ -3,19 +3,7 @@
  * once, next to the declared expected differences of seed 001 that must stay silent.
  */
 import type { Baseline, Observation, Snapshot } from '../../lambdas/engine/model.js';
-import {
-  baseline,
-  configMapValue,
-  envVar,
-  environment,
-  exception,
-  fileValue,
-  image,
-  secretRef,
-  setting,
-  snapshot,
-  ssmValue,
-} from './builders.js';
+import { baseline, configMapValue, envVar, environment, exception, fileValue, image, secretRef, setting, snapshot, ssmValue } from './builders.js';
 
 /** The audit clock of the seed estate. */
 export const SEED_NOW = new Date('2026-11-23T12:00:00Z');
@@ -100,10 +88,7 @@ export function seedSnapshots(): Snapshot[] {
         envVar('NEW_AUTH_FLOW', 'true'),
       ],
       {
-        images: [
-          image('registry.example.com/api-server', '2.4.1'),
-          image('registry.example.com/client-library', '15.3', { container: 'client-library' }),
-        ],
+        images: [image('registry.example.com/api-server', '2.4.1'), image('registry.example.com/client-library', '15.3', { container: 'client-library' })],
       },
     ),
     snapshot(
@@ -130,10 +115,7 @@ export function seedSnapshots(): Snapshot[] {
         configMapValue('DATABASE_POOL_SIZE', '15'),
       ],
       {
-        images: [
-          image('registry.example.com/api-server', '2.4.1'),
-          image('registry.example.com/client-library', '15.1', { container: 'client-library' }),
-        ],
+        images: [image('registry.example.com/api-server', '2.4.1'), image('registry.example.com/client-library', '15.1', { container: 'client-library' })],
       },
     ),
     snapshot(
@@ -158,10 +140,7 @@ export function seedSnapshots(): Snapshot[] {
         envVar('NEW_AUTH_FLOW', 'false'),
       ],
       {
-        images: [
-          image('registry.example.com/api-server', '2.4.1'),
-          image('registry.example.com/client-library', '15.1', { container: 'client-library' }),
-        ],
+        images: [image('registry.example.com/api-server', '2.4.1'), image('registry.example.com/client-library', '15.1', { container: 'client-library' })],
       },
     ),
   ];

@@ -76,12 +76,20 @@ describe('Function: itemSizeBytes', () => {
 
   it('keeps the transition and state items of a 1 MiB value far inside the item limit', () => {
     // Prepare
-    const huge = finding({ key: 'ROUTING_RULES', actual: { text: 'y'.repeat(MIB), secret: false }, comparedWith: { 'production-us': { text: 'z'.repeat(MIB), secret: false } } });
+    const huge = finding({
+      key: 'ROUTING_RULES',
+      actual: { text: 'y'.repeat(MIB), secret: false },
+      comparedWith: { 'production-us': { text: 'z'.repeat(MIB), secret: false } },
+    });
     const at = '2026-11-23T10:00:00.000Z';
 
     // Act
     const transition = toTransitionItem({ kind: 'opened', finding: huge, firstSeen: at, at }, 'run-1', 400);
-    const state = toStateAttributes({ id: huge.id, status: 'open', finding: huge, firstSeen: at, lastSeen: at, fingerprint: 'f', severity: 'high' }, 'run-1', 400);
+    const state = toStateAttributes(
+      { id: huge.id, status: 'open', finding: huge, firstSeen: at, lastSeen: at, fingerprint: 'f', severity: 'high' },
+      'run-1',
+      400,
+    );
 
     // Assess: a state item holds its state and the one it replaced.
     expect(itemSizeBytes(transition as unknown as Record<string, unknown>)).toBeLessThan(DYNAMODB_ITEM_LIMIT_BYTES / 10);

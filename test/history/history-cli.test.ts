@@ -70,10 +70,7 @@ describe('Function: runHistoryCommand', () => {
   });
 
   it('narrows the timeline to the window, an environment and a key', async () => {
-    const text = await runHistoryCommand(
-      { region: 'us-east-1', since: '2026-11-01', environment: 'production-us', key: 'DB_TIMEOUT', color: false },
-      deps(),
-    );
+    const text = await runHistoryCommand({ region: 'us-east-1', since: '2026-11-01', environment: 'production-us', key: 'DB_TIMEOUT', color: false }, deps());
 
     expect(text).toContain(F.usTimeout.id);
     expect(text).not.toContain(F.usPool.id);
@@ -116,10 +113,7 @@ describe('Function: runHistoryCommand', () => {
   });
 
   it('uses --table without asking CloudFormation', async () => {
-    const text = await runHistoryCommand(
-      { region: 'eu-west-1', table: table.tableName, color: false },
-      { documentClient: table.documentClient, now },
-    );
+    const text = await runHistoryCommand({ region: 'eu-west-1', table: table.tableName, color: false }, { documentClient: table.documentClient, now });
 
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
     expect(text).toContain(F.euSensitive.id);

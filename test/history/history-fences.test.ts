@@ -17,7 +17,8 @@ const logLevel = finding({ type: 'exception-expired', key: 'LOG_LEVEL', severity
 const sortItems = (items: Record<string, unknown>[]) =>
   liveItems(items).sort((x, y) => `${String(x['pk'])}|${String(x['sk'])}`.localeCompare(`${String(y['pk'])}|${String(y['sk'])}`));
 
-const isStateWrite = (command: SentCommand) => command.constructor.name === 'UpdateCommand' && (command.input['Key'] as { sk?: string } | undefined)?.sk === 'STATE';
+const isStateWrite = (command: SentCommand) =>
+  command.constructor.name === 'UpdateCommand' && (command.input['Key'] as { sk?: string } | undefined)?.sk === 'STATE';
 
 /**
  * Writes of a crashed run that land after (or while) a later invocation rolls it back: a request the
@@ -53,7 +54,12 @@ describe('Class: HistoryStore, against writes of a rolled-back run that land lat
         return send();
       }),
     );
-    const plan = reconcile({ previous: await crashing.loadOpenStates(), current: audit([finding({ actual: { text: '90', secret: false } }), pool, logLevel]), runId: 'run-2', now: new Date(RUN2) });
+    const plan = reconcile({
+      previous: await crashing.loadOpenStates(),
+      current: audit([finding({ actual: { text: '90', secret: false } }), pool, logLevel]),
+      runId: 'run-2',
+      now: new Date(RUN2),
+    });
     await expect(crashing.recordRun(runSummary('run-2', RUN2), plan.transitions, plan.next, 'schedule#2')).rejects.toThrow(/timed out/);
 
     // Act: the retry rolls run 2 back; then the abandoned requests arrive.
@@ -63,7 +69,9 @@ describe('Class: HistoryStore, against writes of a rolled-back run that land lat
 
     // Assess: DynamoDB refused them; the table reads as run 1 left it, and the retry sees what run 1 saw.
     expect(late.length).toBeGreaterThan(0);
-    expect(landed.map((result) => (result.status === 'rejected' ? (result.reason as Error).name : 'applied'))).toEqual(late.map(() => 'ConditionalCheckFailedException'));
+    expect(landed.map((result) => (result.status === 'rejected' ? (result.reason as Error).name : 'applied'))).toEqual(
+      late.map(() => 'ConditionalCheckFailedException'),
+    );
     expect(sortItems(await table.scanAll())).toEqual(sortItems(before));
     expect((await retry.loadOpenStates()).map((state) => `${state.id} ${state.lastRunId ?? ''}`).sort()).toEqual([`${dbTimeout.id} run-1`, `${pool.id} run-1`]);
   });
@@ -92,7 +100,9 @@ describe('Class: HistoryStore, against writes of a rolled-back run that land lat
 
     // Assess: no transition of run 2 is left in history.
     expect(late).toHaveLength(1);
-    expect(itemsOf(await table.scanAll(), 'transition').map((item) => `${String(item['runId'])} ${String(item['findingId'])}`)).toEqual([`run-1 ${dbTimeout.id}`]);
+    expect(itemsOf(await table.scanAll(), 'transition').map((item) => `${String(item['runId'])} ${String(item['findingId'])}`)).toEqual([
+      `run-1 ${dbTimeout.id}`,
+    ]);
   });
 
   it('refuses a commit of the run that arrives once its rollback has begun, so no alert goes out for an undone run', async () => {
@@ -142,15 +152,20 @@ describe('Class: HistoryStore, against writes of a rolled-back run that land lat
     // Assess
     expect(await zombie).toBeInstanceOf(HistoryConflictError);
     expect(retry.result).toMatchObject({ duplicate: false, runId: 'run-2b' });
-    expect(itemsOf(await table.scanAll(), 'transition').map((item) => `${String(item['runId'])} ${String(item['kind'])} ${String(item['findingId'])}`).sort()).toEqual([
-      `run-1 opened ${dbTimeout.id}`,
-      `run-2b opened ${logLevel.id}`,
-      `run-2b resolved ${dbTimeout.id}`,
-    ]);
+    expect(
+      itemsOf(await table.scanAll(), 'transition')
+        .map((item) => `${String(item['runId'])} ${String(item['kind'])} ${String(item['findingId'])}`)
+        .sort(),
+    ).toEqual([`run-1 opened ${dbTimeout.id}`, `run-2b opened ${logLevel.id}`, `run-2b resolved ${dbTimeout.id}`]);
   });
 
   describe('Method: pendingAlerts', () => {
-    const alert = (subject: string) => ({ lane: 'topic', subject, body: `{"subject":"${subject}"}`, attributes: { schema: 'drift-audit.run/1', severities: ['high'] } });
+    const alert = (subject: string) => ({
+      lane: 'topic',
+      subject,
+      body: `{"subject":"${subject}"}`,
+      attributes: { schema: 'drift-audit.run/1', severities: ['high'] },
+    });
 
     it('lists the alerts of committed runs, oldest first, until acknowledged', async () => {
       // Prepare: two committed runs with an alert each, and one run still recording.

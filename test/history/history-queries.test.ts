@@ -61,9 +61,7 @@ describe('Class: HistoryQueries', () => {
         until: new Date('2026-11-01T11:30:00Z'),
       });
 
-      expect(buildRegionTimeline(transitions).map((e) => [e.findingId, e.status, e.resolvedAt])).toEqual([
-        [F.euTimeout.id, 'resolved', SEEDED.run2],
-      ]);
+      expect(buildRegionTimeline(transitions).map((e) => [e.findingId, e.status, e.resolvedAt])).toEqual([[F.euTimeout.id, 'resolved', SEEDED.run2]]);
     });
 
     it('includes transitions made exactly at the ends of the range', async () => {
@@ -98,10 +96,7 @@ describe('Class: HistoryQueries', () => {
     it('tells what happened in one environment', async () => {
       const transitions = await queries.findingsByEnvironment('production-us', { since: new Date('2026-10-01T00:00:00Z') });
 
-      expect(transitions.map((t) => `${t.kind} ${t.finding.id}`)).toEqual([
-        `opened ${F.usPool.id}`,
-        `opened ${F.usTimeout.id}`,
-      ]);
+      expect(transitions.map((t) => `${t.kind} ${t.finding.id}`)).toEqual([`opened ${F.usPool.id}`, `opened ${F.usTimeout.id}`]);
     });
   });
 

@@ -341,9 +341,7 @@ describe('Class: HistoryStore', () => {
       // Act again: the retry is an ordinary first attempt (a new run, as every attempt is: run ids carry
       // their start time) and makes the same three moves.
       const redo = await auditRun(later, current, 'run-2-retry', RUN2, 'schedule#2');
-      expect(redo.transitions.map((t) => `${t.kind} ${t.finding.id}`)).toEqual(
-        crashedPlan.transitions.map((t) => `${t.kind} ${t.finding.id}`),
-      );
+      expect(redo.transitions.map((t) => `${t.kind} ${t.finding.id}`)).toEqual(crashedPlan.transitions.map((t) => `${t.kind} ${t.finding.id}`));
       expect(itemsOf(await table.scanAll(), 'transition')).toHaveLength(5);
     });
 
@@ -382,8 +380,7 @@ describe('Class: HistoryStore', () => {
   });
   describe('Method: recoverCrashedRuns', () => {
     const sortItems = (items: Record<string, unknown>[]) =>
-      liveItems(items)
-        .sort((x, y) => `${String(x['pk'])}|${String(x['sk'])}`.localeCompare(`${String(y['pk'])}|${String(y['sk'])}`));
+      liveItems(items).sort((x, y) => `${String(x['pk'])}|${String(x['sk'])}`.localeCompare(`${String(y['pk'])}|${String(y['sk'])}`));
 
     /** Records run `runId` of `key` at `at` and stops before completing it, as a crash after recordRun would. */
     async function crashAfterRecording(key: string, runId: string, at: string, findings: Parameters<typeof audit>[0]): Promise<void> {
@@ -407,9 +404,7 @@ describe('Class: HistoryStore', () => {
       const recovered = await next.recoverCrashedRuns({ idempotencyKey: 'schedule#12', singleConcurrency: true });
 
       // Assess: the table is as the 10:00 run left it; the 11:00 moves will be made (and alerted) again.
-      expect(recovered).toEqual([
-        { rolledBack: true, runId: 'run-2', idempotencyKey: 'schedule#11', statesRestored: 3, transitionsDeleted: 2 },
-      ]);
+      expect(recovered).toEqual([{ rolledBack: true, runId: 'run-2', idempotencyKey: 'schedule#11', statesRestored: 3, transitionsDeleted: 2 }]);
       expect(sortItems(await table.scanAll())).toEqual(sortItems(before));
       expect(await next.status('schedule#11')).toEqual({ state: 'absent' });
       const redo = await auditRun(next, audit([finding({ actual: { text: '90', secret: false } }), pool, logLevel]), 'run-3', RUN3, 'schedule#12');

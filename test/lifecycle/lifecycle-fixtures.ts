@@ -5,6 +5,7 @@ import {
   type FindingType,
   type RunSummary,
   type Severity,
+  type ShownValue,
   type SourceStatus,
 } from '../../lambdas/engine/model.js';
 
@@ -17,11 +18,19 @@ export const SECRET_CANARY = 'canary-Zx9-do-not-leak-7f3a';
 
 /**
  * A finding shaped as the engine makes them (id `type:environment:key`), overridable per test.
- * Defaults to seed 000's DB_TIMEOUT emergency fix in production-eu.
+ * Defaults to seed 000's DB_TIMEOUT emergency fix in production-eu; `expected: undefined` or
+ * `actual: undefined` gives a finding without that value.
  */
 export function finding(
-  overrides: Partial<Omit<Finding, 'id'>> & { type?: FindingType; environment?: string; key?: string } = {},
+  overrides: Partial<Omit<Finding, 'id' | 'expected' | 'actual'>> & {
+    type?: FindingType;
+    environment?: string;
+    key?: string;
+    expected?: ShownValue | undefined;
+    actual?: ShownValue | undefined;
+  } = {},
 ): Finding {
+  const { expected, actual, ...rest } = overrides;
   const type = overrides.type ?? 'changed';
   const environment = overrides.environment ?? 'production-eu';
   const key = overrides.key ?? 'DB_TIMEOUT';
@@ -32,8 +41,8 @@ export function finding(
     tier: environment.startsWith('production') ? 'production' : 'staging',
     region: REGION[environment] ?? 'eu-west-1',
     key,
-    expected: { text: '30', secret: false },
-    actual: { text: '120', secret: false },
+    ...('expected' in overrides ? (expected === undefined ? {} : { expected }) : { expected: { text: '30', secret: false } }),
+    ...('actual' in overrides ? (actual === undefined ? {} : { actual }) : { actual: { text: '120', secret: false } }),
     message: `${key} is 120 in ${environment}, baseline says 30`,
     provenance: [
       {
@@ -48,16 +57,13 @@ export function finding(
       revert: { summary: 'put 30 back', command: `aws ssm put-parameter --name /${environment}/api/${key} --value 30 --overwrite` },
       accept: { summary: `declare the ${environment} value`, baselineEdit: { path: ['settings', key, 'environments', environment], value: '120' } },
     },
-    ...overrides,
+    ...rest,
     id: `${type}:${environment}:${key}`,
   };
 }
 
 /** An audit verdict holding `findings`, with every environment complete unless told otherwise. */
-export function audit(
-  findings: readonly Finding[],
-  options: { complete?: readonly string[]; partial?: readonly string[] } = {},
-): AuditResult {
+export function audit(findings: readonly Finding[], options: { complete?: readonly string[]; partial?: readonly string[] } = {}): AuditResult {
   const partial = options.partial ?? [];
   const complete = options.complete ?? ENVIRONMENTS.filter((environment) => !partial.includes(environment));
   const counts = Object.fromEntries(FINDING_TYPES.map((type) => [type, 0])) as Record<FindingType, number>;

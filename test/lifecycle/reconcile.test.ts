@@ -127,9 +127,7 @@ describe('Function: reconcile', () => {
       const { transitions, next } = reconcile({ previous: kept, current: audit([]), runId: 'run-3', now: T3 });
 
       // Assess
-      expect(transitions).toEqual([
-        { kind: 'resolved', finding: finding(), firstSeen: T1.toISOString(), at: T3.toISOString() },
-      ]);
+      expect(transitions).toEqual([{ kind: 'resolved', finding: finding(), firstSeen: T1.toISOString(), at: T3.toISOString() }]);
       expect(next).toEqual([
         expect.objectContaining({
           status: 'resolved',

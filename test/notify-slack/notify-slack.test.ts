@@ -46,7 +46,14 @@ describe('Function: buildSlackMessage', () => {
   it('groups transitions by environment and region with severity, expected vs actual, who/when and both fixes', () => {
     // Prepare
     const us = sampleFinding();
-    const eu = sampleFinding({ id: 'parity:production-eu:DATABASE_POOL_SIZE', type: 'parity', environment: 'production-eu', region: 'eu-west-1', key: 'DATABASE_POOL_SIZE', severity: 'critical' });
+    const eu = sampleFinding({
+      id: 'parity:production-eu:DATABASE_POOL_SIZE',
+      type: 'parity',
+      environment: 'production-eu',
+      region: 'eu-west-1',
+      key: 'DATABASE_POOL_SIZE',
+      severity: 'critical',
+    });
     const message = buildRunMessage(sampleRun(), [opened(us), opened(eu)], { bucket: 'b', key: 'reports/r.html' })!;
 
     // Act

@@ -19,9 +19,7 @@ describe('Function: formatProvenance', () => {
     });
 
     // Assess
-    expect(line).toBe(
-      'ssm /production-us/api/DB_TIMEOUT v7, changed by arn:aws:iam::111111111111:user/bob on 2026-08-14 — outside the pipeline',
-    );
+    expect(line).toBe('ssm /production-us/api/DB_TIMEOUT v7, changed by arn:aws:iam::111111111111:user/bob on 2026-08-14 — outside the pipeline');
   });
 
   it('names the layer only when the source kind does not imply it, and the file for file-based sources', () => {
@@ -54,21 +52,15 @@ describe('Function: formatBaselineEdit', () => {
   });
 
   it('quotes values YAML would not read as the same string, and path segments holding a dot', () => {
-    expect(formatBaselineEdit({ path: ['settings', 'db.pool', 'value'], value: '10' })).toBe(
-      'settings."db.pool".value: "10"',
-    );
+    expect(formatBaselineEdit({ path: ['settings', 'db.pool', 'value'], value: '10' })).toBe('settings."db.pool".value: "10"');
     expect(formatBaselineEdit({ path: ['settings', 'A', 'value'], value: 'true' })).toBe('settings.A.value: "true"');
     expect(formatBaselineEdit({ path: ['settings', 'A', 'value'], value: 'a: b' })).toBe('settings.A.value: "a: b"');
-    expect(formatBaselineEdit({ path: ['settings', 'A', 'value'], value: 'https://api.example.com' })).toBe(
-      'settings.A.value: https://api.example.com',
-    );
+    expect(formatBaselineEdit({ path: ['settings', 'A', 'value'], value: 'https://api.example.com' })).toBe('settings.A.value: https://api.example.com');
   });
 
   it('writes deletes, nulls, appends and the target file', () => {
     expect(formatBaselineEdit({ path: ['settings', 'OLD'], value: undefined })).toBe('delete settings.OLD');
-    expect(formatBaselineEdit({ path: ['settings', 'A', 'environments', 'dev'], value: null })).toBe(
-      'settings.A.environments.dev: null',
-    );
+    expect(formatBaselineEdit({ path: ['settings', 'A', 'environments', 'dev'], value: null })).toBe('settings.A.environments.dev: null');
     expect(
       formatBaselineEdit({
         path: ['exceptions'],
@@ -88,15 +80,11 @@ describe('Function: escapeHtml', () => {
 
 describe('Function: escapeMarkdown', () => {
   it('leaves ordinary keys, paths and timestamps readable', () => {
-    expect(escapeMarkdown('DB_TIMEOUT at /prod/api/ on 2026-08-14T02:07:31Z')).toBe(
-      'DB_TIMEOUT at /prod/api/ on 2026-08-14T02:07:31Z',
-    );
+    expect(escapeMarkdown('DB_TIMEOUT at /prod/api/ on 2026-08-14T02:07:31Z')).toBe('DB_TIMEOUT at /prod/api/ on 2026-08-14T02:07:31Z');
   });
 
   it('escapes markup, HTML, pipes, math and edge underscores, and joins lines', () => {
-    expect(escapeMarkdown('<b>*a*</b> | `c` _d_ $e$ [f](g)\nh')).toBe(
-      '&lt;b&gt;\\*a\\*&lt;/b&gt; \\| \\`c\\` \\_d\\_ \\$e\\$ \\[f\\](g) h',
-    );
+    expect(escapeMarkdown('<b>*a*</b> | `c` _d_ $e$ [f](g)\nh')).toBe('&lt;b&gt;\\*a\\*&lt;/b&gt; \\| \\`c\\` \\_d\\_ \\$e\\$ \\[f\\](g) h');
   });
 
   it('stops a paragraph from opening as a list or a rule', () => {
@@ -127,9 +115,6 @@ describe('Function: terminalText', () => {
 describe('Function: wrapText', () => {
   it('breaks at spaces within the width and keeps a long word whole', () => {
     expect(wrapText('one two three four', 9)).toEqual(['one two', 'three', 'four']);
-    expect(wrapText('arn:aws:iam::111111111111:user/bob is long', 10)).toEqual([
-      'arn:aws:iam::111111111111:user/bob',
-      'is long',
-    ]);
+    expect(wrapText('arn:aws:iam::111111111111:user/bob is long', 10)).toEqual(['arn:aws:iam::111111111111:user/bob', 'is long']);
   });
 });

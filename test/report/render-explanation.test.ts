@@ -33,9 +33,7 @@ function incompleteExplanation(): Explanation {
   const base = poolSizeExplanation();
   return {
     ...base,
-    observations: base.observations
-      .filter((o) => o.layer !== 'ssm')
-      .map((o) => (o.layer === 'configmap' ? { ...o, effective: true } : o)),
+    observations: base.observations.filter((o) => o.layer !== 'ssm').map((o) => (o.layer === 'configmap' ? { ...o, effective: true } : o)),
     effective: { text: '15', secret: false },
     complete: false,
     failedSources: [
@@ -67,13 +65,7 @@ describe('Function: renderExplanationTerminal', () => {
 
     // Assess
     const layerLines = lines.filter((l) => /^ {2}[▶ ] (ssm|secret|configmap|env|file) /.test(l));
-    expect(layerLines.map((l) => l.trim().replace(/^▶ /, '').split(/\s+/)[0])).toEqual([
-      'ssm',
-      'secret',
-      'configmap',
-      'env',
-      'file',
-    ]);
+    expect(layerLines.map((l) => l.trim().replace(/^▶ /, '').split(/\s+/)[0])).toEqual(['ssm', 'secret', 'configmap', 'env', 'file']);
     expect(layerLines[0]).toMatch(/▶ ssm\s+25 {2}← effective/);
     expect(layerLines[1]).toMatch(/secret\s+not set/);
     expect(lines).toContain('  expected   20  the shared value');

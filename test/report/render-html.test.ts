@@ -81,9 +81,7 @@ describe('Function: renderHtml', () => {
   it('shows a secret as [secret] whatever text the value carries', () => {
     // Prepare
     const base = partialRun();
-    const leaky = FINDINGS.map((f) =>
-      f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f,
-    );
+    const leaky = FINDINGS.map((f) => (f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f));
 
     // Act
     const html = renderHtml({ ...base, result: { ...base.result, findings: leaky } });

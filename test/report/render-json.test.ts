@@ -104,9 +104,7 @@ describe('Function: renderJson', () => {
     // Prepare
     const base = partialRun();
     const leaky = FINDINGS.map((f) =>
-      f.actual?.secret === true
-        ? { ...f, actual: { text: 'sk_live_CANARY', secret: true }, comparedWith: { x: { text: 'sk_live_CANARY', secret: true } } }
-        : f,
+      f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true }, comparedWith: { x: { text: 'sk_live_CANARY', secret: true } } } : f,
     );
 
     // Act

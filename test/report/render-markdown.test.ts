@@ -57,9 +57,7 @@ describe('Function: renderMarkdown', () => {
     const text = renderMarkdown(partialRun());
 
     // Assess
-    expect(text).toContain(
-      '```sh\naws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite\n```',
-    );
+    expect(text).toContain('```sh\naws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite\n```');
     expect(text).toContain('```yaml\nsettings.DB_TIMEOUT.environments.production-us: 60s\n```');
   });
 
@@ -92,9 +90,7 @@ describe('Function: renderMarkdown', () => {
   it('shows a secret as [secret] whatever text the value carries', () => {
     // Prepare
     const base = partialRun();
-    const leaky = FINDINGS.map((f) =>
-      f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f,
-    );
+    const leaky = FINDINGS.map((f) => (f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f));
 
     // Act
     const text = renderMarkdown({ ...base, result: { ...base.result, findings: leaky } });
@@ -154,7 +150,9 @@ describe('Function: renderMarkdown', () => {
       expect(text.length).toBeLessThanOrEqual(4000);
       expect(text).toContain('#### 🔴 Critical');
       expect(text).not.toContain('#### ⚪ Info');
-      expect(text).toMatch(/_\d+ more findings not shown to stay within 4000 characters; see the \[full report\]\(<https:\/\/reports\.example\/r\.html\?a=%2F>\)\._/);
+      expect(text).toMatch(
+        /_\d+ more findings not shown to stay within 4000 characters; see the \[full report\]\(<https:\/\/reports\.example\/r\.html\?a=%2F>\)\._/,
+      );
       expect(text).toContain('| **Total** |');
       expect(text.trimEnd().split('\n').at(-1)).toMatch(/^\*\*Incomplete audit/);
     });

@@ -69,9 +69,7 @@ describe('Function: renderTerminal', () => {
     const text = renderTerminal(completeRunWithDrift(), { color: false });
 
     // Assess
-    expect(lastLine(text)).toBe(
-      'Drift found: 7 findings (1 critical, 1 high, 2 medium, 2 low, 1 info) in 3 of 3 environments; 6 sources read.',
-    );
+    expect(lastLine(text)).toBe('Drift found: 7 findings (1 critical, 1 high, 2 medium, 2 low, 1 info) in 3 of 3 environments; 6 sources read.');
     expect(text).not.toMatch(/no drift/i);
   });
 
@@ -81,12 +79,8 @@ describe('Function: renderTerminal', () => {
 
     // Assess
     expect(text).toContain('expected 10s → actual 60s');
-    expect(text).toContain(
-      'from ssm /production-us/api/DB_TIMEOUT v7, changed by arn:aws:iam::111111111111:user/bob on 2026-08-14 — outside the pipeline',
-    );
-    expect(text).toContain(
-      '$ aws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite',
-    );
+    expect(text).toContain('from ssm /production-us/api/DB_TIMEOUT v7, changed by arn:aws:iam::111111111111:user/bob on 2026-08-14 — outside the pipeline');
+    expect(text).toContain('$ aws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite');
     expect(text).toContain('settings.DB_TIMEOUT.environments.production-us: 60s');
   });
 
@@ -95,7 +89,7 @@ describe('Function: renderTerminal', () => {
     const text = renderTerminal(partialRun(), { color: false });
 
     // Assess
-    const headings = text.split('\n').filter((line) => /^[a-z]+-[a-z]+  /.test(line));
+    const headings = text.split('\n').filter((line) => /^[a-z]+-[a-z]+ {2}/.test(line));
     expect(headings.map((h) => h.split(' ')[0])).toEqual(['production-us', 'production-eu', 'staging-us']);
     expect(headings[0]).toContain('production · us-east-1');
     const markers = text.split('\n').filter((line) => /^ {2}[✖▲◆●○] /.test(line));
@@ -105,9 +99,7 @@ describe('Function: renderTerminal', () => {
   it('prints [secret] for a secret whatever text the value carries', () => {
     // Prepare
     const base = partialRun();
-    const leaky = FINDINGS.map((f) =>
-      f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f,
-    );
+    const leaky = FINDINGS.map((f) => (f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f));
 
     // Act
     const text = renderTerminal({ ...base, result: { ...base.result, findings: leaky } }, { color: false, verbose: true });
@@ -149,8 +141,6 @@ describe('Function: renderTerminal', () => {
     };
 
     // Act / Assess
-    expect(renderTerminal(shuffled, { color: true, verbose: true })).toBe(
-      renderTerminal(input, { color: true, verbose: true }),
-    );
+    expect(renderTerminal(shuffled, { color: true, verbose: true })).toBe(renderTerminal(input, { color: true, verbose: true }));
   });
 });

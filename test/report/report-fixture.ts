@@ -41,8 +41,7 @@ export const FINDINGS: readonly Finding[] = [
     fixes: {
       revert: {
         summary: 'Set LOG_INCLUDE_SENSITIVE back to false in configmap/api-config.',
-        command:
-          'kubectl patch configmap api-config -n api --type merge -p \'{"data":{"LOG_INCLUDE_SENSITIVE":"false"}}\'',
+        command: 'kubectl patch configmap api-config -n api --type merge -p \'{"data":{"LOG_INCLUDE_SENSITIVE":"false"}}\'',
       },
     },
   },
@@ -73,8 +72,7 @@ export const FINDINGS: readonly Finding[] = [
     fixes: {
       revert: {
         summary: 'Put the baseline value back in Parameter Store.',
-        command:
-          'aws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite',
+        command: 'aws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite',
       },
       accept: {
         summary: 'Declare 60s as the expected value for production-us.',
@@ -333,9 +331,7 @@ export function cleanRun(): ReportInput {
     result: result([], []),
     generatedAt: '2026-11-23T12:00:00Z',
     environments: ENVIRONMENTS,
-    sources: SOURCES.map((s) =>
-      s.status === 'ok' ? s : { id: s.id, kind: s.kind, layers: s.layers, status: 'ok' as const, itemCount: 12 },
-    ),
+    sources: SOURCES.map((s) => (s.status === 'ok' ? s : { id: s.id, kind: s.kind, layers: s.layers, status: 'ok' as const, itemCount: 12 })),
   };
 }
 

@@ -11,14 +11,7 @@ import type { KubeObject } from '../../lambdas/sources/eks/kube-client.js';
 import { secretSamples } from '../engine/secret-samples.js';
 import { runCli } from '../support/run-cli.js';
 import type { Finding, ShownValue } from '../../lambdas/engine/model.js';
-import {
-  renderExplanationJson,
-  renderExplanationTerminal,
-  renderHtml,
-  renderJson,
-  renderMarkdown,
-  renderTerminal,
-} from '../../lambdas/sinks/report/index.js';
+import { renderExplanationJson, renderExplanationTerminal, renderHtml, renderJson, renderMarkdown, renderTerminal } from '../../lambdas/sinks/report/index.js';
 import type { ReportInput } from '../../lambdas/sinks/report/index.js';
 import { poolSizeExplanation } from './explanation-fixture.js';
 import { FINDINGS, partialRun } from './report-fixture.js';
@@ -53,8 +46,7 @@ describe('Property: a secret value never reaches any output', () => {
         const secret: ShownValue = { text: canary, secret: true };
         const base = partialRun({ transitions: true });
         const findings = base.result.findings.map(
-          (f, i): Finding =>
-            i === at ? { ...f, expected: secret, actual: secret, comparedWith: { [f.environment]: secret } } : f,
+          (f, i): Finding => (i === at ? { ...f, expected: secret, actual: secret, comparedWith: { [f.environment]: secret } } : f),
         );
         const transitions = (base.transitions ?? []).map((t) => ({
           ...t,
@@ -92,7 +84,9 @@ describe('Canary: a secret detected by its value never reaches any output', () =
   const declared = Object.keys(eu).slice(0, 10);
   let dir: string;
   const dotenv = (values: Record<string, string>): string =>
-    `${Object.entries(values).map(([format, value]) => `${keyOf(format)}=${JSON.stringify(value)}`).join('\n')}\nLOG_LEVEL=warn\n`;
+    `${Object.entries(values)
+      .map(([format, value]) => `${keyOf(format)}=${JSON.stringify(value)}`)
+      .join('\n')}\nLOG_LEVEL=warn\n`;
   const expectNoCanary = (label: string, text: string): void => {
     for (const canary of canaries) expect({ label, leaked: text.includes(canary) ? canary : undefined }).toEqual({ label, leaked: undefined });
   };
@@ -114,7 +108,10 @@ describe('Canary: a secret detected by its value never reaches any output', () =
         '',
       ].join('\n'),
     );
-    for (const [env, values] of [['prod-eu', eu], ['prod-us', us]] as const) {
+    for (const [env, values] of [
+      ['prod-eu', eu],
+      ['prod-us', us],
+    ] as const) {
       mkdirSync(path.join(dir, 'snapshots', env), { recursive: true });
       writeFileSync(path.join(dir, 'snapshots', env, 'app.env'), dotenv(values));
     }
@@ -132,12 +129,17 @@ describe('Canary: a secret detected by its value never reaches any output', () =
     const json = JSON.parse(outputs[1]?.stdout ?? '{}') as { findings: { key: string; type: string }[] };
     for (const format of Object.keys(eu)) expect(json.findings.map((f) => f.key)).toContain(keyOf(format));
     expect(json.findings.filter((f) => f.type === 'parity').length).toBe(declared.length);
-    outputs.forEach((output, i) => expectNoCanary(`scan output ${i}`, output.stdout + output.stderr));
+    outputs.forEach((output, i) => {
+      expectNoCanary(`scan output ${i}`, output.stdout + output.stderr);
+    });
   });
 
   it('in explain, on the terminal and in JSON, for every key', async () => {
     for (const format of Object.keys(eu)) {
-      const [terminal, json] = await Promise.all([cli('explain', keyOf(format), '--env', 'prod-us'), cli('explain', keyOf(format), '--env', 'prod-us', '--json')]);
+      const [terminal, json] = await Promise.all([
+        cli('explain', keyOf(format), '--env', 'prod-us'),
+        cli('explain', keyOf(format), '--env', 'prod-us', '--json'),
+      ]);
       expect(JSON.parse(json?.stdout ?? '{}')).toMatchObject({ setting: { secret: true } });
       expectNoCanary(`explain ${format}`, `${terminal?.stdout}${terminal?.stderr}${json?.stdout}${json?.stderr}`);
     }
@@ -155,7 +157,9 @@ describe('Canary: a secret detected by its value never reaches any output', () =
     // Assess
     const text = readFileSync(path.join(dir, 'config', 'baseline.yaml'), 'utf8');
     expectNoCanary('baseline after accept', text);
-    accepted.forEach((run, i) => expectNoCanary(`accept ${ids[i]}`, run.stdout + run.stderr));
+    accepted.forEach((run, i) => {
+      expectNoCanary(`accept ${ids[i]}`, run.stdout + run.stderr);
+    });
     // Declared where the key lives: under the application that reads it.
     expect(text).toMatch(new RegExp(`${keyOf('jwt')}:\\n\\s+secret: true`));
     const first = keyOf(declared[0] as string);
@@ -171,12 +175,21 @@ describe('Canary: a secret detected by its value never reaches any output', () =
     const parsed = parseBaseline([{ name: 'baseline.yaml', text: readFileSync(path.join(dir, 'config', 'baseline.yaml'), 'utf8') }]);
     if (!parsed.ok) throw new Error('baseline invalid');
     const records = (env: string, values: Record<string, string>) =>
-      Object.entries(values).map(([format, value], i) => ({ name: `/${env}/api/${keyOf(format).toLowerCase()}`, type: 'String' as const, value, version: i + 1 }));
+      Object.entries(values).map(([format, value], i) => ({
+        name: `/${env}/api/${keyOf(format).toLowerCase()}`,
+        type: 'String' as const,
+        value,
+        version: i + 1,
+      }));
     const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'api', namespace: 'api' },
-      spec: { template: { spec: { containers: [{ name: 'app', image: 'api:1', env: Object.entries(eu).map(([format, value]) => ({ name: keyOf(format), value })) }] } } },
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'app', image: 'api:1', env: Object.entries(eu).map(([format, value]) => ({ name: keyOf(format), value })) }] },
+        },
+      },
     } as unknown as KubeObject;
     const state: LiveState = {
       schema: LIVE_STATE_SCHEMA,
@@ -189,7 +202,15 @@ describe('Canary: a secret detected by its value never reaches any output', () =
       environment,
       observations: [],
       images: [],
-      sources: [{ id: environment === 'prod-eu' ? 'ssm:eu-west-1:/prod-eu/api/' : 'ssm:us-east-1:/prod-us/api/', kind: 'ssm' as const, layers: ['ssm' as const], status: 'ok' as const, itemCount: 1 }],
+      sources: [
+        {
+          id: environment === 'prod-eu' ? 'ssm:eu-west-1:/prod-eu/api/' : 'ssm:us-east-1:/prod-us/api/',
+          kind: 'ssm' as const,
+          layers: ['ssm' as const],
+          status: 'ok' as const,
+          itemCount: 1,
+        },
+      ],
     }));
 
     // Act

@@ -1,13 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  type AttributeDefinition,
-  type GlobalSecondaryIndex,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type AttributeDefinition, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { HISTORY_TABLE_SCHEMA } from '../../lambdas/sinks/history/table-schema.js';
 
@@ -67,9 +61,7 @@ export async function startDynaliteTable(tableName = 'drift-audit-history'): Pro
       const items: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await documentClient.send(
-          new ScanCommand({ TableName: name, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
-        );
+        const page = await documentClient.send(new ScanCommand({ TableName: name, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }));
         items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
       } while (start !== undefined);
@@ -114,8 +106,7 @@ async function createHistoryTable(client: DynamoDBClient, tableName: string): Pr
   );
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const ready =
-      Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+    const ready = Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

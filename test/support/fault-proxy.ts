@@ -8,7 +8,14 @@
  * and only the requests it aims at go wrong. HTTPS upstreams (the Kubernetes stand-in) are proxied
  * over HTTPS with the same test certificate, so the client still verifies the cluster CA.
  */
-import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { listenOnLoopback } from './listen-loopback.js';
@@ -257,8 +264,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     });
   };
 
-  const server: Server =
-    secure && options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createHttpServer(handle);
+  const server: Server = secure && options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createHttpServer(handle);
   const port = await listenOnLoopback(server, sockets);
 
   return {

@@ -146,23 +146,34 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
       } else respond();
     };
 
-    if (!authorized) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
-    if (req.method !== 'GET' || !route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!authorized) {
+      send(401, status(401, 'Unauthorized', 'Unauthorized'));
+      return;
+    }
+    if (req.method !== 'GET' || !route) {
+      send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      return;
+    }
     const fault = faults.find((f) => f.remaining > 0 && matches(f.match, route, continueParam !== undefined));
     if (fault) {
       fault.remaining -= 1;
       const reason = fault.status === 429 ? 'TooManyRequests' : fault.status === 410 ? 'Expired' : 'InternalError';
-      return send(fault.status, status(fault.status, reason, `injected ${fault.status}`), {
+      send(fault.status, status(fault.status, reason, `injected ${fault.status}`), {
         ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}),
       });
+      return;
     }
     const groupSuffix = route.groupVersion.includes('/') ? `.${route.groupVersion.split('/')[0]}` : '';
     const denied = `${route.resource}${groupSuffix} is forbidden: User "arn:aws:sts::111122223333:assumed-role/drift-audit/test" cannot list resource "${route.resource}" in API group "${groupSuffix.slice(1)}" in the namespace "${route.namespace}"`;
     if ((route.resource === 'secrets' && !options.allowSecrets) || forbidden.some((m) => matches(m, route))) {
-      return send(403, status(403, 'Forbidden', denied));
+      send(403, status(403, 'Forbidden', denied));
+      return;
     }
     const kind = Object.keys(KINDS).find((k) => KINDS[k]?.resource === route.resource && KINDS[k]?.groupVersion === route.groupVersion);
-    if (!kind) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!kind) {
+      send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      return;
+    }
 
     const all = options.objects
       .filter((o) => o.kind === kind && o.metadata.namespace === route.namespace)
@@ -171,7 +182,10 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     let offset = 0;
     if (continueParam !== undefined) {
       const entry = continueTokens.get(continueParam);
-      if (!entry || entry.key !== listKey) return send(400, status(400, 'BadRequest', 'continue key is not valid'));
+      if (!entry || entry.key !== listKey) {
+        send(400, status(400, 'BadRequest', 'continue key is not valid'));
+        return;
+      }
       offset = entry.offset;
     }
     const limit = limitParam !== null && Number(limitParam) > 0 ? Number(limitParam) : all.length;

@@ -13,8 +13,12 @@ export async function runCli(argv: readonly string[], options: { cwd?: string; n
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     stdoutIsTty: false,
     stderrIsTty: false,
     env: options.env ?? {},

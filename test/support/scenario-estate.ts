@@ -71,29 +71,30 @@ function kubectlList(env: ScenarioEnvironment): unknown {
       metadata: {
         name,
         namespace: 'default',
-        managedFields: byHand.length === 0
-          ? []
-          : [
-              {
-                manager: 'kubectl-set',
-                operation: 'Update',
-                time: '2026-11-20T03:00:00Z',
-                fieldsType: 'FieldsV1',
-                fieldsV1: {
-                  'f:spec': {
-                    'f:template': {
-                      'f:spec': {
-                        'f:containers': {
-                          [`k:{"name":"${containers[0]?.name ?? 'server'}"}`]: {
-                            'f:env': Object.fromEntries(byHand.map((variable) => [`k:{"name":"${variable}"}`, { '.': {}, 'f:value': {} }])),
+        managedFields:
+          byHand.length === 0
+            ? []
+            : [
+                {
+                  manager: 'kubectl-set',
+                  operation: 'Update',
+                  time: '2026-11-20T03:00:00Z',
+                  fieldsType: 'FieldsV1',
+                  fieldsV1: {
+                    'f:spec': {
+                      'f:template': {
+                        'f:spec': {
+                          'f:containers': {
+                            [`k:{"name":"${containers[0]?.name ?? 'server'}"}`]: {
+                              'f:env': Object.fromEntries(byHand.map((variable) => [`k:{"name":"${variable}"}`, { '.': {}, 'f:value': {} }])),
+                            },
                           },
                         },
                       },
                     },
                   },
                 },
-              },
-            ],
+              ],
       },
       spec: {
         template: {

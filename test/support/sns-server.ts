@@ -34,13 +34,17 @@ export async function startSnsServer(): Promise<SnsStandin> {
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       if (form.get('Action') !== 'Publish') {
         response.writeHead(400, { 'content-type': 'text/xml' });
-        response.end(`<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>unsupported ${form.get('Action') ?? ''}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        response.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>unsupported ${form.get('Action') ?? ''}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
         return;
       }
       if (failures > 0) {
         failures -= 1;
         response.writeHead(failure.status, { 'content-type': 'text/xml' });
-        response.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>injected ${failure.code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        response.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>injected ${failure.code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
         return;
       }
       const attributes: PublishedMessage['attributes'] = {};

@@ -204,9 +204,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
   };
 
   const isDenied = (region: string, name: string): boolean =>
-    denied.some(
-      (d) => (d.region === undefined || d.region === region) && (name === d.prefix || name.startsWith(withSlash(d.prefix))),
-    );
+    denied.some((d) => (d.region === undefined || d.region === region) && (name === d.prefix || name.startsWith(withSlash(d.prefix))));
 
   const accessDenied = (region: string, operation: string, resource: string): ApiError =>
     new ApiError(
@@ -258,9 +256,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
         throw accessDenied(region, 'GetParametersByPath', withoutSlash(path));
       }
       const recursive = body['Recursive'] === true;
-      const matching = sorted(region).filter(
-        (p) => p.name.startsWith(base) && (recursive || !p.name.slice(base.length).includes('/')),
-      );
+      const matching = sorted(region).filter((p) => p.name.startsWith(base) && (recursive || !p.name.slice(base.length).includes('/')));
       const decrypt = body['WithDecryption'] === true;
       const { slice, next } = page(matching, 'GetParametersByPath', `${path}|${recursive}|${decrypt}`, body, 10, 10);
       return { Parameters: slice.map((p) => wire(region, p, decrypt)), ...(next ? { NextToken: next } : {}) };
@@ -493,8 +489,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
     },
     requests,
     count: (operation, region) => requests.filter((r) => matches(r, operation, region)).length,
-    throttled: (operation, region) =>
-      requests.filter((r) => matches(r, operation, region) && r.errorType === 'ThrottlingException').length,
+    throttled: (operation, region) => requests.filter((r) => matches(r, operation, region) && r.errorType === 'ThrottlingException').length,
     clearRequests: () => {
       requests.length = 0;
     },

@@ -48,7 +48,11 @@ export function acceptFindings(state: AcceptState, findings: readonly Finding[],
   const attempts = sameChanges(lifted, plan.accepted) ? [plan.accepted] : [lifted, plan.accepted];
   let failure: AcceptError | undefined;
   for (const accepted of attempts) {
-    const applied = applyAcceptChanges(state.files, state.baseline, accepted.flatMap((planned) => planned.changes));
+    const applied = applyAcceptChanges(
+      state.files,
+      state.baseline,
+      accepted.flatMap((planned) => planned.changes),
+    );
     const problem = verify(state, accepted, applied);
     if (problem === undefined) return resultOf(state, accepted, applied, plan.refused);
     failure ??= problem;
@@ -61,7 +65,10 @@ function checkOptions(options: AcceptChoices, now: Date): void {
   const terms = options.exception;
   if (terms !== undefined) {
     checkFutureDate('--expires', terms.expires, now);
-    for (const [flag, value] of [['--owner', terms.owner], ['--reason', terms.reason]] as const) {
+    for (const [flag, value] of [
+      ['--owner', terms.owner],
+      ['--reason', terms.reason],
+    ] as const) {
       if (value.trim() === '') throw new AcceptError('invalid-option', `${flag} must not be empty: an exception names who owns it and why`);
     }
   }

@@ -52,7 +52,8 @@ export function applyAcceptChanges(files: readonly BaselineFile[], baseline: Bas
     if (change.kind === 'remove-exception' || change.kind === 'extend-exception') indexes.set(change.exception, exceptionIndex(files, change.exception));
   }
   const ordered = [...unique].sort(
-    (a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.kind === 'remove-exception' && b.kind === 'remove-exception' ? removalOrder(indexes, a.exception, b.exception) : 0),
+    (a, b) =>
+      ORDER[a.kind] - ORDER[b.kind] || (a.kind === 'remove-exception' && b.kind === 'remove-exception' ? removalOrder(indexes, a.exception, b.exception) : 0),
   );
 
   let current = { files: [...files], baseline };

@@ -65,12 +65,7 @@ function tierDeclaration(changes: readonly DeclareChange[], state: AcceptState):
 }
 
 /** The key's effective state in an environment, as the engine resolves it; undefined when unknown or secret. */
-function liveState(
-  state: AcceptState,
-  environment: string,
-  key: string,
-  application: string | undefined,
-): { readonly state: string | null } | undefined {
+function liveState(state: AcceptState, environment: string, key: string, application: string | undefined): { readonly state: string | null } | undefined {
   let explanation: ReturnType<typeof explain>;
   try {
     explanation = explain({

@@ -117,7 +117,8 @@ function planFinding(finding: Finding, state: AcceptState, options: AcceptChoice
  */
 function planGroupParity(finding: Finding, state: AcceptState): Outcome {
   const declared = finding.fixes.accept?.baselineEdit?.value;
-  if (Object.values(finding.comparedWith ?? {}).some((value) => value.secret)) return { refusal: secretRefusal(finding.key, finding.application, finding.environment, state.baseline) };
+  if (Object.values(finding.comparedWith ?? {}).some((value) => value.secret))
+    return { refusal: secretRefusal(finding.key, finding.application, finding.environment, state.baseline) };
   if (declared === null || declared === undefined || typeof declared !== 'object') {
     return { refusal: finding.fixes.accept?.summary ?? `declare by hand which environments may differ on ${finding.key}` };
   }
@@ -173,9 +174,7 @@ function planExpired(finding: Finding, state: AcceptState, options: AcceptChoice
 
   const before = new Map(state.findings.map((candidate) => [candidate.id, JSON.stringify(candidate)]));
   const after = new Map(without.findings.map((candidate) => [candidate.id, JSON.stringify(candidate)]));
-  const alsoCovers = state.findings
-    .filter((other) => other.id !== finding.id && after.get(other.id) !== before.get(other.id))
-    .map((other) => other.id);
+  const alsoCovers = state.findings.filter((other) => other.id !== finding.id && after.get(other.id) !== before.get(other.id)).map((other) => other.id);
   // What the exception stood for: the finding this key would be without it (another expired
   // exception keeps the id, so that one counts too).
   const deviations = without.findings.filter(
@@ -207,10 +206,7 @@ function planExpired(finding: Finding, state: AcceptState, options: AcceptChoice
  * expired exceptions covering the key there (in the engine's order), the first whose removal
  * changes the finding. So the match (type-aware values, image tags) is never re-implemented here.
  */
-function expiredExceptionOf(
-  finding: Finding,
-  state: AcceptState,
-): { readonly exception: ExceptionSpec; readonly without: AcceptState } | undefined {
+function expiredExceptionOf(finding: Finding, state: AcceptState): { readonly exception: ExceptionSpec; readonly without: AcceptState } | undefined {
   const environment = state.baseline.environments.find((candidate) => candidate.name === finding.environment);
   if (environment === undefined) return undefined;
   const candidates = (indexExceptions(state.baseline.exceptions, state.now).get(finding.key) ?? []).filter(

@@ -1,7 +1,13 @@
 import type { Finding, SettingSpec } from '../model.js';
 
-/** What an accepted value is declared for: the finding's key (of its application) in its environment and that environment's tier. */
-export type AcceptSubject = Pick<Finding, 'key' | 'environment' | 'tier' | 'application'>;
+/**
+ * What an accepted value is declared for: the finding's key (of its application) in its environment and that environment's tier.
+ * `undefined` is meaningful: a key of no application, an environment of no tier (accept changes carry them explicitly).
+ */
+export type AcceptSubject = Pick<Finding, 'key' | 'environment'> & {
+  readonly tier?: string | undefined;
+  readonly application?: string | undefined;
+};
 
 /**
  * How widely an accepted state is declared: for the finding's `environment`, for its `tier` (when

@@ -24,9 +24,7 @@ export interface AuditContext {
  */
 export function createAuditContext(baseline: Baseline, snapshots: readonly Snapshot[], now: Date): AuditContext {
   const builder = startPlans(baseline);
-  const environments = buildEnvironmentContexts(baseline, snapshots, builder.byApplication, (application, key) =>
-    builder.resolve(application, key),
-  );
+  const environments = buildEnvironmentContexts(baseline, snapshots, builder.byApplication, (application, key) => builder.resolve(application, key));
   return {
     baseline,
     attribution: baseline.attribution,

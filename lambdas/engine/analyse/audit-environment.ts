@@ -77,7 +77,10 @@ function auditDeclared(
     const checker = checkerFor(plan, env);
     if (!checker.empty) violation = checker.violation(text);
   }
-  if (violation !== undefined && plan.paritySlots !== undefined) (plan.invalidEnvs ??= new Set()).add(env.index);
+  if (violation !== undefined && plan.paritySlots !== undefined) {
+    plan.invalidEnvs ??= new Set();
+    plan.invalidEnvs.add(env.index);
+  }
   let allowed = false;
   if (changed || violation !== undefined) {
     allowed = reportDeviation(context, env, plan, winner, ordered, secret, text, expected, changed, violation, out);
@@ -116,13 +119,7 @@ function reportDeviation(
   return false;
 }
 
-function auditUndeclared(
-  context: AuditContext,
-  env: EnvironmentContext,
-  winner: Observation,
-  ordered: Observation[] | undefined,
-  out: Finding[],
-): void {
+function auditUndeclared(context: AuditContext, env: EnvironmentContext, winner: Observation, ordered: Observation[] | undefined, out: Finding[]): void {
   const { key, application } = winner;
   if (context.ignore.ignores(key, application)) return;
   // The unread source may hold the key too and win: what is live cannot be said yet, and a finding
@@ -152,8 +149,7 @@ function auditAbsent(context: AuditContext, env: EnvironmentContext, plan: Setti
   // presence-only setting (a secret, say) is required everywhere.
   if (expected === undefined && declaresAnyValue(plan.setting)) return;
   // An exception with a value never matches absence; one without a value allows it.
-  const verdict =
-    context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false, plan.application);
+  const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false, plan.application);
   if (verdict?.kind === 'allowed') return;
   const finding = missingFinding(env, plan, expected);
   out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
@@ -175,12 +171,21 @@ function reportShadowed(
     // second source fighting the first: `explain` shows it with its rule, no finding is raised.
     if ((ordered[i] as Observation).overriddenBy !== undefined) continue;
     const text = plainText(ordered[i] as Observation);
-    if (!valuesEqual(text, winnerText, type)) (hidden ??= []).push(i);
+    if (!valuesEqual(text, winnerText, type)) {
+      hidden ??= [];
+      hidden.push(i);
+    }
   }
   if (hidden === undefined) return;
   const { key, application } = ordered[0] as Observation;
   const facts = keyContext(env, key, application, plan, false, ordered, context.attribution);
-  out.push(shadowedFinding(facts, hidden.map((i) => facts.observations[i] as Observation), expected));
+  out.push(
+    shadowedFinding(
+      facts,
+      hidden.map((i) => facts.observations[i] as Observation),
+      expected,
+    ),
+  );
 }
 
 function anySecret(observations: readonly Observation[]): boolean {

@@ -73,8 +73,7 @@ export function compileConstraints(constraints: Constraints): ConstraintChecker 
     }
   }
   const type = constraints.type;
-  const allowed =
-    constraints.enum === undefined ? undefined : new Set(constraints.enum.map((entry) => canonicalValue(entry, type)));
+  const allowed = constraints.enum === undefined ? undefined : new Set(constraints.enum.map((entry) => canonicalValue(entry, type)));
   let lastValue: string | undefined;
   let lastAnswer: string | undefined;
 

@@ -77,7 +77,9 @@ export function buildEnvironmentContexts(
   resolve?: ResolvePlan,
 ): EnvironmentContext[] {
   const indexByName = new Map<string, number>();
-  baseline.environments.forEach((env, index) => indexByName.set(env.name, index));
+  baseline.environments.forEach((env, index) => {
+    indexByName.set(env.name, index);
+  });
   const byEnvironment = new Map<number, Snapshot[]>();
   for (const snapshot of snapshots) {
     const index = indexByName.get(snapshot.environment);
@@ -201,10 +203,7 @@ export function rankOf(env: EnvironmentContext, layer: string): number {
  */
 export function orderObservations(list: Observation[], env: EnvironmentContext): Observation[] {
   return list.sort(
-    (a, b) =>
-      overriddenRank(a) - overriddenRank(b) ||
-      rankOf(env, b.provenance.layer) - rankOf(env, a.provenance.layer) ||
-      compareObservations(a, b),
+    (a, b) => overriddenRank(a) - overriddenRank(b) || rankOf(env, b.provenance.layer) - rankOf(env, a.provenance.layer) || compareObservations(a, b),
   );
 }
 

@@ -20,7 +20,7 @@ import { resolveExpected, type ExpectedSource } from './expected-value.js';
 import { lookUpKey, UnknownKeyError } from './key-lookup.js';
 import { didYouMean } from '../baseline/did-you-mean.js';
 import { constraintsFor } from './setting-plan.js';
-import { ABSENT_SHOWN, isSecretKey, SECRET_SHOWN, shownText } from './show-value.js';
+import { ABSENT_SHOWN, SECRET_SHOWN, shownText } from './show-value.js';
 import { withSecretsDetected } from '../secrets/detect-observations.js';
 import type { SecretFormat } from '../secrets/secret-format.js';
 import { settingIsSecret } from '../secrets/setting-secrecy.js';
@@ -147,7 +147,11 @@ export function applicationsOfKey(baseline: Baseline, snapshots: readonly Snapsh
 export function explain(input: ExplainInput): Explanation {
   const { baseline, environment, key } = input;
   const spec = baseline.environments.find((env) => env.name === environment);
-  if (spec === undefined) throw new UnknownEnvironmentError(environment, baseline.environments.map((env) => env.name));
+  if (spec === undefined)
+    throw new UnknownEnvironmentError(
+      environment,
+      baseline.environments.map((env) => env.name),
+    );
   const lookup = lookUpKey(input, key);
   if (!lookup.known) {
     const unread = input.snapshots.flatMap((snapshot) => snapshot.sources).filter((source) => source.status !== 'ok').length;
@@ -166,9 +170,7 @@ export function explain(input: ExplainInput): Explanation {
   const narrowed: Baseline = {
     ...baseline,
     settings: new Map(
-      shared === undefined || own !== undefined
-        ? []
-        : [[key, application === undefined ? shared : { ...shared, applications: [application] }]],
+      shared === undefined || own !== undefined ? [] : [[key, application === undefined ? shared : { ...shared, applications: [application] }]],
     ),
     applications: narrowedApplications,
     exceptions: baseline.exceptions.filter(
@@ -187,15 +189,13 @@ export function explain(input: ExplainInput): Explanation {
   const result = analyse({ baseline: narrowed, snapshots, now: input.now });
   const findings = result.findings.filter(
     (finding) =>
-      finding.environment.split('+').includes(environment) &&
-      ((finding.key === key && finding.application === application) || finding.type === 'source-error'),
+      finding.environment.split('+').includes(environment) && ((finding.key === key && finding.application === application) || finding.type === 'source-error'),
   );
 
   const index = setting === undefined ? new Map() : singleSettingIndex(application, key);
   const env = buildEnvironmentContexts(narrowed, snapshots, index).find((context) => context.spec.name === environment);
   const ordered = env === undefined ? [] : observationsOf(env, application, key);
-  const secret =
-    settingIsSecret(key, setting) || ordered.some((o) => o.value.kind === 'secret');
+  const secret = settingIsSecret(key, setting) || ordered.some((o) => o.value.kind === 'secret');
   const detected = ordered.map((o) => (o.value.kind === 'secret' ? o.value.detected : undefined)).find((format) => format !== undefined);
   const observations: ExplainedObservation[] = ordered.map((observation, index) => ({
     layer: observation.provenance.layer,
@@ -205,9 +205,7 @@ export function explain(input: ExplainInput): Explanation {
     ...(observation.overriddenBy === undefined ? {} : { overriddenBy: observation.overriddenBy }),
   }));
 
-  const exceptions = [...(indexExceptions(narrowed.exceptions, input.now).get(key) ?? [])].filter((e) =>
-    exceptionCovers(e.spec, spec),
-  );
+  const exceptions = [...(indexExceptions(narrowed.exceptions, input.now).get(key) ?? [])].filter((e) => exceptionCovers(e.spec, spec));
   const declared = setting === undefined ? undefined : resolveExpected(setting, spec);
   const activeException = exceptions.find((e) => e.active);
   let expected: ShownValue | undefined;

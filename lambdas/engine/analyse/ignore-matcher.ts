@@ -13,9 +13,7 @@ export interface IgnoreMatcher {
  */
 export function compileIgnore(globs: readonly string[]): IgnoreMatcher {
   if (globs.length === 0) return { ignores: () => false };
-  const alternatives = globs.map((glob) =>
-    glob.replace(/[.+^${}()|[\]\\*?]/g, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : `\\${ch}`)),
-  );
+  const alternatives = globs.map((glob) => glob.replace(/[.+^${}()|[\]\\*?]/g, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : `\\${ch}`)));
   const pattern = new RegExp(`^(?:${alternatives.join('|')})$`);
   const answers = new Map<string, boolean>();
   const test = (text: string): boolean => {

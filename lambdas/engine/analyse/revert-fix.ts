@@ -33,8 +33,7 @@ export function revertFix(target: RevertTarget | undefined, action: RevertAction
     const verb = action.kind === 'set' ? `set ${target.path} to ${action.value}` : `remove ${target.path}`;
     return { summary: `Edit ${target.file} for ${environment.name}: ${verb}, then redeploy` };
   }
-  const summary =
-    action.kind === 'set' ? `Set ${key} to ${action.value} in ${at}` : `Remove ${key} from ${at}`;
+  const summary = action.kind === 'set' ? `Set ${key} to ${action.value} in ${at}` : `Remove ${key} from ${at}`;
   if (target === undefined) return { summary };
   const command = commandFor(target, action, context);
   return command === undefined ? { summary } : { summary, command };

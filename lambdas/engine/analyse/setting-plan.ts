@@ -179,7 +179,10 @@ export class PlanBuilder {
     };
     this.#plannedKeys.add(key);
     let keys = this.#byApplication.get(application);
-    if (keys === undefined) this.#byApplication.set(application, (keys = new Map()));
+    if (keys === undefined) {
+      keys = new Map();
+      this.#byApplication.set(application, keys);
+    }
     keys.set(key, plan);
     this.#list.push(plan);
     if (needsParity) this.#parity.push(plan);
@@ -190,7 +193,6 @@ export class PlanBuilder {
     return { byApplication: this.#byApplication, list: this.#list, parity: this.#parity };
   }
 }
-
 
 /** The expected value of a plan in an environment (see `resolveExpected`). */
 export function expectedIn(plan: SettingPlan, env: EnvironmentContext): string | null | undefined {

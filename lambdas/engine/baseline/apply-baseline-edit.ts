@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Scalar, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import type { Baseline, BaselineEdit, Constraints } from '../model.js';
 import { keyText, nodeAt, YAML_PARSE_OPTIONS, type DocumentPath } from './baseline-document.js';
@@ -74,12 +74,7 @@ export function applyBaselineEdit(files: readonly BaselineFile[], baseline: Base
   return { name: target.file.name, text: renderPreservingLayout(target.file.text, doc) };
 }
 
-function chooseDocument(
-  documents: readonly OpenDocument[],
-  baseline: Baseline,
-  edit: BaselineEdit,
-  path: readonly string[],
-): OpenDocument {
+function chooseDocument(documents: readonly OpenDocument[], baseline: Baseline, edit: BaselineEdit, path: readonly string[]): OpenDocument {
   if (edit.file !== undefined) {
     const named = documents.find((document) => document.file.name === edit.file);
     if (named === undefined) {
@@ -152,10 +147,7 @@ function refuseSecretValue(baseline: Baseline, path: readonly string[], op: stri
     section === 'expected_differences' ||
     (section === 'settings' && (field === 'value' || field === 'environments' || field === 'tiers' || field === 'enum' || field === 'pattern'));
   if (writesValue) {
-    throw new BaselineEditError(
-      'secret-value',
-      `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`,
-    );
+    throw new BaselineEditError('secret-value', `cannot write ${path.join('.')}: ${key} is secret, and secrets are audited by presence only`);
   }
 }
 
@@ -316,15 +308,15 @@ function replaceScalar(doc: Document, container: Container, segment: string, exi
   if (existing.value === null || typeof existing.value === typeof value) {
     existing.value = value;
     if (typeof value === 'string' && value.includes('\n') === false && (existing.type === 'BLOCK_LITERAL' || existing.type === 'BLOCK_FOLDED')) {
-      existing.type = undefined;
+      delete existing.type;
     }
     delete existing.source;
     return;
   }
   const replacement = doc.createNode(value) as Scalar;
-  replacement.comment = existing.comment;
-  replacement.commentBefore = existing.commentBefore;
-  replacement.spaceBefore = existing.spaceBefore;
+  if (existing.comment !== undefined) replacement.comment = existing.comment;
+  if (existing.commentBefore !== undefined) replacement.commentBefore = existing.commentBefore;
+  if (existing.spaceBefore !== undefined) replacement.spaceBefore = existing.spaceBefore;
   putChild(doc, container, segment, replacement);
 }
 
@@ -405,4 +397,3 @@ function splitApplication(path: readonly string[]): { readonly base: readonly st
   }
   return { base: [], inner: path };
 }
-

@@ -1,16 +1,4 @@
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type ParsedNode,
-  type YAMLError,
-  type YAMLMap,
-} from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ParsedNode, type YAMLError, type YAMLMap } from 'yaml';
 import type { DeclarationLocation } from '../model.js';
 import type { BaselineFile } from './baseline-file.js';
 import type { BaselineIssue, BaselineIssueCode } from './baseline-issue.js';
@@ -164,10 +152,7 @@ function duplicateKeyIssue(document: Pick<BaselineDocument, 'name' | 'doc' | 'li
   };
 }
 
-function yamlErrorToIssue(
-  document: Pick<BaselineDocument, 'name' | 'doc' | 'lineCounter'>,
-  error: YAMLError,
-): BaselineIssue {
+function yamlErrorToIssue(document: Pick<BaselineDocument, 'name' | 'doc' | 'lineCounter'>, error: YAMLError): BaselineIssue {
   const position = error.linePos?.[0] ?? document.lineCounter.linePos(error.pos[0]);
   // prettyErrors appends " at line N, column M:" and a source excerpt; the position is reported apart.
   const text = error.message.split(/ at line \d+, column \d+/)[0] ?? error.message;

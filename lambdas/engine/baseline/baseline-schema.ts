@@ -18,26 +18,18 @@ import { SEVERITIES, SOURCE_LAYERS } from '../model.js';
 export const severitySchema = z.enum(SEVERITIES).describe('Finding severity: info, low, medium, high or critical.');
 
 /** A configuration layer as the application sees it. */
-export const sourceLayerSchema = z
-  .enum(SOURCE_LAYERS)
-  .describe('Configuration layer: file, env, configmap, secret or ssm.');
+export const sourceLayerSchema = z.enum(SOURCE_LAYERS).describe('Configuration layer: file, env, configmap, secret or ssm.');
 
 /** How source-native names become logical keys. */
 export const keyStyleSchema = z
   .enum(['relative', 'env'])
-  .describe(
-    'How source names become keys: relative (the name under the prefix, as is: db/timeout) or env (upper snake case: DB_TIMEOUT).',
-  );
+  .describe('How source names become keys: relative (the name under the prefix, as is: db/timeout) or env (upper snake case: DB_TIMEOUT).');
 
 /** A value as written in YAML; normalised to a string by the parser. */
-export const scalarSchema = z
-  .union([z.string(), z.number(), z.boolean()])
-  .describe('A value. Numbers and booleans are compared as written (20 means "20").');
+export const scalarSchema = z.union([z.string(), z.number(), z.boolean()]).describe('A value. Numbers and booleans are compared as written (20 means "20").');
 
 /** A value, or `null` for "must be absent here". */
-export const nullableScalarSchema = z
-  .union([scalarSchema, z.null()])
-  .describe('The expected value, or null when the key must be absent there.');
+export const nullableScalarSchema = z.union([scalarSchema, z.null()]).describe('The expected value, or null when the key must be absent there.');
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const NAME_EXPECTED = 'a name of letters, digits, ".", "_" or "-" that starts with a letter or digit';
@@ -93,18 +85,12 @@ const accountSchema = z
 
 const roleArnSchema = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-    'an IAM role ARN such as arn:aws:iam::111122223333:role/drift-audit-read',
-  )
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'an IAM role ARN such as arn:aws:iam::111122223333:role/drift-audit-read')
   .describe('IAM role the auditor assumes to read this environment (for another account).');
 
 const ssmPathSchema = z
   .string()
-  .regex(
-    /^\/(?:[A-Za-z0-9_.-]+\/)*$/,
-    'an SSM path that starts and ends with "/", such as /production-eu/api/',
-  )
+  .regex(/^\/(?:[A-Za-z0-9_.-]+\/)*$/, 'an SSM path that starts and ends with "/", such as /production-eu/api/')
   .describe('SSM Parameter Store path prefix, with leading and trailing slash: /production-eu/api/.');
 
 const ssmSourceSchema = z
@@ -125,9 +111,7 @@ const ssmSourceSchema = z
   ])
   .describe('An SSM Parameter Store tree: a path such as /production-eu/api/, or a mapping with path, key_style, region.');
 
-const kubernetesNameSchema = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name (lower case letters, digits and "-")');
+const kubernetesNameSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name (lower case letters, digits and "-")');
 
 const workloadSchema = z
   .string()
@@ -143,14 +127,8 @@ const eksSourceSchema = z
       .string()
       .regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an EKS cluster name such as prod-eu')
       .describe('EKS cluster name.'),
-    namespaces: z
-      .array(kubernetesNameSchema)
-      .min(1, 'at least one namespace')
-      .describe('Namespaces whose workloads are read.'),
-    workloads: z
-      .array(workloadSchema)
-      .optional()
-      .describe('Workloads to read, as kind/name. Default: every workload of the namespaces.'),
+    namespaces: z.array(kubernetesNameSchema).min(1, 'at least one namespace').describe('Namespaces whose workloads are read.'),
+    workloads: z.array(workloadSchema).optional().describe('Workloads to read, as kind/name. Default: every workload of the namespaces.'),
     region: regionSchema.optional().describe("Region of the cluster. Default: the environment's region."),
   })
   .describe('Workloads of an EKS cluster: env vars, ConfigMaps they reference, container images.');
@@ -233,14 +211,8 @@ export const settingObjectSchema = z
     description: z.string().optional().describe('Why the setting exists; for people, not checked.'),
     ...constraintFields,
     severity: severitySchema.optional().describe('Severity of findings on this key. Default: defaults.severity.'),
-    secret: z
-      .boolean()
-      .optional()
-      .describe('Audited by presence, type and version only: no value, enum or pattern may be declared.'),
-    required: z
-      .boolean()
-      .optional()
-      .describe('Report the key missing when absent. Default: true when a value is declared for some environment.'),
+    secret: z.boolean().optional().describe('Audited by presence, type and version only: no value, enum or pattern may be declared.'),
+    required: z.boolean().optional().describe('Report the key missing when absent. Default: true when a value is declared for some environment.'),
     parity: z
       .enum(['tier', 'all', 'none'])
       .optional()
@@ -257,23 +229,15 @@ export const settingObjectSchema = z
       .record(z.string(), nullableScalarSchema)
       .optional()
       .describe('Expected values by environment name; null means the key must be absent there.'),
-    tiers: z
-      .record(z.string(), nullableScalarSchema)
-      .optional()
-      .describe('Expected values by tier; environment entries win over tier entries.'),
-    constraints: z
-      .record(z.string(), constraintsSchema)
-      .optional()
-      .describe('Extra constraints by environment name or tier (environment entries win).'),
+    tiers: z.record(z.string(), nullableScalarSchema).optional().describe('Expected values by tier; environment entries win over tier entries.'),
+    constraints: z.record(z.string(), constraintsSchema).optional().describe('Extra constraints by environment name or tier (environment entries win).'),
   })
   .describe('The intended state of one key.');
 
 /** A setting: its long form, or a scalar as shorthand for `{ value }`. */
 export const settingSchema = z
   .union([scalarSchema, settingObjectSchema, z.null()])
-  .describe(
-    'A setting: a value shared by every environment (shorthand), a mapping, or empty (declared with no value: environments must agree).',
-  );
+  .describe('A setting: a value shared by every environment (shorthand), a mapping, or empty (declared with no value: environments must agree).');
 
 /** A temporary, owned, dated deviation. */
 export const exceptionSchema = z
@@ -285,9 +249,7 @@ export const exceptionSchema = z
     value: scalarSchema.optional().describe('The deviating value allowed. Default: any value.'),
     owner: z.string().min(1, 'who owns the exception, such as alice@example.com').describe('Who owns the exception.'),
     reason: z.string().min(1, 'why the exception exists, such as a ticket').describe('Why the deviation is allowed.'),
-    expires: z.iso
-      .date('a date written YYYY-MM-DD, such as 2026-10-01')
-      .describe('Last day (UTC) the exception holds, YYYY-MM-DD.'),
+    expires: z.iso.date('a date written YYYY-MM-DD, such as 2026-10-01').describe('Last day (UTC) the exception holds, YYYY-MM-DD.'),
   })
   .describe('A temporary deviation from the baseline with an owner, a reason and an expiry date.');
 
@@ -304,7 +266,9 @@ export const defaultsSchema = z
       ),
     unmanaged_severity: severitySchema
       .optional()
-      .describe('Severity of findings on undeclared keys (differences under compare, unmanaged under report). Default: medium under compare, low under report.'),
+      .describe(
+        'Severity of findings on undeclared keys (differences under compare, unmanaged under report). Default: medium under compare, low under report.',
+      ),
   })
   .describe('Defaults for the whole baseline.');
 
@@ -384,7 +348,11 @@ export const baselineFileSchema = z
       .nullable()
       .optional()
       .describe('Declared differences: KEY: { environment-or-tier: value }. Anything not declared must be identical.'),
-    ignore: z.array(z.string().min(1, 'a non-empty glob pattern, such as KUBERNETES_*')).nullable().optional().describe('Glob patterns (*, ?) of keys never reported.'),
+    ignore: z
+      .array(z.string().min(1, 'a non-empty glob pattern, such as KUBERNETES_*'))
+      .nullable()
+      .optional()
+      .describe('Glob patterns (*, ?) of keys never reported.'),
     exceptions: z.array(exceptionSchema).nullable().optional().describe('Temporary, owned, dated deviations.'),
   })
   .meta({

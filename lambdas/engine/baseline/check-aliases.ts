@@ -96,7 +96,11 @@ export function checkAliases(doc: Document.Parsed, limits: AliasLimits): AliasCh
       // An alias with no anchor before it is a YAML error the parser already reported.
       if (target === undefined) return undefined;
       if (path.includes(target)) {
-        problem = at(node, 'recursive-alias', `alias *${node.source} is inside the node its anchor &${node.source} names, so the data would contain itself; repeat the values instead`);
+        problem = at(
+          node,
+          'recursive-alias',
+          `alias *${node.source} is inside the node its anchor &${node.source} names, so the data would contain itself; repeat the values instead`,
+        );
         return visit.BREAK;
       }
       const repeated = expansionOf(node);

@@ -296,24 +296,18 @@ function unknownEnvironment(
 function unknownEnvironmentOrTier(document: BaselineDocument, path: DocumentPath, name: string, names: Names): BaselineIssue {
   const candidates = [...names.environments, ...names.tiers];
   const suggestion = didYouMean(name, candidates);
-  return issueAt(
-    document,
-    path,
-    'unknown-environment',
-    `"${name}" is neither an environment nor a tier${didYouMeanText(suggestion)}`,
-    { target: 'key', expected: `an environment (${[...names.environments].join(', ')}) or a tier (${[...names.tiers].join(', ')})`, suggestion },
-  );
+  return issueAt(document, path, 'unknown-environment', `"${name}" is neither an environment nor a tier${didYouMeanText(suggestion)}`, {
+    target: 'key',
+    expected: `an environment (${[...names.environments].join(', ')}) or a tier (${[...names.tiers].join(', ')})`,
+    suggestion,
+  });
 }
 
 function secretValue(document: BaselineDocument, path: DocumentPath, key: string, field: string): BaselineIssue {
   // The message never repeats what was written: it may be the secret itself.
-  return issueAt(
-    document,
-    path,
-    'secret-value',
-    `${key} is secret: secrets are audited by presence only, so ${field} cannot be declared; remove it`,
-    { target: 'key' },
-  );
+  return issueAt(document, path, 'secret-value', `${key} is secret: secrets are audited by presence only, so ${field} cannot be declared; remove it`, {
+    target: 'key',
+  });
 }
 
 function didYouMeanText(suggestion: string | undefined): string {

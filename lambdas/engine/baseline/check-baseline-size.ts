@@ -7,7 +7,10 @@ import { BASELINE_LIMITS, formatBytes, type BaselineLimits } from './baseline-li
  * UTF-8 byte length and before the YAML library sees any text: parsing costs memory in proportion to
  * what it is given, so the size is the first thing to refuse on.
  */
-export function checkBaselineSize(files: readonly BaselineFile[], limits: Pick<BaselineLimits, 'fileBytes' | 'bundleBytes'> = BASELINE_LIMITS): BaselineIssue[] {
+export function checkBaselineSize(
+  files: readonly BaselineFile[],
+  limits: Pick<BaselineLimits, 'fileBytes' | 'bundleBytes'> = BASELINE_LIMITS,
+): BaselineIssue[] {
   const issues: BaselineIssue[] = [];
   let total = 0;
   let totalReported = false;
@@ -15,10 +18,18 @@ export function checkBaselineSize(files: readonly BaselineFile[], limits: Pick<B
     const bytes = Buffer.byteLength(file.text, 'utf8');
     total += bytes;
     if (bytes > limits.fileBytes) {
-      issues.push(sizeIssue(file, `the file is ${bytes.toLocaleString('en')} bytes (${formatBytes(bytes)}); a baseline file may be at most ${formatBytes(limits.fileBytes)}`));
+      issues.push(
+        sizeIssue(
+          file,
+          `the file is ${bytes.toLocaleString('en')} bytes (${formatBytes(bytes)}); a baseline file may be at most ${formatBytes(limits.fileBytes)}`,
+        ),
+      );
     } else if (total > limits.bundleBytes && !totalReported) {
       issues.push(
-        sizeIssue(file, `with this file the baseline is ${total.toLocaleString('en')} bytes (${formatBytes(total)}); all its files together may be at most ${formatBytes(limits.bundleBytes)}`),
+        sizeIssue(
+          file,
+          `with this file the baseline is ${total.toLocaleString('en')} bytes (${formatBytes(total)}); all its files together may be at most ${formatBytes(limits.bundleBytes)}`,
+        ),
       );
     }
     if (total > limits.bundleBytes) totalReported = true;

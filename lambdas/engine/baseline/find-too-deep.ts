@@ -13,7 +13,9 @@ export function findTooDeep(text: string, limit: number): number | undefined {
   for (const token of new Parser().parse(text)) {
     if (token.type === 'document' && token.value !== undefined) stack.push({ token: token.value, depth: 0 });
     while (stack.length > 0) {
-      const { token: current, depth: outer } = stack.pop()!;
+      const entry = stack.pop();
+      if (entry === undefined) break;
+      const { token: current, depth: outer } = entry;
       if (current.type !== 'block-map' && current.type !== 'block-seq' && current.type !== 'flow-collection') continue;
       const depth = outer + 1;
       if (depth > limit) return current.offset;
@@ -21,12 +23,13 @@ export function findTooDeep(text: string, limit: number): number | undefined {
       const pairsNest = current.type === 'flow-collection' && current.start.source === '[';
       if (pairsNest && depth + 1 > limit) {
         const pair = current.items.find(isPair);
-        if (pair !== undefined) return pair.key?.offset ?? pair.sep![0]!.offset;
+        if (pair !== undefined) return pair.key?.offset ?? pair.sep?.[0]?.offset ?? current.offset;
       }
       // Pushed last item first, so nodes come off the stack in document order and the offset
       // reported is the first too-deep one in the text.
       for (let index = current.items.length - 1; index >= 0; index -= 1) {
-        const item = current.items[index]!;
+        const item = current.items[index];
+        if (item === undefined) continue;
         const inner = pairsNest && isPair(item) ? depth + 1 : depth;
         if (item.value) stack.push({ token: item.value, depth: inner });
         if (item.key) stack.push({ token: item.key, depth: inner });

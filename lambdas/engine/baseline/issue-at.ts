@@ -15,13 +15,7 @@ export interface IssueExtras {
 }
 
 /** Builds a located issue for `path` in `document`. */
-export function issueAt(
-  document: BaselineDocument,
-  path: DocumentPath,
-  code: BaselineIssueCode,
-  message: string,
-  extras: IssueExtras = {},
-): BaselineIssue {
+export function issueAt(document: BaselineDocument, path: DocumentPath, code: BaselineIssueCode, message: string, extras: IssueExtras = {}): BaselineIssue {
   const location = locate(document, extras.at ?? path, extras.target ?? 'value');
   return {
     code,

@@ -45,10 +45,7 @@ export function mergeBaselineFiles(documents: readonly BaselineDocument[]): {
     (typeof MAP_SECTIONS)[number],
     Map<string, Declared>
   >;
-  const lists = Object.fromEntries(LIST_SECTIONS.map((section) => [section, [] as Declared[]])) as Record<
-    (typeof LIST_SECTIONS)[number],
-    Declared[]
-  >;
+  const lists = Object.fromEntries(LIST_SECTIONS.map((section) => [section, [] as Declared[]])) as Record<(typeof LIST_SECTIONS)[number], Declared[]>;
 
   for (const document of documents) {
     if (!document.readable || !isRecord(document.data)) continue;

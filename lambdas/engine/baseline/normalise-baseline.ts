@@ -153,7 +153,8 @@ function normaliseEnvironment(
   }
   // The SSM trees of the environment, read live or from exports: a config file is read by their application.
   const ssmApplications = new Set(sources.map((source) => (source.kind === 'ssm' ? source.application : undefined)));
-  for (const file of input.sources?.files ?? []) if (file.prefix !== undefined) ssmApplications.add(file.application ?? ssmApplication(file.prefix, { name, tier: input.tier }));
+  for (const file of input.sources?.files ?? [])
+    if (file.prefix !== undefined) ssmApplications.add(file.application ?? ssmApplication(file.prefix, { name, tier: input.tier }));
   ssmApplications.delete(undefined);
   const onlySsmApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
   for (const eks of input.sources?.eks ?? []) {
@@ -196,22 +197,14 @@ function normaliseEnvironment(
   };
 }
 
-function normaliseSetting(
-  key: string,
-  declared: Declared | undefined,
-  difference: Declared | undefined,
-  environmentNames: ReadonlySet<string>,
-): SettingSpec {
+function normaliseSetting(key: string, declared: Declared | undefined, difference: Declared | undefined, environmentNames: ReadonlySet<string>): SettingSpec {
   const raw = declared?.value as SettingInput | undefined;
   const isShorthand = raw !== undefined && raw !== null && typeof raw !== 'object';
   const spec: SettingObjectInput = raw === undefined || raw === null ? {} : typeof raw === 'object' ? raw : { value: raw };
   const document = declared?.document;
   const at = (...rest: (string | number)[]): DocumentPath => [...(declared?.path ?? []), ...rest];
 
-  const value =
-    spec.value === undefined || document === undefined
-      ? undefined
-      : scalarText(document, isShorthand ? at() : at('value'), spec.value);
+  const value = spec.value === undefined || document === undefined ? undefined : scalarText(document, isShorthand ? at() : at('value'), spec.value);
 
   const perEnvironment: Record<string, string | null> = {};
   const perTier: Record<string, string | null> = {};
@@ -236,9 +229,7 @@ function normaliseSetting(
   }
 
   const declaresValue =
-    value !== undefined ||
-    Object.values(perEnvironment).some((expected) => expected !== null) ||
-    Object.values(perTier).some((expected) => expected !== null);
+    value !== undefined || Object.values(perEnvironment).some((expected) => expected !== null) || Object.values(perTier).some((expected) => expected !== null);
   const location =
     declared !== undefined
       ? locate(declared.document, declared.path, 'key')

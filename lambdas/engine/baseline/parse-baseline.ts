@@ -62,7 +62,14 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
     nodes += document.nodes;
     // Past the node limit nothing more is read or checked: bounding that work is the point of the limit.
     if (nodes > BASELINE_LIMITS.nodes) {
-      return { ok: false, issues: sortIssues(documents.flatMap((read) => read.issues), documents).filter((issue) => issue.severity === 'error'), warnings: [] };
+      return {
+        ok: false,
+        issues: sortIssues(
+          documents.flatMap((read) => read.issues),
+          documents,
+        ).filter((issue) => issue.severity === 'error'),
+        warnings: [],
+      };
     }
   }
   const found: BaselineIssue[] = documents.flatMap((document) => document.issues);
@@ -105,10 +112,6 @@ function sortIssues(issues: readonly BaselineIssue[], documents: readonly Baseli
     if (!unique.has(id)) unique.set(id, issue);
   }
   return [...unique.values()].sort(
-    (a, b) =>
-      (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+    (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
 }

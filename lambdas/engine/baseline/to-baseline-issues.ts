@@ -12,11 +12,7 @@ type ZodIssue = z.core.$ZodIssue;
  * and what is expected. Messages are composed here rather than taken from zod so they read the same
  * everywhere and use YAML's words (mapping, list), not JavaScript's (object, array).
  */
-export function toBaselineIssues(
-  issues: readonly ZodIssue[],
-  document: BaselineDocument,
-  schema: z.ZodType,
-): BaselineIssue[] {
+export function toBaselineIssues(issues: readonly ZodIssue[], document: BaselineDocument, schema: z.ZodType): BaselineIssue[] {
   const out: BaselineIssue[] = [];
   for (const issue of issues) convert(issue, [], { document, schema, out });
   return out;
@@ -103,9 +99,7 @@ function convert(issue: ZodIssue, base: DocumentPath, context: Context): void {
       // too_small, too_big, invalid_format, not_multiple_of, invalid_element: the schema gives each
       // check a message that says what is expected.
       const expected = issue.message;
-      const message = isScalar(value)
-        ? `invalid value ${show(value)}; expected ${expected}`
-        : `expected ${expected}, got ${describe(value)}`;
+      const message = isScalar(value) ? `invalid value ${show(value)}; expected ${expected}` : `expected ${expected}, got ${describe(value)}`;
       push(context, 'invalid-value', path, 'value', path, message, { expected });
     }
   }
@@ -126,9 +120,7 @@ function push(
 /** A union branch that failed only because the value is of another kind than the branch wants. */
 function isTypeMismatch(branch: readonly ZodIssue[]): boolean {
   return branch.every(
-    (issue) =>
-      issue.path.length === 0 &&
-      (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && issue.errors.every(isTypeMismatch))),
+    (issue) => issue.path.length === 0 && (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && issue.errors.every(isTypeMismatch))),
   );
 }
 

@@ -156,11 +156,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
  * Whether a finding absent from this run may be called fixed: only if everything it was judged on
  * was read. For parity and version that includes every environment it was compared with.
  */
-function canResolve(
-  finding: Finding,
-  complete: ReadonlySet<string>,
-  sourcesByEnvironment: ReadonlyMap<string, readonly SourceStatus[]>,
-): boolean {
+function canResolve(finding: Finding, complete: ReadonlySet<string>, sourcesByEnvironment: ReadonlyMap<string, readonly SourceStatus[]>): boolean {
   if (finding.type === 'source-error') {
     if (complete.has(finding.environment)) return true;
     const source = findFailedSource(finding, sourcesByEnvironment.get(finding.environment) ?? []);

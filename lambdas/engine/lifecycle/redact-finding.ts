@@ -17,7 +17,7 @@ export function redactShownValue(value: ShownValue): ShownValue {
  * Returns the same object when nothing needed redacting, so the common case allocates nothing.
  */
 export function redactFinding(finding: Finding): Finding {
-  const leaks = (v: ShownValue | undefined): boolean => v !== undefined && v.secret && v.text !== SECRET_PLACEHOLDER;
+  const leaks = (v: ShownValue | undefined): boolean => v?.secret === true && v.text !== SECRET_PLACEHOLDER;
   const compared = finding.comparedWith;
   const comparedLeaks = compared !== undefined && Object.values(compared).some(leaks);
   if (!leaks(finding.expected) && !leaks(finding.actual) && !comparedLeaks) return finding;
@@ -28,9 +28,7 @@ export function redactFinding(finding: Finding): Finding {
     ...(compared === undefined
       ? {}
       : {
-          comparedWith: Object.fromEntries(
-            Object.entries(compared).map(([environment, value]) => [environment, redactShownValue(value)]),
-          ),
+          comparedWith: Object.fromEntries(Object.entries(compared).map(([environment, value]) => [environment, redactShownValue(value)])),
         }),
   };
 }

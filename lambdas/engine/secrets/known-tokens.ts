@@ -48,7 +48,8 @@ const TOKEN_PATTERNS: readonly TokenPattern[] = [
  * One expression any of the formats above must match first: the common case (a value holding none of
  * the prefixes) costs one scan. The labelled table has a sample of every format, so a prefix missing here fails it.
  */
-const ANY_PREFIX = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposre]-|xapp-|hooks\.slack\.com|[sr]k_(?:live|test)_|AIza|SG\.|npm_|sk-|PRIVATE KEY|eyJ/;
+const ANY_PREFIX =
+  /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposre]-|xapp-|hooks\.slack\.com|[sr]k_(?:live|test)_|AIza|SG\.|npm_|sk-|PRIVATE KEY|eyJ/;
 
 /** The known token format found anywhere in `value`, if any. */
 export function knownTokenFormat(value: string): SecretFormat | undefined {

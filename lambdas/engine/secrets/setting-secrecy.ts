@@ -63,4 +63,3 @@ export function secretKeyOf(baseline: Pick<Baseline, 'settings' | 'applications'
     return answer;
   };
 }
-

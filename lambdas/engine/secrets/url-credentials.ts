@@ -4,7 +4,8 @@ import { isPlaceholder } from './placeholder.js';
 import type { SecretFormat } from './secret-format.js';
 
 /** Query parameters that carry a credential (`?password=`, `&sig=` of an Azure SAS, `X-Amz-Signature`). */
-const SECRET_QUERY_NAME = /^(?:password|passwd|pwd|pass|secret|client_secret|token|access_token|auth_token|api_?key|apikey|access_?key|sig|signature|x-amz-signature|x-amz-security-token)$/i;
+const SECRET_QUERY_NAME =
+  /^(?:password|passwd|pwd|pass|secret|client_secret|token|access_token|auth_token|api_?key|apikey|access_?key|sig|signature|x-amz-signature|x-amz-security-token)$/i;
 
 /** `password=...` in a key/value connection string: libpq (`host=db password=x`), ADO.NET (`Password=x;`), JDBC query strings. */
 // After a separator, a dot, a dash or an underscore: `;Password=`, `spring.datasource.password=`,

@@ -22,7 +22,9 @@ export function buildChatbotMessage(subject: string, body: RunMessageBody): stri
   );
   const lines = ordered.slice(0, CHATBOT_MAX_LINES).map((transition) => {
     const values =
-      transition.kind === 'resolved' ? '' : ` (\`${clamp(transition.expected?.text ?? '-', CHAT_VALUE_CHARS)}\` → \`${clamp(transition.actual?.text ?? '(absent)', CHAT_VALUE_CHARS)}\`)`;
+      transition.kind === 'resolved'
+        ? ''
+        : ` (\`${clamp(transition.expected?.text ?? '-', CHAT_VALUE_CHARS)}\` → \`${clamp(transition.actual?.text ?? '(absent)', CHAT_VALUE_CHARS)}\`)`;
     return `• *${transition.severity.toUpperCase()}* ${transition.kind} ${transition.type} \`${transition.key}\` in ${transition.environment}${values}`;
   });
   const hidden = body.transitionCount - lines.length;

@@ -173,25 +173,28 @@ function fitWithin(run: RunSummary, messages: readonly TransitionMessage[], repo
 
 function toTransitionMessage(transition: Transition): TransitionMessage {
   const { finding } = transition;
-  return boundStrings<TransitionMessage>({
-    kind: transition.kind,
-    findingId: finding.id,
-    type: finding.type,
-    severity: finding.severity,
-    environment: finding.environment,
-    ...(finding.tier === undefined ? {} : { tier: finding.tier }),
-    ...(finding.region === undefined ? {} : { region: finding.region }),
-    ...(finding.account === undefined ? {} : { account: finding.account }),
-    key: finding.key,
-    message: finding.message,
-    ...(finding.expected === undefined ? {} : { expected: finding.expected }),
-    ...(finding.actual === undefined ? {} : { actual: finding.actual }),
-    provenance: finding.provenance,
-    fixes: finding.fixes,
-    firstSeen: transition.firstSeen,
-    at: transition.at,
-    ...(transition.previous === undefined ? {} : { previous: transition.previous }),
-  }, ALERT_VALUE_PREVIEW_BYTES);
+  return boundStrings<TransitionMessage>(
+    {
+      kind: transition.kind,
+      findingId: finding.id,
+      type: finding.type,
+      severity: finding.severity,
+      environment: finding.environment,
+      ...(finding.tier === undefined ? {} : { tier: finding.tier }),
+      ...(finding.region === undefined ? {} : { region: finding.region }),
+      ...(finding.account === undefined ? {} : { account: finding.account }),
+      key: finding.key,
+      message: finding.message,
+      ...(finding.expected === undefined ? {} : { expected: finding.expected }),
+      ...(finding.actual === undefined ? {} : { actual: finding.actual }),
+      provenance: finding.provenance,
+      fixes: finding.fixes,
+      firstSeen: transition.firstSeen,
+      at: transition.at,
+      ...(transition.previous === undefined ? {} : { previous: transition.previous }),
+    },
+    ALERT_VALUE_PREVIEW_BYTES,
+  );
 }
 
 const KIND_ORDER: Record<TransitionKind, number> = { opened: 0, escalated: 1, changed: 2, resolved: 3 };
@@ -233,8 +236,7 @@ function clampSubject(subject: string): string {
 }
 
 function attributesOf(run: RunSummary, transitions: readonly Transition[]): RunMessageAttributes {
-  const distinct = (values: readonly (string | undefined)[]) =>
-    [...new Set(values.filter((value): value is string => value !== undefined))].sort();
+  const distinct = (values: readonly (string | undefined)[]) => [...new Set(values.filter((value): value is string => value !== undefined))].sort();
   const severities = distinct(transitions.map((transition) => transition.finding.severity));
   const maxSeverity = severities.reduce<Severity | undefined>(
     (worst, severity) => (worst === undefined || SEVERITIES.indexOf(severity as Severity) > SEVERITIES.indexOf(worst) ? (severity as Severity) : worst),

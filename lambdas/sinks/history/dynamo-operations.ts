@@ -3,7 +3,7 @@
  * attribute hygiene and error wrapping. No table knowledge lives here.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { HistoryConflictError, HistoryReadError, HistoryWriteError } from './history-errors.js';
 
 /** The DynamoDB document client, or anything that sends its commands the same way (tests wrap it). */
@@ -19,7 +19,7 @@ export async function queryAllPages(
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    let page;
+    let page: QueryCommandOutput;
     try {
       page = await client.send(new QueryCommand({ ...input, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }));
     } catch (error) {

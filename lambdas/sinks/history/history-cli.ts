@@ -1,5 +1,5 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient, Output } from '@aws-sdk/client-cloudformation';
 import { createColors } from 'picocolors';
 import type { FindingState } from '../../engine/lifecycle/finding-state.js';
 import type { Severity, ShownValue, TransitionKind } from '../../engine/model.js';
@@ -84,14 +84,11 @@ export async function runHistoryCommand(options: HistoryCommandOptions, deps: Hi
  * The history table's name from the deployed stack's outputs. Accepts the output key as written
  * (`HistoryTableName`) or with the hash CDK appends when the output sits inside a construct.
  */
-export async function findHistoryTableName(
-  stackName: string,
-  client: Pick<CloudFormationClient, 'send'> | undefined,
-): Promise<string> {
+export async function findHistoryTableName(stackName: string, client: Pick<CloudFormationClient, 'send'> | undefined): Promise<string> {
   if (client === undefined) {
     throw new HistoryTableNotFoundError(`cannot find the history table: no CloudFormation client to read stack ${stackName}; pass --table`);
   }
-  let outputs;
+  let outputs: Output[];
   try {
     const out = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     outputs = out.Stacks?.[0]?.Outputs ?? [];
@@ -103,12 +100,9 @@ export async function findHistoryTableName(
     );
   }
   const pattern = new RegExp(`^(.*[^A-Za-z0-9])?${HISTORY_TABLE_OUTPUT}$|^[A-Za-z0-9]*${HISTORY_TABLE_OUTPUT}[0-9A-F]{8}$`);
-  const output =
-    outputs.find((o) => o.OutputKey === HISTORY_TABLE_OUTPUT) ?? outputs.find((o) => pattern.test(o.OutputKey ?? ''));
+  const output = outputs.find((o) => o.OutputKey === HISTORY_TABLE_OUTPUT) ?? outputs.find((o) => pattern.test(o.OutputKey ?? ''));
   if (output?.OutputValue === undefined || output.OutputValue === '') {
-    throw new HistoryTableNotFoundError(
-      `cannot find the history table: stack ${stackName} has no ${HISTORY_TABLE_OUTPUT} output; pass --table`,
-    );
+    throw new HistoryTableNotFoundError(`cannot find the history table: stack ${stackName} has no ${HISTORY_TABLE_OUTPUT} output; pass --table`);
   }
   return output.OutputValue;
 }
@@ -138,9 +132,7 @@ function renderTimeline(
     ].filter((part): part is string => part !== undefined);
     if (summary.length > 0) lines.push(`  ${c.dim(summary.join('; '))}`);
     for (const event of entry.events) {
-      lines.push(
-        `    ${event.at}  ${kindLabel(event.kind, c)}  ${event.severity.padEnd(8)}  ${describeValues(event.expected, event.actual)}`,
-      );
+      lines.push(`    ${event.at}  ${kindLabel(event.kind, c)}  ${event.severity.padEnd(8)}  ${describeValues(event.expected, event.actual)}`);
     }
     lines.push('');
   }

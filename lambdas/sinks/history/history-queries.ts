@@ -50,10 +50,7 @@ export class HistoryQueries {
    * What drifted in a region over a time range, oldest first. `environment` and `key` narrow it with
    * a filter on the same Query (the region partition is read either way).
    */
-  async findingsByRegion(
-    region: string,
-    options: TimeRange & { readonly environment?: string; readonly key?: string },
-  ): Promise<RecordedTransition[]> {
+  async findingsByRegion(region: string, options: TimeRange & { readonly environment?: string; readonly key?: string }): Promise<RecordedTransition[]> {
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -226,9 +223,7 @@ export interface RegionTimelineEntry {
  * Folds transition items into a per-finding timeline, ordered by each finding's first event then
  * id. Input order does not matter. Pure, so the CLI and tests share it.
  */
-export function buildRegionTimeline(
-  items: readonly Pick<RecordedTransition, 'kind' | 'at' | 'finding'>[],
-): RegionTimelineEntry[] {
+export function buildRegionTimeline(items: readonly Pick<RecordedTransition, 'kind' | 'at' | 'finding'>[]): RegionTimelineEntry[] {
   const byFinding = new Map<string, Pick<RecordedTransition, 'kind' | 'at' | 'finding'>[]>();
   for (const item of items) {
     const list = byFinding.get(item.finding.id) ?? [];
@@ -274,9 +269,7 @@ export function buildRegionTimeline(
       events,
     });
   }
-  return entries.sort(
-    (a, b) => compareText(a.events[0]?.at ?? '', b.events[0]?.at ?? '') || compareText(a.findingId, b.findingId),
-  );
+  return entries.sort((a, b) => compareText(a.events[0]?.at ?? '', b.events[0]?.at ?? '') || compareText(a.findingId, b.findingId));
 }
 
 /** Within one instant, a finding opens before it changes and changes before it resolves. */
@@ -303,9 +296,7 @@ export function parseSince(input: string, now: Date): Date {
     const parsed = Date.parse(`${date}T${time}${offset.toUpperCase()}`);
     if (!Number.isNaN(parsed)) return new Date(parsed);
   }
-  throw new InvalidSinceError(
-    `invalid --since value "${input}": expected a duration such as 12h, 30d or 2w, or an ISO date such as 2026-11-01`,
-  );
+  throw new InvalidSinceError(`invalid --since value "${input}": expected a duration such as 12h, 30d or 2w, or an ISO date such as 2026-11-01`);
 }
 
 function compareText(a: string, b: string): number {

@@ -5,14 +5,7 @@ import type { HistoryDocumentClient } from './dynamo-operations.js';
 import { distinct } from './dynamo-operations.js';
 import { HistoryConflictError, HistoryWriteError, RunInProgressError } from './history-errors.js';
 import type { ClaimStatus, OutboxMessage, PendingAlert, RecordingStatus } from './history-items.js';
-import {
-  DEFAULT_RETENTION_DAYS,
-  expiresAt,
-  fromOutboxItem,
-  fromStateItem,
-  toOutboxItem,
-  toTransitionItem,
-} from './history-items.js';
+import { DEFAULT_RETENTION_DAYS, expiresAt, fromOutboxItem, fromStateItem, toOutboxItem, toTransitionItem } from './history-items.js';
 import { DYNAMODB_ITEM_LIMIT_BYTES, itemSizeBytes } from './item-size.js';
 import { mergePlans, parsePlan, planItems, type RunPlan } from './run-plan.js';
 import { settleAll } from './settle-writes.js';
@@ -277,7 +270,9 @@ export class HistoryStore {
       `run item of run ${run.runId}`,
     );
     await settleAll(items, this.limit, (item) => this.putOwn(item, `transition ${item.sk} of finding ${item.findingId}`));
-    await settleAll(alerts, this.limit, (alert) => this.putOwn(toOutboxItem(alert, run, idempotencyKey, this.retentionDays), `${alert.lane} alert of run ${run.runId}`));
+    await settleAll(alerts, this.limit, (alert) =>
+      this.putOwn(toOutboxItem(alert, run, idempotencyKey, this.retentionDays), `${alert.lane} alert of run ${run.runId}`),
+    );
     await settleAll(changed, this.limit, (state) => writeState(this.table, state, run.runId, this.retentionDays));
 
     return {
@@ -396,10 +391,7 @@ export class HistoryStore {
       },
       'find runs still recording',
     );
-    const keys = distinct([
-      ...markers.map((marker) => String(marker['sk'])),
-      ...(options.idempotencyKey === undefined ? [] : [options.idempotencyKey]),
-    ]);
+    const keys = distinct([...markers.map((marker) => String(marker['sk'])), ...(options.idempotencyKey === undefined ? [] : [options.idempotencyKey])]);
     const marked = new Set(markers.map((marker) => String(marker['sk'])));
     const claims: { key: string; claim: ClaimItem }[] = [];
     for (const key of keys) {
@@ -499,7 +491,13 @@ export class HistoryStore {
         UpdateExpression: 'SET #status = :rolledBack, #rolledBackAt = :now ADD #rolledBackRuns :run',
         ConditionExpression: '#runId = :runId AND #status = :rollingBack',
         ExpressionAttributeNames: { '#status': 'status', '#runId': 'runId', '#rolledBackAt': 'rolledBackAt', '#rolledBackRuns': 'rolledBackRuns' },
-        ExpressionAttributeValues: { ':rolledBack': 'rolled-back', ':rollingBack': 'rolling-back', ':now': now.toISOString(), ':run': new Set([runId]), ':runId': runId },
+        ExpressionAttributeValues: {
+          ':rolledBack': 'rolled-back',
+          ':rollingBack': 'rolling-back',
+          ':now': now.toISOString(),
+          ':run': new Set([runId]),
+          ':runId': runId,
+        },
       },
       `claim ${idempotencyKey}`,
     );
@@ -592,7 +590,9 @@ export class HistoryStore {
       return { duplicate: true, runId: owner };
     }
     if (stringSet(existing['rolledBackRuns']).has(run.runId) || (owner === run.runId && status !== 'recording')) {
-      throw new HistoryConflictError(`cannot record run ${run.runId}: it was rolled back under idempotency key ${idempotencyKey}; a new attempt records as a new run`);
+      throw new HistoryConflictError(
+        `cannot record run ${run.runId}: it was rolled back under idempotency key ${idempotencyKey}; a new attempt records as a new run`,
+      );
     }
     if (owner !== run.runId) {
       throw new RunInProgressError(
@@ -607,7 +607,13 @@ export class HistoryStore {
         Key: key,
         UpdateExpression: 'SET #environments = :environments, #times = :times, #lanes = :lanes',
         ConditionExpression: '#runId = :runId AND #status = :recording',
-        ExpressionAttributeNames: { '#environments': 'environments', '#times': 'transitionTimes', '#lanes': 'alertLanes', '#runId': 'runId', '#status': 'status' },
+        ExpressionAttributeNames: {
+          '#environments': 'environments',
+          '#times': 'transitionTimes',
+          '#lanes': 'alertLanes',
+          '#runId': 'runId',
+          '#status': 'status',
+        },
         ExpressionAttributeValues: {
           ':environments': distinct([...list(existing['environments']), ...environments]),
           ':times': distinct([...list(existing['transitionTimes']), ...transitionTimes]),
@@ -697,7 +703,9 @@ export class HistoryStore {
   private async putOwn<T extends { readonly runId: string }>(item: T, what: string): Promise<void> {
     const size = itemSizeBytes(item as Record<string, unknown>);
     if (size > DYNAMODB_ITEM_LIMIT_BYTES) {
-      throw new HistoryWriteError(`cannot write ${what} to table ${this.tableName}: it takes ${size} bytes, over DynamoDB's ${DYNAMODB_ITEM_LIMIT_BYTES}-byte item limit`);
+      throw new HistoryWriteError(
+        `cannot write ${what} to table ${this.tableName}: it takes ${size} bytes, over DynamoDB's ${DYNAMODB_ITEM_LIMIT_BYTES}-byte item limit`,
+      );
     }
     const applied = await this.table.tryPut(
       {

@@ -18,7 +18,14 @@ export const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;
 
 function valueSize(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace(/[.-]/g, '').replace(/^0+|0+$/g, '').length / 2) + 1;
+  if (typeof value === 'number')
+    return (
+      Math.ceil(
+        String(Math.abs(value))
+          .replace(/[.-]/g, '')
+          .replace(/^0+|0+$/g, '').length / 2,
+      ) + 1
+    );
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Set) return [...value].reduce<number>((sum, element) => sum + valueSize(element), 0);
   if (value instanceof Uint8Array) return value.byteLength;

@@ -30,10 +30,7 @@ export function mergePlans(a: RunPlan, b: RunPlan): RunPlan {
 
 /** The chunk items holding `plan`, under the claim's partition. */
 export function planItems(plan: RunPlan, idempotencyKey: string, run: { readonly runId: string; readonly startedAt: string }, retentionDays: number): object[] {
-  const entries = [
-    ...plan.states.map((id) => JSON.stringify(['state', id])),
-    ...plan.transitions.map((key) => JSON.stringify(['transition', key.pk, key.sk])),
-  ];
+  const entries = [...plan.states.map((id) => JSON.stringify(['state', id])), ...plan.transitions.map((key) => JSON.stringify(['transition', key.pk, key.sk]))];
   const chunks: string[][] = [[]];
   let bytes = 0;
   for (const entry of entries) {

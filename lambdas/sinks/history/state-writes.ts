@@ -36,7 +36,10 @@ export async function writeState(writer: TableWriter, state: FindingState, runId
   const key = { pk: historyKeys.findingPk(state.id), sk: historyKeys.stateSk };
   const what = `state of finding ${state.id}`;
   const attempt = (updateExpression: string, condition: string) =>
-    writer.tryUpdate({ Key: key, UpdateExpression: updateExpression, ConditionExpression: condition, ...expressionAttributes([updateExpression, condition], names, values) }, what);
+    writer.tryUpdate(
+      { Key: key, UpdateExpression: updateExpression, ConditionExpression: condition, ...expressionAttributes([updateExpression, condition], names, values) },
+      what,
+    );
   // Operands read the item as it was before this update, so priorState gets the replaced state.
   if (await attempt(update.replace(/^SET /, 'SET #priorState = if_not_exists(#state, :noPrior), '), firstCondition)) return;
   if (await attempt(update, `#lastRunId = :runId AND ${NOT_FENCED}`)) return;
@@ -62,16 +65,24 @@ export async function rollbackState(writer: TableWriter, findingId: string, runI
     const item = await writer.get(key, what);
     if (item === undefined) {
       const fence = toFenceItem(key, new Set([runId]), now, retentionDays);
-      if (await writer.tryPut({ Item: fence, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }, what)) return 'fenced';
+      if (await writer.tryPut({ Item: fence, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }, what))
+        return 'fenced';
       continue;
     }
     const fences = stringSet(item['fencedRuns']).add(runId);
     if (item['lastRunId'] === runId) {
       const prior = JSON.parse(typeof item['priorState'] === 'string' ? item['priorState'] : 'null') as FindingState | null;
       const replacement =
-        prior === null ? toFenceItem(key, fences, now, retentionDays) : { ...key, ...toStateAttributes(prior, prior.lastRunId ?? '', retentionDays), fencedRuns: fences };
+        prior === null
+          ? toFenceItem(key, fences, now, retentionDays)
+          : { ...key, ...toStateAttributes(prior, prior.lastRunId ?? '', retentionDays), fencedRuns: fences };
       const restored = await writer.tryPut(
-        { Item: replacement, ConditionExpression: '#lastRunId = :runId', ExpressionAttributeNames: { '#lastRunId': 'lastRunId' }, ExpressionAttributeValues: { ':runId': runId } },
+        {
+          Item: replacement,
+          ConditionExpression: '#lastRunId = :runId',
+          ExpressionAttributeNames: { '#lastRunId': 'lastRunId' },
+          ExpressionAttributeValues: { ':runId': runId },
+        },
         what,
       );
       if (restored) return 'restored';

@@ -1,5 +1,12 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BatchWriteCommandInput, DeleteCommandInput, PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  BatchWriteCommandInput,
+  BatchWriteCommandOutput,
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type pLimit from 'p-limit';
 import type { HistoryDocumentClient } from './dynamo-operations.js';
 import { describeError, isConditionFailure, queryAllPages, writeError } from './dynamo-operations.js';
@@ -89,7 +96,11 @@ export class TableWriter {
    * BatchWriteItem in chunks of 25, retrying unprocessed items with exponential backoff. Unconditional:
    * only for items no one else writes (a run's own plan).
    */
-  async batchPut(items: readonly object[], what: string, options: { readonly limit: ReturnType<typeof pLimit>; readonly maxAttempts: number; readonly sleep: (ms: number) => Promise<void> }): Promise<void> {
+  async batchPut(
+    items: readonly object[],
+    what: string,
+    options: { readonly limit: ReturnType<typeof pLimit>; readonly maxAttempts: number; readonly sleep: (ms: number) => Promise<void> },
+  ): Promise<void> {
     type Requests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
     const chunks: Requests[] = [];
     for (let i = 0; i < items.length; i += 25) {
@@ -102,7 +113,7 @@ export class TableWriter {
           throw new HistoryWriteError(`cannot write ${what} to table ${this.tableName}: ${pending.length} items still unprocessed after ${attempt} attempts`);
         }
         if (attempt > 0) await options.sleep(Math.min(50 * 2 ** attempt, 5_000));
-        let out;
+        let out: BatchWriteCommandOutput;
         try {
           out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
         } catch (error) {

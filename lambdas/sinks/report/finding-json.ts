@@ -31,20 +31,7 @@ export function shown(value: ShownValue | undefined): ShownValue | undefined {
 
 /** Provenance in a fixed field order. */
 export function provenanceJson(p: Provenance): Json {
-  const base = ordered(p, [
-    'source',
-    'layer',
-    'location',
-    'file',
-    'version',
-    'changedAt',
-    'changedBy',
-    'outOfBand',
-    'region',
-    'account',
-    'cluster',
-    'target',
-  ]);
+  const base = ordered(p, ['source', 'layer', 'location', 'file', 'version', 'changedAt', 'changedBy', 'outOfBand', 'region', 'account', 'cluster', 'target']);
   if (p.target !== undefined) base.target = ordered(p.target, ['kind']);
   return base;
 }
@@ -88,22 +75,6 @@ export function findingJson(f: Finding): Json {
         ['revert', 'accept'],
       ),
     },
-    [
-      'id',
-      'type',
-      'severity',
-      'environment',
-      'tier',
-      'region',
-      'account',
-      'key',
-      'expected',
-      'actual',
-      'message',
-      'provenance',
-      'comparedWith',
-      'fixes',
-    ],
+    ['id', 'type', 'severity', 'environment', 'tier', 'region', 'account', 'key', 'expected', 'actual', 'message', 'provenance', 'comparedWith', 'fixes'],
   );
 }
-

@@ -6,13 +6,11 @@ function segment(part: string): string {
 }
 
 /** Plain scalars YAML would read as something other than a string. */
-const NON_STRING =
-  /^(?:true|false|yes|no|y|n|on|off|null|~|[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:e[-+]?\d+)?|0x[0-9a-f]+|0o[0-7]+|[-+]?\.(?:inf|nan))$/i;
+const NON_STRING = /^(?:true|false|yes|no|y|n|on|off|null|~|[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:e[-+]?\d+)?|0x[0-9a-f]+|0o[0-7]+|[-+]?\.(?:inf|nan))$/i;
 
 /** A scalar as a YAML reader would write it; quoted only when plain text would parse differently. */
 function scalar(value: string): string {
-  const plain =
-    /^[A-Za-z0-9_./][A-Za-z0-9_./:@+ -]*$/.test(value) && !/[\s:]$/.test(value) && !/: | #/.test(value);
+  const plain = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+ -]*$/.test(value) && !/[\s:]$/.test(value) && !/: | #/.test(value);
   return plain && !NON_STRING.test(value) ? value : JSON.stringify(value);
 }
 
@@ -36,11 +34,6 @@ function editValue(value: BaselineEdit['value']): string {
 export function formatBaselineEdit(edit: BaselineEdit): string {
   const path = edit.path.map(segment).join('.');
   const op = edit.op ?? (edit.value === undefined ? 'delete' : 'set');
-  const line =
-    op === 'delete'
-      ? `delete ${path}`
-      : op === 'append'
-        ? `append to ${path}: ${editValue(edit.value)}`
-        : `${path}: ${editValue(edit.value)}`;
+  const line = op === 'delete' ? `delete ${path}` : op === 'append' ? `append to ${path}: ${editValue(edit.value)}` : `${path}: ${editValue(edit.value)}`;
   return edit.file === undefined ? line : `${line}  (in ${edit.file})`;
 }

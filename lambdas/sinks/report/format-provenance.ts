@@ -58,9 +58,7 @@ export function formatProvenance(p: Provenance, options: FormatProvenanceOptions
   if (p.outOfBand === true) parts.push(prose(' — '), (options.outOfBand ?? same)(prose('outside the pipeline')));
   const detailed = options.detailed === true;
   if (detailed) {
-    const where = [p.account, p.region, p.cluster === undefined ? undefined : `cluster ${p.cluster}`].filter(
-      (part): part is string => part !== undefined,
-    );
+    const where = [p.account, p.region, p.cluster === undefined ? undefined : `cluster ${p.cluster}`].filter((part): part is string => part !== undefined);
     if (where.length > 0) parts.push(prose(` (${where.join(' ')})`));
   }
   const fileNamed = p.file !== undefined && p.location.includes(p.file);

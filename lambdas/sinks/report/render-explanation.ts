@@ -117,11 +117,7 @@ export function renderExplanationTerminal(e: Explanation, options: ExplanationTe
   out.push(`  effective  ${show(e.effective, notSet)}${from}`);
   if (!e.complete) {
     out.push('');
-    prose(
-      `Incomplete: not every source of ${e.environment} could be read, so a value absent here may still be set.`,
-      '  ',
-      (t) => c.yellow(t),
-    );
+    prose(`Incomplete: not every source of ${e.environment} could be read, so a value absent here may still be set.`, '  ', (t) => c.yellow(t));
     for (const s of [...e.failedSources].sort((a, b) => compareText(a.id, b.id))) {
       const reason = s.error === undefined ? 'unknown error' : `${s.error.code}: ${s.error.message}`;
       prose(`! ${s.id} — ${reason}`, '    ');
@@ -184,7 +180,9 @@ export function renderExplanationTerminal(e: Explanation, options: ExplanationTe
         if (fix === undefined) continue;
         prose(`${label}: ${fix.summary}`, '      ');
         if (fix.command !== undefined) {
-          terminalBlock(fix.command).forEach((line, i) => out.push(`        ${c.cyan(`${i === 0 ? '$' : ' '} ${line}`)}`));
+          terminalBlock(fix.command).forEach((line, i) => {
+            out.push(`        ${c.cyan(`${i === 0 ? '$' : ' '} ${line}`)}`);
+          });
         }
         if (fix.baselineEdit !== undefined) out.push(`        ${c.green(terminalText(formatBaselineEdit(fix.baselineEdit)))}`);
       }
@@ -208,17 +206,9 @@ export function renderExplanationJson(e: Explanation): string {
       effective: shown(e.effective),
       precedence: [...e.precedence],
       observations: byPrecedence(e).map((o) =>
-        ordered({ ...o, value: shown(o.value), provenance: provenanceJson(o.provenance) }, [
-          'layer',
-          'effective',
-          'overriddenBy',
-          'value',
-          'provenance',
-        ]),
+        ordered({ ...o, value: shown(o.value), provenance: provenanceJson(o.provenance) }, ['layer', 'effective', 'overriddenBy', 'value', 'provenance']),
       ),
-      exceptions: e.exceptions.map((x) =>
-        ordered({ ...x, value: shown(x.value) }, ['active', 'value', 'owner', 'reason', 'expires', 'location']),
-      ),
+      exceptions: e.exceptions.map((x) => ordered({ ...x, value: shown(x.value) }, ['active', 'value', 'owner', 'reason', 'expires', 'location'])),
       failedSources: [...e.failedSources]
         .sort((a, b) => compareText(a.id, b.id))
         .map((s) => ordered(s, ['id', 'kind', 'layers', 'status', 'itemCount', 'error', 'warnings'])),

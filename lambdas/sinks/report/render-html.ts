@@ -90,9 +90,7 @@ const CSP = [
 
 function value(v: ShownValue | undefined, missing: string): string {
   if (v === undefined) return `<span class="muted">${esc(missing)}</span>`;
-  return v.secret
-    ? `<code class="secret" title="secret: never shown">${esc(shownText(v))}</code>`
-    : `<code>${esc(shownText(v))}</code>`;
+  return v.secret ? `<code class="secret" title="secret: never shown">${esc(shownText(v))}</code>` : `<code>${esc(shownText(v))}</code>`;
 }
 
 function provenanceItem(p: Provenance, effective: boolean): string {
@@ -186,9 +184,7 @@ function summaryTable(view: ReportView): string {
 
 function filtersHtml(view: ReportView): string {
   if (view.findingCount === 0) return '';
-  const boxes = SEVERITIES_WORST_FIRST.map(
-    (s) => `<label class="c-${s}"><input type="checkbox" data-sev="${s}" checked> ${s}</label>`,
-  ).join('');
+  const boxes = SEVERITIES_WORST_FIRST.map((s) => `<label class="c-${s}"><input type="checkbox" data-sev="${s}" checked> ${s}</label>`).join('');
   const options = view.environments
     .filter((e) => e.findings.length > 0)
     .map((e) => `<option value="${esc(e.name)}">${esc(e.name)}</option>`)
@@ -237,8 +233,7 @@ function sourcesHtml(sources: readonly SourceStatus[]): string {
  */
 export function renderHtml(input: ReportInput): string {
   const view = toReportView(input);
-  const verdict =
-    view.status === 'partial' ? 'incomplete audit' : view.findingCount === 0 ? 'no drift' : plural(view.findingCount, 'finding');
+  const verdict = view.status === 'partial' ? 'incomplete audit' : view.findingCount === 0 ? 'no drift' : plural(view.findingCount, 'finding');
   const meta = [`Generated <time datetime="${esc(input.generatedAt)}">${esc(input.generatedAt)}</time>`];
   if (input.baselineVersion !== undefined) meta.push(`baseline <code>${esc(input.baselineVersion)}</code>`);
   meta.push(`${view.sourcesRead} of ${plural(view.sourcesTotal, 'source')} read`);

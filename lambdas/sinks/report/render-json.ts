@@ -15,10 +15,7 @@ function transitionJson(t: Transition): Json {
   const previous =
     t.previous === undefined
       ? undefined
-      : ordered(
-          { ...t.previous, actual: shown(t.previous.actual), expected: shown(t.previous.expected) },
-          ['severity', 'expected', 'actual'],
-        );
+      : ordered({ ...t.previous, actual: shown(t.previous.actual), expected: shown(t.previous.expected) }, ['severity', 'expected', 'actual']);
   return ordered({ ...t, finding: findingJson(t.finding), previous }, ['kind', 'at', 'firstSeen', 'previous', 'finding']);
 }
 
@@ -54,9 +51,7 @@ export function renderJson(input: ReportInput): string {
   const transitions =
     input.transitions === undefined
       ? null
-      : [...input.transitions]
-          .sort((a, b) => compareFindings(a.finding, b.finding) || compareText(a.kind, b.kind))
-          .map(transitionJson);
+      : [...input.transitions].sort((a, b) => compareFindings(a.finding, b.finding) || compareText(a.kind, b.kind)).map(transitionJson);
   const bySeverity = emptySeverityCounts();
   for (const f of findings) bySeverity[f.severity] += 1;
   const report = {

@@ -93,7 +93,9 @@ function findingBlock(f: Finding, transition: Transition | undefined): string {
       .map((env) => `${escapeMarkdown(env)} ${value(f.comparedWith?.[env], 'absent')}`);
     facts.push(`- **Compared with:** ${pairs.join(' · ')}`);
   }
-  f.provenance.forEach((p, i) => facts.push(`- **${i === 0 ? 'Source' : 'Also'}:** ${provenanceLine(p)}`));
+  f.provenance.forEach((p, i) => {
+    facts.push(`- **${i === 0 ? 'Source' : 'Also'}:** ${provenanceLine(p)}`);
+  });
   facts.push(`- **Id:** ${markdownCode(f.id)}`);
   lines.push(...facts);
   if (f.fixes.revert !== undefined) lines.push('', ...fixLines('Revert', f.fixes.revert));

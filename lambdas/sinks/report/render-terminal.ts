@@ -97,7 +97,9 @@ class TerminalReport {
     const firstWidth = visibleLength(first);
     const restPrefix = rest ?? ' '.repeat(firstWidth + 2);
     const lines = wrapText(terminalText(text), this.width - Math.max(firstWidth, visibleLength(restPrefix)));
-    lines.forEach((line, i) => this.out.push((i === 0 ? first : restPrefix) + paint(line)));
+    lines.forEach((line, i) => {
+      this.out.push((i === 0 ? first : restPrefix) + paint(line));
+    });
   }
 
   private header(input: ReportInput, view: ReportView): void {
@@ -203,7 +205,9 @@ class TerminalReport {
     const pad = ' '.repeat(label.length + 2);
     this.prose(fix.summary, `${indent}${c.bold(label)}  `, undefined, indent + pad);
     if (fix.command !== undefined) {
-      terminalBlock(fix.command).forEach((line, i) => this.out.push(`${indent}${pad}${c.cyan(`${i === 0 ? '$' : ' '} ${line}`)}`));
+      terminalBlock(fix.command).forEach((line, i) => {
+        this.out.push(`${indent}${pad}${c.cyan(`${i === 0 ? '$' : ' '} ${line}`)}`);
+      });
     }
     if (fix.baselineEdit !== undefined) {
       this.out.push(`${indent}${pad}${c.green(terminalText(formatBaselineEdit(fix.baselineEdit)))}`);
@@ -216,10 +220,7 @@ class TerminalReport {
     this.out.push(c.bold(c.green(`Resolved (${resolved.length})`)));
     for (const t of resolved) {
       const f = t.finding;
-      this.prose(
-        `${f.type} ${f.key} in ${f.environment} (was ${f.severity}, open since ${t.firstSeen.slice(0, 10)})`,
-        `  ${c.green('✓')} `,
-      );
+      this.prose(`${f.type} ${f.key} in ${f.environment} (was ${f.severity}, open since ${t.firstSeen.slice(0, 10)})`, `  ${c.green('✓')} `);
     }
   }
 
@@ -237,12 +238,7 @@ class TerminalReport {
 
   private summary(view: ReportView): void {
     const { c } = this;
-    const paint: Paint =
-      view.status === 'partial'
-        ? (t) => c.bold(c.yellow(t))
-        : view.findingCount === 0
-          ? (t) => c.bold(c.green(t))
-          : (t) => c.bold(c.red(t));
+    const paint: Paint = view.status === 'partial' ? (t) => c.bold(c.yellow(t)) : view.findingCount === 0 ? (t) => c.bold(c.green(t)) : (t) => c.bold(c.red(t));
     // One line, never wrapped: CI logs and scripts read the last line.
     this.out.push(paint(terminalText(summarySentence(view))));
   }

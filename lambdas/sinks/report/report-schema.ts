@@ -68,9 +68,7 @@ const fix = z.looseObject({
 /** A finding exactly as the engine's `Finding`, secrets redacted. */
 export const findingSchema = z
   .object({
-    id: z
-      .string()
-      .meta({ description: 'Stable across runs: `type:environment:application:key` (`type:environment:key` when no application).' }),
+    id: z.string().meta({ description: 'Stable across runs: `type:environment:application:key` (`type:environment:key` when no application).' }),
     type: z.enum(FINDING_TYPES),
     severity,
     environment: z.string(),
@@ -83,10 +81,7 @@ export const findingSchema = z
     actual: shownValue.optional().meta({ description: 'Absent for `missing`.' }),
     message: z.string(),
     provenance: z.array(provenance).meta({ description: 'The effective (winning) observation first.' }),
-    comparedWith: z
-      .record(z.string(), shownValue)
-      .optional()
-      .meta({ description: 'For parity and version: the value per environment compared.' }),
+    comparedWith: z.record(z.string(), shownValue).optional().meta({ description: 'For parity and version: the value per environment compared.' }),
     fixes: z.looseObject({ revert: fix.optional(), accept: fix.optional() }),
   })
   .meta({ description: 'A typed difference between the live estate and the baseline.' });
@@ -106,9 +101,7 @@ const transition = z.looseObject({
   finding: findingSchema,
   firstSeen: z.string(),
   at: z.string(),
-  previous: z
-    .object({ severity, actual: shownValue.optional(), expected: shownValue.optional() })
-    .optional(),
+  previous: z.object({ severity, actual: shownValue.optional(), expected: shownValue.optional() }).optional(),
 });
 
 const severityCounts = z.record(severity, z.number().int());
@@ -152,10 +145,7 @@ export const reportSchema = z
       .meta({ description: 'Every audited environment, by name.' }),
     sources: z.array(sourceStatus).meta({ description: 'Every declared source, by id.' }),
     findings: z.array(findingSchema).meta({ description: 'Worst first, then environment, key, type.' }),
-    transitions: z
-      .array(transition)
-      .nullable()
-      .meta({ description: 'How findings moved since the previous run; null when the lifecycle is unknown (CLI).' }),
+    transitions: z.array(transition).nullable().meta({ description: 'How findings moved since the previous run; null when the lifecycle is unknown (CLI).' }),
   })
   .meta({ title: 'drift-audit report', description: 'One audit run: verdict, sources read and findings.' });
 
@@ -170,12 +160,14 @@ export type JsonReport = z.infer<typeof reportSchema>;
  */
 type Exhaustive<T extends never> = T;
 type Within<Model, Parsed extends Model> = Parsed;
+/** A parsed value as JSON holds it: zod types an optional field `T | undefined`, but in JSON it is only ever absent. */
+type FromJson<T> = T extends readonly (infer E)[] ? FromJson<E>[] : T extends object ? { [K in keyof T]: FromJson<Exclude<T[K], undefined>> } : T;
 type ModelGuard = [
   Exhaustive<Exclude<keyof Finding, keyof typeof findingSchema.shape>>,
   Exhaustive<Exclude<keyof Provenance, keyof typeof provenance.shape>>,
   Exhaustive<Exclude<keyof SourceStatus, keyof typeof sourceStatus.shape>>,
-  Within<SourceStatus, z.infer<typeof sourceStatus>>,
-  Within<Provenance, z.infer<typeof provenance>>,
+  Within<SourceStatus, FromJson<z.infer<typeof sourceStatus>>>,
+  Within<Provenance, FromJson<z.infer<typeof provenance>>>,
   Exhaustive<Exclude<keyof Transition, keyof typeof transition.shape>>,
 ];
 export type { ModelGuard as _ModelGuard };

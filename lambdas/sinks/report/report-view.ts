@@ -68,9 +68,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 /** Build the grouped, ordered view of a report input. Pure; the input is not modified. */
 export function toReportView(input: ReportInput): ReportView {
   const { result } = input;
-  const failedSources = input.sources
-    .filter((s) => s.status === 'error')
-    .sort((a, b) => compareText(a.id, b.id));
+  const failedSources = input.sources.filter((s) => s.status === 'error').sort((a, b) => compareText(a.id, b.id));
   const partialEnvironments = [...new Set(result.partialEnvironments)].sort(compareText);
   const status = result.status === 'partial' || failedSources.length > 0 || partialEnvironments.length > 0 ? 'partial' : 'ok';
 

@@ -120,18 +120,12 @@ export class AwsClientFactory {
     this.cache.clear();
   }
 
-  private cached<C extends SSMClient | EKSClient | STSClient>(
-    service: AwsServiceName,
-    target: AwsTarget,
-    build: (config: SharedClientConfig) => C,
-  ): C {
+  private cached<C extends SSMClient | EKSClient | STSClient>(service: AwsServiceName, target: AwsTarget, build: (config: SharedClientConfig) => C): C {
     const key = `${service}|${target.region}|${target.roleArn ?? ''}`;
     const existing = this.cache.get(key);
     if (existing) return existing as C;
     const client = build(this.configFor(service, target));
-    client.middlewareStack.use(
-      budgetPlugin({ region: target.region, service, budget: this.budget, counter: this.counter }),
-    );
+    client.middlewareStack.use(budgetPlugin({ region: target.region, service, budget: this.budget, counter: this.counter }));
     client.middlewareStack.use(responseDeadlinePlugin(this.requestTimeoutMs()));
     this.cache.set(key, client);
     return client;

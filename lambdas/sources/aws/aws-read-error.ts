@@ -94,11 +94,7 @@ function asErrorLike(error: unknown): ErrorLike {
 /** True when the error says the request was throttled, by the same rules the SDK retries on. */
 export function isThrottlingError(error: unknown): boolean {
   const e = asErrorLike(error);
-  return (
-    e.$metadata?.httpStatusCode === 429 ||
-    (typeof e.name === 'string' && THROTTLING.has(e.name)) ||
-    e.$retryable?.throttling === true
-  );
+  return e.$metadata?.httpStatusCode === 429 || (typeof e.name === 'string' && THROTTLING.has(e.name)) || e.$retryable?.throttling === true;
 }
 
 /** Classifies any thrown value into a stable failure code. */

@@ -1,11 +1,5 @@
 // Types only: @smithy/types ships with every @aws-sdk client, and nothing of it is loaded at run time.
-import type {
-  AbsoluteLocation,
-  DeserializeHandlerOptions,
-  DeserializeMiddleware,
-  MiddlewareStack,
-  Pluggable,
-} from '@smithy/types';
+import type { AbsoluteLocation, DeserializeHandlerOptions, DeserializeMiddleware, MiddlewareStack, Pluggable } from '@smithy/types';
 import type { ApiCallCounter } from './api-call-counter.js';
 import { isThrottlingError } from './aws-read-error.js';
 import { operationGroup, type RequestBudget } from './request-budget.js';
@@ -38,9 +32,7 @@ export const budgetMiddlewareOptions: DeserializeHandlerOptions & AbsoluteLocati
 };
 
 /** Paces each attempt under the per-region budget and counts it, throttled ones apart. */
-export function budgetMiddleware<I extends object, O extends object>(
-  options: BudgetMiddlewareOptions,
-): DeserializeMiddleware<I, O> {
+export function budgetMiddleware<I extends object, O extends object>(options: BudgetMiddlewareOptions): DeserializeMiddleware<I, O> {
   const groupOf = options.groupOf ?? operationGroup;
   return (next, context) => async (args) => {
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');

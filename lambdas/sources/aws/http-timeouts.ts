@@ -58,10 +58,8 @@ export function requestHandlerOptions(timeouts: HttpTimeouts = {}): RequestHandl
  * stop counting at the response headers, and a body that drips a byte at a time never trips the idle
  * timeout. Every client the project builds goes through this and {@link requestHandlerOptions}.
  */
-export function withResponseDeadline<C extends { middlewareStack: { use(plugin: Pluggable<any, any>): void } }>(
-  client: C,
-  timeouts: HttpTimeouts = {},
-): C {
+// biome-ignore lint/suspicious/noExplicitAny: SDK middleware stacks are invariant in their input/output types; any lets one helper accept every client
+export function withResponseDeadline<C extends { middlewareStack: { use(plugin: Pluggable<any, any>): void } }>(client: C, timeouts: HttpTimeouts = {}): C {
   client.middlewareStack.use(responseDeadlinePlugin(timeouts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
   return client;
 }

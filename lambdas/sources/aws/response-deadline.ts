@@ -43,7 +43,10 @@ function bodyDeadlineError(deadlineMs: number): Error {
 }
 
 /** The middleware; `deadlineMs` should equal the handler's `requestTimeout`, which bounds the wait for headers. */
-export function responseDeadlineMiddleware<I extends object, O extends object>(deadlineMs: number, now: () => number = performance.now.bind(performance)): DeserializeMiddleware<I, O> {
+export function responseDeadlineMiddleware<I extends object, O extends object>(
+  deadlineMs: number,
+  now: () => number = performance.now.bind(performance),
+): DeserializeMiddleware<I, O> {
   return (next) => async (args) => {
     const started = now();
     const result = await next(args);

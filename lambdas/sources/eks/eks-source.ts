@@ -14,7 +14,7 @@
  * observations, because a half-read cluster would turn unread values into `missing` findings. Status
  * messages never quote a response body.
  */
-import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+import { type Cluster, DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 // Types only: @smithy/types ships with every @aws-sdk client.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { EksSourceSpec, ImageObservation, Observation, SourceLayer, SourceStatus } from '../../engine/model.js';
@@ -158,7 +158,7 @@ export class EksSource implements Source {
 
   async #describe(region: string, signal: AbortSignal | undefined): Promise<{ server: string; ca: string }> {
     const { spec, eks, apiServer } = this.#options;
-    let cluster;
+    let cluster: Cluster | undefined;
     try {
       ({ cluster } = await eks
         .send(new DescribeClusterCommand({ name: spec.cluster }), signal ? { abortSignal: signal } : {})

@@ -83,8 +83,7 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
   const hostname = stsHostname(region);
   let credentials: AwsCredentialIdentity;
   try {
-    credentials =
-      typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+    credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
   } catch (error) {
     throw new EksTokenError(`cannot make an EKS token for cluster ${cluster} in ${region}: no AWS credentials (${describe(error)})`, {
       cause: error,

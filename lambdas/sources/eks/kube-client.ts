@@ -279,9 +279,15 @@ export class KubeClient {
       });
     }
     if (RESET.has(code)) {
-      return this.#error('connection-reset', resource, namespace, `API server ${this.#server.origin} closed the connection before the answer was complete (${code})`, {
-        cause: error,
-      });
+      return this.#error(
+        'connection-reset',
+        resource,
+        namespace,
+        `API server ${this.#server.origin} closed the connection before the answer was complete (${code})`,
+        {
+          cause: error,
+        },
+      );
     }
     const why = UNREACHABLE.has(code) ? code : code || (error instanceof Error ? error.name : 'error');
     return this.#error('unreachable', resource, namespace, `API server ${this.#server.origin} unreachable (${why})`, { cause: error });
@@ -349,9 +355,7 @@ function httpsGet(agent: Agent, url: URL, token: string, signal: AbortSignal, id
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
       },
     );
     request.on('timeout', () => request.destroy(new IdleSocketError(idleMs)));

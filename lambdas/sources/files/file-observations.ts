@@ -18,11 +18,7 @@ export interface FileObservationOptions {
 
 /** Sorts by key, then layer, then location: the order every source hands observations over in. */
 export function compareObservations(a: Observation, b: Observation): number {
-  return (
-    compareText(a.key, b.key) ||
-    compareText(a.provenance.layer, b.provenance.layer) ||
-    compareText(a.provenance.location, b.provenance.location)
-  );
+  return compareText(a.key, b.key) || compareText(a.provenance.layer, b.provenance.layer) || compareText(a.provenance.location, b.provenance.location);
 }
 
 /** Code-unit order: locale-independent, so output is the same on every machine. */

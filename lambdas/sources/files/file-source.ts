@@ -51,12 +51,7 @@ export class FileSource implements Source {
 }
 
 /** The status of a file read in full. */
-export function okFileStatus(
-  id: string,
-  layers: readonly SourceLayer[],
-  itemCount: number,
-  warnings: readonly string[],
-): SourceStatus {
+export function okFileStatus(id: string, layers: readonly SourceLayer[], itemCount: number, warnings: readonly string[]): SourceStatus {
   return {
     id,
     kind: 'file',
@@ -78,8 +73,6 @@ export function fileErrorStatus(spec: FileSourceSpec, error: unknown): SourceSta
   // workload absent from the file); anything else is a bug, reported by name, not swallowed.
   const unexpected = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const { code, message } =
-    error instanceof SnapshotFileError || error instanceof WorkloadNotFoundError
-      ? error
-      : { code: 'internal-error', message: `${file}: ${unexpected}` };
+    error instanceof SnapshotFileError || error instanceof WorkloadNotFoundError ? error : { code: 'internal-error', message: `${file}: ${unexpected}` };
   return { id: fileSourceId(spec.path), kind: 'file', layers, status: 'error', itemCount: 0, error: { code, message } };
 }

@@ -62,12 +62,7 @@ async function readText(absolute: string, file: string, signal?: AbortSignal): P
     if (code === 'ABORT_ERR' || (error as Error).name === 'AbortError') {
       throw new SnapshotFileError('aborted', file, 'read aborted', { cause: error });
     }
-    const reason =
-      code === 'EISDIR'
-        ? 'it is a directory'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : (code ?? String(error));
+    const reason = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
     throw new SnapshotFileError('unreadable', file, `cannot read snapshot file: ${reason}`, { cause: error });
   }
 }

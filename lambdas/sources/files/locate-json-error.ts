@@ -56,10 +56,22 @@ class Scanner {
   value(depth: number): void {
     if (depth > MAX_DEPTH) this.fail('nesting too deep');
     const char = this.text[this.pos];
-    if (char === '{') return this.object(depth);
-    if (char === '[') return this.array(depth);
-    if (char === '"') return this.string();
-    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number();
+    if (char === '{') {
+      this.object(depth);
+      return;
+    }
+    if (char === '[') {
+      this.array(depth);
+      return;
+    }
+    if (char === '"') {
+      this.string();
+      return;
+    }
+    if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) {
+      this.number();
+      return;
+    }
     for (const literal of ['true', 'false', 'null']) {
       if (this.text.startsWith(literal, this.pos)) {
         this.pos += literal.length;
@@ -121,13 +133,13 @@ class Scanner {
         return;
       }
       if (char === '\\') {
-        const escape = this.text[this.pos + 1];
-        if (escape === 'u') {
+        const escaped = this.text[this.pos + 1];
+        if (escaped === 'u') {
           if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6))) this.fail('invalid \\u escape');
           this.pos += 6;
           continue;
         }
-        if (escape === undefined || !'"\\/bfnrt'.includes(escape)) this.fail('invalid escape in a string');
+        if (escaped === undefined || !'"\\/bfnrt'.includes(escaped)) this.fail('invalid escape in a string');
         this.pos += 2;
         continue;
       }

@@ -23,11 +23,7 @@ export function parseAppConfig(text: string, options: AppConfigOptions): FileObs
   if (syntax === 'json') return appConfigToObservations(parseJsonText(text, options.file), options, text);
   const documents = parseYamlDocuments(text, options.file);
   if (documents.length > 1) {
-    throw new SnapshotFileError(
-      'invalid-content',
-      options.file,
-      `application config has ${documents.length} YAML documents; expected one`,
-    );
+    throw new SnapshotFileError('invalid-content', options.file, `application config has ${documents.length} YAML documents; expected one`);
   }
   return appConfigToObservations(documents[0] ?? {}, options, text);
 }
@@ -84,7 +80,9 @@ function flatten(value: unknown, path: readonly string[], out: [string, string][
       out.push([path.join('.'), JSON.stringify(value)]);
       return;
     }
-    value.forEach((item, index) => flatten(item, [...path, String(index)], out));
+    value.forEach((item, index) => {
+      flatten(item, [...path, String(index)], out);
+    });
     return;
   }
   if (isRecord(value)) {

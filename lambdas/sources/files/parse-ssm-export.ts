@@ -33,12 +33,7 @@ export function parseSsmDescribe(text: string, file: string): SsmParameterRecord
  * Every invalid entry is reported at once, the first one located.
  * @param text the source, used only to locate errors
  */
-export function ssmParametersFromJson(
-  value: unknown,
-  file: string,
-  text: string | undefined,
-  kind: 'export' | 'describe',
-): SsmParameterRecord[] {
+export function ssmParametersFromJson(value: unknown, file: string, text: string | undefined, kind: 'export' | 'describe'): SsmParameterRecord[] {
   const root = asRecord(value);
   const parameters = root?.['Parameters'];
   if (!Array.isArray(parameters)) {
@@ -54,9 +49,7 @@ export function ssmParametersFromJson(
   });
   const first = problems[0];
   if (first !== undefined) {
-    const listed = problems
-      .map((problem) => `Parameters[${problem.index}]${problem.field ? `.${problem.field}` : ''} ${problem.reason}`)
-      .join('; ');
+    const listed = problems.map((problem) => `Parameters[${problem.index}]${problem.field ? `.${problem.field}` : ''} ${problem.reason}`).join('; ');
     const path = first.field ? ['Parameters', first.index, first.field] : ['Parameters', first.index];
     throw new SnapshotFileError('invalid-content', file, listed, { ...locate(text, path) });
   }
@@ -79,10 +72,7 @@ export interface MergedSsmRecords {
  * than blaming the wrong person. If either says SecureString, the parameter is a secret.
  * Metadata-only records (no export entry) are kept: a SecureString needs no value to be audited.
  */
-export function mergeSsmRecords(
-  values: readonly SsmParameterRecord[],
-  metadata: readonly SsmParameterRecord[],
-): MergedSsmRecords {
+export function mergeSsmRecords(values: readonly SsmParameterRecord[], metadata: readonly SsmParameterRecord[]): MergedSsmRecords {
   const byName = new Map(metadata.map((record) => [record.name, record]));
   const warnings: string[] = [];
   const records: SsmParameterRecord[] = values.map((valued) => {
@@ -91,13 +81,9 @@ export function mergeSsmRecords(
     byName.delete(valued.name);
     const secure = valued.type === 'SecureString' || described.type === 'SecureString';
     const type = secure ? 'SecureString' : valued.type;
-    const sameVersion =
-      valued.version === undefined || described.version === undefined || valued.version === described.version;
+    const sameVersion = valued.version === undefined || described.version === undefined || valued.version === described.version;
     if (!sameVersion) {
-      warnings.push(
-        `${valued.name}: export has version ${valued.version} but describe-parameters has ${described.version}; ` +
-          'LastModifiedUser not used',
-      );
+      warnings.push(`${valued.name}: export has version ${valued.version} but describe-parameters has ${described.version}; LastModifiedUser not used`);
     }
     const { value, ...rest } = valued;
     return {
@@ -117,11 +103,7 @@ export function mergeSsmRecords(
   return { records: records.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), warnings };
 }
 
-function toRecord(
-  item: unknown,
-  kind: 'export' | 'describe',
-  problem: (field: string, reason: string) => void,
-): SsmParameterRecord | undefined {
+function toRecord(item: unknown, kind: 'export' | 'describe', problem: (field: string, reason: string) => void): SsmParameterRecord | undefined {
   const entry = asRecord(item);
   if (entry === undefined) {
     problem('', 'is not an object');
@@ -158,11 +140,7 @@ function toRecord(
   };
 }
 
-function optionalString(
-  entry: Readonly<Record<string, unknown>>,
-  field: string,
-  problem: (field: string, reason: string) => void,
-): string | undefined {
+function optionalString(entry: Readonly<Record<string, unknown>>, field: string, problem: (field: string, reason: string) => void): string | undefined {
   const value = entry[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {

@@ -79,5 +79,8 @@ export function stripByteOrderMark(text: string): string {
 /** yaml quotes the offending token (`Unexpected scalar token in YAML stream: "s3cr3t"`): keep the words only. */
 function sanitiseYamlMessage(message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
-  return firstLine.replace(/:\s*".*$/, '').replace(/"[^"]*"/g, '<token>').replace(/ at line \d+, column \d+.*$/, '');
+  return firstLine
+    .replace(/:\s*".*$/, '')
+    .replace(/"[^"]*"/g, '<token>')
+    .replace(/ at line \d+, column \d+.*$/, '');
 }

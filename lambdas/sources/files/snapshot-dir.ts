@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
@@ -18,12 +19,7 @@ import { fileErrorStatus, fileSourceId, okFileStatus } from './file-source.js';
 import { loadSnapshotFile, type LoadedSnapshotFile } from './load-snapshot-file.js';
 import { mergeSsmRecords } from './parse-ssm-export.js';
 import { SnapshotFileError } from './snapshot-file-error.js';
-import {
-  formatLayers,
-  snapshotFileObservations,
-  type SnapshotFileContext,
-  type SsmPrefix,
-} from './snapshot-file-observations.js';
+import { formatLayers, snapshotFileObservations, type SnapshotFileContext, type SsmPrefix } from './snapshot-file-observations.js';
 import { secretKeyOf } from '../../engine/secrets/setting-secrecy.js';
 import { parseSnapshotManifest, SNAPSHOT_MANIFEST_FILE, type SnapshotManifest } from './snapshot-manifest.js';
 
@@ -64,11 +60,7 @@ export async function readSnapshots(baseline: Baseline, snapshotDir: string): Pr
   return Promise.all(baseline.environments.map((environment) => readEnvironmentSnapshot(environment, snapshotDir, secretKey)));
 }
 
-async function readEnvironmentSnapshot(
-  environment: EnvironmentSpec,
-  snapshotDir: string,
-  secretKey: (key: string) => boolean,
-): Promise<Snapshot> {
+async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir: string, secretKey: (key: string) => boolean): Promise<Snapshot> {
   const manifest = await readManifest(environment, snapshotDir);
   const declared = environment.sources.filter((source): source is FileSourceSpec => source.kind === 'file');
   const specs = declared.length > 0 ? declared : await conventionSpecs(environment, snapshotDir, manifest.value);
@@ -84,9 +76,7 @@ async function readEnvironmentSnapshot(
       itemCount: 0,
       error: {
         code: 'no-snapshot',
-        message:
-          `no snapshot for environment ${environment.name}: ` +
-          `no sources.files declared and no data files in ${join(snapshotDir, environment.name)}`,
+        message: `no snapshot for environment ${environment.name}: ` + `no sources.files declared and no data files in ${join(snapshotDir, environment.name)}`,
       },
     };
     return {
@@ -154,19 +144,26 @@ function mergeEnvironmentSsm(files: readonly LoadedSnapshotFile[]): {
   warnings: ReadonlyMap<LoadedSnapshotFile, readonly string[]>;
 } {
   const described = files.flatMap((file) => (file.format === 'ssm-describe' ? file.records : []));
-  const exported = new Set(
-    files.flatMap((file) => (file.format === 'ssm-export' ? file.records.map((record) => record.name) : [])),
-  );
+  const exported = new Set(files.flatMap((file) => (file.format === 'ssm-export' ? file.records.map((record) => record.name) : [])));
   const records = new Map<LoadedSnapshotFile, readonly SsmParameterRecord[]>();
   const warnings = new Map<LoadedSnapshotFile, readonly string[]>();
   for (const file of files) {
     if (file.format === 'ssm-export' && described.length > 0) {
       const names = new Set(file.records.map((record) => record.name));
-      const merged = mergeSsmRecords(file.records, described.filter((record) => names.has(record.name)));
+      const merged = mergeSsmRecords(
+        file.records,
+        described.filter((record) => names.has(record.name)),
+      );
       records.set(file, merged.records);
-      warnings.set(file, merged.warnings.map((warning) => `${file.file}: ${warning}`));
+      warnings.set(
+        file,
+        merged.warnings.map((warning) => `${file.file}: ${warning}`),
+      );
     } else if (file.format === 'ssm-describe' && exported.size > 0) {
-      records.set(file, file.records.filter((record) => !exported.has(record.name)));
+      records.set(
+        file,
+        file.records.filter((record) => !exported.has(record.name)),
+      );
     }
   }
   return { records, warnings };
@@ -189,9 +186,7 @@ function environmentContext(environment: EnvironmentSpec, manifest: SnapshotMani
   const defaultApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
   const workloadApplications = environment.sources.find((source) => source.kind === 'eks')?.workloadApplications;
   const ssmPrefixes: readonly SsmPrefix[] =
-    declaredPrefixes.length > 0
-      ? declaredPrefixes
-      : (manifest?.ssmPrefixes.map((prefix) => ({ ...prefix, ...regionOf(environment.region) })) ?? []);
+    declaredPrefixes.length > 0 ? declaredPrefixes : (manifest?.ssmPrefixes.map((prefix) => ({ ...prefix, ...regionOf(environment.region) })) ?? []);
   const eks = environment.sources.filter((source): source is EksSourceSpec => source.kind === 'eks');
   // A union over clusters; an empty list on any one means "everything" there, hence no filter at all.
   const namespaces = unionOrAll(eks.map((spec) => spec.namespaces));
@@ -209,20 +204,15 @@ function environmentContext(environment: EnvironmentSpec, manifest: SnapshotMani
   };
 }
 
-async function conventionSpecs(
-  environment: EnvironmentSpec,
-  snapshotDir: string,
-  manifest: SnapshotManifest | undefined,
-): Promise<FileSourceSpec[]> {
-  let entries;
+async function conventionSpecs(environment: EnvironmentSpec, snapshotDir: string, manifest: SnapshotManifest | undefined): Promise<FileSourceSpec[]> {
+  let entries: Dirent[];
   try {
     entries = await readdir(join(snapshotDir, environment.name), { withFileTypes: true });
   } catch {
     // No directory: the caller reports `no-snapshot`.
     return [];
   }
-  const keyStyle: KeyStyle =
-    environment.sources.find((source) => source.kind === 'ssm')?.keyStyle ?? manifest?.ssmPrefixes[0]?.keyStyle ?? 'relative';
+  const keyStyle: KeyStyle = environment.sources.find((source) => source.kind === 'ssm')?.keyStyle ?? manifest?.ssmPrefixes[0]?.keyStyle ?? 'relative';
   return entries
     .filter((entry) => !entry.isDirectory() && entry.name !== SNAPSHOT_MANIFEST_FILE)
     .filter((entry) => isDotenvName(entry.name) || (CONVENTION_EXTENSIONS.test(entry.name) && !entry.name.startsWith('.')))
@@ -231,10 +221,7 @@ async function conventionSpecs(
     .map((name) => ({ kind: 'file', path: `${environment.name}/${name}`, keyStyle }));
 }
 
-async function readManifest(
-  environment: EnvironmentSpec,
-  snapshotDir: string,
-): Promise<{ value?: SnapshotManifest; statuses: SourceStatus[] }> {
+async function readManifest(environment: EnvironmentSpec, snapshotDir: string): Promise<{ value?: SnapshotManifest; statuses: SourceStatus[] }> {
   const path = `${environment.name}/${SNAPSHOT_MANIFEST_FILE}`;
   let text: string;
   try {

@@ -37,12 +37,7 @@ export class SnapshotFileError extends Error {
   readonly file: string;
   readonly position?: TextPosition;
 
-  constructor(
-    code: SnapshotFileErrorCode,
-    file: string,
-    reason: string,
-    options: { readonly position?: TextPosition; readonly cause?: unknown } = {},
-  ) {
+  constructor(code: SnapshotFileErrorCode, file: string, reason: string, options: { readonly position?: TextPosition; readonly cause?: unknown } = {}) {
     const where = options.position === undefined ? file : `${file}:${options.position.line}:${options.position.column}`;
     super(`${where}: ${reason}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

@@ -1,11 +1,4 @@
-import type {
-  FileFormat,
-  FileSourceSpec,
-  ImageObservation,
-  KeyStyle,
-  Observation,
-  SourceLayer,
-} from '../../engine/model.js';
+import type { FileFormat, FileSourceSpec, ImageObservation, KeyStyle, Observation, SourceLayer } from '../../engine/model.js';
 import { kubernetesObjectsToObservations } from '../kubernetes/workload-observations.js';
 import { normaliseSsmPrefix, ssmParametersToObservations, type SsmParameterRecord } from '../ssm/ssm-observations.js';
 import { compareObservations } from './file-observations.js';
@@ -158,15 +151,11 @@ export function ssmRecordsToObservations(
         'declare sources.ssm for the environment, or list ssmPrefixes in snapshot.json)',
     );
   }
-  const ordered = [...prefixes]
-    .map((prefix) => ({ ...prefix, path: normaliseSsmPrefix(prefix.path) }))
-    .sort((a, b) => b.path.length - a.path.length);
+  const ordered = [...prefixes].map((prefix) => ({ ...prefix, path: normaliseSsmPrefix(prefix.path) })).sort((a, b) => b.path.length - a.path.length);
   const groups = new Map<(typeof ordered)[number], SsmParameterRecord[]>();
   let outside = 0;
   for (const record of records) {
-    const prefix = ordered.find(
-      (candidate) => record.name.startsWith(candidate.path) && record.name.length > candidate.path.length,
-    );
+    const prefix = ordered.find((candidate) => record.name.startsWith(candidate.path) && record.name.length > candidate.path.length);
     if (prefix === undefined) {
       outside++;
       continue;
@@ -186,9 +175,6 @@ export function ssmRecordsToObservations(
       ...(prefix.application === undefined ? {} : { application: prefix.application }),
     }),
   );
-  const warnings =
-    outside === 0
-      ? []
-      : [`${labels.file}: ${outside} parameter(s) outside ${ordered.map((prefix) => prefix.path).join(', ')} skipped`];
+  const warnings = outside === 0 ? [] : [`${labels.file}: ${outside} parameter(s) outside ${ordered.map((prefix) => prefix.path).join(', ')} skipped`];
   return { observations: observations.sort(compareObservations), warnings };
 }

@@ -21,7 +21,7 @@ export function positionAt(text: string, offset: number): TextPosition {
  * that exists (a missing field is reported where its object starts).
  */
 export function positionOfPath(text: string, path: readonly (string | number)[]): TextPosition | undefined {
-  let document;
+  let document: ReturnType<typeof parseDocument>;
   try {
     document = parseDocument(text, { prettyErrors: false });
   } catch {

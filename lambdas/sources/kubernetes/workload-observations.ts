@@ -114,10 +114,7 @@ interface Context {
  *   namespaces: the source must fail (`workload-not-found`), or the workload's keys would read as
  *   missing and its open findings as resolved.
  */
-export function kubernetesObjectsToObservations(
-  objects: readonly unknown[],
-  options: KubernetesObservationOptions,
-): KubernetesObservations {
+export function kubernetesObjectsToObservations(objects: readonly unknown[], options: KubernetesObservationOptions): KubernetesObservations {
   const warnings = new Set<string>();
   const all = flattenObjects(objects, options, warnings);
   const namespaces = options.namespaces?.length ? new Set(options.namespaces) : undefined;
@@ -146,9 +143,7 @@ export function kubernetesObjectsToObservations(
   if (unmatched.length > 0) throw new WorkloadNotFoundError(unmatched, describeScope(options));
 
   const observations = context.envObservations.sort(compareObservations);
-  const images = context.images.sort(
-    (a, b) => compare(a.namespace, b.namespace) || compare(a.workload, b.workload) || compare(a.container, b.container),
-  );
+  const images = context.images.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.workload, b.workload) || compare(a.container, b.container));
   return { observations, images, warnings: [...warnings].sort() };
 }
 
@@ -180,7 +175,7 @@ function flattenObjects(
       return;
     }
     const kind = asString(raw['kind']) ?? inferredKind;
-    if (kind !== undefined && kind.endsWith('List') && Array.isArray(raw['items'])) {
+    if (kind?.endsWith('List') && Array.isArray(raw['items'])) {
       const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
       out.push(...flattenObjects(raw['items'], options, warnings, itemKind, `${where} item`));
       return;
@@ -239,10 +234,7 @@ function workloadRef(object: KubeObject): string {
 function hasControllerIn(object: KubeObject, present: ReadonlySet<string>): boolean {
   return asArray(object.metadata['ownerReferences']).some((reference) => {
     const owner = asRecord(reference);
-    return (
-      owner?.['controller'] === true &&
-      present.has(`${object.namespace}/${asString(owner['kind']) ?? ''}/${asString(owner['name']) ?? ''}`)
-    );
+    return owner?.['controller'] === true && present.has(`${object.namespace}/${asString(owner['kind']) ?? ''}/${asString(owner['name']) ?? ''}`);
   });
 }
 
@@ -269,7 +261,9 @@ function observeWorkload(object: KubeObject, context: Context): void {
       // app for the pod's life: a process of its own. Other init containers run to completion before
       // the app starts: their env is not the app's configuration, and they are the workload's own.
       const runs = list === 'containers' || container['restartPolicy'] === 'Always';
-      const application = runs ? applicationOf(object, name, defaultContainer, context) : applicationOf(object, defaultContainer ?? name, defaultContainer, context);
+      const application = runs
+        ? applicationOf(object, name, defaultContainer, context)
+        : applicationOf(object, defaultContainer ?? name, defaultContainer, context);
       observeImage(object, container, name, application, fieldPath, context);
       if (runs) {
         observeContainerEnv(object, container, name, application, fieldPath, context);
@@ -379,8 +373,7 @@ function observeContainerEnv(
     const secretRef = asRecord(entry?.['secretRef']);
     if (secretRef !== undefined) {
       context.warnings.add(
-        `${where}: envFrom secret/${asString(secretRef['name']) ?? '?'} is not observed ` +
-          '(its keys cannot be known without reading the Secret)',
+        `${where}: envFrom secret/${asString(secretRef['name']) ?? '?'} is not observed (its keys cannot be known without reading the Secret)`,
       );
       continue;
     }
@@ -509,9 +502,7 @@ function configMapKeyRefObservation(
   const value = configMap.data.get(dataKey);
   if (value === undefined) {
     if (!optional) {
-      context.warnings.add(
-        `${where}: ${variable} reads key ${dataKey} of configmap/${configMapName}, which has no such key; not observed`,
-      );
+      context.warnings.add(`${where}: ${variable} reads key ${dataKey} of configmap/${configMapName}, which has no such key; not observed`);
     }
     return undefined;
   }
@@ -593,13 +584,7 @@ function configMapObservation(
   };
 }
 
-function provenance(
-  object: KubeObject,
-  layer: SourceLayer,
-  location: string,
-  context: Context,
-  fieldPath: readonly FieldPathStep[],
-): Provenance {
+function provenance(object: KubeObject, layer: SourceLayer, location: string, context: Context, fieldPath: readonly FieldPathStep[]): Provenance {
   const { file, region, account, cluster } = context.options;
   const version = asString(object.metadata['resourceVersion']);
   const change: FieldManagerChange | undefined = findFieldManager(object.metadata['managedFields'], fieldPath);

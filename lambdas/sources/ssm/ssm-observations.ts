@@ -88,10 +88,7 @@ export function normaliseSsmPrefix(prefix: string): string {
  * (metadata only) are skipped: there is nothing to compare, and an empty string would be a false drift.
  * Output is sorted by key for determinism.
  */
-export function ssmParametersToObservations(
-  params: readonly SsmParameterRecord[],
-  options: SsmObservationOptions,
-): Observation[] {
+export function ssmParametersToObservations(params: readonly SsmParameterRecord[], options: SsmObservationOptions): Observation[] {
   const prefix = normaliseSsmPrefix(options.prefix);
   const observations: Observation[] = [];
   for (const param of params) {

@@ -111,8 +111,7 @@ export class SsmSource implements Source {
     if (signal?.aborted) controller.abort(signal.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { records, stats } =
-        mode === 'full' ? await this.readFull(controller.signal) : await this.readIncremental(controller.signal);
+      const { records, stats } = mode === 'full' ? await this.readFull(controller.signal) : await this.readIncremental(controller.signal);
       const observations = ssmParametersToObservations(records, {
         prefix: this.options.spec.path,
         keyStyle: this.options.spec.keyStyle,
@@ -253,11 +252,7 @@ export class SsmSource implements Source {
   }
 
   /** GetParameters in batches of 10; names gone since the listing (InvalidParameters) drop out. */
-  private async valuesByName(
-    names: readonly string[],
-    metadata: ReadonlyMap<string, ParameterMetadata>,
-    signal: AbortSignal,
-  ): Promise<SsmParameterRecord[]> {
+  private async valuesByName(names: readonly string[], metadata: ReadonlyMap<string, ParameterMetadata>, signal: AbortSignal): Promise<SsmParameterRecord[]> {
     if (names.length === 0) return [];
     const limit = pLimit(Math.max(1, this.options.concurrency ?? 4));
     const batches: string[][] = [];

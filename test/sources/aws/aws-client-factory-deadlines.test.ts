@@ -50,7 +50,12 @@ describe('Class: AwsClientFactory (deadlines)', () => {
     await Promise.all([ssmProxy.close(), eksProxy.close(), ssm.close(), eks.close()]);
   });
 
-  const clients: readonly { name: string; proxy: () => FaultProxy; match: (request: ProxiedRequest) => boolean; call: (factory: AwsClientFactory) => Promise<unknown> }[] = [
+  const clients: readonly {
+    name: string;
+    proxy: () => FaultProxy;
+    match: (request: ProxiedRequest) => boolean;
+    call: (factory: AwsClientFactory) => Promise<unknown>;
+  }[] = [
     {
       name: 'the SSM client',
       proxy: () => ssmProxy,

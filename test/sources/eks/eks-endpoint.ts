@@ -41,7 +41,9 @@ export async function startEksEndpoint(clusters: readonly FakeCluster[]): Promis
     if (denied) {
       return send(
         403,
-        { message: `User: arn:aws:sts::111122223333:assumed-role/drift-audit/test is not authorized to perform: eks:DescribeCluster on resource: arn:aws:eks:eu-west-1:111122223333:cluster/${name}` },
+        {
+          message: `User: arn:aws:sts::111122223333:assumed-role/drift-audit/test is not authorized to perform: eks:DescribeCluster on resource: arn:aws:eks:eu-west-1:111122223333:cluster/${name}`,
+        },
         'AccessDeniedException',
       );
     }

@@ -225,7 +225,9 @@ describe('Class: EksSource', () => {
 
       // Assess
       expect(result.status).toMatchObject({ status: 'error', error: { code: 'tls' } });
-      expect(result.status.error?.message).toMatch(/^cannot list \w+ in namespace api of cluster prod-eu: TLS verification of https:\/\/127\.0\.0\.1:\d+ failed .*is the cluster CA right\?$/);
+      expect(result.status.error?.message).toMatch(
+        /^cannot list \w+ in namespace api of cluster prod-eu: TLS verification of https:\/\/127\.0\.0\.1:\d+ failed .*is the cluster CA right\?$/,
+      );
       expect(kube.requests).toHaveLength(0);
       expect(result.observations).toEqual([]);
     });
@@ -254,7 +256,9 @@ describe('Class: EksSource', () => {
 
       // Assess
       expect(result.status).toMatchObject({ status: 'error', error: { code: 'access-denied' } });
-      expect(result.status.error?.message).toMatch(/^cannot describe EKS cluster prod-eu in eu-west-1: AccessDeniedException: User: .* is not authorized to perform: eks:DescribeCluster/);
+      expect(result.status.error?.message).toMatch(
+        /^cannot describe EKS cluster prod-eu in eu-west-1: AccessDeniedException: User: .* is not authorized to perform: eks:DescribeCluster/,
+      );
       expect(kube.requests).toHaveLength(0);
     });
 
@@ -268,7 +272,9 @@ describe('Class: EksSource', () => {
 
       // Assess
       expect(result.status).toMatchObject({ status: 'error', error: { code: 'timeout' } });
-      expect(result.status.error?.message).toBe(`cannot list cronjobs in namespace payments of cluster prod-eu: no complete answer from ${kube.url} within 300 ms`);
+      expect(result.status.error?.message).toBe(
+        `cannot list cronjobs in namespace payments of cluster prod-eu: no complete answer from ${kube.url} within 300 ms`,
+      );
       expect(result.observations).toEqual([]);
     });
 

@@ -25,7 +25,16 @@ function documentedSignature(url: URL, cluster: string, secretAccessKey: string)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const canonicalRequest = ['GET', '/', canonicalQuery, `host:${url.host}`, `x-k8s-aws-id:${cluster}`, '', 'host;x-k8s-aws-id', createHash('sha256').update('').digest('hex')].join('\n');
+  const canonicalRequest = [
+    'GET',
+    '/',
+    canonicalQuery,
+    `host:${url.host}`,
+    `x-k8s-aws-id:${cluster}`,
+    '',
+    'host;x-k8s-aws-id',
+    createHash('sha256').update('').digest('hex'),
+  ].join('\n');
   const amzDate = url.searchParams.get('X-Amz-Date') ?? '';
   const scope = (url.searchParams.get('X-Amz-Credential') ?? '').split('/').slice(1).join('/');
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
@@ -84,7 +93,17 @@ describe('Function: createEksToken', () => {
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe(CREDENTIALS.sessionToken);
     // The authenticator refuses any parameter outside this allow-list.
     expect([...url.searchParams.keys()].sort()).toEqual(
-      ['Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-Security-Token', 'X-Amz-Signature', 'X-Amz-SignedHeaders'].sort(),
+      [
+        'Action',
+        'Version',
+        'X-Amz-Algorithm',
+        'X-Amz-Credential',
+        'X-Amz-Date',
+        'X-Amz-Expires',
+        'X-Amz-Security-Token',
+        'X-Amz-Signature',
+        'X-Amz-SignedHeaders',
+      ].sort(),
     );
   });
 

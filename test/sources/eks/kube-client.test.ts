@@ -253,7 +253,10 @@ describe('Class: KubeClient', () => {
       const attempt = kube.list('deployments', 'api');
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/no complete answer from https:\/\/127\.0\.0\.1:\d+ within 300 ms$/) });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'timeout',
+        message: expect.stringMatching(/no complete answer from https:\/\/127\.0\.0\.1:\d+ within 300 ms$/),
+      });
     });
 
     it('retries a reset connection and reports a reset, not an unreachable server, when every attempt is reset', async () => {
@@ -265,7 +268,10 @@ describe('Class: KubeClient', () => {
       const attempt = kube.list('deployments', 'api');
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ code: 'connection-reset', message: expect.stringContaining('closed the connection before the answer was complete (ECONNRESET)') });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'connection-reset',
+        message: expect.stringContaining('closed the connection before the answer was complete (ECONNRESET)'),
+      });
       expect(proxy.exchanges).toHaveLength(3);
       expect(sleeps).toHaveLength(2);
     });
@@ -279,31 +285,51 @@ describe('Class: KubeClient', () => {
       const attempt = kube.list('deployments', 'api');
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ code: 'malformed-response', status: 200, message: 'cannot list deployments in namespace api of cluster prod-eu: HTTP 200 answer is not valid JSON' });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'malformed-response',
+        status: 200,
+        message: 'cannot list deployments in namespace api of cluster prod-eu: HTTP 200 answer is not valid JSON',
+      });
     });
 
     it('treats a list without its metadata as malformed, even with an items array', async () => {
       // Prepare: what a proxy that rewrote the body might leave
-      proxy.inject({ kind: 'answer', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'DeploymentList', items: [] }) });
+      proxy.inject({
+        kind: 'answer',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'DeploymentList', items: [] }),
+      });
       const kube = connect({ server: proxy.url });
 
       // Act
       const attempt = kube.list('deployments', 'api');
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ code: 'malformed-response', message: expect.stringContaining('is not a Kubernetes list (no list metadata)') });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'malformed-response',
+        message: expect.stringContaining('is not a Kubernetes list (no list metadata)'),
+      });
     });
 
     it('never quotes an error body that is not a Kubernetes Status', async () => {
       // Prepare: a gateway page that echoes what it was carrying
-      proxy.inject({ kind: 'answer', status: 502, headers: { 'content-type': 'text/html' }, body: '<html>upstream sent {"data":{"DB_PASSWORD":"Pa55w0rd-echoed"}}</html>' });
+      proxy.inject({
+        kind: 'answer',
+        status: 502,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>upstream sent {"data":{"DB_PASSWORD":"Pa55w0rd-echoed"}}</html>',
+      });
       const kube = connect({ server: proxy.url, maxAttempts: 1 });
 
       // Act
       const attempt = kube.list('configmaps', 'api');
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ code: 'server-error', message: 'cannot list configmaps in namespace api of cluster prod-eu: 502 Bad Gateway' });
+      await expect(attempt).rejects.toMatchObject({
+        code: 'server-error',
+        message: 'cannot list configmaps in namespace api of cluster prod-eu: 502 Bad Gateway',
+      });
     });
   });
 });

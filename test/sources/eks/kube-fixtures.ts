@@ -28,7 +28,13 @@ const HELM_TIME = '2026-05-01T10:00:00Z';
 const KUBECTL_SET_TIME = '2026-08-14T02:13:00Z';
 
 /** A managedFields entry owning env vars of one container. */
-function envManager(manager: string, time: string, container: string, variables: readonly string[], podSpecPath: readonly string[] = ['f:spec', 'f:template', 'f:spec']): Record<string, unknown> {
+function envManager(
+  manager: string,
+  time: string,
+  container: string,
+  variables: readonly string[],
+  podSpecPath: readonly string[] = ['f:spec', 'f:template', 'f:spec'],
+): Record<string, unknown> {
   const env: Record<string, unknown> = { '.': {} };
   for (const name of variables) env[`k:{"name":"${name}"}`] = { '.': {}, 'f:name': {}, 'f:value': {} };
   let fields: Record<string, unknown> = { 'f:containers': { [`k:{"name":"${container}"}`]: { '.': {}, 'f:env': env, 'f:image': {} } } };
@@ -36,7 +42,13 @@ function envManager(manager: string, time: string, container: string, variables:
   return { manager, operation: 'Update', apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1: fields };
 }
 
-function workload(kind: string, namespace: string, name: string, podSpec: Record<string, unknown>, managedFields: readonly Record<string, unknown>[]): KubeFixtureObject {
+function workload(
+  kind: string,
+  namespace: string,
+  name: string,
+  podSpec: Record<string, unknown>,
+  managedFields: readonly Record<string, unknown>[],
+): KubeFixtureObject {
   const template = { metadata: { labels: { app: name } }, spec: podSpec };
   const spec = kind === 'CronJob' ? { schedule: '0 3 * * *', jobTemplate: { spec: { template } } } : { selector: { matchLabels: { app: name } }, template };
   return {
@@ -56,7 +68,14 @@ function configMap(namespace: string, name: string, data: Record<string, string>
       namespace,
       resourceVersion: '2002',
       managedFields: [
-        { manager: 'helm', operation: 'Update', apiVersion: 'v1', time: HELM_TIME, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': Object.fromEntries(Object.keys(data).map((k) => [`f:${k}`, {}])) } },
+        {
+          manager: 'helm',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: HELM_TIME,
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:data': Object.fromEntries(Object.keys(data).map((k) => [`f:${k}`, {}])) },
+        },
       ],
     },
     data,
@@ -92,7 +111,11 @@ export function fixtureObjects(): KubeFixtureObject[] {
       'Deployment',
       'api',
       'api-worker',
-      { containers: [{ name: 'worker', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-worker:2.14.0', env: [{ name: 'QUEUE_BATCH_SIZE', value: '50' }] }] },
+      {
+        containers: [
+          { name: 'worker', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api-worker:2.14.0', env: [{ name: 'QUEUE_BATCH_SIZE', value: '50' }] },
+        ],
+      },
       [envManager('helm', HELM_TIME, 'worker', ['QUEUE_BATCH_SIZE'])],
     ),
     workload(
@@ -108,7 +131,12 @@ export function fixtureObjects(): KubeFixtureObject[] {
     configMap('api', 'api-config', { 'log-level': 'warn', DATABASE_POOL_SIZE: '15', API_TIMEOUT: '120' }),
     configMap('api', 'unrelated-config', { SOMETHING_ELSE: 'x' }),
     configMap('api', 'kube-root-ca.crt', { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }),
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-secrets', namespace: 'api' }, data: { 'db-password': Buffer.from(SECRET_CANARY).toString('base64') } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'api-secrets', namespace: 'api' },
+      data: { 'db-password': Buffer.from(SECRET_CANARY).toString('base64') },
+    },
 
     // --- namespace payments
     workload(
@@ -133,7 +161,11 @@ export function fixtureObjects(): KubeFixtureObject[] {
       'DaemonSet',
       'payments',
       'log-shipper',
-      { containers: [{ name: 'fluent-bit', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.2', env: [{ name: 'LOG_REGION', value: 'eu-west-1' }] }] },
+      {
+        containers: [
+          { name: 'fluent-bit', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.2', env: [{ name: 'LOG_REGION', value: 'eu-west-1' }] },
+        ],
+      },
       [envManager('helm', HELM_TIME, 'fluent-bit', ['LOG_REGION'])],
     ),
     workload(
@@ -142,11 +174,22 @@ export function fixtureObjects(): KubeFixtureObject[] {
       'payment-reconcile',
       {
         restartPolicy: 'OnFailure',
-        containers: [{ name: 'reconcile', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/payment-gateway:5.2.1', envFrom: [{ configMapRef: { name: 'payments-config' } }] }],
+        containers: [
+          {
+            name: 'reconcile',
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/payment-gateway:5.2.1',
+            envFrom: [{ configMapRef: { name: 'payments-config' } }],
+          },
+        ],
       },
       [],
     ),
     configMap('payments', 'payments-config', { PAYMENT_MAX_RETRIES: '3', PAYMENT_TIMEOUT: '30s' }),
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'payments-secrets', namespace: 'payments' }, data: { key: Buffer.from(SECRET_CANARY).toString('base64') } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'payments-secrets', namespace: 'payments' },
+      data: { key: Buffer.from(SECRET_CANARY).toString('base64') },
+    },
   ];
 }

@@ -29,9 +29,16 @@ describe('Function: locateJsonError', () => {
 
   it('agrees with JSON.parse on what is valid', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.json().map((json) => json.slice(0, -1))), (text) => {
-        expect(locateJsonError(text) === undefined).toBe(parses(text));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.json().map((json) => json.slice(0, -1)),
+        ),
+        (text) => {
+          expect(locateJsonError(text) === undefined).toBe(parses(text));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -95,9 +95,7 @@ describe('Function: mergeSsmRecords', () => {
     const { records, warnings } = mergeSsmRecords(exported, described);
 
     expect(records.find((record) => record.name.endsWith('database/timeout'))).not.toHaveProperty('lastModifiedUser');
-    expect(warnings).toEqual([
-      '/production-eu/api/database/timeout: export has version 2 but describe-parameters has 1; LastModifiedUser not used',
-    ]);
+    expect(warnings).toEqual(['/production-eu/api/database/timeout: export has version 2 but describe-parameters has 1; LastModifiedUser not used']);
   });
 
   it('keeps SecureStrings only the describe output knows, with no value', () => {

@@ -26,9 +26,7 @@ function baseline(environments: EnvironmentSpec[]): Baseline {
 }
 
 function values(snapshot: Snapshot | undefined, key: string): [string, string][] {
-  return (snapshot?.observations ?? [])
-    .filter((o) => o.key === key)
-    .map((o) => [o.provenance.layer, o.value.kind === 'plain' ? o.value.value : '[secret]']);
+  return (snapshot?.observations ?? []).filter((o) => o.key === key).map((o) => [o.provenance.layer, o.value.kind === 'plain' ? o.value.value : '[secret]']);
 }
 
 describe('Function: readSnapshots', () => {
@@ -59,12 +57,7 @@ describe('Function: readSnapshots', () => {
     });
 
     it('returns one snapshot per environment, in declaration order', () => {
-      expect(snapshots.map((snapshot) => snapshot.environment)).toEqual([
-        'production-eu',
-        'production-eu-declared',
-        'production-us',
-        'staging-eu',
-      ]);
+      expect(snapshots.map((snapshot) => snapshot.environment)).toEqual(['production-eu', 'production-eu-declared', 'production-us', 'staging-eu']);
     });
 
     it('reads every data file of the environment directory by name, and carries failed live sources from the manifest', () => {
@@ -100,14 +93,7 @@ describe('Function: readSnapshots', () => {
         file: 'production-eu/ssm.json',
         region: 'eu-west-1',
       });
-      expect(ssmKeys).toEqual([
-        'ALLOWED_ORIGINS',
-        'DATABASE_POOL_SIZE',
-        'DATABASE_TIMEOUT',
-        'PAYMENT_GATEWAY_URL',
-        'STRIPE_API_KEY',
-        'WEBHOOK_SIGNING_SECRET',
-      ]);
+      expect(ssmKeys).toEqual(['ALLOWED_ORIGINS', 'DATABASE_POOL_SIZE', 'DATABASE_TIMEOUT', 'PAYMENT_GATEWAY_URL', 'STRIPE_API_KEY', 'WEBHOOK_SIGNING_SECRET']);
       expect(production?.observations.find((o) => o.key === 'WEBHOOK_SIGNING_SECRET')).toMatchObject({
         value: { kind: 'secret' },
         provenance: { file: 'production-eu/ssm-describe.json', version: '2' },
@@ -173,11 +159,7 @@ describe('Function: readSnapshots', () => {
     it('places namespace-less manifests in the declared namespace and ignores files that are not data', () => {
       const staging = snapshots[3];
 
-      expect(staging?.sources.map((source) => source.id)).toEqual([
-        'file:staging-eu/.env',
-        'file:staging-eu/manifests.yaml',
-        'file:staging-eu/ssm.json',
-      ]);
+      expect(staging?.sources.map((source) => source.id)).toEqual(['file:staging-eu/.env', 'file:staging-eu/manifests.yaml', 'file:staging-eu/ssm.json']);
       // Read through envFrom: part of the container's env.
       expect(values(staging, 'LOG_INCLUDE_SENSITIVE')).toEqual([['env', 'false']]);
       expect(staging?.observations.find((o) => o.key === 'DB_TIMEOUT')?.provenance.target).toMatchObject({ namespace: 'api' });
@@ -208,10 +190,7 @@ describe('Function: readSnapshots', () => {
 
     it('makes the environment partial with invalid-manifest, still reading its files', async () => {
       // Act
-      const [production, staging] = await readSnapshots(
-        baseline([environment('production-eu', []), environment('staging-us', [])]),
-        dir,
-      );
+      const [production, staging] = await readSnapshots(baseline([environment('production-eu', []), environment('staging-us', [])]), dir);
 
       // Assess
       expect(production?.observations.map((o) => o.key)).toEqual(['A']);
@@ -219,9 +198,7 @@ describe('Function: readSnapshots', () => {
         ['file:production-eu/app.env', undefined],
         ['file:production-eu/snapshot.json', 'invalid-manifest'],
       ]);
-      expect(production?.sources[1]?.error?.message).toBe(
-        'production-eu/snapshot.json: manifest is for environment staging-us, not production-eu',
-      );
+      expect(production?.sources[1]?.error?.message).toBe('production-eu/snapshot.json: manifest is for environment staging-us, not production-eu');
       expect(staging?.sources.map((source) => source.error?.code)).toEqual(['no-snapshot', 'invalid-manifest']);
       expect(staging?.sources[1]?.error?.message).toMatch(/^staging-us\/snapshot\.json:2:13: not a drift-audit\.snapshot\/1 manifest: schema: /);
     });

@@ -34,10 +34,9 @@ describe('A container environment, as the kubelet builds it', () => {
   it('gives an explicit env entry precedence over the same name from envFrom, and keeps the ConfigMap value as overridden', () => {
     // Prepare: DB_TIMEOUT=10s in env, 60s in the envFrom ConfigMap.
     const observations = read(
-      estate(
-        [{ name: 'app', env: [{ name: 'DB_TIMEOUT', value: '10s' }], envFrom: [{ configMapRef: { name: 'api-config' } }] }],
-        { 'api-config': { DB_TIMEOUT: '60s' } },
-      ),
+      estate([{ name: 'app', env: [{ name: 'DB_TIMEOUT', value: '10s' }], envFrom: [{ configMapRef: { name: 'api-config' } }] }], {
+        'api-config': { DB_TIMEOUT: '60s' },
+      }),
     );
 
     // Assess
@@ -61,7 +60,17 @@ describe('A container environment, as the kubelet builds it', () => {
   });
 
   it('lets a later env entry of the same name win over an earlier one', () => {
-    const observations = read(estate([{ name: 'app', env: [{ name: 'MODE', value: 'a' }, { name: 'MODE', value: 'b' }] }]));
+    const observations = read(
+      estate([
+        {
+          name: 'app',
+          env: [
+            { name: 'MODE', value: 'a' },
+            { name: 'MODE', value: 'b' },
+          ],
+        },
+      ]),
+    );
 
     expect(processEnv(observations)).toEqual({ MODE: 'b' });
     expect(observations.filter((o) => o.key === 'MODE' && o.overriddenBy !== undefined)).toHaveLength(1);
@@ -133,9 +142,12 @@ describe('A container environment, as the kubelet builds it', () => {
 
   it('drops what envFrom set for a name that a fieldRef fills in at runtime', () => {
     const observations = read(
-      estate([{ name: 'app', envFrom: [{ configMapRef: { name: 'c' } }], env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }], {
-        c: { POD_NAME: 'stale' },
-      }),
+      estate(
+        [{ name: 'app', envFrom: [{ configMapRef: { name: 'c' } }], env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }],
+        {
+          c: { POD_NAME: 'stale' },
+        },
+      ),
     );
 
     expect(observations.filter((o) => o.key === 'POD_NAME')).toEqual([]);
@@ -143,13 +155,21 @@ describe('A container environment, as the kubelet builds it', () => {
 
   it('observes a mounted ConfigMap as the configmap layer the application reads itself', () => {
     const observations = read(
-      estate([{ name: 'app', volumeMounts: [{ name: 'config', mountPath: '/etc/api' }] }], { 'api-config': { API_TIMEOUT: '30' } }, {
-        volumes: [{ name: 'config', configMap: { name: 'api-config' } }],
-      }),
+      estate(
+        [{ name: 'app', volumeMounts: [{ name: 'config', mountPath: '/etc/api' }] }],
+        { 'api-config': { API_TIMEOUT: '30' } },
+        {
+          volumes: [{ name: 'config', configMap: { name: 'api-config' } }],
+        },
+      ),
     );
 
     expect(observations).toHaveLength(1);
-    expect(observations[0]).toMatchObject({ key: 'API_TIMEOUT', application: 'api-server', provenance: { layer: 'configmap', location: 'configmap/api-config' } });
+    expect(observations[0]).toMatchObject({
+      key: 'API_TIMEOUT',
+      application: 'api-server',
+      provenance: { layer: 'configmap', location: 'configmap/api-config' },
+    });
   });
 });
 
@@ -169,9 +189,7 @@ describe('The application of a container', () => {
   });
 
   it('follows the kubectl.kubernetes.io/default-container annotation', () => {
-    const observations = read(
-      estate(twoContainers, {}, { templateMetadata: { annotations: { 'kubectl.kubernetes.io/default-container': 'pgbouncer' } } }),
-    );
+    const observations = read(estate(twoContainers, {}, { templateMetadata: { annotations: { 'kubectl.kubernetes.io/default-container': 'pgbouncer' } } }));
 
     expect(observations.map((o) => o.application).sort()).toEqual(['api-server', 'api-server/app']);
   });

@@ -15,7 +15,11 @@ function entry(manager: string, time: string | undefined, variable: string, key 
 
 describe('Function: findFieldManager', () => {
   it('returns the latest of the managers owning the path', () => {
-    const fields = [entry('helm', '2026-01-01T00:00:00Z', 'DB_TIMEOUT'), entry('kubectl-set', '2026-03-01T00:00:00Z', 'DB_TIMEOUT'), entry('kubectl-edit', '2026-09-01T00:00:00Z', 'OTHER')];
+    const fields = [
+      entry('helm', '2026-01-01T00:00:00Z', 'DB_TIMEOUT'),
+      entry('kubectl-set', '2026-03-01T00:00:00Z', 'DB_TIMEOUT'),
+      entry('kubectl-edit', '2026-09-01T00:00:00Z', 'OTHER'),
+    ];
 
     expect(findFieldManager(fields, ENV_PATH)).toEqual({ manager: 'kubectl-set', time: '2026-03-01T00:00:00Z' });
   });

@@ -173,7 +173,22 @@ describe('Function: kubernetesObjectsToObservations, redaction marker', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'api', namespace: 'api' },
-      spec: { template: { spec: { containers: [{ name: 'app', image: 'app:1', env: [{ name: 'API_SECRET', value: REDACTED_VALUE }, { name: 'MODE', value: 'fast' }] }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'app:1',
+                env: [
+                  { name: 'API_SECRET', value: REDACTED_VALUE },
+                  { name: 'MODE', value: 'fast' },
+                ],
+              },
+            ],
+          },
+        },
+      },
     };
 
     // Act

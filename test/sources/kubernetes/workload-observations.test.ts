@@ -168,7 +168,13 @@ describe('Function: kubernetesObjectsToObservations', () => {
           tag: '2.4.1',
           digest: 'sha256:4f2b8e8a9c1d0e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f',
         },
-        { workload: 'deployment/api-server', container: 'metrics-sidecar', repository: 'quay.io/prometheus/statsd-exporter', tag: 'v0.26.0', digest: undefined },
+        {
+          workload: 'deployment/api-server',
+          container: 'metrics-sidecar',
+          repository: 'quay.io/prometheus/statsd-exporter',
+          tag: 'v0.26.0',
+          digest: undefined,
+        },
         {
           workload: 'deployment/api-server',
           container: 'migrate',
@@ -264,7 +270,10 @@ describe('Function: kubernetesObjectsToObservations', () => {
             kind: 'DeploymentList',
             apiVersion: 'apps/v1',
             items: [
-              { metadata: { name: 'api', namespace: 'default' }, spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '1' }] }] } } } },
+              {
+                metadata: { name: 'api', namespace: 'default' },
+                spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '1' }] }] } } },
+              },
             ],
           },
         ],
@@ -288,9 +297,7 @@ describe('Function: kubernetesObjectsToObservations', () => {
 
       // Assess
       expect(result.observations).toEqual([]);
-      expect(result.warnings).toEqual([
-        'pod/p container c in namespace ns: GONE reads key ABSENT of configmap/cm, which has no such key; not observed',
-      ]);
+      expect(result.warnings).toEqual(['pod/p container c in namespace ns: GONE reads key ABSENT of configmap/cm, which has no such key; not observed']);
     });
 
     it('observes a variable declared without value as the empty string, as the kubelet sets it', () => {

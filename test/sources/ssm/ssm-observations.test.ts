@@ -17,7 +17,11 @@ describe('Function: ssmParametersToObservations (values withheld for secrecy)', 
       ['DB_PASSWORD', { kind: 'secret' }],
       ['DSN', { kind: 'secret' }],
     ]);
-    expect(observations[0]?.provenance).toMatchObject({ version: '4', changedBy: 'arn:aws:iam::123456789012:user/dba', target: { kind: 'ssm-parameter', type: 'String' } });
+    expect(observations[0]?.provenance).toMatchObject({
+      version: '4',
+      changedBy: 'arn:aws:iam::123456789012:user/dba',
+      target: { kind: 'ssm-parameter', type: 'String' },
+    });
   });
 
   it('observes the redaction marker of an exported snapshot as a present secret, never as a value', () => {

@@ -70,9 +70,7 @@ describe('Class: SsmSource', () => {
       expect(server.count('DescribeParameters')).toBe(3);
       expect(server.count('GetParameters')).toBe(0);
       expect(result.records).toHaveLength(137);
-      expect(result.observations.map((o) => o.key)).toEqual(
-        Array.from({ length: 137 }, (_, i) => `SETTING_${String(i).padStart(4, '0')}`),
-      );
+      expect(result.observations.map((o) => o.key)).toEqual(Array.from({ length: 137 }, (_, i) => `SETTING_${String(i).padStart(4, '0')}`));
       const edited = result.records.find((r) => r.name === '/production/api/setting_0005');
       expect(edited).toMatchObject({
         value: 'changed-by-hand',
@@ -244,7 +242,9 @@ describe('Class: SsmSource', () => {
       factory = factoryFor(server);
       const secretKey = (key: string) => key === 'DB_PASSWORD' || key === 'DSN';
       const first = await sourceFor(factory).read();
-      const stored = first.records.map(({ value, ...rest }) => (rest.name.endsWith('/db/password') || rest.name.endsWith('/dsn') ? { ...rest, redacted: true } : { ...rest, value }));
+      const stored = first.records.map(({ value, ...rest }) =>
+        rest.name.endsWith('/db/password') || rest.name.endsWith('/dsn') ? { ...rest, redacted: true } : { ...rest, ...(value === undefined ? {} : { value }) },
+      );
       server.clearRequests();
 
       // Act
@@ -523,7 +523,12 @@ describe('Class: SsmSource', () => {
       const first = await sourceFor(factory).read();
       server.put(REGION, { name: '/production/api/A', value: '2' });
       proxy.inject(
-        { kind: 'answer', status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ Parameters: [], InvalidParameters: [] }) },
+        {
+          kind: 'answer',
+          status: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify({ Parameters: [], InvalidParameters: [] }),
+        },
         { match: (request) => request.operation === 'GetParameters' },
       );
 
@@ -574,7 +579,8 @@ describe('Class: SsmSource', () => {
       // Assess
       expect(result.status.error).toEqual({
         code: 'malformed-response',
-        message: 'cannot list SSM parameters under /production/api in eu-west-1: MalformedResponseError: GetParametersByPath answered HTTP 200 with a body that is not valid JSON',
+        message:
+          'cannot list SSM parameters under /production/api in eu-west-1: MalformedResponseError: GetParametersByPath answered HTTP 200 with a body that is not valid JSON',
       });
       expect(JSON.stringify(result)).not.toContain('tok_9f');
     });
@@ -590,7 +596,8 @@ describe('Class: SsmSource', () => {
       // Assess
       expect(result.status.error).toEqual({
         code: 'connection-reset',
-        message: 'cannot list SSM parameters under /production/api in eu-west-1: ECONNRESET: the connection was reset before the answer was complete (after 3 attempts)',
+        message:
+          'cannot list SSM parameters under /production/api in eu-west-1: ECONNRESET: the connection was reset before the answer was complete (after 3 attempts)',
       });
     });
   });
@@ -624,7 +631,10 @@ describe('Class: AwsClientFactory', () => {
     expect(result.status.status).toBe('ok');
     const assume = server.requests.filter((r) => r.operation === 'AssumeRole');
     expect(assume).toHaveLength(1);
-    expect(assume[0]).toMatchObject({ accessKeyId: CREDENTIALS.accessKeyId, body: { RoleArn: 'arn:aws:iam::210987654321:role/drift-audit-read', RoleSessionName: 'drift-audit' } });
+    expect(assume[0]).toMatchObject({
+      accessKeyId: CREDENTIALS.accessKeyId,
+      body: { RoleArn: 'arn:aws:iam::210987654321:role/drift-audit-read', RoleSessionName: 'drift-audit' },
+    });
     const ssmCalls = server.requests.filter((r) => r.operation !== 'AssumeRole');
     expect(ssmCalls.length).toBeGreaterThan(0);
     expect(ssmCalls.every((r) => r.accessKeyId === 'ASIAFAKEASSUMED')).toBe(true);

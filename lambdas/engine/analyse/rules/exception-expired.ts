@@ -12,12 +12,7 @@ import { atLeast } from '../severity.js';
  *
  * `_setting` is no longer read: the deviation's accept was built with it.
  */
-export function expiredExceptionFinding(
-  deviation: Finding,
-  exception: ExceptionSpec,
-  severity: Severity,
-  _setting: SettingSpec | undefined,
-): Finding {
+export function expiredExceptionFinding(deviation: Finding, exception: ExceptionSpec, severity: Severity, _setting: SettingSpec | undefined): Finding {
   const { key, environment, actual } = deviation;
   const id = findingId('exception-expired', environment, key, deviation.application);
   const what = actual === undefined ? `${key} being absent` : actual.secret ? `${key} being set` : `${key}=${actual.text}`;

@@ -35,9 +35,7 @@ export function invalidFinding(context: KeyContext, violation: string, expected:
     provenance: provenanceOf(context),
     fixes: {
       revert,
-      accept: nothingToAccept(
-        `Nothing to accept: ${key} breaks a constraint of the baseline; relax the constraint by hand if this value is really allowed`,
-      ),
+      accept: nothingToAccept(`Nothing to accept: ${key} breaks a constraint of the baseline; relax the constraint by hand if this value is really allowed`),
     },
   };
 }

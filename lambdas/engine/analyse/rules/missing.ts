@@ -21,12 +21,16 @@ export function missingFinding(env: EnvironmentContext, plan: SettingPlan, expec
   const revert =
     expected === undefined
       ? { summary: `Set ${key} in ${environment}: the baseline requires it but declares no value for it here` }
-      : revertFix(placement?.target, { kind: 'set', value: expected }, {
-          key,
-          environment: env.spec,
-          secret: plan.secret,
-          ...(placement?.region === undefined ? {} : { region: placement.region }),
-        });
+      : revertFix(
+          placement?.target,
+          { kind: 'set', value: expected },
+          {
+            key,
+            environment: env.spec,
+            secret: plan.secret,
+            ...(placement?.region === undefined ? {} : { region: placement.region }),
+          },
+        );
   return {
     ...findingBase('missing', env.spec, key, plan.severity, plan.application),
     ...(shown === undefined ? {} : { expected: shown }),

@@ -35,20 +35,14 @@ export interface ParityComparison {
  * the deviating environment's key (undefined when it is absent there). The revert aligns it with the
  * reference; the accept declares its value as an expected difference.
  */
-export function parityFinding(
-  env: EnvironmentContext,
-  plan: SettingPlan,
-  context: KeyContext | undefined,
-  comparison: ParityComparison,
-): Finding {
+export function parityFinding(env: EnvironmentContext, plan: SettingPlan, context: KeyContext | undefined, comparison: ParityComparison): Finding {
   const key = plan.key;
   const environment = env.spec.name;
   const { reference } = comparison;
   const others = reference.environments.join(', ');
   const declared = `; no difference is declared ${comparison.scope}`;
   const base = findingBase('parity', env.spec, key, plan.severity, plan.application);
-  const accept = (value: string | null, secret: boolean): Fix =>
-    acceptEnvironmentValue(key, environment, value, { secret, setting: plan.setting });
+  const accept = (value: string | null, secret: boolean): Fix => acceptEnvironmentValue(key, environment, value, { secret, setting: plan.setting });
 
   if (context === undefined) {
     const placement = placementFor(env, plan.setting, plan.secret || reference.shown.secret);
@@ -59,12 +53,16 @@ export function parityFinding(
       provenance: [],
       comparedWith: comparison.comparedWith,
       fixes: {
-        revert: revertFix(placement?.target, { kind: 'set', value: reference.raw ?? '' }, {
-          key,
-          environment: env.spec,
-          secret: plan.secret || reference.shown.secret,
-          ...(placement?.region === undefined ? {} : { region: placement.region }),
-        }),
+        revert: revertFix(
+          placement?.target,
+          { kind: 'set', value: reference.raw ?? '' },
+          {
+            key,
+            environment: env.spec,
+            secret: plan.secret || reference.shown.secret,
+            ...(placement?.region === undefined ? {} : { region: placement.region }),
+          },
+        ),
         accept: accept(null, false),
       },
     };
@@ -83,12 +81,16 @@ export function parityFinding(
     revert = removals.length === 1 && removals[0] !== undefined ? removals[0] : combineFixes(`Remove ${key} from ${environment}`, removals);
   } else {
     message = `${key} is ${actual.text} in ${environment} (${placeOf(where)}) but ${reference.shown.text} in ${others}`;
-    revert = revertFix(where.target, { kind: 'set', value: reference.raw ?? '' }, {
-      key,
-      environment: env.spec,
-      secret: context.secret || reference.shown.secret,
-      provenance: where,
-    });
+    revert = revertFix(
+      where.target,
+      { kind: 'set', value: reference.raw ?? '' },
+      {
+        key,
+        environment: env.spec,
+        secret: context.secret || reference.shown.secret,
+        provenance: where,
+      },
+    );
   }
   return {
     ...base,

@@ -44,8 +44,7 @@ export function secretVersionFindings(context: AuditContext): Finding[] {
       const scope = plan.setting.parity === 'tier' ? `between ${group[0]?.spec.tier ?? ''} environments` : 'between environments';
       for (const m of members) {
         if (m.version === reference || plan.invalidEnvs?.has(m.env.index) === true) continue;
-        const verdict =
-          context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, m.env.spec, () => true, plan.application);
+        const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, m.env.spec, () => true, plan.application);
         if (verdict?.kind === 'allowed') continue;
         const finding = secretVersionFinding(context, plan, m, reference, holders, comparedWith, scope);
         findings.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, 'info', plan.setting));

@@ -29,12 +29,12 @@ export function shadowedFinding(context: KeyContext, hidden: readonly Observatio
         // copy (a ConfigMap other workloads may read) is a decision of its own. Never remove the winner.
         { summary: `Nothing to revert: ${observation.overriddenBy}; remove ${key} from ${placeOf(observation.provenance)} only if nothing else reads it there` }
       : revertFix(
-      observation.provenance.target,
-      observation.provenance.layer === winner.provenance.layer && winner.value.kind === 'plain'
-        ? { kind: 'set', value: winner.value.value }
-        : { kind: 'delete' },
-      { key, environment: env.spec, secret, provenance: observation.provenance },
-    ),
+          observation.provenance.target,
+          observation.provenance.layer === winner.provenance.layer && winner.value.kind === 'plain'
+            ? { kind: 'set', value: winner.value.value }
+            : { kind: 'delete' },
+          { key, environment: env.spec, secret, provenance: observation.provenance },
+        ),
   );
   const summary = `Leave only ${placeOf(winner.provenance)} holding ${key} in ${environment}`;
   return {
@@ -45,9 +45,7 @@ export function shadowedFinding(context: KeyContext, hidden: readonly Observatio
     provenance: provenanceOf(context),
     fixes: {
       revert: fixes.length === 1 && fixes[0] !== undefined ? { ...fixes[0], summary: `${summary}: ${fixes[0].summary}` } : combineFixes(summary, fixes),
-      accept: nothingToAccept(
-        `Nothing to accept: the baseline declares values, not which source holds them; remove the hidden copies of ${key}`,
-      ),
+      accept: nothingToAccept(`Nothing to accept: the baseline declares values, not which source holds them; remove the hidden copies of ${key}`),
     },
   };
 }

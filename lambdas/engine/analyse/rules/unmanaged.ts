@@ -16,17 +16,19 @@ export function unmanagedFinding(context: KeyContext, severity: Severity): Findi
   const actual = shownObservation(context, winner);
   const environment = env.spec.name;
   const removals = context.observations.map((observation) =>
-    revertFix(observation.provenance.target, { kind: 'delete' }, {
-      key,
-      environment: env.spec,
-      secret,
-      provenance: observation.provenance,
-    }),
+    revertFix(
+      observation.provenance.target,
+      { kind: 'delete' },
+      {
+        key,
+        environment: env.spec,
+        secret,
+        provenance: observation.provenance,
+      },
+    ),
   );
   const revert =
-    removals.length === 1 && removals[0] !== undefined
-      ? removals[0]
-      : combineFixes(`Remove ${key} from every place it is set in ${environment}`, removals);
+    removals.length === 1 && removals[0] !== undefined ? removals[0] : combineFixes(`Remove ${key} from every place it is set in ${environment}`, removals);
   return {
     ...findingBase('unmanaged', env.spec, key, severity, context.application),
     actual,

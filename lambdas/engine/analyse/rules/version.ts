@@ -75,9 +75,7 @@ export function versionFindings(audit: VersionAudit): Finding[] {
     const withDigest = onTag.filter((m) => m.image.digest !== undefined);
     const referenceDigest = withDigest.length === 0 ? undefined : mostCommon(withDigest, (m) => m.image.digest ?? '');
     const deviating = members.filter(
-      (m) =>
-        (m.image.tag ?? '') !== referenceTag ||
-        (referenceDigest !== undefined && m.image.digest !== undefined && m.image.digest !== referenceDigest),
+      (m) => (m.image.tag ?? '') !== referenceTag || (referenceDigest !== undefined && m.image.digest !== undefined && m.image.digest !== referenceDigest),
     );
     if (deviating.length === 0) continue;
     const comparedWith: Record<string, ShownValue> = {};
@@ -107,9 +105,7 @@ function versionFinding(
 ): Finding {
   const { env, image } = member;
   const byDigest = (image.tag ?? '') === referenceTag;
-  const holders = members.filter(
-    (m) => (m.image.tag ?? '') === referenceTag && (!byDigest || m.image.digest === referenceDigest),
-  );
+  const holders = members.filter((m) => (m.image.tag ?? '') === referenceTag && (!byDigest || m.image.digest === referenceDigest));
   const reference = `${image.repository}${referenceTag === '' ? '' : `:${referenceTag}`}${byDigest && referenceDigest !== undefined ? `@${referenceDigest}` : ''}`;
   const provenance = attribute(image.provenance, audit.attribution);
   const key = keyOf(image);
@@ -132,12 +128,7 @@ function versionFinding(
 }
 
 /** An expired exception whose image is still live: `exception-expired`, keeping the version finding's revert. */
-function expiredVersionFinding(
-  deviation: Finding,
-  member: Member,
-  exception: Parameters<typeof expiredExceptionFinding>[1],
-  severity: Severity,
-): Finding {
+function expiredVersionFinding(deviation: Finding, member: Member, exception: Parameters<typeof expiredExceptionFinding>[1], severity: Severity): Finding {
   const expired = expiredExceptionFinding(deviation, exception, severity, undefined);
   // The version id's scope: a workload of the same name in another namespace is another finding.
   const id = findingId('exception-expired', deviation.environment, groupOf(member.image));
