@@ -1,26 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASELINE_BUNDLE_SCHEMA, type BaselineBundle, type BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
 
-/** Schema tag of the baseline bundle object. Bump it on any incompatible change of the shape. */
-export const BASELINE_BUNDLE_SCHEMA = 'drift-audit.baseline-bundle/1';
-
-/** One baseline YAML file, by its path relative to the baseline directory (always with `/`). */
-export interface BaselineBundleFile {
-  readonly name: string;
-  readonly text: string;
-}
-
-/**
- * Every file of the baseline in one JSON object, uploaded as a single S3 object.
- *
- * Why one object: a run records the S3 version id of the baseline it used; several objects would
- * have several version ids and no atomic update between them.
- */
-export interface BaselineBundle {
-  readonly schema: typeof BASELINE_BUNDLE_SCHEMA;
-  /** Sorted by `name` (code-unit order), so the same directory always gives the same bytes. */
-  readonly files: readonly BaselineBundleFile[];
-}
+// The format is runtime code (the handler reads it back); the library keeps exporting it from here.
+export { BASELINE_BUNDLE_SCHEMA, isBaselineBundle, type BaselineBundle, type BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
 
 /** A baseline bundle could not be built from a directory. */
 export class BaselineBundleError extends Error {
@@ -58,25 +41,6 @@ export function baselineBundle(files: readonly BaselineBundleFile[]): BaselineBu
     schema: BASELINE_BUNDLE_SCHEMA,
     files: [...byName.keys()].sort(compareCodeUnits).map((name) => ({ name, text: byName.get(name) ?? '' })),
   };
-}
-
-/**
- * Checks that a parsed JSON value is a baseline bundle. For the handler, which reads the object back.
- */
-export function isBaselineBundle(value: unknown): value is BaselineBundle {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as { schema?: unknown; files?: unknown };
-  return (
-    candidate.schema === BASELINE_BUNDLE_SCHEMA &&
-    Array.isArray(candidate.files) &&
-    candidate.files.every(
-      (file: unknown) =>
-        typeof file === 'object' &&
-        file !== null &&
-        typeof (file as { name?: unknown }).name === 'string' &&
-        typeof (file as { text?: unknown }).text === 'string',
-    )
-  );
 }
 
 function listTopLevelYaml(directory: string): string[] {

@@ -12,7 +12,7 @@ import {
   DEFAULT_METRICS_NAMESPACE,
   SUCCESS_METRIC_NAME,
   type AuditScheduleEvent,
-} from '../../lib/audit-function-environment.js';
+} from '../runtime/function-environment.js';
 import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';

@@ -3,7 +3,7 @@ import { formatBaselineIssue } from '../engine/baseline/baseline-issue.js';
 import { BASELINE_LIMITS, bundleObjectLimit, formatBytes } from '../engine/baseline/baseline-limits.js';
 import { parseBaseline, type BaselineFile } from '../engine/baseline/parse-baseline.js';
 import type { Baseline } from '../engine/model.js';
-import { isBaselineBundle } from '../../lib/baseline-bundle.js';
+import { isBaselineBundle } from '../runtime/baseline-bundle-format.js';
 import { readText, writeText } from './s3-objects.js';
 
 /** The baseline a run audits against, and why it is that one. */

@@ -1,12 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
+import { NOTIFY_SLACK_FUNCTION_ENV } from '../runtime/function-environment.js';
 import { RUN_MESSAGE_SCHEMA, type RunMessageBody } from '../sinks/alerts/run-message.js';
 import { buildSlackMessage } from './slack-blocks.js';
 import { postToWebhook, type PostOptions } from './post-to-webhook.js';
 
-/** Environment variable naming the Secrets Manager secret that holds the webhook URL. */
-export const SLACK_WEBHOOK_SECRET_ENV = 'SLACK_WEBHOOK_SECRET_ID';
+/** Environment variable naming the Secrets Manager secret that holds the webhook URL (the construct sets it). */
+export const SLACK_WEBHOOK_SECRET_ENV = NOTIFY_SLACK_FUNCTION_ENV.webhookSecretId;
 
 const logger = new Logger({ serviceName: 'drift-audit-notify-slack' });
 
