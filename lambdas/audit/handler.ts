@@ -19,6 +19,7 @@ import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
 import { runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
+import { standardRunSinks } from './standard-run-sinks.js';
 
 const logger = new Logger({ serviceName: process.env[AUDIT_FUNCTION_ENV.serviceName] ?? DEFAULT_AUDIT_SERVICE_NAME });
 const metrics = new Metrics({
@@ -70,7 +71,7 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
   const region = process.env.AWS_REGION;
   const timeouts = options.httpTimeouts ?? {};
   const requestHandler = requestHandlerOptions(timeouts);
-  return {
+  const wiring = {
     s3: withResponseDeadline(new S3Client({ requestHandler }), timeouts),
     sns: withResponseDeadline(new SNSClient({ requestHandler }), timeouts),
     history: new HistoryStore({
@@ -96,6 +97,8 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
     // does, so a claim still recording is a crashed invocation's and is rolled back without a lease.
     singleConcurrency: true,
   };
+  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot.
+  return { ...wiring, sinks: standardRunSinks(wiring) };
 }
 
 /** Where the handler's log lines and metrics go; injected by tests to read them. */

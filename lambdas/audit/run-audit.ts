@@ -14,16 +14,15 @@ import {
   type Transition,
   type TransitionKind,
 } from '../engine/model.js';
-import { deliverPendingAlerts, outboxMessagesFor, type AlertDestinations, type DeliveryReport } from '../sinks/alerts/alert-outbox.js';
+import { deliverOutbox, type DeliveryReport } from '../sinks/alerts/alert-outbox.js';
 import { buildRunMessage } from '../sinks/alerts/run-message.js';
 import type { HistoryStore, RollbackResult } from '../sinks/history/history-store.js';
-import { renderHtml } from '../sinks/report/render-html.js';
-import { renderJson } from '../sinks/report/render-json.js';
-import type { ReportInput } from '../sinks/report/report-input.js';
+import { outboxEntries, recorderOf, writeRunArtefacts, type RunOutput, type RunSink } from '../sinks/run-sink.js';
 import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { loadAuditBaseline, type AuditBaseline } from './load-audit-baseline.js';
 import { lastAlertedRejection, rejectionStateKey, rememberAlertedRejection } from './rejection-alerts.js';
 import { readText, writeText } from './s3-objects.js';
+import { standardRunSinks } from './standard-run-sinks.js';
 
 /** Everything a run touches, injected so tests point it at loopback stand-ins. */
 export interface AuditDependencies {
@@ -53,6 +52,12 @@ export interface AuditDependencies {
    * @default false
    */
   readonly singleConcurrency?: boolean;
+  /**
+   * What the run produces and where it goes, in stage order (see `RunSink`). Exactly one sink records
+   * the run (the history over `history`, whose outbox the sinks deliver from).
+   * @default standardRunSinks(this): the S3 reports, the history, the alerts topic and, when configured, Chatbot
+   */
+  readonly sinks?: readonly RunSink[];
 }
 
 /** One scheduled event's identity: a redelivery carries the same key. */
@@ -88,16 +93,19 @@ export type AuditOutcome =
 
 /**
  * One audit, end to end: baseline from S3 (falling back to the last valid one), live read
- * (incremental for SSM), analysis, lifecycle against history, idempotent recording with the run's
- * alert in the outbox, report to S3, then delivery of every alert waiting in the outbox. Composition
- * only: every step lives in its own module. A delivery failure does not undo the recorded run: it
- * comes back in `delivery.error` and the alert is delivered by the next invocation.
+ * (incremental for SSM), analysis, lifecycle against history, then the run's sinks: reports to S3,
+ * idempotent recording with every sink's entry in the outbox, then delivery of every entry waiting in
+ * the outbox. Composition only: every step lives in its own module. A delivery failure does not undo
+ * the recorded run: it comes back in `delivery.error` and the entry is delivered by the next invocation.
  */
 export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): Promise<AuditOutcome> {
   const clock = deps.clock ?? (() => new Date());
+  const sinks = deps.sinks ?? standardRunSinks(deps);
+  // Checked before anything is read or written: a list no sink records would lose the run.
+  recorderOf(sinks);
   const claim = await deps.history.status(trigger.idempotencyKey);
   // A redelivery of a recorded event: nothing to record, but what its first delivery could not send goes now.
-  if (claim.state === 'complete') return { kind: 'duplicate', runId: claim.runId, delivery: await deliver(deps) };
+  if (claim.state === 'complete') return { kind: 'duplicate', runId: claim.runId, delivery: await deliverOutbox(deps.history, sinks) };
   // Any earlier delivery that died mid-way (this event's or another's): undo what it wrote, then run as a first attempt.
   const rolledBack = await deps.history.recoverCrashedRuns({ idempotencyKey: trigger.idempotencyKey, singleConcurrency: deps.singleConcurrency === true });
 
@@ -124,7 +132,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
       apiCalls: {},
       error: baselineError,
     });
-    return record(trigger, deps, run, [], [], undefined, undefined, { rejectedVersion, rolledBack });
+    return record(deps, sinks, { idempotencyKey: trigger.idempotencyKey, run, transitions: [], next: [] }, { rejectedVersion, rolledBack });
   }
 
   const stateKey = `${deps.statePrefix}live-state.json`;
@@ -154,43 +162,44 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     error: baselineError,
   });
 
-  const reportKey = `${deps.reportPrefix}${startedAt.toISOString().slice(0, 7).replace('-', '/')}/${safeKey(runId)}`;
-  const input = reportInput(run, audited.baseline, result, collected.snapshots, transitions, audited.version);
-  await writeText(deps.s3, deps.bucket, `${reportKey}.html`, renderHtml(input), 'text/html; charset=utf-8');
-  await writeText(deps.s3, deps.bucket, `${reportKey}.json`, renderJson(input), 'application/json');
-
-  const outcome = await record(trigger, deps, run, transitions, next, result, `${reportKey}.html`, { rejectedVersion, rolledBack });
+  const output: RunOutput = {
+    idempotencyKey: trigger.idempotencyKey,
+    run,
+    transitions,
+    next,
+    analysed: { baseline: audited.baseline, baselineVersion: audited.version, snapshots: collected.snapshots, result },
+  };
+  const outcome = await record(deps, sinks, output, { rejectedVersion, rolledBack });
   // Saved only once the run is recorded, so a crashed run is re-read in full next time.
   if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.persistedState), 'application/json');
   return outcome;
 }
 
+/**
+ * Drives the sinks through their stages (write, enqueue, record, deliver; see `RunSink`), with the
+ * alert policy in between: a rejected baseline is alerted once per version, transitions every run.
+ */
 async function record(
-  trigger: AuditTrigger,
   deps: AuditDependencies,
-  run: RunSummary,
-  transitions: readonly Transition[],
-  next: Parameters<HistoryStore['recordRun']>[2],
-  result: AuditResult | undefined,
-  reportKey: string | undefined,
+  sinks: readonly RunSink[],
+  output: RunOutput,
   context: { readonly rejectedVersion: string | undefined; readonly rolledBack: readonly RollbackResult[] },
 ): Promise<AuditOutcome> {
   const { rejectedVersion, rolledBack } = context;
-  const report = reportKey === undefined ? undefined : { bucket: deps.bucket, key: reportKey, ...(deps.region === undefined ? {} : { region: deps.region }) };
-  // A rejected baseline is alerted once per version; transitions are alerted every run, as always.
+  const { run, transitions } = output;
+  const links = await writeRunArtefacts(sinks, output);
   const rejectionKey = rejectionStateKey(deps.statePrefix);
   const rejectionAlerted = rejectedVersion !== undefined && (await lastAlertedRejection(deps.s3, deps.bucket, rejectionKey)) === rejectedVersion;
-  const message = rejectionAlerted && transitions.length === 0 ? undefined : buildRunMessage(run, transitions, report);
-  // The alert is recorded with the run, in the outbox: committed with it, and delivered however long SNS is down.
-  const alerts = message === undefined ? [] : outboxMessagesFor(message, destinations(deps));
-  const recorded = await deps.history.recordRun(run, transitions, next, trigger.idempotencyKey, { alerts });
-  if (recorded.duplicate) return { kind: 'duplicate', runId: recorded.runId, delivery: await deliver(deps) };
-  await deps.history.markRunComplete(trigger.idempotencyKey);
+  const message = rejectionAlerted && transitions.length === 0 ? undefined : buildRunMessage(run, transitions, links.report);
+  // Every lane's entry is recorded with the run, in the outbox: committed with it, and delivered however long its destination is down.
+  const entries = outboxEntries(sinks, output, { links, ...(message === undefined ? {} : { alert: message }) });
+  const recorded = await recorderOf(sinks).record(output, entries);
+  if (recorded.duplicate) return { kind: 'duplicate', runId: recorded.runId, delivery: await deliverOutbox(deps.history, sinks) };
   // After the commit: the rejection's alert is in the outbox now, delivered at least once from there.
   if (message !== undefined && rejectedVersion !== undefined && !rejectionAlerted) {
     await rememberAlertedRejection(deps.s3, deps.bucket, rejectionKey, rejectedVersion, new Date(run.finishedAt));
   }
-  const delivery = await deliver(deps);
+  const delivery = await deliverOutbox(deps.history, sinks);
   return {
     kind: 'recorded',
     run,
@@ -198,17 +207,8 @@ async function record(
     alerted: message !== undefined && delivery.deliveredRuns.includes(run.runId),
     rolledBack,
     delivery,
-    ...(result === undefined ? {} : { result }),
+    ...(output.analysed === undefined ? {} : { result: output.analysed.result }),
   };
-}
-
-function destinations(deps: AuditDependencies): AlertDestinations {
-  return { topic: deps.topicArn, ...(deps.chatbotTopicArn === undefined ? {} : { chatbot: deps.chatbotTopicArn }) };
-}
-
-/** Delivers what waits in the outbox, this run's alert included. */
-function deliver(deps: AuditDependencies): Promise<DeliveryReport> {
-  return deliverPendingAlerts(deps.history, deps.sns, destinations(deps));
 }
 
 interface SummaryInput {
@@ -246,29 +246,6 @@ function summary(input: SummaryInput): RunSummary {
   };
 }
 
-function reportInput(
-  run: RunSummary,
-  baseline: Baseline,
-  result: AuditResult,
-  snapshots: readonly Snapshot[],
-  transitions: readonly Transition[],
-  version: string,
-): ReportInput {
-  return {
-    result,
-    generatedAt: run.finishedAt,
-    baselineVersion: version,
-    environments: baseline.environments.map((environment) => ({
-      name: environment.name,
-      tier: environment.tier,
-      ...(environment.region === undefined ? {} : { region: environment.region }),
-      ...(environment.account === undefined ? {} : { account: environment.account }),
-    })),
-    sources: snapshots.flatMap((snapshot) => snapshot.sources),
-    transitions,
-  };
-}
-
 /** Says which baseline was rejected, which one (if any) the run audited instead, then the located errors. */
 function baselineErrorMessage(audited: Exclude<AuditBaseline, { kind: 'current' }>): string {
   const rejected =
@@ -278,8 +255,4 @@ function baselineErrorMessage(audited: Exclude<AuditBaseline, { kind: 'current' 
       ? `audited against the last valid baseline (version ${audited.version})`
       : 'no earlier valid baseline is kept, so nothing was audited';
   return `${rejected} was rejected; ${instead}:\n${audited.errors}`;
-}
-
-function safeKey(runId: string): string {
-  return runId.replace(/[^A-Za-z0-9._-]+/g, '_');
 }

@@ -2,12 +2,13 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { OutboxMessage, PendingAlert } from '../history/history-items.js';
 import { isRetriableAwsError } from '../../sources/aws/retriable-error.js';
 import { describeAwsError } from '../../sources/aws/aws-read-error.js';
-import { buildChatbotMessage } from './chatbot-message.js';
-import type { RunMessage, RunMessageAttributes, RunMessageBody } from './run-message.js';
-import { publishRunMessage } from './sns-publisher.js';
+import type { RunSink } from '../run-sink.js';
+import { CHATBOT_LANE, ChatbotSink, chatbotEntry } from './chatbot-sink.js';
+import type { RunMessage } from './run-message.js';
+import { TOPIC_LANE, TopicSink, topicEntry } from './topic-sink.js';
 
-/** The outbox lanes: one per destination topic. */
-export type AlertLane = 'topic' | 'chatbot';
+/** The alert lanes: one per destination topic. */
+export type AlertLane = typeof TOPIC_LANE | typeof CHATBOT_LANE;
 
 /** Where each lane delivers to; a lane without a topic (Chatbot not configured) is not delivered. */
 export interface AlertDestinations {
@@ -15,7 +16,7 @@ export interface AlertDestinations {
   readonly chatbot?: string;
 }
 
-/** What the outbox needs from the history store. */
+/** What delivery needs from the history store, which keeps the outbox with the runs. */
 export interface AlertOutbox {
   pendingAlerts(lane: string): Promise<PendingAlert[]>;
   acknowledgeAlert(alert: Pick<PendingAlert, 'lane' | 'sk' | 'runId'>): Promise<void>;
@@ -25,7 +26,7 @@ export interface AlertOutbox {
 export interface DeliveryReport {
   /** Messages published (and acknowledged) in this pass, over every lane. */
   readonly delivered: number;
-  /** Runs whose alert reached the main topic in this pass, oldest first. */
+  /** Runs whose alert reached the main topic (the `alerting` sink) in this pass, oldest first. */
   readonly deliveredRuns: readonly string[];
   /** Messages still waiting after it. */
   readonly pending: number;
@@ -56,55 +57,62 @@ export class AlertDeliveryError extends Error {
 
 /** The outbox messages of one run alert: the JSON body for the topic, and Chatbot's format when it is configured. */
 export function outboxMessagesFor(message: RunMessage, destinations: AlertDestinations): OutboxMessage[] {
-  const attributes = message.attributes as unknown as OutboxMessage['attributes'];
-  const messages: OutboxMessage[] = [{ lane: 'topic', subject: message.subject, body: message.body, attributes }];
-  if (destinations.chatbot !== undefined) {
-    const body = buildChatbotMessage(message.subject, JSON.parse(message.body) as RunMessageBody);
-    messages.push({ lane: 'chatbot', subject: message.subject, body, attributes });
-  }
+  const messages: OutboxMessage[] = [{ lane: TOPIC_LANE, ...topicEntry(message) }];
+  if (destinations.chatbot !== undefined) messages.push({ lane: CHATBOT_LANE, ...chatbotEntry(message) });
   return messages;
 }
 
+/** The alert sinks of `destinations`: the topic, then Chatbot when it is configured. */
+export function alertSinks(sns: SNSClient, destinations: AlertDestinations): RunSink[] {
+  return [
+    new TopicSink({ sns, topicArn: destinations.topic }),
+    ...(destinations.chatbot === undefined ? [] : [new ChatbotSink({ sns, topicArn: destinations.chatbot })]),
+  ];
+}
+
+/** {@link deliverOutbox} for the alert lanes alone (the topic and Chatbot). */
+export function deliverPendingAlerts(outbox: AlertOutbox, sns: SNSClient, destinations: AlertDestinations): Promise<DeliveryReport> {
+  return deliverOutbox(outbox, alertSinks(sns, destinations));
+}
+
 /**
- * Publishes every committed alert waiting in the outbox, lane by lane, oldest run first, acknowledging
- * each once SNS has accepted it. A lane stops at its first failure so it never delivers out of order;
- * the failure is reported, not thrown, so the caller can finish its run first. Delivery is at least
- * once: a crash between a publish and its acknowledgement sends that message again next time, and
- * subscribers tell repeats apart by the run id and the transitions' finding id, kind and time.
+ * Delivers every committed entry waiting in the outbox, sink by sink (each drains its own lane), oldest
+ * run first, acknowledging each once the sink's `deliver` has returned. A lane stops at its first
+ * failure so it never delivers out of order; the other lanes still go, and the failure is reported,
+ * not thrown, so the caller can finish its run first. Delivery is at least once: a crash between a
+ * delivery and its acknowledgement delivers that entry again next time, and subscribers tell repeats
+ * apart by the run id and the transitions' finding id, kind and time.
  */
-export async function deliverPendingAlerts(outbox: AlertOutbox, sns: SNSClient, destinations: AlertDestinations): Promise<DeliveryReport> {
+export async function deliverOutbox(outbox: AlertOutbox, sinks: readonly RunSink[]): Promise<DeliveryReport> {
   let delivered = 0;
   let pending = 0;
   const deliveredRuns: string[] = [];
   let error: AlertDeliveryError | undefined;
-  const lanes: [AlertLane, string | undefined][] = [
-    ['topic', destinations.topic],
-    ['chatbot', destinations.chatbot],
-  ];
-  for (const [lane, topicArn] of lanes) {
-    if (topicArn === undefined) continue;
-    const alerts = await outbox.pendingAlerts(lane);
+  for (const sink of sinks) {
+    if (sink.deliver === undefined) continue;
+    const destination = sink.destination ?? sink.name;
+    const alerts = await outbox.pendingAlerts(sink.name);
     for (const [index, alert] of alerts.entries()) {
       try {
-        await publishRunMessage(sns, topicArn, asRunMessage(alert));
+        await sink.deliver(alert);
       } catch (cause) {
         pending += alerts.length - index;
         error ??= new AlertDeliveryError(
-          `cannot deliver the alert of run ${alert.runId} to ${topicArn}: ${describeAwsError(cause)}; the run is recorded and ${alerts.length - index} alert(s) stay in the ${lane} outbox for the next invocation`,
+          `cannot deliver the alert of run ${alert.runId} to ${destination}: ${describeAwsError(cause)}; the run is recorded and ${alerts.length - index} alert(s) stay in the ${sink.name} outbox for the next invocation`,
           alerts.length - index,
           { cause },
         );
         break;
       }
       delivered += 1;
-      if (lane === 'topic') deliveredRuns.push(alert.runId);
+      if (sink.alerting === true) deliveredRuns.push(alert.runId);
       try {
         await outbox.acknowledgeAlert(alert);
       } catch (cause) {
-        // Published but still listed: the next pass sends it again (at least once), then acknowledges it.
+        // Delivered but still listed: the next pass sends it again (at least once), then acknowledges it.
         pending += alerts.length - index;
         error ??= new AlertDeliveryError(
-          `delivered the alert of run ${alert.runId} to ${topicArn} but cannot remove it from the ${lane} outbox: ${describeAwsError(cause)}`,
+          `delivered the alert of run ${alert.runId} to ${destination} but cannot remove it from the ${sink.name} outbox: ${describeAwsError(cause)}`,
           alerts.length - index,
           { cause },
         );
@@ -113,13 +121,4 @@ export async function deliverPendingAlerts(outbox: AlertOutbox, sns: SNSClient, 
     }
   }
   return { delivered, deliveredRuns, pending, ...(error === undefined ? {} : { error }) };
-}
-
-function asRunMessage(alert: PendingAlert): RunMessage {
-  return {
-    subject: alert.subject,
-    body: alert.body,
-    attributes: alert.attributes as unknown as RunMessageAttributes,
-    truncated: false,
-  };
 }
