@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AUDIT_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
+import { grantAuditPermissions, type AuditResources } from './drift-auditor-permissions.js';
+import type { DriftAuditorProps } from './drift-auditor-props.js';
+import { REPO_ROOT, type Settings } from './drift-auditor-settings.js';
+
+/** The Node.js runtime of both functions: the newest cdk-lib knows, so cdk-nag L1 passes and it is pinned. */
+export const DRIFT_AUDIT_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * The audit function and its role: reserved concurrency 1, the construct's names in its environment
+ * (the runtime contract, `lambdas/runtime/function-environment.ts`), failed invocations to the
+ * dead-letter queue, and exactly the permissions `grantAuditPermissions` gives.
+ */
+export function createAuditFunction(
+  scope: Construct,
+  props: DriftAuditorProps,
+  settings: Settings,
+  resources: Omit<AuditResources, 'logGroup'>,
+  deadLetterQueue: Queue,
+): { readonly role: Role; readonly fn: NodejsFunction } {
+  const role = new Role(scope, 'AuditRole', {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: 'drift-audit: reads the declared SSM trees and EKS clusters, records history, publishes alerts',
+    ...(props.auditRoleName !== undefined && { roleName: props.auditRoleName }),
+  });
+  const auditLogGroup = new LogGroup(scope, 'AuditLogGroup', { retention: settings.logRetention });
+  grantAuditPermissions(scope, role, { ...resources, logGroup: auditLogGroup }, props, settings);
+
+  const fn = new NodejsFunction(scope, 'AuditFunction', {
+    ...functionBase(settings.auditEntry),
+    description: 'drift-audit: scheduled configuration drift audit',
+    role,
+    logGroup: auditLogGroup,
+    timeout: settings.timeout,
+    memorySize: settings.memorySize,
+    // One run at a time: overlapping runs would race on history and double-alert.
+    reservedConcurrentExecutions: 1,
+    retryAttempts: settings.retryAttempts,
+    maxEventAge: settings.maxEventAge,
+    onFailure: new SqsDestination(deadLetterQueue),
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      [AUDIT_FUNCTION_ENV.baselineBucket]: resources.bucket.bucketName,
+      [AUDIT_FUNCTION_ENV.baselineKey]: settings.baselineKey,
+      [AUDIT_FUNCTION_ENV.reportPrefix]: settings.reportPrefix,
+      [AUDIT_FUNCTION_ENV.statePrefix]: settings.statePrefix,
+      [AUDIT_FUNCTION_ENV.historyTable]: resources.historyTable.tableName,
+      [AUDIT_FUNCTION_ENV.topicArn]: resources.topic.topicArn,
+      ...(resources.chatbotTopic && { [AUDIT_FUNCTION_ENV.chatbotTopicArn]: resources.chatbotTopic.topicArn }),
+      [AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]: String(settings.ssmRequestsPerSecond),
+      [AUDIT_FUNCTION_ENV.serviceName]: settings.serviceName,
+      [AUDIT_FUNCTION_ENV.metricsNamespace]: settings.metricsNamespace,
+    },
+  });
+  return { role, fn };
+}
+
+/** What both functions share: local esbuild bundling, arm64, the pinned runtime. */
+export function functionBase(entry: string) {
+  const lockFile = join(REPO_ROOT, 'package-lock.json');
+  return {
+    entry,
+    handler: 'handler',
+    runtime: DRIFT_AUDIT_RUNTIME,
+    architecture: Architecture.ARM_64,
+    projectRoot: REPO_ROOT,
+    ...(existsSync(lockFile) && { depsLockFilePath: lockFile }),
+    bundling: {
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      target: 'node24',
+      format: OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      // Bundle the AWS SDK too: the run uses the versions the tests ran, not whatever the runtime ships
+      // (~600 kB more, irrelevant for an hourly job).
+      externalModules: [],
+      // Some CommonJS dependencies call require() on Node built-ins; ESM output has no require.
+      banner: "import { createRequire as __driftAuditCreateRequire } from 'node:module'; const require = __driftAuditCreateRequire(import.meta.url);",
+      forceDockerBundling: false,
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import type { Duration } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
+import type { AuditScope } from './audit-scope.js';
+
+/** Where the Slack messages go through AWS Chatbot. */
+export interface DriftAuditorChatbotProps {
+  /** Slack workspace (team) id, as shown in the Chatbot console: `T0123ABCD`. */
+  readonly slackWorkspaceId: string;
+  /** Slack channel id: `C0123ABCD`. */
+  readonly slackChannelId: string;
+  /**
+   * Name of the Chatbot channel configuration, unique in the account.
+   * @default - derived from the construct path
+   */
+  readonly configurationName?: string;
+}
+
+/** Properties of {@link DriftAuditor}. */
+export interface DriftAuditorProps {
+  /** What the auditor reads (from `auditScopeFromBaseline`): drives every read permission and access entry. */
+  readonly scope: AuditScope;
+  /**
+   * Local baseline directory uploaded on deploy as one bundle object at `baselineKey`.
+   * @default - nothing is uploaded unless `baselineFiles` is given; without either, the baseline object
+   * in `bucket` is managed elsewhere (requires `bucket`)
+   */
+  readonly baselineDirectory?: string;
+  /**
+   * Baseline files already read (pass `loadBaselineDir(dir).files`), uploaded as given so the upload is
+   * exactly what was validated at synth. Takes precedence over reading `baselineDirectory` again.
+   * @default - the top-level `*.yaml` and `*.yml` files of `baselineDirectory`
+   */
+  readonly baselineFiles?: readonly BaselineBundleFile[];
+  /**
+   * Existing bucket for the baseline, reports and state. Its lifecycle and encryption are left as they are.
+   * @default - a new versioned, S3-encrypted, SSL-only bucket with report expiry
+   */
+  readonly bucket?: IBucket;
+  /**
+   * Object key of the baseline bundle.
+   * @default 'baseline/baseline.json'
+   */
+  readonly baselineKey?: string;
+  /**
+   * Key prefix of run reports.
+   * @default 'reports/'
+   */
+  readonly reportPrefix?: string;
+  /**
+   * Key prefix of the handler's long-lived state (last valid baseline).
+   * @default 'state/'
+   */
+  readonly statePrefix?: string;
+  /**
+   * How long report objects are kept (new bucket only).
+   * @default Duration.days(90)
+   */
+  readonly reportRetention?: Duration;
+  /**
+   * How long noncurrent object versions are kept; the 10 newest are always kept (new bucket only).
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionRetention?: Duration;
+  /**
+   * Bucket receiving S3 server access logs of the new bucket.
+   * @default - no access logs (reads and writes come from this construct's roles only; CloudTrail data events cover audit needs)
+   */
+  readonly serverAccessLogsBucket?: IBucket;
+  /**
+   * EventBridge Scheduler expression of the audit: `rate(...)` or `cron(...)`.
+   * @default 'rate(1 hour)'
+   */
+  readonly schedule?: string;
+  /**
+   * How often a successful run is expected, for the dead-man's switch. A multiple of one minute, at most 3.5 days.
+   * @default - the interval of a `rate()` schedule; required with `cron()`
+   */
+  readonly expectedRunInterval?: Duration;
+  /**
+   * Retries of a failed delivery by Scheduler and of a failed asynchronous invocation by Lambda (0-2 for Lambda).
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Age after which an undelivered or throttled run is dropped to the dead-letter queue (1 minute to 6 hours).
+   * @default Duration.hours(1)
+   */
+  readonly maxEventAge?: Duration;
+  /**
+   * Timeout of the audit function (at most 15 minutes).
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory of the audit function in MiB; CPU scales with it.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * SSM request budget per region, shared with the applications' own reads of the same quota.
+   * @default 20 (half of the default 40 requests per second)
+   */
+  readonly ssmRequestsPerSecond?: number;
+  /**
+   * Retention of the functions' log groups.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Email address subscribed to drift alerts (confirmation required).
+   * @default - no email subscription
+   */
+  readonly alertEmail?: string;
+  /**
+   * Email address subscribed to the ops topic (auditor health alarms).
+   * @default - `alertEmail`
+   */
+  readonly opsEmail?: string;
+  /**
+   * Name of the Secrets Manager secret holding the Slack incoming-webhook URL; enables the Slack notifier.
+   * @default - no Slack notifier
+   */
+  readonly slackWebhookSecretName?: string;
+  /**
+   * AWS Chatbot Slack channel fed with drift alerts (custom-notification format) and health alarms.
+   * @default - no Chatbot configuration
+   */
+  readonly chatbot?: DriftAuditorChatbotProps;
+  /**
+   * CloudWatch namespace of the handler's metrics.
+   * @default 'DriftAudit'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Powertools service name of the audit function (the metrics' `service` dimension).
+   * @default 'drift-audit'
+   */
+  readonly serviceName?: string;
+  /**
+   * Fixed name of the audit role, so member accounts can trust it (`DriftAuditReadRole`).
+   * @default - a generated name
+   */
+  readonly auditRoleName?: string;
+  /**
+   * Entry file of the audit handler (exports `handler`).
+   * @default '<repo>/lambdas/audit/handler.ts'
+   */
+  readonly auditHandlerEntry?: string;
+  /**
+   * Entry file of the Slack notifier (exports `handler`).
+   * @default '<repo>/lambdas/notify-slack/handler.ts'
+   */
+  readonly notifierHandlerEntry?: string;
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_AUDIT_SERVICE_NAME, DEFAULT_METRICS_NAMESPACE } from '../lambdas/runtime/function-environment.js';
+import type { DriftAuditorProps } from './drift-auditor-props.js';
+import { parseScheduleExpression } from './schedule-expression.js';
+
+/** The repository root: the handlers' entries, the lock file and the bundling project root are under it. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The construct's properties with every default applied and every range checked. */
+export interface Settings {
+  readonly baselineKey: string;
+  readonly reportPrefix: string;
+  readonly statePrefix: string;
+  readonly reportRetention: Duration;
+  readonly noncurrentVersionRetention: Duration;
+  readonly schedule: string;
+  readonly expectedRunInterval: Duration;
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly ssmRequestsPerSecond: number;
+  readonly logRetention: RetentionDays;
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
+  readonly auditEntry: string;
+  readonly notifierEntry: string;
+}
+
+/** Applies defaults and checks ranges up front, so a bad prop fails at synth with its name. */
+export function resolveSettings(props: DriftAuditorProps): Settings {
+  const problems: string[] = [];
+  if (props.baselineDirectory === undefined && props.baselineFiles === undefined && props.bucket === undefined) {
+    problems.push('give baselineDirectory or baselineFiles (uploaded on deploy), or bucket (baseline managed elsewhere); a new bucket would hold no baseline');
+  }
+  const schedule = props.schedule ?? 'rate(1 hour)';
+  const parsed = parseScheduleExpression(schedule);
+  let expectedRunInterval = props.expectedRunInterval;
+  if (!parsed.ok) problems.push(`schedule "${schedule}" is not valid: ${parsed.reason}`);
+  else if (expectedRunInterval === undefined) {
+    if (parsed.schedule.kind === 'rate') expectedRunInterval = Duration.seconds(parsed.schedule.intervalSeconds);
+    else problems.push(`expectedRunInterval is required with a cron() schedule ("${schedule}")`);
+  }
+  if (expectedRunInterval) {
+    const seconds = expectedRunInterval.toSeconds();
+    if (seconds % 60 !== 0 || seconds < 60 || seconds * 2 > 604_800) {
+      problems.push(
+        `expectedRunInterval must be whole minutes between 1 minute and 3.5 days (CloudWatch alarm limits), got ${expectedRunInterval.toHumanString()}`,
+      );
+    }
+  }
+  const timeout = props.timeout ?? Duration.minutes(5);
+  if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900) problems.push(`timeout must be between 1 second and 15 minutes, got ${timeout.toHumanString()}`);
+  const retryAttempts = props.retryAttempts ?? 2;
+  if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) problems.push(`retryAttempts must be 0, 1 or 2, got ${retryAttempts}`);
+  const maxEventAge = props.maxEventAge ?? Duration.hours(1);
+  if (maxEventAge.toSeconds() < 60 || maxEventAge.toSeconds() > 21_600)
+    problems.push(`maxEventAge must be between 1 minute and 6 hours, got ${maxEventAge.toHumanString()}`);
+  const memorySize = props.memorySize ?? 1024;
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)
+    problems.push(`memorySize must be whole MiB between 128 and 10240, got ${memorySize}`);
+  const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? 20;
+  if (!(ssmRequestsPerSecond > 0) || !Number.isFinite(ssmRequestsPerSecond))
+    problems.push(`ssmRequestsPerSecond must be a positive number, got ${ssmRequestsPerSecond}`);
+  const baselineKey = (props.baselineKey ?? 'baseline/baseline.json').replace(/^\/+/, '');
+  if (baselineKey === '' || baselineKey.endsWith('/')) problems.push(`baselineKey must name an object, got "${props.baselineKey}"`);
+  const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');
+  const notifierEntry = props.notifierHandlerEntry ?? join(REPO_ROOT, 'lambdas/notify-slack/handler.ts');
+  if (problems.length > 0) throw new Error(`invalid DriftAuditor properties:\n- ${problems.join('\n- ')}`);
+  return {
+    baselineKey,
+    reportPrefix: asPrefix(props.reportPrefix ?? 'reports/'),
+    statePrefix: asPrefix(props.statePrefix ?? 'state/'),
+    reportRetention: props.reportRetention ?? Duration.days(90),
+    noncurrentVersionRetention: props.noncurrentVersionRetention ?? Duration.days(30),
+    schedule,
+    expectedRunInterval: expectedRunInterval ?? Duration.hours(1),
+    retryAttempts,
+    maxEventAge,
+    timeout,
+    memorySize,
+    ssmRequestsPerSecond,
+    logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+    serviceName: props.serviceName ?? DEFAULT_AUDIT_SERVICE_NAME,
+    auditEntry,
+    notifierEntry,
+  };
+}
+
+/** A key prefix without a leading slash, ending in one unless empty. */
+function asPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
