@@ -1,0 +1,77 @@
+import type { ParseArgsConfig } from 'node:util';
+import { parseDuration } from '../../lambdas/engine/analyse/parse-duration.js';
+import { UsageError } from './usage-error.js';
+
+/** The options every command that reads an estate takes (offline snapshots or live, clock, colour, help). */
+export const COMMON_OPTIONS = {
+  snapshots: { type: 'string' },
+  live: { type: 'boolean', default: false },
+  profile: { type: 'string' },
+  'ssm-rps': { type: 'string' },
+  deadline: { type: 'string' },
+  now: { type: 'string' },
+  'no-color': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The common options as `parseArgs` returns them. */
+export interface CommonValues {
+  snapshots?: string | undefined;
+  live: boolean;
+  profile?: string | undefined;
+  'ssm-rps'?: string | undefined;
+  deadline?: string | undefined;
+  now?: string | undefined;
+  'no-color': boolean;
+}
+
+/** The common options checked: a usage error names the flag, what it expects and what it got. */
+export function commonOf(values: CommonValues) {
+  if (values.live && values.snapshots !== undefined) throw new UsageError('choose --live or --snapshots, not both');
+  let ssmRequestsPerSecond: number | undefined;
+  if (values['ssm-rps'] !== undefined) {
+    ssmRequestsPerSecond = Number(values['ssm-rps']);
+    if (!Number.isFinite(ssmRequestsPerSecond) || ssmRequestsPerSecond <= 0) {
+      throw new UsageError(`--ssm-rps must be a positive number of requests per second, got ${values['ssm-rps']}`);
+    }
+  }
+  return {
+    live: values.live,
+    ...(values.snapshots === undefined ? {} : { snapshots: values.snapshots }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(ssmRequestsPerSecond === undefined ? {} : { ssmRequestsPerSecond }),
+    ...deadlineOf(values.deadline),
+    ...nowOf(values.now),
+    ...(values['no-color'] ? { color: false } : {}),
+  };
+}
+
+function deadlineOf(given: string | undefined): { deadlineMs?: number } {
+  if (given === undefined) return {};
+  const parsed = parseDuration(given);
+  // At most a day: Node's timers cannot wait longer than 2^31 - 1 ms, and fire at once beyond it.
+  if (parsed?.kind !== 'ms' || parsed.value <= 0 || parsed.value > 86_400_000) {
+    throw new UsageError(`--deadline must be a duration with a unit such as 90s, 5m or 1h30m (at most 24h), got ${given}`);
+  }
+  return { deadlineMs: parsed.value };
+}
+
+/** `--now` as a time; a usage error unless ISO 8601. */
+export function nowOf(given: string | undefined): { now?: Date } {
+  if (given === undefined) return {};
+  const parsed = new Date(given);
+  if (Number.isNaN(parsed.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2026-11-23T12:00:00Z, got ${given}`);
+  return { now: parsed };
+}
+
+/** The one BASELINE_DIR a command takes (default `config`). */
+export function singleDir(positionals: readonly string[], command: string): string {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one BASELINE_DIR, got ${positionals.join(' ')}`);
+  return positionals[0] ?? 'config';
+}
+
+/** `value` when it is one of `allowed`; else a usage error naming `flag` and the allowed values. */
+export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${value}`);
+}
