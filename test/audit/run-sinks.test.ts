@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditOutcome } from '../../lambdas/audit/run-audit.js';
 import { standardRunSinks } from '../../lambdas/audit/standard-run-sinks.js';
 import type { PendingAlert } from '../../lambdas/sinks/history/history-items.js';
-import type { OutboxEntry, RunOutput, RunSink } from '../../lambdas/sinks/run-sink.js';
+import { recorderOf, type OutboxEntry, type RunOutput, type RunSink } from '../../lambdas/sinks/run-sink.js';
 import { alertedTransitions, invokeAudit, rigDependencies, SMALL_BASELINE_YAML, SMALL_ESTATE, startAuditRig, type AuditRig } from './audit-rig.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:drift-audit-alerts';
@@ -142,5 +142,28 @@ describe('Handler: a run sink added to the wiring', () => {
     expect(await deps.history.status('arn:aws:scheduler:eu-west-1:123456789012:schedule/default/drift-audit#2026-11-23T13:00:00Z')).toEqual({
       state: 'absent',
     });
+  });
+});
+
+describe('Function: recorderOf', () => {
+  const recorder: RunSink = { name: 'history', record: async () => ({ duplicate: false, runId: 'r' }) };
+
+  it("refuses two sinks of the same name: each drains its own outbox lane, so one would deliver the other's entries", () => {
+    // Prepare
+    const feed = { name: 'run-feed', deliver: async () => undefined } satisfies RunSink;
+
+    // Act
+    const compose = () => recorderOf([recorder, feed, { ...feed }]);
+
+    // Assess
+    expect(compose).toThrow(expect.objectContaining({ name: 'RunSinkCompositionError', message: expect.stringMatching(/run-feed is used twice/) }));
+  });
+
+  it('refuses two recorders, naming them', () => {
+    // Act
+    const compose = () => recorderOf([recorder, { ...recorder, name: 'second-history' }]);
+
+    // Assess
+    expect(compose).toThrow(/exactly one sink that records it \(the history\); got 2: history, second-history/);
   });
 });
