@@ -13,7 +13,7 @@ import { formatLocation } from '../issue-at.js';
 import type { MergedBaseline } from '../merge-baseline-files.js';
 import { mergeEnvironmentValues } from './merge-values.js';
 import { readValuesFile } from './read-values-file.js';
-import { scopedKey, type ValuesEntry } from './values-entry.js';
+import type { ValuesEntry } from './values-entry.js';
 import { normaliseValuesPath, valuesReferences } from './values-references.js';
 
 /** The baseline with its environments' values files applied, and what was found wrong with them. */

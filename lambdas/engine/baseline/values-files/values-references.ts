@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import type { KeyStyle } from '../../model.js';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { DeclarationLocation, KeyStyle } from '../../model.js';
 import { locate, YAML_PARSE_OPTIONS } from '../baseline-document.js';
 import type { BaselineFile } from '../baseline-file.js';
 import type { BaselineIssue } from '../baseline-issue.js';
@@ -15,31 +15,44 @@ type ValuesInput = string | { path: string; format?: ValuesFormat; key_style?: K
 // Only files that can declare a values list are parsed a second time: the rest never name one.
 const MAY_DECLARE_VALUES = /\bvalues\s*:/;
 
+/** Where a values file is named: the reference's file, line and column, and its path in that file. */
+export interface ValuesFileMention extends DeclarationLocation {
+  readonly path: string;
+}
+
 /**
- * The names of the files the baseline's environments use as values files, normalised as the loaders
- * name them (`../helm/values.yaml`, `staging.yaml`). They are found before the baseline is read so the
- * parser can set them apart: seed 001 keeps `config/staging.yaml` beside `config/expected-env-diff.yaml`,
- * and a values file is not a baseline file. Reads syntax only (no aliases expanded); a file that does
- * not parse names none here and is reported by the baseline reader.
+ * The files the baseline's environments use as values files, by name normalised as the loaders name
+ * them (`../helm/values.yaml`, `staging.yaml`), each with its first mention. They are found before the
+ * baseline is read so the parser can set them apart (seed 001 keeps `config/staging.yaml` beside
+ * `config/expected-env-diff.yaml`, and a values file is not a baseline file) and so the loaders know
+ * what to read. Reads syntax only (no aliases expanded); a file that does not parse names none here
+ * and is reported by the baseline reader.
  */
-export function valuesFileNames(files: readonly BaselineFile[]): Set<string> {
-  const names = new Set<string>();
+export function valuesFileMentions(files: readonly BaselineFile[]): Map<string, ValuesFileMention> {
+  const mentions = new Map<string, ValuesFileMention>();
   for (const file of files) {
     if (!MAY_DECLARE_VALUES.test(file.text)) continue;
-    const doc = parseDocument(file.text, YAML_PARSE_OPTIONS);
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(file.text, { ...YAML_PARSE_OPTIONS, lineCounter });
     if (doc.errors.length > 0) continue;
     const environments = isMap(doc.contents) ? doc.contents.get('environments', true) : undefined;
     if (!isMap(environments)) continue;
     for (const pair of environments.items) {
       const values = isMap(pair.value) ? pair.value.get('values', true) : undefined;
       if (!isSeq(values)) continue;
-      for (const item of values.items as Node[]) {
-        const path = isScalar(item) ? item.value : isMap(item) ? item.get('path') : undefined;
-        if (typeof path === 'string') names.add(normaliseValuesPath(path));
-      }
+      (values.items as Node[]).forEach((item, index) => {
+        const node = isScalar(item) ? item : isMap(item) ? item.get('path', true) : undefined;
+        if (!isScalar(node) || typeof node.value !== 'string') return;
+        const name = normaliseValuesPath(node.value);
+        if (mentions.has(name)) return;
+        const position = lineCounter.linePos(node.range?.[0] ?? 0);
+        const environment = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const path = `environments.${environment}.values[${index}]${isScalar(item) ? '' : '.path'}`;
+        mentions.set(name, { file: file.name, line: position.line, column: position.col, path });
+      });
     }
   }
-  return names;
+  return mentions;
 }
 
 /** `./a/../staging.yaml` -> `staging.yaml`: one name per file, whichever way a reference spells it. */
@@ -49,7 +62,7 @@ export function normaliseValuesPath(path: string): string {
 
 /** Files with one of `names`, and the others (the baseline's own files), each in the order given. */
 export function separateValuesFiles(files: readonly BaselineFile[]): { readonly baseline: BaselineFile[]; readonly values: BaselineFile[] } {
-  const names = valuesFileNames(files);
+  const names = valuesFileMentions(files);
   if (names.size === 0) return { baseline: [...files], values: [] };
   const baseline: BaselineFile[] = [];
   const values: BaselineFile[] = [];
