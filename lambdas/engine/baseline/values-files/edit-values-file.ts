@@ -44,7 +44,8 @@ function editTree(file: BaselineFile, origin: ValuesOrigin, value: string | null
   for (const text of candidates(value, typed, origin.format === 'json')) {
     const edited = `${file.text.slice(0, range[0])}${text}${file.text.slice(range[1])}`;
     const check = parseDocument(edited, YAML_PARSE_OPTIONS);
-    const read = isScalar(nodeAt({ doc: check }, origin.path)?.node) ? (nodeAt({ doc: check }, origin.path)?.node as { value: unknown }).value : undefined;
+    const written = nodeAt({ doc: check }, origin.path)?.node;
+    const read = isScalar(written) ? written.value : undefined;
     if (check.errors.length === 0 && (value === null ? read === null : read !== null && read !== undefined && String(read) === value)) {
       return { name: file.name, text: edited };
     }
