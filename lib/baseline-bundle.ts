@@ -1,5 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readValuesFiles } from '../lambdas/baseline/read-values-files.js';
+import { formatBaselineIssue } from '../lambdas/engine/baseline/baseline-issue.js';
 import { BASELINE_BUNDLE_SCHEMA, type BaselineBundle, type BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
 
 // The format is runtime code (the handler reads it back); the library keeps exporting it from here.
@@ -19,14 +21,22 @@ const YAML_FILE = /\.ya?ml$/i;
 
 /**
  * Reads a baseline directory into a bundle, at synth time: its top-level `*.yaml`/`*.yml` files
- * (subdirectories such as `snapshots/` hold exported state, not baseline), as the baseline loader does.
+ * (subdirectories such as `snapshots/` hold exported state, not baseline), as the baseline loader does,
+ * and exactly the values files its environments name (`readValuesFiles`: inside the repository only),
+ * under the names the baseline gives them, so the Lambda parses what the CLI parses.
  */
 export function readBaselineBundle(directory: string): BaselineBundle {
   const names = listTopLevelYaml(directory);
   if (names.length === 0) {
     throw new BaselineBundleError('BASELINE_DIR_EMPTY', `cannot build the baseline bundle from ${directory}: it holds no .yaml or .yml file`);
   }
-  return baselineBundle(names.map((name) => ({ name, text: readText(directory, name) })));
+  const files = names.map((name) => ({ name, text: readText(directory, name) }));
+  const values = readValuesFiles(directory, files);
+  const problem = values.issues[0];
+  if (problem !== undefined) {
+    throw new BaselineBundleError('BASELINE_FILE_UNREADABLE', `cannot build the baseline bundle from ${directory}: ${formatBaselineIssue(problem)}`);
+  }
+  return baselineBundle([...files, ...values.files]);
 }
 
 /**

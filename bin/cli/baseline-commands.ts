@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { closest } from 'fastest-levenshtein';
 import { writeBaselineFile } from '../../lambdas/baseline/load-baseline-dir.js';
+import { valuesFileMentions } from '../../lambdas/engine/baseline/values-files/values-references.js';
 import { acceptFindings } from '../../lambdas/engine/accept/accept-findings.js';
 import type { BaselineFile } from '../../lambdas/engine/baseline/baseline-file.js';
 import { FINDING_TYPES, type Finding } from '../../lambdas/engine/model.js';
@@ -155,7 +156,9 @@ export async function runBaselineAccept(io: CliIo, options: AcceptOptions): Prom
     for (const { before, after } of result.edited) io.stdout(`\n${unifiedDiff(before, after)}`);
     return EXIT.clean;
   }
-  for (const { after } of result.edited) writeBaselineFile(outcome.loaded.dir, after);
+  // Values files the baseline names may be written too (an accept of a key a values file holds edits it).
+  const valuesFiles = [...valuesFileMentions(outcome.loaded.files).keys()];
+  for (const { after } of result.edited) writeBaselineFile(outcome.loaded.dir, after, valuesFiles);
   io.stdout(`edited ${result.edited.map(({ after }) => after.name).join(', ')}\n`);
   return EXIT.clean;
 }

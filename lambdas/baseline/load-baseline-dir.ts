@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { BaselineFile } from '../engine/baseline/baseline-file.js';
 import type { BaselineIssue } from '../engine/baseline/baseline-issue.js';
 import { parseBaseline } from '../engine/baseline/parse-baseline.js';
 import type { Baseline } from '../engine/model.js';
+import { insideRepository, readValuesFiles, repositoryRoot } from './read-values-files.js';
 
 /** The outcome of reading a baseline directory; `files` are returned either way for editing and display. */
 export type BaselineDirResult =
@@ -42,7 +43,8 @@ const BASELINE_FILE = /\.ya?ml$/i;
 
 /**
  * Reads every `*.yaml` / `*.yml` file directly in `dir` (not in subdirectories such as `snapshots/`),
- * sorted by name, and parses them as one baseline.
+ * sorted by name, plus the values files its environments name (`readValuesFiles`: anywhere inside the
+ * repository), and parses them as one baseline. `files` holds both, values files last.
  *
  * Synchronous on purpose: the CDK app reads the baseline while it synthesises, where there is no
  * event loop to await on, and a baseline is a handful of small files.
@@ -50,11 +52,15 @@ const BASELINE_FILE = /\.ya?ml$/i;
  * @throws {BaselineDirError} when the directory is missing, holds no baseline file, or a file cannot be read.
  */
 export function loadBaselineDir(dir: string): BaselineDirResult {
-  const files = readBaselineFiles(dir);
+  const baselineFiles = readBaselineFiles(dir);
+  const values = readValuesFiles(dir, baselineFiles);
+  const files = [...baselineFiles, ...values.files];
   const version = baselineVersion(files);
   const result = parseBaseline(files);
-  if (result.ok) return { ok: true, baseline: result.baseline, files, version, warnings: result.warnings };
-  return { ok: false, issues: result.issues, files, version, warnings: result.warnings };
+  if (result.ok && values.issues.length === 0) return { ok: true, baseline: result.baseline, files, version, warnings: result.warnings };
+  // A values file that could not be read is named by the loader; the parser then also finds it absent.
+  const issues = [...values.issues, ...(result.ok ? [] : result.issues.filter((issue) => issue.code !== 'values-file-missing' || values.issues.length === 0))];
+  return { ok: false, issues, files, version, warnings: result.warnings };
 }
 
 /** The baseline files of `dir`, sorted by name (code-unit order, the same on every machine). */
@@ -97,17 +103,25 @@ export function baselineVersion(files: readonly BaselineFile[]): string {
 }
 
 /**
- * Writes one baseline file back into `dir` (after `applyBaselineEdit`). The text goes to a temporary
- * file first and is renamed over the original, so an interrupted write never leaves half a baseline.
+ * Writes one baseline file back into `dir` (after `applyBaselineEdit`), or one of the values files the
+ * baseline names (`valuesFiles`, after `baseline accept` edited one: only inside the repository, as
+ * they are read). The text goes to a temporary file first and is renamed over the original, so an
+ * interrupted write never leaves half a file.
  *
- * @throws {BaselineDirError} when the name is not a plain file name of `dir` or the write fails.
+ * @throws {BaselineDirError} when the name is neither a plain file name of `dir` nor a values file inside the repository, or the write fails.
  */
-export function writeBaselineFile(dir: string, file: BaselineFile): void {
-  if (basename(file.name) !== file.name || !BASELINE_FILE.test(file.name)) {
+export function writeBaselineFile(dir: string, file: BaselineFile, valuesFiles: readonly string[] = []): void {
+  let target = join(dir, file.name);
+  if (valuesFiles.includes(file.name)) {
+    const inside = insideRepository(dir, repositoryRoot(dir), file.name);
+    if (inside === 'escapes' || inside === undefined) {
+      throw new BaselineDirError('baseline-write-failed', `cannot write values file ${file.name}: it is not an existing file inside the repository of ${dir}`);
+    }
+    target = inside;
+  } else if (basename(file.name) !== file.name || !BASELINE_FILE.test(file.name)) {
     throw new BaselineDirError('baseline-write-failed', `cannot write baseline file ${file.name}: expected a *.yaml or *.yml file name directly in ${dir}`);
   }
-  const target = join(dir, file.name);
-  const temporary = join(dir, `.${file.name}.${process.pid}.tmp`);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     writeFileSync(temporary, file.text, 'utf8');
     renameSync(temporary, target);

@@ -177,6 +177,15 @@ export interface SettingSpec {
   /** The layer the key is expected to live in, when declared. */
   readonly layer?: SourceLayer;
   readonly location?: DeclarationLocation;
+  /** Environments whose expected value comes from one of their values files, and where in it. */
+  readonly valuesOrigins?: Readonly<Record<string, ValuesOrigin>>;
+}
+
+/** Where a values file holds an environment's expected value: `config/production.yaml:12`. */
+export interface ValuesOrigin extends DeclarationLocation {
+  /** The value's place in the file: YAML/JSON node path, or `[KEY]` in a dotenv file. */
+  readonly path: readonly (string | number)[];
+  readonly format: 'yaml' | 'json' | 'dotenv' | 'helm';
 }
 
 /** A temporary, owned, dated deviation from the baseline. */

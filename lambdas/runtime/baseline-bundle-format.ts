@@ -6,7 +6,7 @@
 /** Schema tag of the baseline bundle object. Bump it on any incompatible change of the shape. */
 export const BASELINE_BUNDLE_SCHEMA = 'drift-audit.baseline-bundle/1';
 
-/** One baseline YAML file, by its path relative to the baseline directory (always with `/`). */
+/** One baseline YAML file or a values file it references, by its path relative to the baseline directory (always with `/`). */
 export interface BaselineBundleFile {
   readonly name: string;
   readonly text: string;

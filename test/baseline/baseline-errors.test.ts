@@ -107,7 +107,7 @@ setings: {}
       const issue = only(issuesOf(odd));
 
       expect(issue.suggestion).toBeUndefined();
-      expect(issue.message).toBe('unknown key "colour"; expected one of tier, account, region, role_arn, precedence, sources');
+      expect(issue.message).toBe('unknown key "colour"; expected one of tier, account, region, role_arn, precedence, sources, values');
     });
 
     it('reports a missing required key at the mapping that lacks it', () => {

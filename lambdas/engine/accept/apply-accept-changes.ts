@@ -9,6 +9,7 @@ import type { Baseline, BaselineEdit, ExceptionSpec } from '../model.js';
 import type { AcceptChange } from './accept-change.js';
 import { AcceptError } from './accept-error.js';
 import { settingFor } from '../analyse/setting-for.js';
+import { valuesFileEdits } from '../baseline/values-files/accept-into-values.js';
 
 /** One change as written: the structural edit and the file it went to. */
 export interface AppliedChange {
@@ -60,8 +61,11 @@ export function applyAcceptChanges(files: readonly BaselineFile[], baseline: Bas
   const applied: AppliedChange[] = [];
   for (const change of ordered) {
     const edit = editFor(change, current.baseline, indexes);
-    const edited = applyBaselineEdit(current.files, current.baseline, edit);
-    const next = current.files.map((file) => (file.name === edited.name ? edited : file));
+    // A key whose expected value a values file holds is accepted in that file, not in the baseline.
+    const values = change.kind === 'declare' ? valuesFileEdits(change, current.baseline, current.files) : undefined;
+    const edits = values ?? [applyBaselineEdit(current.files, current.baseline, edit)];
+    const next = current.files.map((file) => edits.find((edited) => edited.name === file.name) ?? file);
+    const edited = edits[0] as BaselineFile;
     const parsed = parseBaseline(next);
     if (!parsed.ok) {
       const lines = parsed.issues.map((issue) => `  ${formatBaselineIssue(issue)}`).join('\n');

@@ -233,7 +233,8 @@ export function explain(input: ExplainInput): Explanation {
       ...(setting === undefined ? {} : { severity: setting.severity ?? baseline.defaultSeverity }),
       constraints: setting === undefined ? {} : constraintsFor(setting, spec.name, spec.tier),
       ...(setting?.layer === undefined ? {} : { layer: setting.layer }),
-      ...(setting?.location === undefined ? {} : { location: setting.location }),
+      // Where this environment's expectation is written: its values file (`config/production.yaml:12`) when one holds it.
+      ...optionalLocation(declaredAt(setting, spec.name, expectedFrom)),
     },
     ...(expected === undefined ? {} : { expected }),
     expectedFrom,
@@ -252,6 +253,17 @@ export function explain(input: ExplainInput): Explanation {
     failedSources: env === undefined ? [] : env.sources.filter((source) => source.status !== 'ok'),
     findings,
   };
+}
+
+/** The values file line an environment's expected value comes from, else the setting's declaration. */
+function declaredAt(setting: SettingSpec | undefined, environment: string, from: ExpectedFrom): DeclarationLocation | undefined {
+  const origin = from === 'exception' ? undefined : setting?.valuesOrigins?.[environment];
+  if (origin === undefined) return setting?.location;
+  return { file: origin.file, line: origin.line, column: origin.column };
+}
+
+function optionalLocation(location: DeclarationLocation | undefined): { location?: DeclarationLocation } {
+  return location === undefined ? {} : { location };
 }
 
 /** `--app` names an application that neither the baseline declares nor any source shows running. */

@@ -43,7 +43,15 @@ export type BaselineIssueCode =
    * Warning: a setting whose name looks secret and that does not say `secret` declares a value; it is
    * audited by presence only, so the value is never compared (`secret: false` opts out).
    */
-  | 'implicit-secret';
+  | 'implicit-secret'
+  /** A values file an environment names is not among the files read (not found, or not in the bundle). */
+  | 'values-file-missing'
+  /** A values file path that leaves the repository the baseline lives in (or is absolute). */
+  | 'values-path'
+  /** A values file whose format cannot be told from its name. */
+  | 'values-format'
+  /** Warning: a `keys:` mapping whose path no values file of the environment holds. */
+  | 'values-unmapped';
 
 /** One located problem in a baseline file. */
 export interface BaselineIssue {

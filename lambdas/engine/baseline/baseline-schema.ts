@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES, SOURCE_LAYERS } from '../model.js';
+import { valuesFilesSchema } from './values-files/values-schema.js';
 
 /*
  * The baseline file format, as one zod schema: the parser validates with it and
@@ -171,6 +172,7 @@ export const environmentSchema = z
     role_arn: roleArnSchema.optional(),
     precedence: precedenceSchema.optional().describe('Overrides defaults.precedence for this environment.'),
     sources: sourcesSchema.optional(),
+    values: valuesFilesSchema({ keyStyle: keyStyleSchema, applicationName: applicationNameSchema }).optional(),
   })
   .describe('A named place configuration lives, such as production-eu.');
 

@@ -10,6 +10,8 @@ import { checkBaselineReferences } from './check-baseline-references.js';
 import { mergeBaselineFiles } from './merge-baseline-files.js';
 import { normaliseBaseline } from './normalise-baseline.js';
 import { toBaselineIssues } from './to-baseline-issues.js';
+import { applyValuesFiles } from './values-files/apply-values-files.js';
+import { separateValuesFiles } from './values-files/values-references.js';
 
 export type { BaselineFile } from './baseline-file.js';
 
@@ -54,9 +56,11 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
   // Too large a file is refused whole, before any text reaches the YAML library.
   const tooLarge = checkBaselineSize(files);
   if (tooLarge.length > 0) return { ok: false, issues: tooLarge, warnings: [] };
+  // The environments' values files are read as values, not as baseline sections.
+  const { baseline: baselineFiles, values: valuesFiles } = separateValuesFiles(files);
   const documents: BaselineDocument[] = [];
   let nodes = 0;
-  for (const file of files) {
+  for (const file of baselineFiles) {
     const document = readBaselineDocument(file, { nodeBudget: BASELINE_LIMITS.nodes - nodes });
     documents.push(document);
     nodes += document.nodes;
@@ -92,15 +96,15 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
   const errors = sorted.filter((issue) => issue.severity === 'error');
   const warnings = sorted.filter((issue) => issue.severity === 'warning');
   if (errors.length > 0) return { ok: false, issues: errors, warnings };
-  return {
-    ok: true,
-    baseline: normaliseBaseline(
-      merged,
-      files.map((file) => file.name),
-    ),
-    issues: [],
-    warnings,
-  };
+  const normalised = normaliseBaseline(
+    merged,
+    baselineFiles.map((file) => file.name),
+  );
+  const values = applyValuesFiles(normalised, merged, valuesFiles);
+  const valuesErrors = values.issues.filter((issue) => issue.severity === 'error');
+  const allWarnings = [...warnings, ...values.issues.filter((issue) => issue.severity === 'warning')];
+  if (valuesErrors.length > 0) return { ok: false, issues: valuesErrors, warnings: allWarnings };
+  return { ok: true, baseline: values.baseline, issues: [], warnings: allWarnings };
 }
 
 /** File order as given, then position, then code: stable output for people and for tests. */
