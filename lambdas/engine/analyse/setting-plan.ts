@@ -6,6 +6,7 @@ import { resolveExpected } from './expected-value.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
 import { isSecretKey } from './show-value.js';
 import { settingIsSecret } from '../secrets/setting-secrecy.js';
+import { WORKLOAD_KEY_PREFIX } from './workload-keys.js';
 
 /** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
 export const BLOCKED = Symbol('blocked');
@@ -61,7 +62,8 @@ export interface SettingPlans {
  *   application that reads the key somewhere (an application's own setting of the key wins), else
  *   (nobody declares or reads it) once, for no application;
  * - under `unmanaged: compare` / `compare-tier`, every key read by an application and declared by no
- *   setting is compiled as an implicit setting with no value that the environments must agree on.
+ *   setting is compiled as an implicit setting with no value that the environments must agree on
+ *   (workload shape `k8s:` keys within each tier only, whatever the policy).
  *
  * Plans for what is declared up front are made here; plans that depend on who reads a key are made
  * while observations are grouped ({@link PlanBuilder.resolve}), so the audit needs no extra pass over
@@ -128,7 +130,9 @@ export class PlanBuilder {
     const shared = this.#baseline.settings.get(key);
     if (shared !== undefined && shared.applications === undefined) return this.add(key, application, shared, false);
     if (this.#compare === undefined || this.#ignore.ignores(key, application)) return undefined;
-    return this.add(key, application, implicitSetting(key, application, this.#compare), true);
+    // Workload shape differs by tier by design (staging 1 replica, production 10); production regions must agree.
+    const parity = key.startsWith(WORKLOAD_KEY_PREFIX) ? 'tier' : this.#compare;
+    return this.add(key, application, implicitSetting(key, application, parity), true);
   }
 
   /**

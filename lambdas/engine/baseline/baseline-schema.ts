@@ -192,9 +192,11 @@ const patternSchema = z
 
 const constraintFields = {
   type: z
-    .enum(['string', 'integer', 'number', 'boolean', 'duration', 'url'])
+    .enum(['string', 'integer', 'number', 'boolean', 'duration', 'url', 'quantity'])
     .optional()
-    .describe('Value type: string, integer, number, boolean, duration (10s, 5m, 250ms) or url.'),
+    .describe(
+      'Value type: string, integer, number, boolean, duration (10s, 5m, 250ms), url or quantity (a Kubernetes resource.Quantity compared by value: 2Gi == 2048Mi, 1000m == 1; k8s:resources.* keys compare so without declaring it).',
+    ),
   enum: z.array(scalarSchema).min(1, 'at least one allowed value').optional().describe('Allowed values.'),
   min: z.number().optional().describe('Smallest allowed number (durations: in seconds).'),
   max: z.number().optional().describe('Largest allowed number (durations: in seconds).'),

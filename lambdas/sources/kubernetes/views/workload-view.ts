@@ -4,13 +4,14 @@
  *
  * A view names the API resources it needs (so the live client lists the union, the call counter names
  * each list, and a live snapshot keeps what it used), observes one workload at a time, says which
- * logical keys it can ever observe (so a baseline key no view can observe is a validation warning) and
- * carries the revert builders of the targets its observations point at. A new view is one folder under
+ * logical keys it can ever observe (so a baseline key no view can observe is a validation warning);
+ * the revert builders of the targets its observations point at live in its folder (`*-revert.ts`,
+ * pure, so the engine's revert fixes dispatch to them). A new view is one folder under
  * `views/` plus one line in `views/registry.ts`; nothing outside its folder branches on its name.
  *
  * Pure: no SDK, no I/O; the live EKS source and the snapshot-file source feed it the same objects.
  */
-import type { ImageObservation, Observation, Provenance, RevertTarget, SourceLayer } from '../../../engine/model.js';
+import type { ImageObservation, Observation, Provenance, SourceLayer } from '../../../engine/model.js';
 import type { KubernetesObservationOptions } from '../kubernetes-observation-options.js';
 import type { FieldPathStep } from '../managed-fields.js';
 
@@ -104,13 +105,6 @@ export interface ObservableKey {
   readonly pattern: RegExp;
   /** A valid key matching `pattern`, as documented: `k8s:resources.limits.memory`. */
   readonly example: string;
-}
-
-/** Builds the revert of one target kind: where it is (for humans) and the command, when a safe one exists. */
-export interface RevertBuilder<T extends RevertTarget = RevertTarget> {
-  describe(target: T): string;
-  /** The command putting `value` back; undefined when none is safe (the fix is then a sentence). */
-  command(target: T, value: string): string | undefined;
 }
 
 /** One workload view: see the module comment. */
