@@ -63,7 +63,8 @@ export interface SettingPlans {
  *   (nobody declares or reads it) once, for no application;
  * - under `unmanaged: compare` / `compare-tier`, every key read by an application and declared by no
  *   setting is compiled as an implicit setting with no value that the environments must agree on
- *   (workload shape `k8s:` keys within each tier only, whatever the policy).
+ *   (workload shape `k8s:` keys within each tier only, under `report` too: every workload has a shape,
+ *   so a shape key is never `unmanaged`).
  *
  * Plans for what is declared up front are made here; plans that depend on who reads a key are made
  * while observations are grouped ({@link PlanBuilder.resolve}), so the audit needs no extra pass over
@@ -129,10 +130,11 @@ export class PlanBuilder {
   resolve(application: string | undefined, key: string): SettingPlan | undefined {
     const shared = this.#baseline.settings.get(key);
     if (shared !== undefined && shared.applications === undefined) return this.add(key, application, shared, false);
-    if (this.#compare === undefined || this.#ignore.ignores(key, application)) return undefined;
-    // Workload shape differs by tier by design (staging 1 replica, production 10); production regions must agree.
-    const parity = key.startsWith(WORKLOAD_KEY_PREFIX) ? 'tier' : this.#compare;
-    return this.add(key, application, implicitSetting(key, application, parity), true);
+    // Workload shape differs by tier by design (staging 1 replica, production 10); production regions
+    // must agree. Every workload has a shape, so an undeclared shape key is never `unmanaged` either.
+    const shape = key.startsWith(WORKLOAD_KEY_PREFIX) && this.#baseline.unmanaged.policy !== 'ignore';
+    if ((this.#compare === undefined && !shape) || this.#ignore.ignores(key, application)) return undefined;
+    return this.add(key, application, implicitSetting(key, application, shape ? 'tier' : (this.#compare ?? 'tier')), true);
   }
 
   /**

@@ -43,7 +43,9 @@ export type BaselineIssueCode =
    * Warning: a setting whose name looks secret and that does not say `secret` declares a value; it is
    * audited by presence only, so the value is never compared (`secret: false` opts out).
    */
-  | 'implicit-secret';
+  | 'implicit-secret'
+  /** Warning: a `k8s:` workload shape key no Kubernetes workload view can observe (a typo, most often). */
+  | 'unobservable-key';
 
 /** One located problem in a baseline file. */
 export interface BaselineIssue {

@@ -31,8 +31,8 @@ import { EksTokenError, eksTokenProvider } from './eks-token.js';
 import { KubeApiError } from './kube-errors.js';
 import { KubeClient, type KubeClientOptions, type KubeObject, type KubeResource } from './kube-client.js';
 
-/** Layers an EKS source can yield: container env, ConfigMap keys, secretKeyRefs (by name only). */
-export const EKS_LAYERS: readonly SourceLayer[] = ['env', 'configmap', 'secret'];
+/** Layers an EKS source can yield: container env, ConfigMap keys, secretKeyRefs (by name only), workload shape. */
+export const EKS_LAYERS: readonly SourceLayer[] = ['env', 'configmap', 'secret', 'workload'];
 
 /** Stable source id, as `SourceStatus.id` documents it: `eks:prod-eu/api` (namespaces joined by `,`). */
 export function eksSourceId(spec: Pick<EksSourceSpec, 'cluster' | 'namespaces'>): string {

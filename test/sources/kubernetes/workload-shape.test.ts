@@ -3,11 +3,9 @@ import { analyse } from '../../../lambdas/engine/analyse/analyse.js';
 import { valuesEqual } from '../../../lambdas/engine/analyse/compare-values.js';
 import { revertFix } from '../../../lambdas/engine/analyse/revert-fix.js';
 import type { Finding, Observation } from '../../../lambdas/engine/model.js';
-import { SHAPE_VIEWS, WORKLOAD_VIEWS } from '../../../lambdas/sources/kubernetes/views/registry.js';
 import { kubernetesObjectsToObservations } from '../../../lambdas/sources/kubernetes/workload-observations.js';
 import { baseline, environment, okSource, setting, snapshot } from '../../engine/builders.js';
 
-const VIEWS = [...WORKLOAD_VIEWS, ...SHAPE_VIEWS];
 const NOW = new Date('2026-11-23T12:00:00Z');
 
 interface Shape {
@@ -63,7 +61,7 @@ function regionObjects({ replicas, memory, cpu, maxReplicas, managers = [] }: Sh
 }
 
 function observe(shape: Shape, environmentName: string): Observation[] {
-  return kubernetesObjectsToObservations(regionObjects(shape), { namespaces: ['api'], cluster: environmentName }, VIEWS).observations;
+  return kubernetesObjectsToObservations(regionObjects(shape), { namespaces: ['api'], cluster: environmentName }).observations;
 }
 
 function shapeSnapshot(environmentName: string, shape: Shape) {
@@ -123,7 +121,7 @@ describe('Workload shape views', () => {
         pdb('other', { matchLabels: { app: 'worker' } }, { minAvailable: 1 }),
         pdb('api-server', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['backend'] }] }, { maxUnavailable: '25%' }),
       ];
-      const result = kubernetesObjectsToObservations([{ kind: 'List', items }], { namespaces: ['api'] }, VIEWS);
+      const result = kubernetesObjectsToObservations([{ kind: 'List', items }], { namespaces: ['api'] });
       const pdbKeys = result.observations.filter((o) => o.key.startsWith('k8s:pdb'));
       expect(pdbKeys.map((o) => [o.key, o.value.kind === 'plain' ? o.value.value : '?', o.provenance.location])).toEqual([
         ['k8s:pdb', 'present', 'poddisruptionbudget/api-server'],

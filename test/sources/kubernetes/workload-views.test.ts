@@ -101,7 +101,7 @@ describe('Workload views registry', () => {
 
       // Assess: offline, the snapshot yields the same configmap-layer observation the live read did.
       expect(result.status.status).toBe('ok');
-      expect(result.observations.map((o) => `${o.provenance.layer} ${o.key}`)).toEqual(['configmap app.yaml']);
+      expect(result.observations.filter((o) => o.provenance.layer !== 'workload').map((o) => `${o.provenance.layer} ${o.key}`)).toEqual(['configmap app.yaml']);
       expect(result.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/api-server', 'ConfigMap/api-files']);
     });
   });

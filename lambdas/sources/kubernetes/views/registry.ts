@@ -12,14 +12,7 @@ import { WORKLOAD_RESOURCE_TYPES } from './workload-resources.js';
 import type { KubeResourceType, ObservableKey, WorkloadView } from './workload-view.js';
 
 /** Every registered view. */
-export const WORKLOAD_VIEWS: readonly WorkloadView[] = [envView, imageView];
-
-/**
- * The workload shape views (`k8s:` keys in the `workload` layer). Built and tested through
- * `kubernetesObjectsToObservations(objects, options, [...WORKLOAD_VIEWS, ...SHAPE_VIEWS])`; not yet in
- * the default list, whose status layers and the tests pinned to them follow in the next step.
- */
-export const SHAPE_VIEWS: readonly WorkloadView[] = [shapeView, autoscalerView, disruptionBudgetView];
+export const WORKLOAD_VIEWS: readonly WorkloadView[] = [envView, imageView, shapeView, autoscalerView, disruptionBudgetView];
 
 /** The resource types a live read lists: the workloads, then what the views need, each once. */
 export const KUBE_RESOURCE_TYPES: readonly KubeResourceType[] = uniqueByPlural([
@@ -28,7 +21,7 @@ export const KUBE_RESOURCE_TYPES: readonly KubeResourceType[] = uniqueByPlural([
 ]);
 
 /** Every key pattern some view can observe. */
-export const OBSERVABLE_KEYS: readonly ObservableKey[] = [...WORKLOAD_VIEWS, ...SHAPE_VIEWS].flatMap((view) => view.keys);
+export const OBSERVABLE_KEYS: readonly ObservableKey[] = WORKLOAD_VIEWS.flatMap((view) => view.keys);
 
 function uniqueByPlural(types: readonly KubeResourceType[]): KubeResourceType[] {
   const byPlural = new Map<string, KubeResourceType>();

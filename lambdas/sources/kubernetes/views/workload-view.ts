@@ -100,11 +100,11 @@ export interface WorkloadViewRun {
   observe(workload: SelectedWorkload): WorkloadViewOutput;
 }
 
-/** A logical key a view can observe: a pattern, and an example shown as the nearest valid key. */
+/** A logical key a view can observe: a pattern, and valid keys offered as the nearest one to a typo. */
 export interface ObservableKey {
   readonly pattern: RegExp;
-  /** A valid key matching `pattern`, as documented: `k8s:resources.limits.memory`. */
-  readonly example: string;
+  /** Valid keys matching `pattern`, as documented (every one when the pattern is finite): `k8s:resources.limits.memory`. */
+  readonly examples: readonly string[];
 }
 
 /** One workload view: see the module comment. */

@@ -26,12 +26,17 @@ export const autoscalerView: WorkloadView = {
   name: 'autoscaler',
   resources: [HPAS],
   keys: [
-    { pattern: /^k8s:hpa$/, example: 'k8s:hpa' },
-    { pattern: /^k8s:hpa\.(minReplicas|maxReplicas)$/, example: 'k8s:hpa.maxReplicas' },
-    { pattern: /^k8s:hpa\.metrics\.[^.]+\.(averageUtilization|averageValue|value)$/, example: 'k8s:hpa.metrics.cpu.averageUtilization' },
+    { pattern: /^k8s:hpa$/, examples: ['k8s:hpa'] },
+    { pattern: /^k8s:hpa\.(minReplicas|maxReplicas)$/, examples: ['k8s:hpa.minReplicas', 'k8s:hpa.maxReplicas'] },
+    {
+      pattern: /^k8s:hpa\.metrics\.[^.]+\.(averageUtilization|averageValue|value)$/,
+      examples: ['cpu', 'memory'].flatMap((name) => TARGET_FIELDS.map((field) => `k8s:hpa.metrics.${name}.${field}`)),
+    },
     {
       pattern: /^k8s:hpa\.behavior\.(scaleUp|scaleDown)\.(stabilizationWindowSeconds|selectPolicy|policies)$/,
-      example: 'k8s:hpa.behavior.scaleDown.stabilizationWindowSeconds',
+      examples: ['scaleUp', 'scaleDown'].flatMap((direction) =>
+        ['stabilizationWindowSeconds', 'selectPolicy', 'policies'].map((field) => `k8s:hpa.behavior.${direction}.${field}`),
+      ),
     },
   ],
   start(scope) {

@@ -1,6 +1,7 @@
 import type { Observation } from '../../../../engine/model.js';
 import { asRecord } from '../../unknown-shape.js';
 import { scalar } from '../autoscaler/autoscaler-view.js';
+import { SCALABLE_KINDS } from '../autoscaler/find-autoscaler.js';
 import type { KubeRecord, KubeResourceType, SelectedWorkload, ViewScope, WorkloadView } from '../workload-view.js';
 import { selectorMatches } from './label-selector.js';
 
@@ -16,21 +17,23 @@ const PDBS: KubeResourceType = {
  * The PodDisruptionBudget (policy/v1) whose label selector matches the workload's pod template labels,
  * as the disruption controller matches pods (policy/v1: a null selector matches no pods, an empty one
  * every pod of the namespace): `k8s:pdb` (`present`/`absent`), `k8s:pdb.minAvailable`,
- * `k8s:pdb.maxUnavailable` (an int or a percentage, as written). Observed for every selected workload
- * with a pod template, in the `workload` layer, of the default container's application.
+ * `k8s:pdb.maxUnavailable` (an int or a percentage, as written). Observed for Deployments and
+ * StatefulSets, in the `workload` layer, of the default container's application.
  */
 export const disruptionBudgetView: WorkloadView = {
   name: 'disruption-budget',
   resources: [PDBS],
   keys: [
-    { pattern: /^k8s:pdb$/, example: 'k8s:pdb' },
-    { pattern: /^k8s:pdb\.(minAvailable|maxUnavailable)$/, example: 'k8s:pdb.minAvailable' },
+    { pattern: /^k8s:pdb$/, examples: ['k8s:pdb'] },
+    { pattern: /^k8s:pdb\.(minAvailable|maxUnavailable)$/, examples: ['k8s:pdb.minAvailable', 'k8s:pdb.maxUnavailable'] },
   ],
   start(scope) {
     const budgets = scope.objects.filter((object) => object.kind === 'PodDisruptionBudget');
     return {
       observe(workload) {
-        if (workload.object.kind === 'Pod') return {};
+        // Budgets guard replicated serving pods against drains: a DaemonSet's pods are not drained
+        // (kubectl drain skips them) and a CronJob's run to completion, so neither is observed.
+        if (!SCALABLE_KINDS.has(workload.object.kind)) return {};
         const labels = podLabels(workload);
         const matching = budgets
           .filter((pdb) => pdb.namespace === workload.object.namespace && selectorMatches(asRecord(pdb.raw['spec'])?.['selector'], labels))

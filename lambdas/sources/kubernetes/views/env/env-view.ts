@@ -19,7 +19,7 @@ export const envView: WorkloadView = {
   name: 'env',
   resources: [CONFIG_MAPS],
   // Env names, ConfigMap keys: anything outside the reserved `k8s:` namespace.
-  keys: [{ pattern: /^(?!k8s:)/, example: 'DB_TIMEOUT' }],
+  keys: [{ pattern: /^(?!k8s:)/, examples: [] }],
   start(scope) {
     const configMaps = indexConfigMaps(scope);
     return {

@@ -33,12 +33,17 @@ export const shapeView: WorkloadView = {
   name: 'shape',
   resources: [],
   keys: [
-    { pattern: /^k8s:replicas$/, example: 'k8s:replicas' },
-    { pattern: /^k8s:resources\.(requests|limits)\.(cpu|memory|ephemeral-storage)$/, example: 'k8s:resources.limits.memory' },
+    { pattern: /^k8s:replicas$/, examples: ['k8s:replicas'] },
+    {
+      pattern: /^k8s:resources\.(requests|limits)\.(cpu|memory|ephemeral-storage)$/,
+      examples: ['requests', 'limits'].flatMap((bound) => RESOURCES.map((resource) => `k8s:resources.${bound}.${resource}`)),
+    },
     {
       pattern:
         /^k8s:probe\.(liveness|readiness|startup)\.(periodSeconds|timeoutSeconds|failureThreshold|successThreshold|initialDelaySeconds|httpGet\.path|httpGet\.port|tcpSocket\.port|exec\.command|grpc\.port)$/,
-      example: 'k8s:probe.readiness.periodSeconds',
+      examples: Object.keys(PROBES).flatMap((probe) =>
+        [...PROBE_FIELDS, ...HANDLER_FIELDS.map(([handler, field]) => `${handler}.${field}`), 'exec.command'].map((field) => `k8s:probe.${probe}.${field}`),
+      ),
     },
   ],
   start(scope) {
