@@ -14,13 +14,18 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * Where an application reads a value from. The default precedence (lowest first) follows seed 000:
- * config file < environment variable < ConfigMap < Secret < Parameter Store.
+ * config file < environment variable < ConfigMap < Secret < Parameter Store. `workload` holds the
+ * Kubernetes workload shape (`k8s:` keys: replicas, resources, autoscaler...), which no other layer
+ * ever holds, so its rank never decides a winner; a declared precedence that omits it still sees it.
  */
-export const SOURCE_LAYERS = ['file', 'env', 'configmap', 'secret', 'ssm'] as const;
+export const SOURCE_LAYERS = ['file', 'env', 'configmap', 'secret', 'ssm', 'workload'] as const;
 /** A configuration layer, as the application sees it. */
 export type SourceLayer = (typeof SOURCE_LAYERS)[number];
-/** Lowest precedence first; the last layer holding a key wins. */
-export const DEFAULT_PRECEDENCE: readonly SourceLayer[] = SOURCE_LAYERS;
+/**
+ * Lowest precedence first; the last layer holding a key wins. `workload` is not listed: it holds only
+ * `k8s:` keys, and the engine ranks it above every listed layer wherever a precedence omits it.
+ */
+export const DEFAULT_PRECEDENCE: readonly SourceLayer[] = ['file', 'env', 'configmap', 'secret', 'ssm'];
 
 /** How source-native names become logical keys. */
 export type KeyStyle =
@@ -120,7 +125,8 @@ export interface EnvironmentSpec {
 
 /** Value constraints; all present ones must hold. */
 export interface Constraints {
-  readonly type?: 'string' | 'integer' | 'number' | 'boolean' | 'duration' | 'url';
+  /** `quantity`: a Kubernetes resource.Quantity (`2Gi` == `2048Mi`, `1000m` == `1`), compared by value. */
+  readonly type?: 'string' | 'integer' | 'number' | 'boolean' | 'duration' | 'url' | 'quantity';
   readonly enum?: readonly string[];
   readonly min?: number;
   readonly max?: number;
@@ -277,7 +283,33 @@ export type RevertTarget =
       readonly variable: string;
     }
   | { readonly kind: 'configmap-key'; readonly namespace: string; readonly configMap: string; readonly dataKey: string }
-  | { readonly kind: 'file-key'; readonly file: string; readonly path: string };
+  | { readonly kind: 'file-key'; readonly file: string; readonly path: string }
+  /** `spec.replicas` of a Deployment or StatefulSet (`kubectl scale`). */
+  | { readonly kind: 'workload-replicas'; readonly namespace: string; readonly workload: string }
+  /** One container resource request or limit (`kubectl set resources`). */
+  | {
+      readonly kind: 'container-resources';
+      readonly namespace: string;
+      readonly workload: string;
+      readonly container: string;
+      readonly bound: 'requests' | 'limits';
+      readonly resource: string;
+    }
+  /** One field of a container probe (`kubectl patch`, strategic merge by container name). */
+  | {
+      readonly kind: 'container-probe';
+      readonly namespace: string;
+      readonly workload: string;
+      readonly container: string;
+      readonly list: 'containers' | 'initContainers';
+      readonly probe: 'livenessProbe' | 'readinessProbe' | 'startupProbe';
+      /** Dotted path under the probe: `periodSeconds`, `httpGet.path`. */
+      readonly field: string;
+    }
+  /** A field of the HorizontalPodAutoscaler targeting a workload; `hpa` absent: there is none. */
+  | { readonly kind: 'hpa'; readonly namespace: string; readonly workload: string; readonly hpa?: string; readonly field: string }
+  /** A field of the PodDisruptionBudget selecting a workload's pods; `pdb` absent: there is none. */
+  | { readonly kind: 'pdb'; readonly namespace: string; readonly workload: string; readonly pdb?: string; readonly field: string };
 
 /** A value as observed. Secret values are never held: only the fact they exist. */
 export type ObservedValue =
@@ -311,6 +343,11 @@ export interface Observation {
    * text names the rule; such an observation never wins, whatever the declared precedence.
    */
   readonly overriddenBy?: string;
+  /**
+   * How the value compares when no setting declares a type: `quantity` (Kubernetes resource.Quantity,
+   * by value: `2Gi` == `2048Mi`). A declared `type` wins.
+   */
+  readonly comparison?: 'quantity';
   readonly value: ObservedValue;
   readonly provenance: Provenance;
 }

@@ -261,7 +261,7 @@ exceptions:
       expect(issues.map(({ code, path, message }) => ({ code, path, message }))).toEqual([
         { code: 'invalid-type', path: 'version', message: 'expected 1, got a mapping' },
         { code: 'invalid-type', path: 'defaults.severity', message: 'expected one of info, low, medium, high, critical, got a mapping' },
-        { code: 'invalid-type', path: 'defaults.precedence[0]', message: 'expected one of file, env, configmap, secret, ssm, got a list' },
+        { code: 'invalid-type', path: 'defaults.precedence[0]', message: 'expected one of file, env, configmap, secret, ssm, workload, got a list' },
       ]);
     });
 

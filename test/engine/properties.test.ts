@@ -62,6 +62,8 @@ function observe(env: string, spec: ObservationSpec): Observation {
       return secretRef(spec.key, 'app-secrets', { ...change, workload: spec.workload });
     case 'file':
       return fileValue(spec.key, spec.value);
+    case 'workload':
+      throw new Error('LAYERS generates no workload observations');
   }
 }
 

@@ -67,7 +67,7 @@ function auditDeclared(
   if (expected === null) changed = true;
   else if (expected === undefined) {
     if (plan.paritySlots !== undefined) plan.paritySlots[env.index] = winner;
-  } else if (text !== undefined && text !== expected && !valuesEqual(text, expected, plan.type)) {
+  } else if (text !== undefined && text !== expected && !valuesEqual(text, expected, plan.type ?? winner.comparison)) {
     changed = true;
   } else if (text === undefined && !plan.secret && secretDiffersFrom(winner, expected)) {
     changed = true;
@@ -106,7 +106,13 @@ function reportDeviation(
   const verdict =
     context.exceptions.size === 0
       ? undefined
-      : judgeException(context.exceptions, key, env.spec, (allowed) => text === undefined || valuesEqual(text, allowed, plan.type), plan.application);
+      : judgeException(
+          context.exceptions,
+          key,
+          env.spec,
+          (allowed) => text === undefined || valuesEqual(text, allowed, plan.type ?? winner.comparison),
+          plan.application,
+        );
   if (verdict?.kind === 'allowed') return true;
   const facts = keyContext(env, key, plan.application, plan, secret, ordered ?? [winner], context.attribution);
   if (verdict?.kind === 'expired' && changed && expected !== undefined) {
@@ -164,7 +170,8 @@ function reportShadowed(
   out: Finding[],
 ): void {
   const winnerText = plainText(ordered[0] as Observation);
-  const type = plan?.type;
+  // A declared type wins; else the observation's own hint (`quantity` for resource keys).
+  const type = plan?.type ?? (ordered[0] as Observation).comparison;
   let hidden: number[] | undefined;
   for (let i = 1; i < ordered.length; i += 1) {
     // A value the platform overrode (env beats envFrom) is how Kubernetes is meant to be used, not a

@@ -9,6 +9,7 @@ import { keyContext } from './rules/key-context.js';
 import { parityDisagreementFinding, parityFinding, type GroupMember, type ParityComparison } from './rules/parity.js';
 import { attribute } from './attribution.js';
 import { BLOCKED, expectedIn, type SettingPlan } from './setting-plan.js';
+import { absenceJudgedElsewhere } from './workload-keys.js';
 import { ABSENT_SHOWN, SECRET_SHOWN } from './show-value.js';
 import { compareSecretsByFingerprint, secretToken } from '../secrets/compare-secrets.js';
 
@@ -57,7 +58,12 @@ function isMember(plan: SettingPlan, env: EnvironmentContext): boolean {
   // Absent: unknown if a source failed; `missing` (not parity) if required; not a member where the
   // application does not run at all.
   if (slot === undefined) {
-    return env.complete && !plan.setting.required && (plan.application === undefined || env.applications.has(plan.application));
+    return (
+      env.complete &&
+      !plan.setting.required &&
+      !(plan.implicit && absenceJudgedElsewhere(plan.key)) &&
+      (plan.application === undefined || env.applications.has(plan.application))
+    );
   }
   return true;
 }
@@ -106,7 +112,7 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
     const winner = slot === BLOCKED ? undefined : slot;
     const secret = winner !== undefined && (plan.secret || observationsOf(env, plan.application, plan.key).some((o) => o.value.kind === 'secret'));
     const text = winner === undefined || secret || winner.value.kind !== 'plain' ? undefined : winner.value.value;
-    const canonical = winner === undefined ? ABSENT : text === undefined ? PRESENT : canonicalValue(text, plan.type);
+    const canonical = winner === undefined ? ABSENT : text === undefined ? PRESENT : canonicalValue(text, plan.type ?? winner.comparison);
     members.push({ env, winner, text, secret, canonical });
   }
   if (!plan.secret) compareSecretsByFingerprint(members, PRESENT);
@@ -142,7 +148,7 @@ function compareGroup(context: AuditContext, plan: SettingPlan, group: readonly 
             context.exceptions,
             plan.key,
             m.env.spec,
-            (allowed) => (m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type)),
+            (allowed) => (m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type ?? m.winner.comparison)),
             plan.application,
           );
     if (verdict?.kind === 'allowed') continue;
@@ -198,7 +204,7 @@ function allowedByExceptions(context: AuditContext, plan: SettingPlan, members: 
         context.exceptions,
         plan.key,
         m.env.spec,
-        (allowed) => (m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type)),
+        (allowed) => (m.winner === undefined ? false : m.text === undefined || valuesEqual(m.text, allowed, plan.type ?? m.winner.comparison)),
         plan.application,
       )?.kind === 'allowed',
   );

@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import type { Constraints } from '../model.js';
 import { canonicalValue } from './compare-values.js';
+import { quantityValue } from './parse-quantity.js';
 import { parseDuration } from './parse-duration.js';
 
 const INTEGER = /^[+-]?\d+$/;
@@ -120,6 +121,8 @@ function checkType(value: string, type: NonNullable<Constraints['type']>): strin
       return parseDuration(value.trim()) === undefined ? 'must be a duration such as 30s, 5m or 1h30m' : undefined;
     case 'url':
       return URL.canParse(value) ? undefined : 'must be an absolute URL';
+    case 'quantity':
+      return quantityValue(value) === undefined ? 'must be a Kubernetes quantity such as 500m, 2Gi or 1.5' : undefined;
   }
 }
 

@@ -116,6 +116,9 @@ function buildContext(
   spec.precedence.forEach((layer, position) => {
     rank[layer] = position;
   });
+  // The workload layer holds only `k8s:` keys, which no other layer holds: a precedence that omits it
+  // still sees it, ranked above the rest so a failed SSM or file source never hides the workload shape.
+  rank['workload'] ??= spec.precedence.length;
   let failedRank = Number.NEGATIVE_INFINITY;
   let complete = sources.length > 0;
   for (const source of sources) {

@@ -83,5 +83,11 @@ function templateName(target: RevertTarget): string {
       return `${target.namespace}/${target.configMap}`;
     case 'file-key':
       return target.file;
+    case 'workload-replicas':
+    case 'container-resources':
+    case 'container-probe':
+    case 'hpa':
+    case 'pdb':
+      return `${target.namespace}/${target.workload}`;
   }
 }

@@ -1,4 +1,7 @@
 import type { EnvironmentSpec, Fix, Provenance, RevertTarget } from '../model.js';
+import { hpaRevert } from '../../sources/kubernetes/views/autoscaler/hpa-revert.js';
+import { pdbRevert } from '../../sources/kubernetes/views/disruption-budget/pdb-revert.js';
+import { probeRevert, replicasRevert, resourcesRevert } from '../../sources/kubernetes/views/shape/shape-revert.js';
 import { shellQuote, shellWord } from './shell-quote.js';
 
 /** What a revert does at its target: put a value there, or take the key away. */
@@ -61,6 +64,16 @@ export function describeTarget(target: RevertTarget): string {
       return `configmap ${target.namespace}/${target.configMap}`;
     case 'file-key':
       return `${target.file} at ${target.path}`;
+    case 'workload-replicas':
+      return replicasRevert.describe(target);
+    case 'container-resources':
+      return resourcesRevert.describe(target);
+    case 'container-probe':
+      return probeRevert.describe(target);
+    case 'hpa':
+      return hpaRevert.describe(target);
+    case 'pdb':
+      return pdbRevert.describe(target);
   }
 }
 
@@ -85,5 +98,15 @@ function commandFor(target: RevertTarget, action: RevertAction, context: RevertC
     }
     case 'file-key':
       return undefined;
+    case 'workload-replicas':
+      return replicasRevert.command(target, action);
+    case 'container-resources':
+      return resourcesRevert.command(target, action);
+    case 'container-probe':
+      return probeRevert.command(target, action);
+    case 'hpa':
+      return hpaRevert.command(target, action);
+    case 'pdb':
+      return pdbRevert.command(target, action);
   }
 }

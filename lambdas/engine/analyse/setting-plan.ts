@@ -6,6 +6,7 @@ import { resolveExpected } from './expected-value.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore-matcher.js';
 import { isSecretKey } from './show-value.js';
 import { settingIsSecret } from '../secrets/setting-secrecy.js';
+import { WORKLOAD_KEY_PREFIX } from './workload-keys.js';
 
 /** Marks a parity slot whose value cannot be known: the winning layer ranks at or below a failed source. */
 export const BLOCKED = Symbol('blocked');
@@ -61,7 +62,9 @@ export interface SettingPlans {
  *   application that reads the key somewhere (an application's own setting of the key wins), else
  *   (nobody declares or reads it) once, for no application;
  * - under `unmanaged: compare` / `compare-tier`, every key read by an application and declared by no
- *   setting is compiled as an implicit setting with no value that the environments must agree on.
+ *   setting is compiled as an implicit setting with no value that the environments must agree on
+ *   (workload shape `k8s:` keys within each tier only, under `report` too: every workload has a shape,
+ *   so a shape key is never `unmanaged`).
  *
  * Plans for what is declared up front are made here; plans that depend on who reads a key are made
  * while observations are grouped ({@link PlanBuilder.resolve}), so the audit needs no extra pass over
@@ -127,8 +130,11 @@ export class PlanBuilder {
   resolve(application: string | undefined, key: string): SettingPlan | undefined {
     const shared = this.#baseline.settings.get(key);
     if (shared !== undefined && shared.applications === undefined) return this.add(key, application, shared, false);
-    if (this.#compare === undefined || this.#ignore.ignores(key, application)) return undefined;
-    return this.add(key, application, implicitSetting(key, application, this.#compare), true);
+    // Workload shape differs by tier by design (staging 1 replica, production 10); production regions
+    // must agree. Every workload has a shape, so an undeclared shape key is never `unmanaged` either.
+    const shape = key.startsWith(WORKLOAD_KEY_PREFIX) && this.#baseline.unmanaged.policy !== 'ignore';
+    if ((this.#compare === undefined && !shape) || this.#ignore.ignores(key, application)) return undefined;
+    return this.add(key, application, implicitSetting(key, application, shape ? 'tier' : (this.#compare ?? 'tier')), true);
   }
 
   /**

@@ -51,7 +51,9 @@ export type BaselineIssueCode =
   /** A values file whose format cannot be told from its name. */
   | 'values-format'
   /** Warning: a `keys:` mapping whose path no values file of the environment holds. */
-  | 'values-unmapped';
+  | 'values-unmapped'
+  /** Warning: a `k8s:` workload shape key no Kubernetes workload view can observe (a typo, most often). */
+  | 'unobservable-key';
 
 /** One located problem in a baseline file. */
 export interface BaselineIssue {

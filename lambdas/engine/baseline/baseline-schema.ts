@@ -194,9 +194,11 @@ const patternSchema = z
 
 const constraintFields = {
   type: z
-    .enum(['string', 'integer', 'number', 'boolean', 'duration', 'url'])
+    .enum(['string', 'integer', 'number', 'boolean', 'duration', 'url', 'quantity'])
     .optional()
-    .describe('Value type: string, integer, number, boolean, duration (10s, 5m, 250ms) or url.'),
+    .describe(
+      'Value type: string, integer, number, boolean, duration (10s, 5m, 250ms), url or quantity (a Kubernetes resource.Quantity compared by value: 2Gi == 2048Mi, 1000m == 1; k8s:resources.* keys compare so without declaring it).',
+    ),
   enum: z.array(scalarSchema).min(1, 'at least one allowed value').optional().describe('Allowed values.'),
   min: z.number().optional().describe('Smallest allowed number (durations: in seconds).'),
   max: z.number().optional().describe('Largest allowed number (durations: in seconds).'),
@@ -234,7 +236,9 @@ export const settingObjectSchema = z
     tiers: z.record(z.string(), nullableScalarSchema).optional().describe('Expected values by tier; environment entries win over tier entries.'),
     constraints: z.record(z.string(), constraintsSchema).optional().describe('Extra constraints by environment name or tier (environment entries win).'),
   })
-  .describe('The intended state of one key.');
+  .describe(
+    'The intended state of one key: an env var, SSM or ConfigMap key, or a workload shape key in the reserved k8s: namespace (k8s:replicas, k8s:resources.<requests|limits>.<cpu|memory|ephemeral-storage>, k8s:probe.<liveness|readiness|startup>.<field>, k8s:hpa, k8s:hpa.<minReplicas|maxReplicas>, k8s:hpa.metrics.<name>.<averageUtilization|averageValue|value>, k8s:hpa.behavior.<scaleUp|scaleDown>.<field>, k8s:pdb, k8s:pdb.<minAvailable|maxUnavailable>; README "Workload shape keys").',
+  );
 
 /** A setting: its long form, or a scalar as shorthand for `{ value }`. */
 export const settingSchema = z

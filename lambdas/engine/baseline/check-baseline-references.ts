@@ -1,6 +1,8 @@
 import { SECRET_KEY_PATTERN } from '../analyse/show-value.js';
 import { locate, type BaselineDocument, type DocumentPath } from './baseline-document.js';
 import type { BaselineIssue } from './baseline-issue.js';
+import { OBSERVABLE_KEYS } from '../../sources/kubernetes/views/registry.js';
+import { WORKLOAD_KEY_PREFIX } from '../analyse/workload-keys.js';
 import { didYouMean } from './did-you-mean.js';
 import { globToRegExp } from './glob-to-regexp.js';
 import { formatLocation, issueAt } from './issue-at.js';
@@ -51,6 +53,7 @@ export function checkBaselineReferences(merged: MergedBaseline, documents: reado
     }
     for (const key of new Set([...scope.settings.keys(), ...scope.differences.keys()])) {
       checkImplicitSecret(key, scope.settings.get(key), scope.differences.get(key), issues);
+      checkObservableKey(key, scope.settings.get(key) ?? scope.differences.get(key), issues);
     }
   }
 
@@ -216,6 +219,34 @@ function checkException(
   if (spec.value !== undefined && setting !== undefined && isRecord(setting.value) && setting.value.secret === true) {
     issues.push(secretValue(exception.document, at('value'), spec.key, 'the exception value'));
   }
+}
+
+/**
+ * A warning for a declared `k8s:` key that no workload view can observe: it would never be observed,
+ * so it would read as missing everywhere (or, undeclared-valued, never be judged). Names the nearest
+ * valid key of the scheme.
+ */
+function checkObservableKey(key: string, declared: Declared | undefined, issues: BaselineIssue[]): void {
+  if (declared === undefined || !key.startsWith(WORKLOAD_KEY_PREFIX)) return;
+  if (OBSERVABLE_KEYS.some((observable) => observable.pattern.test(key))) return;
+  const suggestion = didYouMean(
+    key,
+    OBSERVABLE_KEYS.flatMap((observable) => observable.examples),
+  );
+  issues.push(
+    issueAt(
+      declared.document,
+      declared.path,
+      'unobservable-key',
+      `${key} is not a workload shape key any Kubernetes view observes, so it is never observed${didYouMeanText(suggestion)}`,
+      {
+        severity: 'warning',
+        target: 'key',
+        expected: 'a key of the workload shape scheme (README, "Workload shape keys"): k8s:replicas, k8s:resources.limits.memory, k8s:hpa.maxReplicas, ...',
+        ...(suggestion === undefined ? {} : { suggestion }),
+      },
+    ),
+  );
 }
 
 /**

@@ -56,14 +56,14 @@ export function formatLayers(format: FileFormat | undefined, override?: SourceLa
     case 'ssm-describe':
       return ['ssm'];
     case 'kubernetes':
-      return ['env', 'configmap', 'secret'];
+      return ['env', 'configmap', 'secret', 'workload'];
     case 'dotenv':
       return ['env'];
     case 'app-config':
       return ['file'];
     default:
       // Unknown format: any layer may be affected, so none can be trusted complete.
-      return ['file', 'env', 'configmap', 'secret', 'ssm'];
+      return ['file', 'env', 'configmap', 'secret', 'ssm', 'workload'];
   }
 }
 

@@ -58,7 +58,7 @@ describe('Class: EksSource', () => {
       const result = await source().read();
 
       // Assess
-      expect(result.status).toMatchObject({ id: 'eks:prod-eu/api,payments', kind: 'eks', status: 'ok', layers: ['env', 'configmap', 'secret'] });
+      expect(result.status).toMatchObject({ id: 'eks:prod-eu/api,payments', kind: 'eks', status: 'ok', layers: ['env', 'configmap', 'secret', 'workload'] });
       expect(result.status.itemCount).toBe(result.observations.length);
       expect(eks.described).toEqual([CLUSTER]);
       const dbTimeout = result.observations.find((o) => o.key === 'DB_TIMEOUT');
@@ -110,13 +110,21 @@ describe('Class: EksSource', () => {
       expect(kube.requests.every((r) => r.authorized && r.status === 200)).toBe(true);
       // One pass per namespace: each kind listed, nothing else asked for.
       expect(new Set(kube.requests.map((r) => `${r.namespace}/${r.resource}`))).toEqual(
-        new Set(['api', 'payments'].flatMap((ns) => ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'configmaps'].map((r) => `${ns}/${r}`))),
+        new Set(
+          ['api', 'payments'].flatMap((ns) =>
+            ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'configmaps', 'horizontalpodautoscalers', 'poddisruptionbudgets'].map(
+              (r) => `${ns}/${r}`,
+            ),
+          ),
+        ),
       );
       // Calls are counted per operation: DescribeCluster by region, Kubernetes lists by cluster.
       const stats = factory.counter.stats();
       expect(stats['eu-west-1:EKS.DescribeCluster']).toEqual({ calls: 1, throttled: 0 });
       expect(stats['prod-eu:k8s.ListDeployments']).toEqual({ calls: 4, throttled: 0 });
       expect(stats['prod-eu:k8s.ListConfigMaps']?.calls).toBe(kube.requests.filter((r) => r.resource === 'configmaps').length);
+      expect(stats['prod-eu:k8s.ListHorizontalPodAutoscalers']).toEqual({ calls: 2, throttled: 0 });
+      expect(stats['prod-eu:k8s.ListPodDisruptionBudgets']).toEqual({ calls: 2, throttled: 0 });
     });
 
     it('records secretKeyRef by name and key only and never asks the API for a Secret', async () => {

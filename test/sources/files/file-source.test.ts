@@ -26,7 +26,7 @@ describe('Class: FileSource', () => {
       expect(result.status).toEqual({
         id: 'file:estate/production-eu/kubernetes.json',
         kind: 'file',
-        layers: ['env', 'configmap', 'secret'],
+        layers: ['env', 'configmap', 'secret', 'workload'],
         status: 'ok',
         itemCount: result.observations.length,
         warnings: [
@@ -110,7 +110,7 @@ describe('Class: FileSource', () => {
       expect(result.status.status).toBe('error');
       expect(result.status.error?.code).toBe('parse-error');
       expect(result.status.error?.message).toMatch(/^broken\/kubernetes-bad\.yaml:14:1: cannot parse YAML: /);
-      expect(result.status.layers).toEqual(['env', 'configmap', 'secret']);
+      expect(result.status.layers).toEqual(['env', 'configmap', 'secret', 'workload']);
     });
 
     it('reports a file whose format cannot be told, over every layer', async () => {
@@ -118,7 +118,7 @@ describe('Class: FileSource', () => {
 
       expect(result.status).toMatchObject({
         status: 'error',
-        layers: ['file', 'env', 'configmap', 'secret', 'ssm'],
+        layers: ['file', 'env', 'configmap', 'secret', 'ssm', 'workload'],
         error: { code: 'unknown-format' },
       });
       expect(result.status.error?.message).toMatch(/^broken\/notes\.txt: cannot tell the format of this yaml file; set format/);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../../lambdas/engine/model.js';
 import { expandEnvReferences } from '../../../lambdas/sources/kubernetes/expand-env-references.js';
+import { envView } from '../../../lambdas/sources/kubernetes/views/env/env-view.js';
 import { kubernetesObjectsToObservations } from '../../../lambdas/sources/kubernetes/workload-observations.js';
+
+/** These tests specify the env view: the shape views' `k8s:` keys are theirs to test. */
+const ENV_ONLY = [envView];
 
 /** A Deployment with the given containers, and ConfigMaps by name. */
 function estate(containers: unknown[], configMaps: Record<string, Record<string, string>> = {}, extra: Record<string, unknown> = {}): unknown[] {
@@ -16,7 +20,7 @@ function estate(containers: unknown[], configMaps: Record<string, Record<string,
 }
 
 function read(objects: unknown[], applications?: Record<string, string>): Observation[] {
-  return kubernetesObjectsToObservations(objects, { namespaces: ['api'], ...(applications ? { applications } : {}) }).observations;
+  return kubernetesObjectsToObservations(objects, { namespaces: ['api'], ...(applications ? { applications } : {}) }, ENV_ONLY).observations;
 }
 
 /** What the process sees: the observations no platform rule overrode. */
@@ -221,6 +225,7 @@ describe('The application of a container', () => {
         spec: { template: { spec: { containers: [{ name: 'redis', env: [{ name: 'MAXMEMORY', value: namespace === 'cache' ? '256mb' : '64mb' }] }] } } },
       })),
       { namespaces: ['cache', 'sessions'] },
+      ENV_ONLY,
     ).observations;
     expect(twoRedis.map((o) => o.application).sort()).toEqual(['cache/redis', 'sessions/redis']);
   });

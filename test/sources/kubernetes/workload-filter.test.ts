@@ -101,7 +101,7 @@ describe('Workload filters that match nothing', () => {
       expect(result.status).toMatchObject({
         id: 'file:estate/production-eu/kubernetes.json',
         status: 'error',
-        layers: ['env', 'configmap', 'secret'],
+        layers: ['env', 'configmap', 'secret', 'workload'],
         error: { code: 'workload-not-found' },
       });
       expect(result.status.error?.message).toContain('estate/production-eu/kubernetes.json');

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../../lambdas/engine/model.js';
+import { envView } from '../../../lambdas/sources/kubernetes/views/env/env-view.js';
+import { imageView } from '../../../lambdas/sources/kubernetes/views/image/image-view.js';
 import { kubernetesObjectsToObservations } from '../../../lambdas/sources/kubernetes/workload-observations.js';
+
+/** What these tests specify: env, ConfigMaps and images. The shape views' `k8s:` keys are tested on their own. */
+const ENV_AND_IMAGE = [envView, imageView];
 
 const ESTATE = fileURLToPath(new URL('../../fixtures/snapshots/estate/', import.meta.url));
 const K8S_SECRET_CANARY = 'SECRET-CANARY-K8S-7f3a';
@@ -249,7 +254,7 @@ describe('Function: kubernetesObjectsToObservations', () => {
       ];
 
       // Act
-      const result = kubernetesObjectsToObservations(objects, {});
+      const result = kubernetesObjectsToObservations(objects, {}, ENV_AND_IMAGE);
 
       // Assess
       expect(result.observations.map((o) => [o.key, o.value])).toEqual([['OK', { kind: 'plain', value: 'yes' }]]);
@@ -278,6 +283,7 @@ describe('Function: kubernetesObjectsToObservations', () => {
           },
         ],
         {},
+        ENV_AND_IMAGE,
       );
 
       expect(result.observations.map((o) => o.provenance.location)).toEqual(['deployment/api container c']);
