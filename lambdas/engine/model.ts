@@ -337,6 +337,8 @@ export type PodEnvFeed =
       readonly variable: string;
       readonly configMap: string;
       readonly dataKey: string;
+      /** ISO 8601: the container's last start, when its status says. */
+      readonly startedAt?: string;
       /** managedFields time of the manager owning `data.<dataKey>` (when that manager last wrote the object). */
       readonly changedAt?: string;
       readonly changedBy?: string;
@@ -351,6 +353,8 @@ export type PodEnvFeed =
       readonly secret: string;
       /** What syncs the parameter into that Secret: `externalsecret/db` or `secretproviderclass/db`. */
       readonly via: string;
+      /** ISO 8601: the container's last start, when its status says. */
+      readonly startedAt?: string;
     };
 
 /**
