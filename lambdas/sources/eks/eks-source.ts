@@ -3,8 +3,9 @@
  * from a cluster's Kubernetes API.
  *
  * Steps: `eks:DescribeCluster` (endpoint and CA) -> an IAM bearer token made in-process
- * ({@link createEksToken}) -> one pass per declared namespace listing Deployments, StatefulSets,
- * DaemonSets, CronJobs and ConfigMaps (paginated) -> {@link kubernetesObjectsToObservations}.
+ * ({@link createEksToken}) -> one pass per declared namespace listing the workloads (Deployments,
+ * StatefulSets, DaemonSets, CronJobs) and what the registered workload views read (ConfigMaps, ...;
+ * `kubernetes/views/registry.ts`), paginated -> {@link kubernetesObjectsToObservations}.
  * Secrets are never listed: secretKeyRefs are recorded by name and key only, and the view access policy
  * the audit role gets cannot read Secrets anyway.
  *
@@ -17,18 +18,18 @@
 import { type Cluster, DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 // Types only: @smithy/types ships with every @aws-sdk client.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { EksSourceSpec, ImageObservation, Observation, SourceLayer, SourceStatus } from '../../engine/model.js';
+import type { EksSourceSpec, SourceLayer, SourceStatus } from '../../engine/model.js';
 import type { ApiCallCounter } from '../aws/api-call-counter.js';
 import { AwsReadError } from '../aws/aws-read-error.js';
 import { asMalformedResponse, MalformedResponseError } from '../aws/malformed-response-error.js';
 import { WorkloadNotFoundError } from '../kubernetes/workload-not-found-error.js';
 import { abortedReadMessage, unexpectedErrorLabel } from '../read-failure.js';
+import { KUBE_RESOURCE_TYPES } from '../kubernetes/views/registry.js';
 import { kubernetesObjectsToObservations } from '../kubernetes/workload-observations.js';
 import type { Source, SourceReadResult } from '../source.js';
 import { EksTokenError, eksTokenProvider } from './eks-token.js';
 import { KubeApiError } from './kube-errors.js';
-import { KUBE_RESOURCES, KubeClient, WORKLOAD_RESOURCES, type KubeClientOptions, type KubeObject, type KubeResource } from './kube-client.js';
-import { referencedConfigMaps } from './referenced-config-maps.js';
+import { KubeClient, type KubeClientOptions, type KubeObject, type KubeResource } from './kube-client.js';
 
 /** Layers an EKS source can yield: container env, ConfigMap keys, secretKeyRefs (by name only). */
 export const EKS_LAYERS: readonly SourceLayer[] = ['env', 'configmap', 'secret'];
@@ -39,13 +40,7 @@ export function eksSourceId(spec: Pick<EksSourceSpec, 'cluster' | 'namespaces'>)
 }
 
 /** Kubernetes calls are counted as `<cluster>:k8s.<Operation>`, beside `<region>:EKS.DescribeCluster`. */
-export const KUBE_OPERATIONS: Readonly<Record<KubeResource, string>> = {
-  deployments: 'ListDeployments',
-  statefulsets: 'ListStatefulSets',
-  daemonsets: 'ListDaemonSets',
-  cronjobs: 'ListCronJobs',
-  configmaps: 'ListConfigMaps',
-};
+export const KUBE_OPERATIONS: Readonly<Record<KubeResource, string>> = Object.fromEntries(KUBE_RESOURCE_TYPES.map((type) => [type.plural, type.operation]));
 
 /** What an {@link EksSource} reads with. */
 export interface EksSourceOptions {
@@ -91,7 +86,7 @@ export class EksClusterUnavailableError extends Error {
   readonly code = 'unavailable';
 }
 
-const KIND_ORDER: readonly string[] = [...WORKLOAD_RESOURCES, 'configmaps' as const].map((resource) => KUBE_RESOURCES[resource].kind);
+const KIND_ORDER: readonly string[] = KUBE_RESOURCE_TYPES.map((type) => type.kind);
 
 /** Reads one {@link EksSourceSpec} of an environment; never throws for a read failure. */
 export class EksSource implements Source {
@@ -127,7 +122,7 @@ export class EksSource implements Source {
       ca,
       token,
       ...(clock ? { clock } : {}),
-      onCall: (call) => counter?.record(spec.cluster, 'k8s', KUBE_OPERATIONS[call.resource], call.throttled),
+      onCall: (call) => counter?.record(spec.cluster, 'k8s', KUBE_OPERATIONS[call.resource] ?? call.resource, call.throttled),
     });
     const listed: KubeObject[] = [];
     try {
@@ -136,7 +131,7 @@ export class EksSource implements Source {
       kube.close();
     }
 
-    const { observations, images, warnings } = kubernetesObjectsToObservations(listed, {
+    const { observations, images, warnings, used } = kubernetesObjectsToObservations(listed, {
       namespaces: spec.namespaces,
       workloads: spec.workloads,
       region,
@@ -153,7 +148,7 @@ export class EksSource implements Source {
       itemCount: observations.length,
       ...(warnings.length > 0 ? { warnings } : {}),
     };
-    return { observations, images, status, objects: auditedObjects(listed, observations, images) };
+    return { observations, images, status, objects: auditedObjects(listed, used) };
   }
 
   async #describe(region: string, signal: AbortSignal | undefined): Promise<{ server: string; ca: string }> {
@@ -186,7 +181,7 @@ export class EksSource implements Source {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    const lists = [...WORKLOAD_RESOURCES, 'configmaps' as const].map((resource) => kube.list(resource, namespace, controller.signal));
+    const lists = KUBE_RESOURCE_TYPES.map((type) => kube.list(type.plural, namespace, controller.signal));
     try {
       return (await Promise.all(lists)).flat();
     } catch (error) {
@@ -229,23 +224,19 @@ export class EksSource implements Source {
 }
 
 /**
- * The listed objects the audit used: workloads that passed the filter (known by the images and env
- * they yielded) and the ConfigMaps those workloads reference. Sorted for byte-stable snapshots.
+ * The listed objects the audit used (the selected workloads and what their views read: ConfigMaps,
+ * autoscalers, disruption budgets), sorted for byte-stable snapshots.
  */
-function auditedObjects(listed: readonly KubeObject[], observations: readonly Observation[], images: readonly ImageObservation[]): KubeObject[] {
-  const workloads = new Set<string>(images.map((image) => `${image.namespace}/${image.workload}`));
-  for (const { provenance } of observations) {
-    if (provenance.target?.kind === 'workload-env') workloads.add(`${provenance.target.namespace}/${provenance.target.workload}`);
-  }
-  const kept = listed.filter((o) => o.kind !== 'ConfigMap' && workloads.has(`${o.metadata.namespace}/${o.kind.toLowerCase()}/${o.metadata.name}`));
-  const configMaps = new Set(kept.flatMap((o) => referencedConfigMaps(o).map((name) => `${o.metadata.namespace}/${name}`)));
-  kept.push(...listed.filter((o) => o.kind === 'ConfigMap' && configMaps.has(`${o.metadata.namespace}/${o.metadata.name}`)));
-  return kept.sort(
-    (a, b) =>
-      compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-      compare(a.metadata.name, b.metadata.name),
-  );
+function auditedObjects(listed: readonly KubeObject[], used: readonly unknown[]): KubeObject[] {
+  const kept = new Set(used);
+  return listed
+    .filter((object) => kept.has(object))
+    .sort(
+      (a, b) =>
+        compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        compare(a.metadata.name, b.metadata.name),
+    );
 }
 
 /** The errors a read is expected to fail with; each carries a stable `code` and a message safe to show. */

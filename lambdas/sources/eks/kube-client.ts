@@ -1,13 +1,13 @@
 /**
  * Read-only Kubernetes API client: typed, paginated list GETs over `node:https`.
  *
- * Why not the official `@kubernetes/client-node` 1.4.0: we need five list calls, one CA and one bearer
+ * Why not the official `@kubernetes/client-node` 1.4.0: we need a few list calls, one CA and one bearer
  * token; the official client brings a generated API surface for every group plus node-fetch, ws,
  * openid-client, js-yaml, tar-fs and more. `bench/eks-client-bench.ts` measures both behind the same
  * tiny entry (esbuild, minified, platform node, ESM): on this machine this client bundles to 5.7 kB
  * (2.6 kB gzipped) and a cold `import` of the bundle takes ~31 ms; the
  * official one bundles to 1.1 MB (209 kB gzipped) and takes ~181 ms. On a Lambda cold start and on
- * every CLI start that is pure cost for a client that lists five resource kinds. Typed GETs also let us
+ * every CLI start that is pure cost for a client that lists a handful of resource kinds. Typed GETs also let us
  * shape errors (`cannot list deployments in namespace api of cluster prod-eu: 403 Forbidden (...)`)
  * and retries (429/5xx with Retry-After) exactly as the audit needs.
  *
@@ -17,22 +17,18 @@ import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { KUBE_RESOURCE_TYPES } from '../kubernetes/views/registry.js';
+import type { KubeResourceType } from '../kubernetes/views/workload-view.js';
 import { KubeApiError, type KubeErrorCode } from './kube-errors.js';
 
-/** The resources the audit lists, with where they live in the API and the kind their items have. */
-export const KUBE_RESOURCES = {
-  deployments: { kind: 'Deployment', apiVersion: 'apps/v1', base: '/apis/apps/v1' },
-  statefulsets: { kind: 'StatefulSet', apiVersion: 'apps/v1', base: '/apis/apps/v1' },
-  daemonsets: { kind: 'DaemonSet', apiVersion: 'apps/v1', base: '/apis/apps/v1' },
-  cronjobs: { kind: 'CronJob', apiVersion: 'batch/v1', base: '/apis/batch/v1' },
-  configmaps: { kind: 'ConfigMap', apiVersion: 'v1', base: '/api/v1' },
-} as const;
+/**
+ * The resources the audit lists, by plural: the workloads and whatever the registered workload views
+ * read (`kubernetes/views/registry.ts`), with where they live in the API and the kind their items have.
+ */
+export const KUBE_RESOURCES: Readonly<Record<string, KubeResourceType>> = Object.fromEntries(KUBE_RESOURCE_TYPES.map((type) => [type.plural, type]));
 
-/** A listable resource (plural, as in the API path). */
-export type KubeResource = keyof typeof KUBE_RESOURCES;
-
-/** Workload resources, in the order they are read. */
-export const WORKLOAD_RESOURCES = ['deployments', 'statefulsets', 'daemonsets', 'cronjobs'] as const satisfies readonly KubeResource[];
+/** A listable resource (plural, as in the API path), one of {@link KUBE_RESOURCES}. */
+export type KubeResource = string;
 
 /** Object metadata, as far as the audit relies on it; the rest passes through untouched. */
 export interface KubeObjectMeta {
@@ -132,6 +128,8 @@ export class KubeClient {
   /** Every object of `resource` in `namespace`, all pages, in API order. */
   async list(resource: KubeResource, namespace: string, signal?: AbortSignal): Promise<KubeObject[]> {
     const definition = KUBE_RESOURCES[resource];
+    // A programming error, not a read failure: only registered resources are ever asked for.
+    if (definition === undefined) throw new TypeError(`${resource} is not a resource the audit reads`);
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
     let restarted = false;
@@ -172,7 +170,7 @@ export class KubeClient {
     continueToken: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ items: readonly Record<string, unknown>[]; continueToken?: string }> {
-    const url = new URL(`${KUBE_RESOURCES[resource].base}/namespaces/${encodeURIComponent(namespace)}/${resource}`, this.#server);
+    const url = new URL(`${KUBE_RESOURCES[resource]?.base}/namespaces/${encodeURIComponent(namespace)}/${resource}`, this.#server);
     // Keep a path prefix the server URL may carry (API servers behind a proxy path).
     if (this.#server.pathname !== '/') url.pathname = this.#server.pathname.replace(/\/$/, '') + url.pathname;
     url.searchParams.set('limit', String(this.#options.pageSize ?? 500));

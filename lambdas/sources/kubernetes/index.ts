@@ -6,4 +6,6 @@ export {
   type KubernetesObservationOptions,
   type KubernetesObservations,
 } from './workload-observations.js';
+export { KUBE_RESOURCE_TYPES, OBSERVABLE_KEYS, WORKLOAD_VIEWS } from './views/registry.js';
+export type { KubeResourceType, ObservableKey, WorkloadView } from './views/workload-view.js';
 export { WorkloadNotFoundError } from './workload-not-found-error.js';
