@@ -28,6 +28,8 @@ const KINDS: Readonly<Record<string, { resource: string; groupVersion: string }>
   DaemonSet: { resource: 'daemonsets', groupVersion: 'apps/v1' },
   CronJob: { resource: 'cronjobs', groupVersion: 'batch/v1' },
   ConfigMap: { resource: 'configmaps', groupVersion: 'v1' },
+  Pod: { resource: 'pods', groupVersion: 'v1' },
+  ReplicaSet: { resource: 'replicasets', groupVersion: 'apps/v1' },
   Secret: { resource: 'secrets', groupVersion: 'v1' },
 };
 

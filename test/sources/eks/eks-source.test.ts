@@ -110,7 +110,11 @@ describe('Class: EksSource', () => {
       expect(kube.requests.every((r) => r.authorized && r.status === 200)).toBe(true);
       // One pass per namespace: each kind listed, nothing else asked for.
       expect(new Set(kube.requests.map((r) => `${r.namespace}/${r.resource}`))).toEqual(
-        new Set(['api', 'payments'].flatMap((ns) => ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'configmaps'].map((r) => `${ns}/${r}`))),
+        new Set(
+          ['api', 'payments'].flatMap((ns) =>
+            ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'configmaps', 'pods', 'replicasets'].map((r) => `${ns}/${r}`),
+          ),
+        ),
       );
       // Calls are counted per operation: DescribeCluster by region, Kubernetes lists by cluster.
       const stats = factory.counter.stats();
