@@ -1,4 +1,5 @@
 import type { KubeObject } from '../sources/eks/kube-client.js';
+import { reducePodObject } from '../sources/kubernetes/views/pods/reduce-pod-object.js';
 import { REDACTED_VALUE } from '../sources/ssm/ssm-observations.js';
 
 /** Where `kubectl apply` keeps the whole manifest it applied, literal values included. */
@@ -27,7 +28,8 @@ interface ContainerLike {
  *   a prefix that makes a secret key of it); `binaryData` is dropped (never observed);
  * - any other literal env or ConfigMap value is replaced by what `withheldValue` returns for it (the
  *   redaction marker of a secret-shaped value), when it returns something;
- * - Secret objects are dropped (never read live, but a list from elsewhere could hold one).
+ * - Secret objects are dropped (never read live, but a list from elsewhere could hold one);
+ * - Pods and ReplicaSets are reduced to what the pods view reads (`reducePodObject`): never whole.
  *
  * @param secretKey whether a logical key is secret (the baseline's `secret`, else a secret-looking name)
  * @param withheldValue the text to write instead of a value found under `key`, or undefined to keep it
@@ -41,7 +43,7 @@ export function redactKubeObjects(
   return objects
     .filter((object) => object.kind !== 'Secret')
     .map((object) => {
-      const copy = structuredClone(object) as KubeObject & { data?: Record<string, unknown>; binaryData?: unknown };
+      const copy = structuredClone(reducePodObject(object)) as KubeObject & { data?: Record<string, unknown>; binaryData?: unknown };
       const annotations = copy.metadata.annotations as Record<string, unknown> | undefined;
       if (annotations !== undefined && typeof annotations === 'object' && annotations !== null) delete annotations[LAST_APPLIED_ANNOTATION];
       if (copy.kind === 'ConfigMap') {

@@ -368,6 +368,82 @@ export interface ImageObservation {
   readonly provenance: Provenance;
 }
 
+/**
+ * What feeds one environment variable of a pod's container at container start. The kubelet resolves
+ * env (`env`, `envFrom`) once, when the container starts, and never refreshes it: a later change of
+ * the ConfigMap key or of the SSM parameter behind a synced Secret reaches the process only through a
+ * restart. A mounted ConfigMap volume is refreshed by the kubelet, so it feeds nothing here, except a
+ * `subPath` mount, which is a copy taken at start.
+ */
+export type PodEnvFeed =
+  | {
+      readonly kind: 'configmap';
+      readonly container: string;
+      /** The env var it sets, or the file a `subPath` mount places (`/etc/app/app.yaml`). */
+      readonly variable: string;
+      readonly configMap: string;
+      readonly dataKey: string;
+      /** ISO 8601: the container's last start, when its status says. */
+      readonly startedAt?: string;
+      /** managedFields time of the manager owning `data.<dataKey>` (when that manager last wrote the object). */
+      readonly changedAt?: string;
+      readonly changedBy?: string;
+    }
+  | {
+      readonly kind: 'ssm';
+      readonly container: string;
+      readonly variable: string;
+      /** The parameter name, as the syncing controller asks for it (`/production-eu/api/DB_PASSWORD`). */
+      readonly parameter: string;
+      /** The Secret the env reads (`secret/db#password`): its value is never read. */
+      readonly secret: string;
+      /** What syncs the parameter into that Secret: `externalsecret/db` or `secretproviderclass/db`. */
+      readonly via: string;
+      /** ISO 8601: the container's last start, when its status says. */
+      readonly startedAt?: string;
+    };
+
+/**
+ * Whether a pod runs its workload's current pod template, worked out as the workload's controller
+ * does: a Deployment's pod by its `pod-template-hash` label against the ReplicaSet of the
+ * Deployment's current revision; a StatefulSet's by `controller-revision-hash` against
+ * `status.updateRevision`; a DaemonSet's by `controller-revision-hash` or `pod-template-generation`.
+ */
+export interface PodTemplateState {
+  /** Undefined when it cannot be told (the ReplicaSets were not read, a label is missing). */
+  readonly current?: boolean;
+  /** The pod's revision id as labelled: `pod-template-hash=5d4f8c`. */
+  readonly podRevision?: string;
+  /** The workload's current one: `pod-template-hash=7c9d2b (replicaset api-7c9d2b, revision 4)`. */
+  readonly workloadRevision?: string;
+  /**
+   * The workload's rollout: `in-progress` (the controller has not observed the spec yet, or is
+   * replacing pods: a Deployment's Progressing condition ReplicaSetUpdated/NewReplicaSetCreated/
+   * FoundNewReplicaSet), `stalled` (ProgressDeadlineExceeded), `complete`, or undefined when unknown.
+   */
+  readonly rollout?: 'in-progress' | 'stalled' | 'complete';
+}
+
+/** One running pod of an audited workload: what its containers started with. Plain data, never the whole Pod. */
+export interface PodObservation {
+  readonly name: string;
+  readonly namespace: string;
+  /** The workload that owns it: `deployment/api-server`. */
+  readonly workload: string;
+  /** The application of the workload's default container (see `Observation.application`). */
+  readonly application?: string;
+  /** ISO 8601: the containers' last start (latest `state.running.startedAt`), else `status.startTime`. */
+  readonly startedAt?: string;
+  readonly template: PodTemplateState;
+  /** What its env was read from at container start, sorted by container, variable. */
+  readonly feeds: readonly PodEnvFeed[];
+  readonly cluster?: string;
+  readonly region?: string;
+  readonly account?: string;
+  /** The snapshot file the pod was read from, when offline. */
+  readonly file?: string;
+}
+
 /** The outcome of reading one declared source. */
 export interface SourceStatus {
   /** Stable id: `ssm:eu-west-1:/production-eu/api/`, `eks:prod-eu/api`, `file:production-eu/ssm.json`. */
@@ -393,6 +469,8 @@ export interface Snapshot {
   readonly observations: readonly Observation[];
   readonly images: readonly ImageObservation[];
   readonly sources: readonly SourceStatus[];
+  /** Running pods of the audited workloads; absent when pods were not read. */
+  readonly pods?: readonly PodObservation[];
 }
 
 /** The kinds of drift the engine reports. */
@@ -406,6 +484,7 @@ export const FINDING_TYPES = [
   'shadowed',
   'version',
   'secret-version',
+  'stale',
   'source-error',
 ] as const;
 /** A kind of drift. */

@@ -1,9 +1,11 @@
-import type { ImageObservation, Observation, SourceStatus } from '../engine/model.js';
+import type { ImageObservation, Observation, PodObservation, SourceStatus } from '../engine/model.js';
 
 /** What one source yields. A source never throws for a read failure: it reports `status.status: 'error'`. */
 export interface SourceReadResult {
   readonly observations: readonly Observation[];
   readonly images: readonly ImageObservation[];
+  /** Running pods of the audited workloads, from sources that read them (Kubernetes). */
+  readonly pods?: readonly PodObservation[];
   readonly status: SourceStatus;
 }
 

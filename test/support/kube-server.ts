@@ -30,6 +30,8 @@ const KINDS: Readonly<Record<string, { resource: string; groupVersion: string }>
   ConfigMap: { resource: 'configmaps', groupVersion: 'v1' },
   HorizontalPodAutoscaler: { resource: 'horizontalpodautoscalers', groupVersion: 'autoscaling/v2' },
   PodDisruptionBudget: { resource: 'poddisruptionbudgets', groupVersion: 'policy/v1' },
+  Pod: { resource: 'pods', groupVersion: 'v1' },
+  ReplicaSet: { resource: 'replicasets', groupVersion: 'apps/v1' },
   Secret: { resource: 'secrets', groupVersion: 'v1' },
 };
 

@@ -101,6 +101,12 @@ function planFinding(finding: Finding, state: AcceptState, options: AcceptChoice
       };
     case 'source-error':
       return { refusal: `a source that could not be read is not drift: make ${key} readable and scan again` };
+    case 'stale':
+      return {
+        refusal:
+          `a pod that lags its workload or its feeding source is not a value the baseline can declare: ` +
+          `restart ${key} in ${environment} (the finding's revert)`,
+      };
     case 'secret-version':
       return {
         refusal:

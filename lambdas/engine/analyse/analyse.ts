@@ -5,6 +5,7 @@ import { auditEnvironment } from './audit-environment.js';
 import { auditParity } from './audit-parity.js';
 import { secretVersionFindings } from './rules/secret-version.js';
 import { sourceErrorFinding } from './rules/source-error.js';
+import { staleFindings } from './rules/stale.js';
 import { versionFindings } from './rules/version.js';
 import { compareFindings, countFindings } from './sort-findings.js';
 
@@ -56,6 +57,8 @@ export interface AnalyseInput {
  * - Exceptions: an active one whose value is live (or that has no value) silences the key in that
  *   environment; an expired one whose deviation is still live turns `changed` (or `parity`,
  *   `missing`, `unmanaged`) into `exception-expired`.
+ * - `stale`: running pods lag their workload's current template (no rollout under way) or started
+ *   before the ConfigMap key or SSM parameter feeding their env last changed (see `staleFindings`).
  * - A failed source gives one `source-error`, no `missing` in its environment, and no
  *   changed/parity/shadowed/invalid for keys whose winning layer ranks at or below the failed layers.
  *
@@ -82,6 +85,13 @@ export function analyse(input: AnalyseInput): AuditResult {
     exceptions: context.exceptions,
   });
   for (const finding of versions) findings.push(finding);
+  const stale = staleFindings({
+    environments: context.environments,
+    severity: input.baseline.defaultSeverity,
+    attribution: context.attribution,
+    ignore: context.ignore,
+  });
+  for (const finding of stale) findings.push(finding);
   if (new Set(context.plans.list.map((plan) => plan.application)).size > 1) nameApplications(findings);
   findings.sort(compareFindings);
   return {

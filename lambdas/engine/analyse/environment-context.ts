@@ -1,4 +1,4 @@
-import type { Baseline, EnvironmentSpec, ImageObservation, Observation, Snapshot, SourceStatus } from '../model.js';
+import type { Baseline, EnvironmentSpec, ImageObservation, Observation, PodObservation, Snapshot, SourceStatus } from '../model.js';
 import { UnknownEnvironmentError } from './errors.js';
 
 /** One key's observations in one environment: a single one (the common case, no array) or several. */
@@ -21,6 +21,8 @@ export interface EnvironmentContext {
   readonly observations: readonly Observation[];
   readonly images: readonly ImageObservation[];
   readonly sources: readonly SourceStatus[];
+  /** Running pods of the audited workloads (empty when not read). */
+  readonly pods: readonly PodObservation[];
   /** Observations of declared keys, by setting index (see {@link DeclaredIndex}); undefined: absent. */
   readonly declared: readonly (KeyObservations | undefined)[];
   /** Observations of keys the baseline does not declare, by scoped key (see `scopedKey`). */
@@ -112,6 +114,7 @@ function buildContext(
   const observations = parts.length === 1 ? first.observations : parts.flatMap((part) => part.observations);
   const images = parts.length === 1 ? first.images : parts.flatMap((part) => part.images);
   const sources = parts.length === 1 ? first.sources : parts.flatMap((part) => part.sources);
+  const pods = parts.flatMap((part) => part.pods ?? []);
   const rank: Record<string, number> = Object.create(null) as Record<string, number>;
   spec.precedence.forEach((layer, position) => {
     rank[layer] = position;
@@ -139,7 +142,7 @@ function buildContext(
   }
   // A workload that runs but sets no env is running all the same: its image says so.
   for (const image of images) applications.add(image.application);
-  return { index, spec, rank, failedRank, complete, observations, images, sources, declared, undeclared, declaredIndex, applications };
+  return { index, spec, rank, failedRank, complete, observations, images, sources, pods, declared, undeclared, declaredIndex, applications };
 }
 
 /**

@@ -25,6 +25,7 @@ import { asMalformedResponse, MalformedResponseError } from '../aws/malformed-re
 import { WorkloadNotFoundError } from '../kubernetes/workload-not-found-error.js';
 import { abortedReadMessage, unexpectedErrorLabel } from '../read-failure.js';
 import { KUBE_RESOURCE_TYPES } from '../kubernetes/views/registry.js';
+import { podsPayload } from '../kubernetes/views/pods/pods-payload.js';
 import { kubernetesObjectsToObservations } from '../kubernetes/workload-observations.js';
 import type { Source, SourceReadResult } from '../source.js';
 import { EksTokenError, eksTokenProvider } from './eks-token.js';
@@ -131,7 +132,7 @@ export class EksSource implements Source {
       kube.close();
     }
 
-    const { observations, images, warnings, used } = kubernetesObjectsToObservations(listed, {
+    const { observations, images, warnings, used, payloads } = kubernetesObjectsToObservations(listed, {
       namespaces: spec.namespaces,
       workloads: spec.workloads,
       region,
@@ -148,7 +149,8 @@ export class EksSource implements Source {
       itemCount: observations.length,
       ...(warnings.length > 0 ? { warnings } : {}),
     };
-    return { observations, images, status, objects: auditedObjects(listed, used) };
+    const pods = podsPayload(payloads);
+    return { observations, images, ...(pods.length === 0 ? {} : { pods }), status, objects: auditedObjects(listed, used) };
   }
 
   async #describe(region: string, signal: AbortSignal | undefined): Promise<{ server: string; ca: string }> {

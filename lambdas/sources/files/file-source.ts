@@ -42,6 +42,7 @@ export class FileSource implements Source {
       return {
         observations: result.observations,
         images: result.images,
+        ...(result.pods === undefined ? {} : { pods: result.pods }),
         status: okFileStatus(this.id, formatLayers(loaded.format, this.spec.layer), result.itemCount, result.warnings),
       };
     } catch (error) {

@@ -1,4 +1,5 @@
-import type { FileFormat, FileSourceSpec, ImageObservation, KeyStyle, Observation, SourceLayer } from '../../engine/model.js';
+import type { FileFormat, FileSourceSpec, ImageObservation, KeyStyle, Observation, PodObservation, SourceLayer } from '../../engine/model.js';
+import { podsPayload } from '../kubernetes/views/pods/pods-payload.js';
 import { kubernetesObjectsToObservations } from '../kubernetes/workload-observations.js';
 import { normaliseSsmPrefix, ssmParametersToObservations, type SsmParameterRecord } from '../ssm/ssm-observations.js';
 import { compareObservations } from './file-observations.js';
@@ -43,6 +44,8 @@ export interface SnapshotFileContext {
 export interface SnapshotFileObservations {
   readonly observations: Observation[];
   readonly images: ImageObservation[];
+  /** Running pods, for Kubernetes files that hold them. */
+  readonly pods?: readonly PodObservation[];
   readonly warnings: string[];
   /** Parameters for SSM files (what was read), observations otherwise. */
   readonly itemCount: number;
@@ -100,7 +103,7 @@ export function snapshotFileObservations(
       return { observations, images: [], warnings, itemCount: loaded.records.length };
     }
     case 'kubernetes': {
-      const { observations, images, warnings } = kubernetesObjectsToObservations(loaded.objects, {
+      const { observations, images, warnings, payloads } = kubernetesObjectsToObservations(loaded.objects, {
         file,
         ...(context.namespaces === undefined ? {} : { namespaces: context.namespaces }),
         ...(context.workloads === undefined ? {} : { workloads: context.workloads }),
@@ -110,7 +113,14 @@ export function snapshotFileObservations(
         ...applicationsOption(spec.workloadApplications ?? context.workloadApplications),
         ...(context.secretKey === undefined ? {} : { secretKey: context.secretKey }),
       });
-      return { observations, images, warnings: warnings.map((warning) => `${file}: ${warning}`), itemCount: observations.length };
+      const pods = podsPayload(payloads);
+      return {
+        observations,
+        images,
+        ...(pods.length === 0 ? {} : { pods }),
+        warnings: warnings.map((warning) => `${file}: ${warning}`),
+        itemCount: observations.length,
+      };
     }
     case 'dotenv': {
       const { observations, warnings } = parseDotenv(loaded.text, labels);

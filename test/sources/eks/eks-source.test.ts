@@ -112,9 +112,17 @@ describe('Class: EksSource', () => {
       expect(new Set(kube.requests.map((r) => `${r.namespace}/${r.resource}`))).toEqual(
         new Set(
           ['api', 'payments'].flatMap((ns) =>
-            ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'configmaps', 'horizontalpodautoscalers', 'poddisruptionbudgets'].map(
-              (r) => `${ns}/${r}`,
-            ),
+            [
+              'deployments',
+              'statefulsets',
+              'daemonsets',
+              'cronjobs',
+              'configmaps',
+              'horizontalpodautoscalers',
+              'poddisruptionbudgets',
+              'pods',
+              'replicasets',
+            ].map((r) => `${ns}/${r}`),
           ),
         ),
       );

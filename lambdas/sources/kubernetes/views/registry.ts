@@ -8,11 +8,12 @@ import { disruptionBudgetView } from './disruption-budget/disruption-budget-view
 import { envView } from './env/env-view.js';
 import { imageView } from './image/image-view.js';
 import { shapeView } from './shape/shape-view.js';
+import { podsView } from './pods/pods-view.js';
 import { WORKLOAD_RESOURCE_TYPES } from './workload-resources.js';
 import type { KubeResourceType, ObservableKey, WorkloadView } from './workload-view.js';
 
 /** Every registered view. */
-export const WORKLOAD_VIEWS: readonly WorkloadView[] = [envView, imageView, shapeView, autoscalerView, disruptionBudgetView];
+export const WORKLOAD_VIEWS: readonly WorkloadView[] = [envView, imageView, shapeView, autoscalerView, disruptionBudgetView, podsView];
 
 /** The resource types a live read lists: the workloads, then what the views need, each once. */
 export const KUBE_RESOURCE_TYPES: readonly KubeResourceType[] = uniqueByPlural([
