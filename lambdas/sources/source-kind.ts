@@ -1,0 +1,79 @@
+/**
+ * The one interface a source kind (SSM trees, EKS workloads, snapshot files, ...) implements to take
+ * part in an audit. Collection, snapshots and revert fixes iterate the kinds listed in `registry.ts`
+ * and ask each for its part, so nothing outside a kind's folder branches on its name.
+ *
+ * A kind module imports no AWS SDK at load time (its live reader loads its SDK-bound code when it
+ * reads), so the pure engine and the baseline parser may import the registry.
+ */
+import type { CollectLiveOptions } from '../collect/collect-live.js';
+import type { EnvironmentSpec, SourceLayer, SourceSpec, SourceStatus } from '../engine/model.js';
+import type { RevertTargetKind } from './revert-target-kind.js';
+import type { SourceReadResult } from './source.js';
+
+/** What a kind's live reader is given to plan the read of one declared source. */
+export interface LiveReadContext {
+  readonly environment: EnvironmentSpec;
+  /** The collection's options: the client factory (paced per region, counted), the signal, overrides. */
+  readonly options: CollectLiveOptions;
+  readonly clock: () => Date;
+  /** Whether a logical key is secret under the baseline. */
+  readonly secretKey: (key: string) => boolean;
+  /**
+   * This kind's part of the previous run's live state ({@link LiveReader.statePart}), by source id,
+   * as it was stored; undefined when there is none.
+   */
+  readonly previous: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** One live read's outcome: what the snapshot gets, and the raw records the live state keeps. */
+export interface LiveRead {
+  /** Every field but `status` is a list concatenated into the environment's snapshot as it is named. */
+  readonly result: SourceReadResult;
+  /** Raw records kept under the kind's {@link LiveReader.statePart} by the status id; absent: none. */
+  readonly state?: unknown;
+}
+
+/** A planned live read of one declared source. */
+export interface PlannedLiveRead {
+  /** The id its status reports (for progress lines before it finishes). */
+  readonly id: string;
+  /** Never throws for a read failure: it becomes an `error` status. */
+  read(): Promise<LiveRead>;
+}
+
+/** How a kind reads its declared sources live. */
+export interface LiveReader<S extends SourceSpec> {
+  /**
+   * Key of this kind's part in the live state (`LiveState[statePart][sourceId]`): what a successful
+   * read leaves for the snapshot writer and the next incremental read. Absent: the kind keeps nothing.
+   */
+  readonly statePart?: string;
+  plan(spec: S, context: LiveReadContext): PlannedLiveRead;
+}
+
+/**
+ * A kind of declared source. `name` is the `kind` of its specs in the baseline model and of the
+ * statuses it reports.
+ */
+export interface SourceKind<S extends SourceSpec = SourceSpec> {
+  readonly name: S['kind'];
+  /** Reads the kind's sources live; absent for kinds only read offline (snapshot files). */
+  readonly live?: LiveReader<S>;
+  /** How the fixes of values this kind observes are built, one per target kind it addresses. */
+  readonly revertTargets: readonly RevertTargetKind[];
+  /**
+   * The parameter prefix a spec declares, under which a key absent everywhere would be created
+   * (an SSM tree's path, an SSM export's `prefix`); absent or undefined: none.
+   */
+  placementPrefix?(spec: S): { readonly path: string; readonly region?: string } | undefined;
+}
+
+/**
+ * A planned read that fails at once, for a source that cannot be read as declared (no region):
+ * its layers become unknown, as if the read had failed.
+ */
+export function failedLiveRead(id: string, kind: SourceSpec['kind'], layers: readonly SourceLayer[], code: string, message: string): PlannedLiveRead {
+  const status: SourceStatus = { id, kind, layers, status: 'error', itemCount: 0, error: { code, message } };
+  return { id, read: async () => ({ result: { observations: [], images: [], status } }) };
+}
