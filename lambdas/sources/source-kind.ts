@@ -7,7 +7,7 @@
  * reads), so the pure engine and the baseline parser may import the registry.
  */
 import type { CollectLiveOptions } from '../collect/collect-live.js';
-import type { EnvironmentSpec, SourceLayer, SourceSpec, SourceStatus } from '../engine/model.js';
+import type { Baseline, EnvironmentSpec, SourceLayer, SourceSpec, SourceStatus } from '../engine/model.js';
 import type { RevertTargetKind } from './revert-target-kind.js';
 import type { SourceReadResult } from './source.js';
 
@@ -50,6 +50,39 @@ export interface LiveReader<S extends SourceSpec> {
    */
   readonly statePart?: string;
   plan(spec: S, context: LiveReadContext): PlannedLiveRead;
+  /**
+   * What of this kind's state part may be stored between scheduled runs (nothing secret); absent:
+   * nothing is kept, and the next run reads in full.
+   */
+  persist?(part: Readonly<Record<string, unknown>>, baseline: Baseline): Readonly<Record<string, unknown>>;
+}
+
+/** What a kind's snapshot writer is given for one environment. */
+export interface SnapshotWriteContext {
+  readonly baseline: Baseline;
+  /** This kind's state part, limited to the environment's sources that were read, by source id. */
+  readonly state: Readonly<Record<string, unknown>>;
+  /** Whether a logical key is secret under the baseline. */
+  readonly secretKey: (key: string) => boolean;
+  /**
+   * What to write in place of a value read under `keys` whose shape is secret (a fingerprinted
+   * marker keyed for this write only), or undefined when the value may be written as it is.
+   */
+  readonly withheld: (keys: readonly string[], value: string) => string | undefined;
+}
+
+/** A kind's part of one environment's snapshot directory. */
+export interface SnapshotFiles {
+  /** Files written in `<dir>/<environment>/`, as JSON, in this order. */
+  readonly files: readonly { readonly name: string; readonly json: unknown }[];
+  /** Fields this kind adds to the environment's `snapshot.json` manifest. */
+  readonly manifest?: Readonly<Record<string, unknown>>;
+}
+
+/** How a kind writes what it read live as files the offline reader reads back. */
+export interface SnapshotWriter<S extends SourceSpec> {
+  /** Called for every environment with the environment's specs of this kind (possibly none). */
+  write(specs: readonly S[], context: SnapshotWriteContext): SnapshotFiles;
 }
 
 /**
@@ -60,6 +93,8 @@ export interface SourceKind<S extends SourceSpec = SourceSpec> {
   readonly name: S['kind'];
   /** Reads the kind's sources live; absent for kinds only read offline (snapshot files). */
   readonly live?: LiveReader<S>;
+  /** Writes its live reads into a snapshot directory (`drift-audit snapshot`); absent: it writes nothing. */
+  readonly snapshotWriter?: SnapshotWriter<S>;
   /** How the fixes of values this kind observes are built, one per target kind it addresses. */
   readonly revertTargets: readonly RevertTargetKind[];
   /**

@@ -1,6 +1,7 @@
 import type { EksSourceSpec } from '../../engine/model.js';
 import { failedLiveRead, type SourceKind } from '../source-kind.js';
 import { EKS_LAYERS, eksSourceId } from './eks-source-id.js';
+import { eksSnapshotWriter } from './eks-snapshot-writer.js';
 import { configMapKeyTarget } from './revert-configmap-key.js';
 import { workloadEnvTarget } from './revert-workload-env.js';
 
@@ -41,5 +42,6 @@ export const eksKind: SourceKind<EksSourceSpec> = {
       };
     },
   },
+  snapshotWriter: eksSnapshotWriter,
   revertTargets: [workloadEnvTarget, configMapKeyTarget],
 };

@@ -1,7 +1,9 @@
 import type { SsmSourceSpec } from '../../engine/model.js';
 import { failedLiveRead, type SourceKind } from '../source-kind.js';
+import { persistSsmRecords } from './persist-ssm-records.js';
 import { ssmParameterTarget } from './revert-ssm-parameter.js';
 import type { SsmParameterRecord } from './ssm-observations.js';
+import { ssmSnapshotWriter } from './ssm-snapshot-writer.js';
 import { ssmSourceId } from './ssm-source-id.js';
 
 /**
@@ -32,7 +34,9 @@ export const ssmKind: SourceKind<SsmSourceSpec> = {
         },
       };
     },
+    persist: persistSsmRecords,
   },
+  snapshotWriter: ssmSnapshotWriter,
   revertTargets: [ssmParameterTarget],
   placementPrefix: (spec) => ({ path: spec.path, ...(spec.region === undefined ? {} : { region: spec.region }) }),
 };
