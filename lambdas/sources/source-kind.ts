@@ -86,6 +86,61 @@ export interface SnapshotWriter<S extends SourceSpec> {
 }
 
 /**
+ * The deploying stack's partition, region and account, as strings (CDK tokens at synth time), for
+ * the ARNs of a kind's IAM statements; a scope entry's own region and account win over them.
+ */
+export interface IamPlacement {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** One IAM statement as plain JSON; the stack turns it into an `iam.PolicyStatement`. */
+export interface IamStatementJson {
+  /** The stack's name for the statement (`ReadStatements.<name>`): what cdk-nag acknowledgements refer to. */
+  readonly name: string;
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** What one declared source adds to the audit scope (see `lib/audit-scope.ts`). */
+export interface ReadScopeEntry {
+  /** The entry's fields (`path`, `name`, `region`, `account`, `roleArn`, ...); undefined ones are left out. */
+  readonly fields: Readonly<Record<string, string | undefined>>;
+  /** Entries with equal keys are one entry; entries are sorted by it. */
+  readonly sortKey: readonly (string | undefined)[];
+  /** Lists merged (unique, sorted) across the sources of one entry, such as EKS namespaces. */
+  readonly lists?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Where a declared source is read from, as the audit scope sees it. */
+export interface ReadScopeContext {
+  readonly environment: EnvironmentSpec;
+  /** The environment's account, or the one its read role names. */
+  readonly account?: string;
+  readonly roleArn?: string;
+}
+
+/**
+ * What a kind needs to be allowed to read live: the scope entries its sources add (grouped under
+ * `scopePart` of the audit scope), the IAM statements they need, and the EKS access policy granted on
+ * their namespaces, if any. Plain data: the stack (lib/) builds IAM and access entries from it.
+ */
+export interface ReadAccess<S extends SourceSpec> {
+  /** Key of this kind's entries in the audit scope (`AuditScope.ssm`, `AuditScope.clusters`). */
+  readonly scopePart: string;
+  scopeEntry(spec: S, context: ReadScopeContext): ReadScopeEntry;
+  /** Least-privilege statements for this part's entries (none when there are none). */
+  statements(entries: readonly Readonly<Record<string, unknown>>[], placement: IamPlacement): readonly IamStatementJson[];
+  /**
+   * The EKS cluster access policy (`AmazonEKSViewPolicy`) an access entry grants on each entry's
+   * `namespaces`, for kinds that read a Kubernetes API; absent: none.
+   */
+  readonly eksAccessPolicy?: string;
+}
+
+/**
  * A kind of declared source. `name` is the `kind` of its specs in the baseline model and of the
  * statuses it reports.
  */
@@ -93,6 +148,8 @@ export interface SourceKind<S extends SourceSpec = SourceSpec> {
   readonly name: S['kind'];
   /** Reads the kind's sources live; absent for kinds only read offline (snapshot files). */
   readonly live?: LiveReader<S>;
+  /** What reading it live must be allowed; absent for kinds read offline only. */
+  readonly readAccess?: ReadAccess<S>;
   /** Writes its live reads into a snapshot directory (`drift-audit snapshot`); absent: it writes nothing. */
   readonly snapshotWriter?: SnapshotWriter<S>;
   /** How the fixes of values this kind observes are built, one per target kind it addresses. */

@@ -1,6 +1,7 @@
 import type { EksSourceSpec } from '../../engine/model.js';
 import { failedLiveRead, type SourceKind } from '../source-kind.js';
 import { EKS_LAYERS, eksSourceId } from './eks-source-id.js';
+import { eksReadAccess } from './eks-read-access.js';
 import { eksSnapshotWriter } from './eks-snapshot-writer.js';
 import { configMapKeyTarget } from './revert-configmap-key.js';
 import { workloadEnvTarget } from './revert-workload-env.js';
@@ -42,6 +43,7 @@ export const eksKind: SourceKind<EksSourceSpec> = {
       };
     },
   },
+  readAccess: eksReadAccess,
   snapshotWriter: eksSnapshotWriter,
   revertTargets: [workloadEnvTarget, configMapKeyTarget],
 };

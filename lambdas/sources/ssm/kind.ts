@@ -3,6 +3,7 @@ import { failedLiveRead, type SourceKind } from '../source-kind.js';
 import { persistSsmRecords } from './persist-ssm-records.js';
 import { ssmParameterTarget } from './revert-ssm-parameter.js';
 import type { SsmParameterRecord } from './ssm-observations.js';
+import { ssmReadAccess } from './ssm-read-access.js';
 import { ssmSnapshotWriter } from './ssm-snapshot-writer.js';
 import { ssmSourceId } from './ssm-source-id.js';
 
@@ -36,6 +37,7 @@ export const ssmKind: SourceKind<SsmSourceSpec> = {
     },
     persist: persistSsmRecords,
   },
+  readAccess: ssmReadAccess,
   snapshotWriter: ssmSnapshotWriter,
   revertTargets: [ssmParameterTarget],
   placementPrefix: (spec) => ({ path: spec.path, ...(spec.region === undefined ? {} : { region: spec.region }) }),
