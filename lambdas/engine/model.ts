@@ -326,8 +326,8 @@ export interface ImageObservation {
 export interface SourceStatus {
   /** Stable id: `ssm:eu-west-1:/production-eu/api/`, `eks:prod-eu/api`, `file:production-eu/ssm.json`. */
   readonly id: string;
-  /** The kind of the source read (see `lambdas/sources/registry.ts`). */
-  readonly kind: SourceSpec['kind'];
+  /** The name of the registered source kind read (`ssm`, `eks`, `file`: see `lambdas/sources/registry.ts`). */
+  readonly kind: string;
   readonly layers: readonly SourceLayer[];
   readonly status: 'ok' | 'error';
   readonly itemCount: number;

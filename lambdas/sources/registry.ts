@@ -51,3 +51,10 @@ export class SourceKindRegistry {
 
 /** The registry every audit uses. */
 export const sourceKinds = new SourceKindRegistry(SOURCE_KINDS);
+
+/** The names of the registered kinds, in order (for schemas that enumerate them). */
+export function sourceKindNames(): [string, ...string[]] {
+  const [first, ...rest] = sourceKinds.all.map((kind) => kind.name);
+  if (first === undefined) throw new TypeError('no source kind is registered');
+  return [first, ...rest];
+}

@@ -165,7 +165,7 @@ export interface SourceKind<S extends SourceSpec = SourceSpec> {
  * A planned read that fails at once, for a source that cannot be read as declared (no region):
  * its layers become unknown, as if the read had failed.
  */
-export function failedLiveRead(id: string, kind: SourceSpec['kind'], layers: readonly SourceLayer[], code: string, message: string): PlannedLiveRead {
+export function failedLiveRead(id: string, kind: string, layers: readonly SourceLayer[], code: string, message: string): PlannedLiveRead {
   const status: SourceStatus = { id, kind, layers, status: 'error', itemCount: 0, error: { code, message } };
   return { id, read: async () => ({ result: { observations: [], images: [], status } }) };
 }

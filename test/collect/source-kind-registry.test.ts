@@ -50,7 +50,7 @@ const vaultKind = {
         id,
         async read() {
           reads.push(spec.path);
-          const status: SourceStatus = { id, kind: 'vault' as SourceStatus['kind'], layers: ['file'], status: 'ok', itemCount: 1 };
+          const status: SourceStatus = { id, kind: 'vault', layers: ['file'], status: 'ok', itemCount: 1 };
           // `leases` is a payload no other kind has: it reaches the snapshot under its own name.
           return {
             result: { observations: [vaultObservation(spec.path, 'DB_POOL', '25')], images: [], leases: [`${spec.path}#1`], status },
