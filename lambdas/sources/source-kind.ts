@@ -6,6 +6,7 @@
  * A kind module imports no AWS SDK at load time (its live reader loads its SDK-bound code when it
  * reads), so the pure engine and the baseline parser may import the registry.
  */
+import type { z } from 'zod';
 import type { CollectLiveOptions } from '../collect/collect-live.js';
 import type { Baseline, EnvironmentSpec, SourceLayer, SourceSpec, SourceStatus } from '../engine/model.js';
 import type { RevertTargetKind } from './revert-target-kind.js';
@@ -140,12 +141,43 @@ export interface ReadAccess<S extends SourceSpec> {
   readonly eksAccessPolicy?: string;
 }
 
+/** What a kind's baseline normaliser knows of the environment its entries belong to. */
+export interface SourceNormaliseContext {
+  readonly environment: { readonly name: string; readonly tier: string };
+  /** Every declared application's name. */
+  readonly declaredApplications: readonly string[];
+  /** Declared applications by container (`deployment/api-server[/container]`); absent when none is declared. */
+  readonly workloadApplications?: Readonly<Record<string, string>>;
+  /**
+   * The applications of the environment's specs normalised so far (kinds earlier in the registry)
+   * that declare a parameter prefix (`SourceKind.placementPrefix`): its SSM trees' applications.
+   */
+  readonly parameterTreeApplications: readonly (string | undefined)[];
+}
+
+/**
+ * A kind's part of the baseline file: its section under an environment's `sources`, the schema of
+ * one entry (the JSON Schema is generated from it) and how entries, once valid, become specs.
+ */
+export interface BaselineSourcePiece<S extends SourceSpec> {
+  /** The key under `sources` (`ssm`, `eks`, `files`). */
+  readonly section: string;
+  /** The section's description in the JSON Schema. */
+  readonly description: string;
+  /** One entry of the section; free of transforms and defaults, as the whole baseline schema is. */
+  readonly entry: z.ZodType;
+  /** Valid entries (as the schema accepted them) to specs, defaults resolved. */
+  normalise(entries: readonly unknown[], context: SourceNormaliseContext): S[];
+}
+
 /**
  * A kind of declared source. `name` is the `kind` of its specs in the baseline model and of the
  * statuses it reports.
  */
 export interface SourceKind<S extends SourceSpec = SourceSpec> {
   readonly name: S['kind'];
+  /** Its section of the baseline's `sources`. */
+  readonly baseline: BaselineSourcePiece<S>;
   /** Reads the kind's sources live; absent for kinds only read offline (snapshot files). */
   readonly live?: LiveReader<S>;
   /** What reading it live must be allowed; absent for kinds read offline only. */

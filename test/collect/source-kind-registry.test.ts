@@ -4,6 +4,7 @@
  * fixes, with no change anywhere else.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { collectLive } from '../../lambdas/collect/collect-live.js';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
 import type { Observation, RevertTarget, SourceSpec, SourceStatus } from '../../lambdas/engine/model.js';
@@ -42,6 +43,12 @@ function vaultObservation(path: string, key: string, value: string): Observation
 const reads: string[] = [];
 const vaultKind = {
   name: 'vault',
+  baseline: {
+    section: 'vault',
+    description: 'Vault paths.',
+    entry: z.strictObject({ path: z.string() }),
+    normalise: (entries: readonly { path: string }[]) => entries.map(({ path }) => ({ kind: 'vault', path })),
+  },
   live: {
     statePart: 'vault',
     plan(spec: VaultSpec) {

@@ -5,6 +5,7 @@ import { eksReadAccess } from './eks-read-access.js';
 import { eksSnapshotWriter } from './eks-snapshot-writer.js';
 import { configMapKeyTarget } from './revert-configmap-key.js';
 import { workloadEnvTarget } from './revert-workload-env.js';
+import { eksBaseline } from './eks-baseline.js';
 
 /**
  * Workloads of an EKS cluster (`sources.eks`): read live through the Kubernetes API with a token
@@ -12,6 +13,7 @@ import { workloadEnvTarget } from './revert-workload-env.js';
  */
 export const eksKind: SourceKind<EksSourceSpec> = {
   name: 'eks',
+  baseline: eksBaseline,
   live: {
     statePart: 'kubernetes',
     plan(spec, { environment, options, clock, secretKey }) {

@@ -6,6 +6,7 @@ import type { SsmParameterRecord } from './ssm-observations.js';
 import { ssmReadAccess } from './ssm-read-access.js';
 import { ssmSnapshotWriter } from './ssm-snapshot-writer.js';
 import { ssmSourceId } from './ssm-source-id.js';
+import { ssmBaseline } from './ssm-baseline.js';
 
 /**
  * SSM Parameter Store trees (`sources.ssm`): read live through the factory's paced SSM client, kept
@@ -13,6 +14,7 @@ import { ssmSourceId } from './ssm-source-id.js';
  */
 export const ssmKind: SourceKind<SsmSourceSpec> = {
   name: 'ssm',
+  baseline: ssmBaseline,
   live: {
     statePart: 'ssm',
     plan(spec, { environment, options, previous, secretKey }) {
