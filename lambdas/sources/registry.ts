@@ -6,7 +6,7 @@
 import type { SourceSpec } from '../engine/model.js';
 import { eksKind } from './eks/kind.js';
 import { fileKind } from './files/kind.js';
-import type { SourceKind } from './source-kind.js';
+import type { SnapshotFormat, SnapshotReader, SourceKind } from './source-kind.js';
 import { ssmKind } from './ssm/kind.js';
 
 /** The built-in kinds. */
@@ -57,4 +57,19 @@ export function sourceKindNames(): [string, ...string[]] {
   const [first, ...rest] = sourceKinds.all.map((kind) => kind.name);
   if (first === undefined) throw new TypeError('no source kind is registered');
   return [first, ...rest];
+}
+
+/** Every kind's offline snapshot reader. */
+export function snapshotReaders(): readonly SnapshotReader[] {
+  return sourceKinds.all.flatMap((kind) => (kind.snapshotReader === undefined ? [] : [kind.snapshotReader]));
+}
+
+/** Every snapshot file format, in registry order. */
+export function snapshotFormats(): readonly SnapshotFormat[] {
+  return snapshotReaders().flatMap((reader) => reader.formats);
+}
+
+/** The snapshot file format named `name` (`ssm-export`, `kubernetes`, ...), or undefined. */
+export function snapshotFormatNamed(name: string): SnapshotFormat | undefined {
+  return snapshotFormats().find((format) => format.name === name);
 }

@@ -8,7 +8,9 @@
  */
 import type { z } from 'zod';
 import type { CollectLiveOptions } from '../collect/collect-live.js';
-import type { Baseline, EnvironmentSpec, SourceLayer, SourceSpec, SourceStatus } from '../engine/model.js';
+import type { Baseline, EnvironmentSpec, FileSourceSpec, KeyStyle, SourceLayer, SourceSpec, SourceStatus } from '../engine/model.js';
+import type { SnapshotFileContext, SnapshotFileObservations } from './files/snapshot-file-observations.js';
+import type { SnapshotManifest } from './files/snapshot-manifest.js';
 import type { RevertTargetKind } from './revert-target-kind.js';
 import type { SourceReadResult } from './source.js';
 
@@ -170,6 +172,60 @@ export interface BaselineSourcePiece<S extends SourceSpec> {
   normalise(entries: readonly unknown[], context: SourceNormaliseContext): S[];
 }
 
+/** One snapshot file, read and parsed by its format, not yet mapped to keys. */
+export interface LoadedSnapshotFile {
+  /** The format's name (`SnapshotFormat.name`). */
+  readonly format: string;
+  /** The path as shown in ids and messages. */
+  readonly file: string;
+  /** What the format's `load` returned. */
+  readonly content: unknown;
+}
+
+/** One file format of snapshot files (`sources.files[].format`), as the offline reader reads it. */
+export interface SnapshotFormat {
+  /** `ssm-export`, `kubernetes`, `dotenv`, ... */
+  readonly name: string;
+  /** The layers its observations land in. */
+  readonly layers: readonly SourceLayer[];
+  /** False when a file spec's `layer` does not apply (Kubernetes objects span several layers). */
+  readonly layerOverride: boolean;
+  /** Parses a file's text. @throws SnapshotFileError with the file, line and column of the problem */
+  load(text: string, file: string): unknown;
+  /**
+   * Maps a loaded file to observations with its spec's key style, layer and labels.
+   * @param prepared what the reader's `prepare` made of the file for its environment, if anything
+   * @throws SnapshotFileError (or WorkloadNotFoundError) for a file that cannot be mapped
+   */
+  observations(file: LoadedSnapshotFile, spec: FileSourceSpec, context: SnapshotFileContext, prepared?: unknown): SnapshotFileObservations;
+}
+
+/**
+ * How a kind's exported files are read offline: its formats, how they are recognised, and what the
+ * kind adds to the context every file of an environment is mapped with.
+ */
+export interface SnapshotReader {
+  readonly formats: readonly SnapshotFormat[];
+  /**
+   * Recognises parsed documents as one of its formats (readers are asked by ascending `contentRank`,
+   * the first answer wins), so a file's content decides its format.
+   */
+  readonly contentRank: number;
+  detectDocuments(fileName: string, documents: readonly unknown[]): string | undefined;
+  /** Guesses a format from a lower-case `.json`/`.yaml` file name (by ascending `nameRank`), for files that do not parse. */
+  readonly nameRank: number;
+  detectName(name: string): string | undefined;
+  /** What the environment's specs of this kind (or, failing them, the manifest) add to the mapping context. */
+  context?(environment: EnvironmentSpec, manifest: SnapshotManifest | undefined): Partial<SnapshotFileContext>;
+  /** The key style of files found by convention, when this kind's specs or the manifest say one. */
+  conventionKeyStyle?(environment: EnvironmentSpec, manifest: SnapshotManifest | undefined): KeyStyle | undefined;
+  /**
+   * An environment-wide step over the loaded files of its formats before any is mapped (SSM exports
+   * merged with describe output): per file, what to map instead of its own content, and warnings.
+   */
+  prepare?(files: readonly LoadedSnapshotFile[]): ReadonlyMap<LoadedSnapshotFile, { readonly prepared?: unknown; readonly warnings?: readonly string[] }>;
+}
+
 /**
  * A kind of declared source. `name` is the `kind` of its specs in the baseline model and of the
  * statuses it reports.
@@ -182,6 +238,8 @@ export interface SourceKind<S extends SourceSpec = SourceSpec> {
   readonly live?: LiveReader<S>;
   /** What reading it live must be allowed; absent for kinds read offline only. */
   readonly readAccess?: ReadAccess<S>;
+  /** Reads its exported files offline (`drift-audit scan --snapshots`); absent: none. */
+  readonly snapshotReader?: SnapshotReader;
   /** Writes its live reads into a snapshot directory (`drift-audit snapshot`); absent: it writes nothing. */
   readonly snapshotWriter?: SnapshotWriter<S>;
   /** How the fixes of values this kind observes are built, one per target kind it addresses. */

@@ -18,7 +18,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const PENDING: Readonly<Record<string, string>> = {
   'lambdas/engine/analyse/rules/secret-version.ts': 'engine rule (owned elsewhere): SecureString versions of ssm-parameter targets',
   'lambdas/sources/kubernetes/workload-observations.ts': 'Kubernetes reader (owned elsewhere): env precedence of workload-env targets',
-  'lambdas/sources/files/snapshot-dir.ts': 'offline reader: environment context (SSM prefixes, EKS selection) not yet contributed per kind',
 };
 
 function sourceFiles(dir: string): string[] {

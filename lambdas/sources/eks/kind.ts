@@ -6,6 +6,7 @@ import { eksSnapshotWriter } from './eks-snapshot-writer.js';
 import { configMapKeyTarget } from './revert-configmap-key.js';
 import { workloadEnvTarget } from './revert-workload-env.js';
 import { eksBaseline } from './eks-baseline.js';
+import { eksSnapshotReader } from './eks-snapshot-reader.js';
 
 /**
  * Workloads of an EKS cluster (`sources.eks`): read live through the Kubernetes API with a token
@@ -46,6 +47,7 @@ export const eksKind: SourceKind<EksSourceSpec> = {
     },
   },
   readAccess: eksReadAccess,
+  snapshotReader: eksSnapshotReader,
   snapshotWriter: eksSnapshotWriter,
   revertTargets: [workloadEnvTarget, configMapKeyTarget],
 };

@@ -1,5 +1,6 @@
 import type { FileSourceSpec } from '../../engine/model.js';
 import type { SourceKind } from '../source-kind.js';
+import { filesSnapshotReader } from './files-snapshot-reader.js';
 import { fileKeyTarget } from './revert-file-key.js';
 import { filesBaseline } from './files-baseline.js';
 
@@ -7,6 +8,7 @@ import { filesBaseline } from './files-baseline.js';
 export const fileKind: SourceKind<FileSourceSpec> = {
   name: 'file',
   baseline: filesBaseline,
+  snapshotReader: filesSnapshotReader,
   revertTargets: [fileKeyTarget],
   placementPrefix: (spec) => (spec.prefix === undefined ? undefined : { path: spec.prefix }),
 };

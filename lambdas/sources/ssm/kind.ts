@@ -7,6 +7,7 @@ import { ssmReadAccess } from './ssm-read-access.js';
 import { ssmSnapshotWriter } from './ssm-snapshot-writer.js';
 import { ssmSourceId } from './ssm-source-id.js';
 import { ssmBaseline } from './ssm-baseline.js';
+import { ssmSnapshotReader } from './ssm-snapshot-reader.js';
 
 /**
  * SSM Parameter Store trees (`sources.ssm`): read live through the factory's paced SSM client, kept
@@ -40,6 +41,7 @@ export const ssmKind: SourceKind<SsmSourceSpec> = {
     persist: persistSsmRecords,
   },
   readAccess: ssmReadAccess,
+  snapshotReader: ssmSnapshotReader,
   snapshotWriter: ssmSnapshotWriter,
   revertTargets: [ssmParameterTarget],
   placementPrefix: (spec) => ({ path: spec.path, ...(spec.region === undefined ? {} : { region: spec.region }) }),
