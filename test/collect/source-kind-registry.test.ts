@@ -1,17 +1,22 @@
 /**
  * The source-kind interface's proof: a kind registered from outside (here a throwaway one, defined in
- * this test only) is planned, read, assembled into snapshots and live state, and gets its revert
- * fixes, with no change anywhere else.
+ * this test only) is planned, read, assembled into snapshots and live state, written into a snapshot
+ * directory and read back offline, and gets its revert fixes, with no change anywhere else.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { collectLive } from '../../lambdas/collect/collect-live.js';
+import { writeSnapshotDir } from '../../lambdas/collect/write-snapshot-dir.js';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
 import type { Observation, RevertTarget, SourceSpec, SourceStatus } from '../../lambdas/engine/model.js';
 import { AwsClientFactory } from '../../lambdas/sources/aws/aws-client-factory.js';
 import { sourceKinds } from '../../lambdas/sources/registry.js';
 import type { RevertTargetKind } from '../../lambdas/sources/revert-target-kind.js';
-import type { SourceKind } from '../../lambdas/sources/source-kind.js';
+import { readSnapshots } from '../../lambdas/sources/files/snapshot-dir.js';
+import type { LoadedSnapshotFile, SourceKind } from '../../lambdas/sources/source-kind.js';
 import { baseline, environment, setting } from '../engine/builders.js';
 
 /** A "vault" of key/value pairs at a path, read live by a fake client. */
@@ -67,6 +72,32 @@ const vaultKind = {
       };
     },
   },
+  snapshotWriter: {
+    write: (specs: readonly VaultSpec[], { state }: { state: Readonly<Record<string, { raw: Record<string, string> }>> }) =>
+      specs.length === 0
+        ? { files: [] }
+        : { files: [{ name: 'vault.json', json: { vault: Object.assign({}, ...Object.values(state).map((part) => part.raw)) } }] },
+  },
+  snapshotReader: {
+    formats: [
+      {
+        name: 'vault-export',
+        layers: ['file'],
+        layerOverride: true,
+        load: (text: string) => JSON.parse(text) as unknown,
+        observations(file: LoadedSnapshotFile) {
+          const values = (file.content as { vault: Record<string, string> }).vault;
+          const observations = Object.entries(values).map(([key, value]) => vaultObservation('secret/api', key, value));
+          return { observations, images: [], leases: [`${file.file}#1`], warnings: [], itemCount: observations.length };
+        },
+      },
+    ],
+    contentRank: 0.5,
+    detectDocuments: (_file: string, documents: readonly unknown[]) =>
+      documents.length === 1 && typeof (documents[0] as { vault?: unknown }).vault === 'object' ? 'vault-export' : undefined,
+    nameRank: 0.5,
+    detectName: (name: string) => (name.includes('vault') ? 'vault-export' : undefined),
+  },
   revertTargets: [vaultKey],
 } as unknown as SourceKind;
 
@@ -112,6 +143,30 @@ describe('Registry: a source kind registered from outside', () => {
     const changed = result.findings.find((finding) => finding.type === 'changed' && finding.key === 'DB_POOL');
     expect(changed?.fixes.revert?.command).toBe('vault kv patch secret/api DB_POOL=30');
     expect(changed?.fixes.revert?.summary).toContain('vault secret/api');
+  });
+
+  it('writes its live reads into a snapshot directory and reads them back offline, with the same finding and fix', async () => {
+    // Prepare
+    unregister = sourceKinds.register(vaultKind);
+    const factory = new AwsClientFactory();
+    const collected = await collectLive(estate, { factory, clock: () => new Date('2026-11-23T10:00:00Z') });
+    factory.destroy();
+    const dir = mkdtempSync(path.join(tmpdir(), 'vault-kind-'));
+    try {
+      // Act
+      const written = await writeSnapshotDir(dir, estate, collected);
+      const [offline] = await readSnapshots(estate, dir);
+      // Assess
+      expect(written).toEqual([{ environment: 'production-eu', files: ['vault.json', 'snapshot.json'] }]);
+      expect(JSON.parse(readFileSync(path.join(dir, 'production-eu', 'vault.json'), 'utf8'))).toEqual({ vault: { DB_POOL: '25' } });
+      expect(offline?.observations.map((o) => [o.key, o.value])).toEqual([['DB_POOL', { kind: 'plain', value: '25' }]]);
+      expect((offline as unknown as { leases: unknown }).leases).toEqual(['production-eu/vault.json#1']);
+      expect(offline?.sources.map((s) => [s.id, s.status, s.layers])).toEqual([['file:production-eu/vault.json', 'ok', ['file']]]);
+      const result = analyse({ baseline: estate, snapshots: offline === undefined ? [] : [offline], now: new Date('2026-11-23T10:00:00Z') });
+      expect(result.findings.find((finding) => finding.type === 'changed')?.fixes.revert?.command).toBe('vault kv patch secret/api DB_POOL=30');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a second kind of a name already registered', () => {

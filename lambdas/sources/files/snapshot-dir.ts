@@ -90,8 +90,9 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
   );
   const prepared = prepareFiles(loaded.flatMap((entry) => (entry.loaded === undefined ? [] : [entry.loaded])));
 
-  const observations: Observation[] = [];
-  const images: ImageObservation[] = [];
+  // Every list a file's result carries besides its warnings (observations, images, whatever a
+  // format adds), concatenated under its own name, as a live read's payloads are.
+  const payload: Record<string, unknown[]> = {};
   const statuses: SourceStatus[] = [];
   for (const entry of loaded) {
     if (entry.loaded === undefined) {
@@ -101,8 +102,9 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
     try {
       const step = prepared.get(entry.loaded);
       const result = snapshotFileObservations(entry.loaded, entry.spec, context, step?.prepared);
-      observations.push(...result.observations);
-      images.push(...result.images);
+      for (const [name, value] of Object.entries(result)) {
+        if (name !== 'warnings' && Array.isArray(value)) payload[name] = [...(payload[name] ?? []), ...value];
+      }
       const warnings = [...(step?.warnings ?? []), ...result.warnings];
       const layers = formatLayers(entry.loaded.format, entry.spec.layer);
       statuses.push(okFileStatus(fileSourceId(entry.spec.path), layers, result.itemCount, warnings));
@@ -113,8 +115,10 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
   return {
     environment: environment.name,
     ...(takenAt === undefined ? {} : { takenAt }),
-    observations: observations.sort(compareObservations),
-    images: images.sort(
+    ...payload,
+    // The lists of those names are the formats' observations and images (SnapshotFileObservations).
+    observations: ((payload['observations'] ?? []) as Observation[]).sort(compareObservations),
+    images: ((payload['images'] ?? []) as ImageObservation[]).sort(
       (a, b) =>
         compareText(a.namespace, b.namespace) ||
         compareText(a.workload, b.workload) ||
