@@ -73,3 +73,10 @@ export function snapshotFormats(): readonly SnapshotFormat[] {
 export function snapshotFormatNamed(name: string): SnapshotFormat | undefined {
   return snapshotFormats().find((format) => format.name === name);
 }
+
+/** The names of every snapshot file format, in registry order (for the baseline schema's `format`). */
+export function snapshotFormatNames(): [string, ...string[]] {
+  const [first, ...rest] = snapshotFormats().map((format) => format.name);
+  if (first === undefined) throw new TypeError('no snapshot format is registered');
+  return [first, ...rest];
+}

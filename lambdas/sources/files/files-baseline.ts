@@ -1,37 +1,45 @@
 import { z } from 'zod';
 import { applicationNameSchema, keyStyleSchema, sourceLayerSchema } from '../../engine/baseline/baseline-primitives.js';
-import type { FileSourceSpec } from '../../engine/model.js';
+import type { FileFormat, FileSourceSpec } from '../../engine/model.js';
+import { snapshotFormatNames } from '../registry.js';
 import type { BaselineSourcePiece } from '../source-kind.js';
 import { ssmApplication, ssmPathSchema } from '../ssm/ssm-baseline.js';
 
-const fileSourceSchema = z
-  .strictObject({
-    path: z
-      .string()
-      .regex(/^[^/]/, 'a path relative to the snapshot directory, such as production-eu/ssm.json')
-      .describe('Snapshot file, relative to the snapshot directory.'),
-    format: z
-      .enum(['ssm-export', 'ssm-describe', 'kubernetes', 'dotenv', 'app-config'])
-      .optional()
-      .describe('File format. Default: inferred from the name and content.'),
-    prefix: ssmPathSchema.optional().describe('SSM path prefix the export was taken under (ssm-export).'),
-    key_style: keyStyleSchema.optional().describe('How names become keys. Default: relative.'),
-    layer: sourceLayerSchema.optional().describe('Overrides the layer the format implies (dotenv -> env, app-config -> file).'),
-    application: applicationNameSchema
-      .optional()
-      .describe(
-        'The application that reads this file (SSM exports, dotenv, app config; Kubernetes files name theirs per workload). Default: as for an SSM tree; for dotenv and app config, the only declared application or the application of the environment’s only SSM tree.',
-      ),
-  })
-  .describe('An exported snapshot file.');
+/** One `sources.files` entry; `formats` are the registered snapshot formats' names. */
+function fileSourceSchemaOf(formats: [string, ...string[]]) {
+  return z
+    .strictObject({
+      path: z
+        .string()
+        .regex(/^[^/]/, 'a path relative to the snapshot directory, such as production-eu/ssm.json')
+        .describe('Snapshot file, relative to the snapshot directory.'),
+      format: z.enum(formats).optional().describe('File format. Default: inferred from the name and content.'),
+      prefix: ssmPathSchema.optional().describe('SSM path prefix the export was taken under (ssm-export).'),
+      key_style: keyStyleSchema.optional().describe('How names become keys. Default: relative.'),
+      layer: sourceLayerSchema.optional().describe('Overrides the layer the format implies (dotenv -> env, app-config -> file).'),
+      application: applicationNameSchema
+        .optional()
+        .describe(
+          'The application that reads this file (SSM exports, dotenv, app config; Kubernetes files name theirs per workload). Default: as for an SSM tree; for dotenv and app config, the only declared application or the application of the environment’s only SSM tree.',
+        ),
+    })
+    .describe('An exported snapshot file.');
+}
 
-type FileSourceInput = z.infer<typeof fileSourceSchema>;
+type FileSourceSchema = ReturnType<typeof fileSourceSchemaOf>;
+let fileSourceSchema: FileSourceSchema | undefined;
+
+type FileSourceInput = z.infer<FileSourceSchema>;
 
 /** `sources.files`: exported snapshot files, each read by an application. */
 export const filesBaseline: BaselineSourcePiece<FileSourceSpec> = {
   section: 'files',
   description: 'Snapshot files (offline audits).',
-  entry: fileSourceSchema,
+  // Built when the baseline schema is (after every kind module has loaded), so it lists every registered format.
+  get entry() {
+    fileSourceSchema ??= fileSourceSchemaOf(snapshotFormatNames());
+    return fileSourceSchema;
+  },
   normalise(entries, { environment, declaredApplications, workloadApplications, parameterTreeApplications }) {
     // Entries the schema above accepted.
     const files = entries as readonly FileSourceInput[];
@@ -52,7 +60,8 @@ export const filesBaseline: BaselineSourcePiece<FileSourceSpec> = {
         kind: 'file',
         path: file.path,
         keyStyle: file.key_style ?? 'relative',
-        ...(file.format === undefined ? {} : { format: file.format }),
+        // The schema accepted only registered formats' names.
+        ...(file.format === undefined ? {} : { format: file.format as FileFormat }),
         ...(file.prefix === undefined ? {} : { prefix: file.prefix }),
         ...(file.layer === undefined ? {} : { layer: file.layer }),
         ...(application === undefined ? {} : { application }),
