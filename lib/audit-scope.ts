@@ -1,4 +1,6 @@
 import type { Baseline } from '../lambdas/engine/model.js';
+import { sourceKinds } from '../lambdas/sources/registry.js';
+import { normaliseScopePath } from '../lambdas/sources/ssm/ssm-read-access.js';
 
 /**
  * One SSM path tree the auditor reads, and where.
@@ -41,18 +43,27 @@ export interface AuditScope {
   readonly clusters: readonly ClusterReadScope[];
   /** Roles the audit role assumes, sorted, unique. */
   readonly roleArns: readonly string[];
+  /** Any other kind's entries (`ReadAccess.scopePart`), sorted likewise. */
+  readonly [part: string]: readonly unknown[];
+}
+
+/** What every scope entry has, whatever its kind. */
+interface ScopeEntry {
+  readonly account?: string;
+  readonly roleArn?: string;
+  readonly environments: readonly string[];
 }
 
 const ROLE_ARN_ACCOUNT = /^arn:[^:]+:iam::(\d{12}):role\//;
 
 /**
- * Derives the audit scope from a validated baseline: live sources only (`file` sources need no
- * permission), with regions and accounts inherited from the environment as the engine does, and
- * the account taken from the role ARN when only the role names it.
+ * Derives the audit scope from a validated baseline: live sources only (kinds without read access,
+ * such as `file` sources, need no permission), each kind saying what entry a source adds
+ * (`ReadAccess.scopeEntry`), with regions and accounts inherited from the environment as the engine
+ * does, and the account taken from the role ARN when only the role names it.
  */
 export function auditScopeFromBaseline(baseline: Baseline): AuditScope {
-  const ssm = new Map<string, { entry: Omit<SsmReadScope, 'environments'>; environments: Set<string> }>();
-  const clusters = new Map<string, { entry: Omit<ClusterReadScope, 'environments' | 'namespaces'>; namespaces: Set<string>; environments: Set<string> }>();
+  const parts = new Map<string, Map<string, { fields: Record<string, string>; lists: Map<string, Set<string>>; environments: Set<string> }>>();
   const roleArns = new Set<string>();
 
   for (const environment of baseline.environments) {
@@ -60,66 +71,67 @@ export function auditScopeFromBaseline(baseline: Baseline): AuditScope {
     const account = environment.account ?? (roleArn ? ROLE_ARN_ACCOUNT.exec(roleArn)?.[1] : undefined);
     if (roleArn) roleArns.add(roleArn);
     for (const source of environment.sources) {
-      if (source.kind === 'ssm') {
-        const entry = compact({
-          path: normalisePath(source.path),
-          region: source.region ?? environment.region,
-          account,
-          roleArn,
-        });
-        const key = [entry.account, entry.region, entry.roleArn, entry.path].join('\u0000');
-        const found = ssm.get(key) ?? { entry, environments: new Set<string>() };
-        found.environments.add(environment.name);
-        ssm.set(key, found);
-      } else if (source.kind === 'eks') {
-        const entry = compact({ name: source.cluster, region: source.region ?? environment.region, account, roleArn });
-        const key = [entry.account, entry.region, entry.roleArn, entry.name].join('\u0000');
-        const found = clusters.get(key) ?? { entry, namespaces: new Set<string>(), environments: new Set<string>() };
-        for (const namespace of source.namespaces) found.namespaces.add(namespace);
-        found.environments.add(environment.name);
-        clusters.set(key, found);
+      const access = sourceKinds.of(source)?.readAccess;
+      if (access === undefined) continue;
+      const entry = access.scopeEntry(source, compact({ environment, account, roleArn }));
+      const part = parts.get(access.scopePart) ?? new Map();
+      parts.set(access.scopePart, part);
+      const key = entry.sortKey.join('\u0000');
+      const found = part.get(key) ?? { fields: compact(entry.fields) as Record<string, string>, lists: new Map(), environments: new Set<string>() };
+      for (const [name, values] of Object.entries(entry.lists ?? {})) {
+        const list = found.lists.get(name) ?? new Set<string>();
+        for (const value of values) list.add(value);
+        found.lists.set(name, list);
       }
+      found.environments.add(environment.name);
+      part.set(key, found);
     }
   }
 
-  return {
-    ssm: [...ssm.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, { entry, environments }]) => ({ ...entry, environments: sorted(environments) })),
-    clusters: [...clusters.entries()]
+  const scope: Record<string, unknown[]> = { ssm: [], clusters: [] };
+  for (const [name, part] of parts) {
+    scope[name] = [...part.entries()]
       .sort(([a], [b]) => compareCodeUnits(a, b))
-      .map(([, { entry, namespaces, environments }]) => ({
-        ...entry,
-        namespaces: sorted(namespaces),
+      .map(([, { fields, lists, environments }]) => ({
+        ...fields,
+        ...Object.fromEntries([...lists].map(([list, values]) => [list, sorted(values)])),
         environments: sorted(environments),
-      })),
-    roleArns: sorted(roleArns),
-  };
+      }));
+  }
+  // Each part holds the entries its kind's scopeEntry describes (SsmReadScope, ClusterReadScope, ...).
+  return { ...scope, roleArns: sorted(roleArns) } as unknown as AuditScope;
 }
 
 /**
  * The part of a scope read through one role: what a member account's `DriftAuditReadRole` must allow.
  */
 export function scopeForRole(scope: AuditScope, roleArn: string): AuditScope {
-  return {
-    ssm: scope.ssm.filter((entry) => entry.roleArn === roleArn),
-    clusters: scope.clusters.filter((entry) => entry.roleArn === roleArn),
-    roleArns: scope.roleArns.filter((arn) => arn === roleArn),
-  };
+  return { ...mapEntries(scope, (entries) => entries.filter((entry) => entry.roleArn === roleArn)), roleArns: scope.roleArns.filter((arn) => arn === roleArn) };
 }
 
 /** The part of a scope the audit role reads itself, without assuming a role. */
 export function directScope(scope: AuditScope): AuditScope {
-  return {
-    ssm: scope.ssm.filter((entry) => entry.roleArn === undefined),
-    clusters: scope.clusters.filter((entry) => entry.roleArn === undefined),
-    roleArns: [],
-  };
+  return { ...mapEntries(scope, (entries) => entries.filter((entry) => entry.roleArn === undefined)), roleArns: [] };
+}
+
+/** A scope's entries as read inside their own account: without account and role (a role cannot grant reads elsewhere). */
+export function localScope(scope: AuditScope): AuditScope {
+  return { ...mapEntries(scope, (entries) => entries.map(({ account: _account, roleArn: _roleArn, ...entry }) => entry)), roleArns: [] };
+}
+
+/** Every entry of every part of a scope. */
+export function scopeEntries(scope: AuditScope): (SsmReadScope | ClusterReadScope)[] {
+  return Object.entries(scope).flatMap(([name, entries]) => (name === 'roleArns' ? [] : (entries as (SsmReadScope | ClusterReadScope)[])));
+}
+
+function mapEntries(scope: AuditScope, map: (entries: readonly ScopeEntry[]) => readonly ScopeEntry[]): AuditScope {
+  // Every part but roleArns holds scope entries (see auditScopeFromBaseline).
+  const parts = Object.entries(scope).filter(([name]) => name !== 'roleArns');
+  return { ...Object.fromEntries(parts.map(([name, entries]) => [name, map(entries as readonly ScopeEntry[])])), roleArns: scope.roleArns } as AuditScope;
 }
 
 /** `/a/b`, `a/b/` and `/a/b/` all become `/a/b/`; the root stays `/`. */
-export function normalisePath(path: string): string {
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? '/' : `/${trimmed}/`;
-}
+export const normalisePath = normaliseScopePath;
 
 /** `T` with its possibly-undefined fields made optional and never undefined, as {@link compact} returns it. */
 type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {

@@ -1,10 +1,11 @@
 import { Annotations, Aws, CfnCondition, Fn, Stack, Token, type ICfnConditionExpression } from 'aws-cdk-lib';
 import { CfnAccessEntry } from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
+import { EKS_VIEW_POLICY } from '../lambdas/sources/eks/eks-read-access.js';
 import type { ClusterReadScope } from './audit-scope.js';
 
-/** The EKS access policy that reads workloads and ConfigMaps but not Secrets. */
-export const EKS_VIEW_POLICY_NAME = 'AmazonEKSViewPolicy';
+/** The EKS access policy that reads workloads and ConfigMaps but not Secrets (the EKS kind's `eksAccessPolicy`). */
+export const EKS_VIEW_POLICY_NAME = EKS_VIEW_POLICY;
 
 /** Properties of {@link DriftAuditAccessEntries}. */
 export interface DriftAuditAccessEntriesProps {

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { AuditScope } from './audit-scope.js';
+import { localScope, type AuditScope } from './audit-scope.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { acknowledgeWildcards } from './nag-acknowledgements.js';
 import { DESCRIBE_PARAMETERS_REASON, readStatements } from './read-permissions.js';
@@ -71,14 +71,11 @@ export class DriftAuditReadRole extends Construct {
     });
 
     // The account of every entry is this one: a role cannot grant reads in another account.
-    const local: AuditScope = {
-      ssm: props.scope.ssm.map(({ account: _account, roleArn: _roleArn, ...entry }) => entry),
-      clusters: props.scope.clusters.map(({ account: _account, roleArn: _roleArn, ...entry }) => entry),
-      roleArns: [],
-    };
+    const local = localScope(props.scope);
     const read = readStatements(this, local);
-    for (const statement of [read.parameterTrees, read.describeParameters, read.clusters]) {
-      if (statement) this.role.addToPrincipalPolicy(statement);
+    // Every kind's read statements; a member account's role assumes no further role.
+    for (const [name, statement] of Object.entries(read)) {
+      if (name !== 'assumeRoles' && statement !== undefined) this.role.addToPrincipalPolicy(statement);
     }
     if (read.parameterTrees) {
       acknowledgeWildcards(this.role, [read.parameterTrees], 'SSM reads are limited to the path trees the baseline declares; `<path>/*` is the tree itself.');

@@ -1,7 +1,11 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import type { AuditScope, ClusterReadScope, SsmReadScope } from './audit-scope.js';
+import { clusterResourceArn, EKS_STATEMENT_SIDS } from '../lambdas/sources/eks/eks-read-access.js';
+import { sourceKinds } from '../lambdas/sources/registry.js';
+import type { IamPlacement } from '../lambdas/sources/source-kind.js';
+import { parameterTreeResourceArns, SSM_STATEMENT_SIDS } from '../lambdas/sources/ssm/ssm-read-access.js';
+import { scopeEntries, type AuditScope, type ClusterReadScope, type SsmReadScope } from './audit-scope.js';
 
 /**
  * Why `ssm:DescribeParameters` is granted on `*`: the action supports no resource-level permission
@@ -13,11 +17,13 @@ export const DESCRIBE_PARAMETERS_REASON =
   'ssm:DescribeParameters has no resource-level permissions (no resource type in the Service Authorization ' +
   'Reference), so it needs Resource "*"; it returns parameter metadata (name, version, LastModifiedUser), never values.';
 
-/** Statement ids of the read permissions, stable so tests and reviewers can find each one. */
+/**
+ * Statement ids of the read permissions, stable so tests and reviewers can find each one: the kinds'
+ * own (see each kind's read access) and the role assumption this stack adds.
+ */
 export const READ_STATEMENT_SIDS = {
-  parameterTrees: 'ReadDeclaredParameterTrees',
-  describeParameters: 'DescribeParameterMetadata',
-  clusters: 'DescribeDeclaredClusters',
+  ...SSM_STATEMENT_SIDS,
+  ...EKS_STATEMENT_SIDS,
   assumeRoles: 'AssumeDeclaredReadRoles',
 } as const;
 
@@ -31,6 +37,8 @@ export interface ReadStatements {
   readonly clusters?: PolicyStatement;
   /** sts:AssumeRole on the declared read roles. */
   readonly assumeRoles?: PolicyStatement;
+  /** Any other kind's statements, by their `IamStatementJson.name`. */
+  readonly [name: string]: PolicyStatement | undefined;
 }
 
 /**
@@ -41,40 +49,29 @@ export interface ReadStatements {
  */
 export function readStatements(scope: IConstruct, auditScope: AuditScope): ReadStatements {
   const stack = Stack.of(scope);
-  const parameterArns = unique(auditScope.ssm.flatMap((entry) => parameterTreeArns(stack, entry)));
-  const clusterArns = unique(auditScope.clusters.map((entry) => clusterArn(stack, entry)));
-  return {
-    ...(parameterArns.length > 0 && {
-      parameterTrees: new PolicyStatement({
-        sid: READ_STATEMENT_SIDS.parameterTrees,
+  const statements: Record<string, PolicyStatement> = {};
+  for (const kind of sourceKinds.all) {
+    const access = kind.readAccess;
+    const entries = access === undefined ? undefined : (auditScope[access.scopePart] as readonly Readonly<Record<string, unknown>>[] | undefined);
+    if (access === undefined || entries === undefined) continue;
+    for (const statement of access.statements(entries, placementOf(stack))) {
+      statements[statement.name] = new PolicyStatement({
+        sid: statement.sid,
         effect: Effect.ALLOW,
-        actions: ['ssm:GetParametersByPath', 'ssm:GetParameters'],
-        resources: parameterArns,
-      }),
-      describeParameters: new PolicyStatement({
-        sid: READ_STATEMENT_SIDS.describeParameters,
-        effect: Effect.ALLOW,
-        actions: ['ssm:DescribeParameters'],
-        resources: ['*'],
-      }),
-    }),
-    ...(clusterArns.length > 0 && {
-      clusters: new PolicyStatement({
-        sid: READ_STATEMENT_SIDS.clusters,
-        effect: Effect.ALLOW,
-        actions: ['eks:DescribeCluster'],
-        resources: clusterArns,
-      }),
-    }),
-    ...(auditScope.roleArns.length > 0 && {
-      assumeRoles: new PolicyStatement({
-        sid: READ_STATEMENT_SIDS.assumeRoles,
-        effect: Effect.ALLOW,
-        actions: ['sts:AssumeRole'],
-        resources: [...auditScope.roleArns],
-      }),
-    }),
-  };
+        actions: [...statement.actions],
+        resources: [...statement.resources],
+      });
+    }
+  }
+  if (auditScope.roleArns.length > 0) {
+    statements['assumeRoles'] = new PolicyStatement({
+      sid: READ_STATEMENT_SIDS.assumeRoles,
+      effect: Effect.ALLOW,
+      actions: ['sts:AssumeRole'],
+      resources: [...auditScope.roleArns],
+    });
+  }
+  return statements;
 }
 
 /**
@@ -83,14 +80,17 @@ export function readStatements(scope: IConstruct, auditScope: AuditScope): ReadS
  * `parameter/prod/api*` instead would also open `/prod/api-admin/`.
  */
 export function parameterTreeArns(stack: Stack, entry: Pick<SsmReadScope, 'path' | 'region' | 'account'>): string[] {
-  const prefix = `arn:${stack.partition}:ssm:${entry.region ?? stack.region}:${entry.account ?? stack.account}:parameter`;
-  const trimmed = entry.path.replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? [`${prefix}/*`] : [`${prefix}/${trimmed}`, `${prefix}/${trimmed}/*`];
+  return parameterTreeResourceArns(placementOf(stack), entry);
 }
 
 /** The ARN of a declared cluster. */
 export function clusterArn(stack: Stack, entry: Pick<ClusterReadScope, 'name' | 'region' | 'account'>): string {
-  return `arn:${stack.partition}:eks:${entry.region ?? stack.region}:${entry.account ?? stack.account}:cluster/${entry.name}`;
+  return clusterResourceArn(placementOf(stack), entry);
+}
+
+/** The stack's partition, region and account (tokens when not known at synth time) for the kinds' ARNs. */
+function placementOf(stack: Stack): IamPlacement {
+  return { partition: stack.partition, region: stack.region, account: stack.account };
 }
 
 /**
@@ -100,11 +100,5 @@ export function clusterArn(stack: Stack, entry: Pick<ClusterReadScope, 'name' | 
  */
 export function unreachableEntries(stack: Stack, auditScope: AuditScope): (SsmReadScope | ClusterReadScope)[] {
   if (Token.isUnresolved(stack.account)) return [];
-  return [...auditScope.ssm, ...auditScope.clusters].filter(
-    (entry) => entry.roleArn === undefined && entry.account !== undefined && entry.account !== stack.account,
-  );
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
+  return scopeEntries(auditScope).filter((entry) => entry.roleArn === undefined && entry.account !== undefined && entry.account !== stack.account);
 }

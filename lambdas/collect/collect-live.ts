@@ -1,10 +1,9 @@
-import type { Baseline, EnvironmentSpec, ImageObservation, Observation, Snapshot, SourceStatus, ApiCallStats } from '../engine/model.js';
+import type { ApiCallStats, Baseline, EnvironmentSpec, Snapshot } from '../engine/model.js';
 import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
-import { EksSource, eksSourceId, type EksReadResult, type EksSourceOptions } from '../sources/eks/eks-source.js';
-import type { KubeObject } from '../sources/eks/kube-client.js';
-import { createSsmSource, ssmSourceId, type SsmSourceReadResult } from '../sources/ssm/ssm-source.js';
-import type { SsmParameterRecord } from '../sources/ssm/ssm-observations.js';
+import type { EksSourceOptions } from '../sources/eks/eks-source.js';
+import { sourceKinds } from '../sources/registry.js';
 import type { SourceReadResult } from '../sources/source.js';
+import type { LiveRead, SourceKind } from '../sources/source-kind.js';
 import { LIVE_STATE_SCHEMA, type LiveState } from './live-state.js';
 import { redactLiveState } from './redact-live-state.js';
 import { secretKeyOf } from './secret-keys.js';
@@ -56,8 +55,9 @@ export interface CollectLiveResult {
 
 interface PlannedSource {
   readonly environment: EnvironmentSpec;
+  readonly kind: SourceKind;
   readonly id: string;
-  readonly read: () => Promise<SourceReadResult>;
+  readonly read: () => Promise<LiveRead>;
 }
 
 /**
@@ -81,7 +81,7 @@ export async function collectLive(baseline: Baseline, options: CollectLiveOption
   const results = await Promise.all(
     planned.map(async (source) => {
       options.onProgress?.({ environment: source.environment.name, sourceId: source.id, phase: 'start' });
-      const result = await source.read();
+      const { result, state } = await source.read();
       if (result.status.status === 'ok') {
         options.onProgress?.({ environment: source.environment.name, sourceId: source.id, phase: 'done', items: result.status.itemCount });
       } else {
@@ -92,32 +92,26 @@ export async function collectLive(baseline: Baseline, options: CollectLiveOption
           ...(result.status.error === undefined ? {} : { message: result.status.error.message }),
         });
       }
-      return { environment: source.environment.name, result };
+      return { environment: source.environment.name, statePart: source.kind.live?.statePart, result, state };
     }),
   );
 
   const takenAt = clock().toISOString();
-  const ssm: Record<string, readonly SsmParameterRecord[]> = {};
-  const kubernetes: Record<string, readonly KubeObject[]> = {};
-  for (const { result } of results) {
-    if (result.status.status !== 'ok') continue;
-    if ('records' in result) ssm[result.status.id] = (result as SsmSourceReadResult).records;
-    if ('objects' in result) kubernetes[result.status.id] = (result as EksReadResult).objects;
+  // Each kind's part of the state, by source id: what its successful reads left (see LiveReader.statePart).
+  const parts: Record<string, Record<string, unknown>> = { ssm: {}, kubernetes: {} };
+  for (const { statePart, result, state } of results) {
+    if (result.status.status !== 'ok' || statePart === undefined || state === undefined) continue;
+    parts[statePart] = { ...parts[statePart], [result.status.id]: state };
   }
 
   const snapshots = environments.map((environment): Snapshot => {
     const mine = results.filter((entry) => entry.environment === environment.name).map((entry) => entry.result);
-    const observations: Observation[] = [];
-    const images: ImageObservation[] = [];
-    for (const result of mine) {
-      observations.push(...result.observations);
-      images.push(...result.images);
-    }
-    return { environment: environment.name, takenAt, observations, images, sources: mine.map((result) => result.status) };
+    return { environment: environment.name, takenAt, ...concatenatePayloads(mine), sources: mine.map((result) => result.status) };
   });
 
   const apiCalls = callsSince(before, options.factory.counter.stats());
-  const state: LiveState = { schema: LIVE_STATE_SCHEMA, takenAt, ssm, kubernetes };
+  // The parts hold what each kind's reader returned for its own part (see LiveReader.statePart).
+  const state = { ...parts, schema: LIVE_STATE_SCHEMA, takenAt } as LiveState;
   return { snapshots, apiCalls, state, persistedState: redactLiveState(state, baseline) };
 }
 
@@ -132,67 +126,31 @@ function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
   return delta;
 }
 
+/**
+ * The environment's snapshot payload: every list a read result carries besides its status
+ * (observations, images, whatever a kind adds), concatenated in read order under its own name.
+ */
+function concatenatePayloads(results: readonly SourceReadResult[]): Pick<Snapshot, 'observations' | 'images'> {
+  const payload: Record<string, unknown[]> = { observations: [], images: [] };
+  for (const result of results) {
+    for (const [name, value] of Object.entries(result)) {
+      if (name === 'status' || !Array.isArray(value)) continue;
+      payload[name] = [...(payload[name] ?? []), ...value];
+    }
+  }
+  // Each name's lists come from SourceReadResult's fields of that name, which Snapshot mirrors.
+  return payload as unknown as Pick<Snapshot, 'observations' | 'images'>;
+}
+
 function planSources(environment: EnvironmentSpec, options: CollectLiveOptions, clock: () => Date, secretKey: (key: string) => boolean): PlannedSource[] {
   const planned: PlannedSource[] = [];
   for (const spec of environment.sources) {
-    if (spec.kind === 'ssm') {
-      const region = spec.region ?? environment.region;
-      if (region === undefined) {
-        planned.push(
-          failing(
-            environment,
-            `ssm:?:${spec.path}`,
-            'ssm',
-            'no-region',
-            `SSM source ${spec.path} of ${environment.name} has no region: set region on the source or the environment`,
-          ),
-        );
-        continue;
-      }
-      const id = ssmSourceId(region, spec.path);
-      const source = createSsmSource(options.factory, environment, spec, options.previous?.ssm[id], secretKey);
-      planned.push({ environment, id, read: () => source.read(options.signal) });
-    } else if (spec.kind === 'eks') {
-      const region = spec.region ?? environment.region;
-      const id = eksSourceId(spec);
-      if (region === undefined) {
-        planned.push(
-          failing(
-            environment,
-            id,
-            'eks',
-            'no-region',
-            `EKS cluster ${spec.cluster} of ${environment.name} has no region: set region on the source or the environment`,
-          ),
-        );
-        continue;
-      }
-      const target = { region, ...(environment.roleArn === undefined ? {} : { roleArn: environment.roleArn }) };
-      const source = new EksSource({
-        spec,
-        region,
-        ...(environment.account === undefined ? {} : { account: environment.account }),
-        eks: options.factory.eks(target),
-        counter: options.factory.counter,
-        clock,
-        secretKey,
-        ...options.eks?.(spec.cluster),
-      });
-      planned.push({ environment, id, read: () => source.read(options.signal) });
-    }
-    // File sources are exported snapshots: the offline reader's business, not a live read.
+    const kind = sourceKinds.of(spec);
+    // Kinds without a live reader (snapshot files) are the offline reader's business.
+    if (kind?.live === undefined) continue;
+    const previous = kind.live.statePart === undefined ? undefined : (options.previous?.[kind.live.statePart] as Readonly<Record<string, unknown>> | undefined);
+    const read = kind.live.plan(spec, { environment, options, clock, secretKey, previous });
+    planned.push({ environment, kind, id: read.id, read: () => read.read() });
   }
   return planned;
-}
-
-function failing(environment: EnvironmentSpec, id: string, kind: SourceStatus['kind'], code: string, message: string): PlannedSource {
-  const status: SourceStatus = {
-    id,
-    kind,
-    layers: kind === 'ssm' ? ['ssm'] : ['env', 'configmap', 'secret'],
-    status: 'error',
-    itemCount: 0,
-    error: { code, message },
-  };
-  return { environment, id, read: async () => ({ observations: [], images: [], status }) };
 }

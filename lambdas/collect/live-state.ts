@@ -18,6 +18,8 @@ export interface LiveState {
   readonly ssm: Readonly<Record<string, readonly SsmParameterRecord[]>>;
   /** Workloads and ConfigMaps of each EKS source that was read successfully. */
   readonly kubernetes: Readonly<Record<string, readonly KubeObject[]>>;
+  /** Any other kind's part (`LiveReader.statePart`), by source id. */
+  readonly [part: string]: unknown;
 }
 
 /**

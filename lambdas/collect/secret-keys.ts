@@ -1,10 +1,8 @@
 import { settingsOfKey } from '../engine/analyse/setting-for.js';
-import type { Baseline, KeyStyle } from '../engine/model.js';
+import type { Baseline } from '../engine/model.js';
 import { detectSecret } from '../engine/secrets/detect-secret.js';
 import type { SecretFormat } from '../engine/secrets/secret-format.js';
-import { optsOutOfDetection, secretKeyOf } from '../engine/secrets/setting-secrecy.js';
-import { ssmSourceId } from '../sources/ssm/ssm-source.js';
-import { normaliseSsmPrefix, toLogicalKey } from '../sources/ssm/ssm-observations.js';
+import { optsOutOfDetection } from '../engine/secrets/setting-secrecy.js';
 
 export { secretKeyOf } from '../engine/secrets/setting-secrecy.js';
 
@@ -26,41 +24,4 @@ export function secretValueOf(baseline: Pick<Baseline, 'settings' | 'application
   };
 }
 
-/**
- * Whether an SSM parameter read by the source `sourceId` (`ssm:eu-west-1:/production-eu/api/`) has a
- * secret key (see {@link ssmKeysOf} for the keys it may have): so an unknown mapping errs towards
- * withholding the value.
- */
-export function ssmSecrecyOf(baseline: Baseline): (sourceId: string, name: string) => boolean {
-  const secretKey = secretKeyOf(baseline);
-  const keysOf = ssmKeysOf(baseline);
-  return (sourceId, name) => keysOf(sourceId, name).some(secretKey);
-}
-
-/**
- * The logical keys an SSM parameter read by the source `sourceId` may have: the name under the
- * source's prefix in the key style(s) the baseline declares for it; a source the baseline no longer
- * declares gives both key styles, and a parameter outside every prefix its whole name.
- */
-export function ssmKeysOf(baseline: Baseline): (sourceId: string, name: string) => string[] {
-  const styles = new Map<string, Set<KeyStyle>>();
-  for (const environment of baseline.environments) {
-    for (const spec of environment.sources) {
-      if (spec.kind !== 'ssm') continue;
-      const region = spec.region ?? environment.region;
-      if (region === undefined) continue;
-      const id = ssmSourceId(region, spec.path);
-      const known = styles.get(id);
-      if (known === undefined) styles.set(id, new Set([spec.keyStyle]));
-      else known.add(spec.keyStyle);
-    }
-  }
-  return (sourceId, name) => {
-    // The id ends with the normalised prefix: `ssm:<region>:<prefix>`.
-    const prefix = normaliseSsmPrefix(sourceId.slice(sourceId.indexOf(':', sourceId.indexOf(':') + 1) + 1));
-    if (!name.startsWith(prefix) || name.length === prefix.length) return [name];
-    const relative = name.slice(prefix.length);
-    const keyStyles: Iterable<KeyStyle> = styles.get(sourceId) ?? ['relative', 'env'];
-    return [...keyStyles].map((style) => toLogicalKey(relative, style));
-  };
-}
+export { ssmKeysOf, ssmSecrecyOf } from '../sources/ssm/ssm-secret-keys.js';

@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Baseline, Snapshot } from '../engine/model.js';
-import { toKubectlList } from '../sources/eks/kubectl-list.js';
 import { SNAPSHOT_MANIFEST_FILE, SNAPSHOT_MANIFEST_SCHEMA, type SnapshotManifest } from '../sources/files/snapshot-manifest.js';
-import { isRedacted, REDACTED_VALUE, type SsmParameterRecord } from '../sources/ssm/ssm-observations.js';
+import { sourceKinds } from '../sources/registry.js';
+import { REDACTED_VALUE } from '../sources/ssm/ssm-observations.js';
 import type { LiveState } from './live-state.js';
-import { redactKubeObjects } from './redact-kube-objects.js';
-import { secretKeyOf, secretValueOf, ssmKeysOf, ssmSecrecyOf } from './secret-keys.js';
+import { secretKeyOf, secretValueOf } from './secret-keys.js';
 import { fingerprintSecret, newFingerprintKey } from '../engine/secrets/fingerprint.js';
 import { redactionMarker } from '../engine/secrets/redaction-marker.js';
 
@@ -47,8 +46,6 @@ export async function writeSnapshotDir(
 ): Promise<WrittenEnvironment[]> {
   const written: WrittenEnvironment[] = [];
   const secretKey = secretKeyOf(baseline);
-  const ssmSecret = ssmSecrecyOf(baseline);
-  const ssmKeys = ssmKeysOf(baseline);
   const secretValue = secretValueOf(baseline);
   const fingerprintKey = newFingerprintKey();
   const withheld = (keys: readonly string[], value: string): string | undefined => {
@@ -64,73 +61,34 @@ export async function writeSnapshotDir(
     const files: string[] = [];
     const ids = new Set(snapshot.sources.map((source) => source.id));
 
-    const records = Object.entries(collected.state.ssm)
-      .filter(([id]) => ids.has(id))
-      .flatMap(([id, list]) =>
-        list.map((record) => {
-          const secret = record.type !== 'SecureString' && (isRedacted(record) || ssmSecret(id, record.name));
-          const marker = secret || record.value === undefined ? undefined : withheld(ssmKeys(id, record.name), record.value);
-          return { record: marker === undefined ? record : { ...record, value: marker }, secret };
-        }),
-      )
-      .sort((a, b) => a.record.name.localeCompare(b.record.name));
-    const ssmSpecs = environment.sources.filter((spec) => spec.kind === 'ssm');
-    if (ssmSpecs.length > 0) {
-      await writeJson(path.join(envDir, 'ssm.json'), { Parameters: records.map(({ record, secret }) => toExportParameter(record, secret)) });
-      await writeJson(path.join(envDir, 'ssm-describe.json'), { Parameters: records.map(({ record }) => toDescribeParameter(record)) });
-      files.push('ssm.json', 'ssm-describe.json');
+    let contributed: Record<string, unknown> = {};
+    for (const kind of sourceKinds.all) {
+      if (kind.snapshotWriter === undefined) continue;
+      const specs = environment.sources.filter((spec) => sourceKinds.of(spec) === kind);
+      const statePart = kind.live?.statePart;
+      const part = statePart === undefined ? {} : ((collected.state[statePart] ?? {}) as Readonly<Record<string, unknown>>);
+      const state = Object.fromEntries(Object.entries(part).filter(([id]) => ids.has(id)));
+      const out = kind.snapshotWriter.write(specs, { baseline, state, secretKey, withheld });
+      for (const file of out.files) {
+        await writeJson(path.join(envDir, file.name), file.json);
+        files.push(file.name);
+      }
+      contributed = { ...contributed, ...out.manifest };
     }
 
-    const objects = Object.entries(collected.state.kubernetes)
-      .filter(([id]) => ids.has(id))
-      .flatMap(([, list]) => list);
-    if (environment.sources.some((spec) => spec.kind === 'eks')) {
-      await writeJson(path.join(envDir, 'kubernetes.json'), toKubectlList(redactKubeObjects(objects, secretKey, (key, value) => withheld([key], value))));
-      files.push('kubernetes.json');
-    }
-
-    const manifest: SnapshotManifest = {
+    // The kinds' fields (ssmPrefixes, ...) sit between takenAt and sources, as the manifest documents them.
+    const manifest = {
       schema: SNAPSHOT_MANIFEST_SCHEMA,
       environment: snapshot.environment,
       takenAt: snapshot.takenAt ?? collected.state.takenAt,
-      ssmPrefixes: ssmSpecs.map((spec) => ({ path: spec.path, keyStyle: spec.keyStyle })),
+      ...contributed,
       sources: snapshot.sources,
-    };
+    } as SnapshotManifest;
     await writeJson(path.join(envDir, SNAPSHOT_MANIFEST_FILE), manifest);
     files.push(SNAPSHOT_MANIFEST_FILE);
     written.push({ environment: snapshot.environment, files });
   }
   return written;
-}
-
-function toExportParameter(record: SsmParameterRecord, secret: boolean): Record<string, unknown> {
-  return compact({
-    Name: record.name,
-    Type: record.type,
-    // SecureString values are never read, so there is nothing to write; a secret key's value is withheld.
-    Value: record.type === 'SecureString' ? undefined : secret ? REDACTED_VALUE : record.value,
-    Version: record.version,
-    LastModifiedDate: record.lastModifiedDate,
-    ARN: record.arn,
-    DataType: record.dataType,
-  });
-}
-
-function toDescribeParameter(record: SsmParameterRecord): Record<string, unknown> {
-  return compact({
-    Name: record.name,
-    ARN: record.arn,
-    Type: record.type,
-    LastModifiedDate: record.lastModifiedDate,
-    LastModifiedUser: record.lastModifiedUser,
-    Version: record.version,
-    Tier: record.tier,
-    DataType: record.dataType,
-  });
-}
-
-function compact(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {

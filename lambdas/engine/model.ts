@@ -448,7 +448,8 @@ export interface PodObservation {
 export interface SourceStatus {
   /** Stable id: `ssm:eu-west-1:/production-eu/api/`, `eks:prod-eu/api`, `file:production-eu/ssm.json`. */
   readonly id: string;
-  readonly kind: 'ssm' | 'eks' | 'file';
+  /** The name of the registered source kind read (`ssm`, `eks`, `file`: see `lambdas/sources/registry.ts`). */
+  readonly kind: string;
   readonly layers: readonly SourceLayer[];
   readonly status: 'ok' | 'error';
   readonly itemCount: number;

@@ -1,8 +1,5 @@
 import type { EnvironmentSpec, Fix, Provenance, RevertTarget } from '../model.js';
-import { hpaRevert } from '../../sources/kubernetes/views/autoscaler/hpa-revert.js';
-import { pdbRevert } from '../../sources/kubernetes/views/disruption-budget/pdb-revert.js';
-import { probeRevert, replicasRevert, resourcesRevert } from '../../sources/kubernetes/views/shape/shape-revert.js';
-import { shellQuote, shellWord } from './shell-quote.js';
+import { revertTargetKindOf } from '../../sources/revert-targets.js';
 
 /** What a revert does at its target: put a value there, or take the key away. */
 export type RevertAction = { readonly kind: 'set'; readonly value: string } | { readonly kind: 'delete' };
@@ -32,13 +29,11 @@ export function revertFix(target: RevertTarget | undefined, action: RevertAction
   if (action.kind === 'set' && secret) {
     return { summary: `Restore ${key} in ${at} from the secret store; its value is never shown here` };
   }
-  if (target?.kind === 'file-key') {
-    const verb = action.kind === 'set' ? `set ${target.path} to ${action.value}` : `remove ${target.path}`;
-    return { summary: `Edit ${target.file} for ${environment.name}: ${verb}, then redeploy` };
-  }
+  const kind = target === undefined ? undefined : revertTargetKindOf(target);
+  if (target !== undefined && kind?.manualSummary !== undefined) return { summary: kind.manualSummary(target, action, context) };
   const summary = action.kind === 'set' ? `Set ${key} to ${action.value} in ${at}` : `Remove ${key} from ${at}`;
   if (target === undefined) return { summary };
-  const command = commandFor(target, action, context);
+  const command = kind?.command(target, action, context);
   return command === undefined ? { summary } : { summary, command };
 }
 
@@ -55,58 +50,5 @@ export function combineFixes(summary: string, fixes: readonly Fix[]): Fix {
 
 /** A short human name of where a value lives: `ssm /p/x`, `configmap api/api-config`, `deployment/api container app`. */
 export function describeTarget(target: RevertTarget): string {
-  switch (target.kind) {
-    case 'ssm-parameter':
-      return `ssm ${target.name}`;
-    case 'workload-env':
-      return `${target.workload} container ${target.container} in ${target.namespace}`;
-    case 'configmap-key':
-      return `configmap ${target.namespace}/${target.configMap}`;
-    case 'file-key':
-      return `${target.file} at ${target.path}`;
-    case 'workload-replicas':
-      return replicasRevert.describe(target);
-    case 'container-resources':
-      return resourcesRevert.describe(target);
-    case 'container-probe':
-      return probeRevert.describe(target);
-    case 'hpa':
-      return hpaRevert.describe(target);
-    case 'pdb':
-      return pdbRevert.describe(target);
-  }
-}
-
-function commandFor(target: RevertTarget, action: RevertAction, context: RevertContext): string | undefined {
-  switch (target.kind) {
-    case 'ssm-parameter': {
-      const region = context.provenance?.region ?? context.region ?? context.environment.region;
-      const regionFlag = region === undefined ? '' : ` --region ${shellWord(region)}`;
-      if (action.kind === 'delete') return `aws ssm delete-parameter --name ${shellQuote(target.name)}${regionFlag}`;
-      if (target.type === 'SecureString') return undefined;
-      // `--value=...` keeps a value starting with `-` from being read as an option.
-      const value = action.value.startsWith('-') ? `--value=${shellQuote(action.value)}` : `--value ${shellQuote(action.value)}`;
-      return `aws ssm put-parameter --name ${shellQuote(target.name)} ${value} --type ${target.type} --overwrite${regionFlag}`;
-    }
-    case 'workload-env': {
-      const assignment = action.kind === 'delete' ? `${target.variable}-` : `${target.variable}=${action.value}`;
-      return `kubectl -n ${shellWord(target.namespace)} set env ${shellWord(target.workload)} -c ${shellWord(target.container)} ${shellQuote(assignment)}`;
-    }
-    case 'configmap-key': {
-      const patch = JSON.stringify({ data: { [target.dataKey]: action.kind === 'delete' ? null : action.value } });
-      return `kubectl -n ${shellWord(target.namespace)} patch configmap ${shellWord(target.configMap)} --type merge -p ${shellQuote(patch)}`;
-    }
-    case 'file-key':
-      return undefined;
-    case 'workload-replicas':
-      return replicasRevert.command(target, action);
-    case 'container-resources':
-      return resourcesRevert.command(target, action);
-    case 'container-probe':
-      return probeRevert.command(target, action);
-    case 'hpa':
-      return hpaRevert.command(target, action);
-    case 'pdb':
-      return pdbRevert.command(target, action);
-  }
+  return revertTargetKindOf(target).describe(target);
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { SEVERITIES, SOURCE_LAYERS } from '../model.js';
+import { sourceKinds } from '../../sources/registry.js';
+import { applicationNameSchema, keyStyleSchema, regionSchema, sourceLayerSchema } from './baseline-primitives.js';
 import { valuesFilesSchema } from './values-files/values-schema.js';
+
+export { applicationNameSchema, keyStyleSchema, sourceLayerSchema };
 
 /*
  * The baseline file format, as one zod schema: the parser validates with it and
@@ -18,14 +22,6 @@ import { valuesFilesSchema } from './values-files/values-schema.js';
 /** Finding severity, lowest first. */
 export const severitySchema = z.enum(SEVERITIES).describe('Finding severity: info, low, medium, high or critical.');
 
-/** A configuration layer as the application sees it. */
-export const sourceLayerSchema = z.enum(SOURCE_LAYERS).describe('Configuration layer: file, env, configmap, secret or ssm.');
-
-/** How source-native names become logical keys. */
-export const keyStyleSchema = z
-  .enum(['relative', 'env'])
-  .describe('How source names become keys: relative (the name under the prefix, as is: db/timeout) or env (upper snake case: DB_TIMEOUT).');
-
 /** A value as written in YAML; normalised to a string by the parser. */
 export const scalarSchema = z.union([z.string(), z.number(), z.boolean()]).describe('A value. Numbers and booleans are compared as written (20 means "20").');
 
@@ -37,11 +33,6 @@ const NAME_EXPECTED = 'a name of letters, digits, ".", "_" or "-" that starts wi
 
 /** An environment name: it appears in finding ids (`type:environment:key`), so it stays simple. */
 export const environmentNameSchema = z.string().regex(NAME_PATTERN, NAME_EXPECTED).describe('Environment name.');
-/** An application name: it appears in finding ids (`type:environment:application:key`). */
-export const applicationNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'an application name of letters, digits, ".", "_", "-" or "/" that starts with a letter or digit')
-  .describe('Application name, such as cartservice or api.');
 /** A tier name (production, staging, ...). */
 export const tierNameSchema = z.string().regex(NAME_PATTERN, NAME_EXPECTED).describe('Tier name, such as production or staging.');
 
@@ -68,11 +59,6 @@ const precedenceSchema = z
     'Order in which the application reads its configuration layers, lowest precedence first: the last layer holding a key wins. Default: [file, env, configmap, secret, ssm].',
   );
 
-const regionSchema = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'an AWS region such as eu-west-1')
-  .describe('AWS region, such as eu-west-1.');
-
 const accountSchema = z
   .union([
     z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id, such as "111122223333"'),
@@ -89,78 +75,11 @@ const roleArnSchema = z
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'an IAM role ARN such as arn:aws:iam::111122223333:role/drift-audit-read')
   .describe('IAM role the auditor assumes to read this environment (for another account).');
 
-const ssmPathSchema = z
-  .string()
-  .regex(/^\/(?:[A-Za-z0-9_.-]+\/)*$/, 'an SSM path that starts and ends with "/", such as /production-eu/api/')
-  .describe('SSM Parameter Store path prefix, with leading and trailing slash: /production-eu/api/.');
-
-const ssmSourceSchema = z
-  .union([
-    ssmPathSchema,
-    z
-      .strictObject({
-        path: ssmPathSchema,
-        key_style: keyStyleSchema.optional().describe('How parameter names become keys. Default: relative.'),
-        region: regionSchema.optional().describe("Region of the parameters. Default: the environment's region."),
-        application: applicationNameSchema
-          .optional()
-          .describe(
-            'The application that reads this tree. Default: the only declared application, else the last segment of the path (/production/cartservice/ -> cartservice).',
-          ),
-      })
-      .describe('An SSM Parameter Store tree.'),
-  ])
-  .describe('An SSM Parameter Store tree: a path such as /production-eu/api/, or a mapping with path, key_style, region.');
-
-const kubernetesNameSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name (lower case letters, digits and "-")');
-
-const workloadSchema = z
-  .string()
-  .regex(
-    /^(deployment|statefulset|daemonset|cronjob)\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-    'kind/name with kind one of deployment, statefulset, daemonset, cronjob, such as deployment/api-server',
-  )
-  .describe('A workload as kind/name, such as deployment/api-server.');
-
-const eksSourceSchema = z
-  .strictObject({
-    cluster: z
-      .string()
-      .regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an EKS cluster name such as prod-eu')
-      .describe('EKS cluster name.'),
-    namespaces: z.array(kubernetesNameSchema).min(1, 'at least one namespace').describe('Namespaces whose workloads are read.'),
-    workloads: z.array(workloadSchema).optional().describe('Workloads to read, as kind/name. Default: every workload of the namespaces.'),
-    region: regionSchema.optional().describe("Region of the cluster. Default: the environment's region."),
-  })
-  .describe('Workloads of an EKS cluster: env vars, ConfigMaps they reference, container images.');
-
-const fileSourceSchema = z
-  .strictObject({
-    path: z
-      .string()
-      .regex(/^[^/]/, 'a path relative to the snapshot directory, such as production-eu/ssm.json')
-      .describe('Snapshot file, relative to the snapshot directory.'),
-    format: z
-      .enum(['ssm-export', 'ssm-describe', 'kubernetes', 'dotenv', 'app-config'])
-      .optional()
-      .describe('File format. Default: inferred from the name and content.'),
-    prefix: ssmPathSchema.optional().describe('SSM path prefix the export was taken under (ssm-export).'),
-    key_style: keyStyleSchema.optional().describe('How names become keys. Default: relative.'),
-    layer: sourceLayerSchema.optional().describe('Overrides the layer the format implies (dotenv -> env, app-config -> file).'),
-    application: applicationNameSchema
-      .optional()
-      .describe(
-        'The application that reads this file (SSM exports, dotenv, app config; Kubernetes files name theirs per workload). Default: as for an SSM tree; for dotenv and app config, the only declared application or the application of the environment’s only SSM tree.',
-      ),
-  })
-  .describe('An exported snapshot file.');
-
+/** Each registered kind's section, in registry order (ssm, eks, files). */
 const sourcesSchema = z
-  .strictObject({
-    ssm: z.array(ssmSourceSchema).optional().describe('SSM Parameter Store trees.'),
-    eks: z.array(eksSourceSchema).optional().describe('EKS clusters.'),
-    files: z.array(fileSourceSchema).optional().describe('Snapshot files (offline audits).'),
-  })
+  .strictObject(
+    Object.fromEntries(sourceKinds.all.map((kind) => [kind.baseline.section, z.array(kind.baseline.entry).optional().describe(kind.baseline.description)])),
+  )
   .describe('Where this environment’s configuration is read from.');
 
 /** One environment's declaration. */

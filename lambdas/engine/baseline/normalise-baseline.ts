@@ -9,6 +9,7 @@ import {
   type SettingSpec,
   type SourceSpec,
 } from '../model.js';
+import { sourceKinds } from '../../sources/registry.js';
 import { SECRET_KEY_PATTERN } from '../analyse/show-value.js';
 import { locate, nodeAt, type BaselineDocument, type DocumentPath } from './baseline-document.js';
 import type {
@@ -111,18 +112,6 @@ function containerApplications(applications: ReadonlyMap<string, ApplicationSpec
   return out;
 }
 
-/**
- * The application an SSM tree belongs to when its source does not say: the path's last segment that
- * does not name the environment or its tier, so `/production/cartservice/` and `/cartservice/production/`
- * are both `cartservice` (staging's tree then meets production's under one name). Never "the only
- * declared application": declaring a first application must not move every other tree into it.
- */
-function ssmApplication(path: string, environment: { readonly name: string; readonly tier: string }): string | undefined {
-  const names = new Set([environment.name.toLowerCase(), environment.tier.toLowerCase()]);
-  const segments = path.split('/').filter((segment) => segment !== '' && !names.has(segment.toLowerCase()));
-  return segments.at(-1);
-}
-
 function sectionObject(section: ReadonlyMap<string, Declared>): Record<string, unknown> {
   return Object.fromEntries([...section].map(([name, entry]) => [name, entry.value]));
 }
@@ -135,56 +124,16 @@ function normaliseEnvironment(
   workloadApplications: Readonly<Record<string, string>>,
 ): EnvironmentSpec {
   const sources: SourceSpec[] = [];
+  const environment = { name, tier: input.tier };
   const mapped = Object.keys(workloadApplications).length > 0 ? { workloadApplications } : {};
-  for (const ssm of input.sources?.ssm ?? []) {
-    const path = typeof ssm === 'string' ? ssm : ssm.path;
-    const application = (typeof ssm === 'string' ? undefined : ssm.application) ?? ssmApplication(path, { name, tier: input.tier });
-    sources.push(
-      typeof ssm === 'string'
-        ? { kind: 'ssm', path: ssm, keyStyle: 'relative', ...optional('application', application) }
-        : {
-            kind: 'ssm',
-            path: ssm.path,
-            keyStyle: ssm.key_style ?? 'relative',
-            ...optional('region', ssm.region),
-            ...optional('application', application),
-          },
+  // Each kind's section, in registry order; a kind may build on the specs of the kinds before it.
+  const sections = (input.sources ?? {}) as Readonly<Record<string, readonly unknown[] | undefined>>;
+  for (const kind of sourceKinds.all) {
+    const parameterTreeApplications = sources.flatMap((spec) =>
+      sourceKinds.of(spec)?.placementPrefix?.(spec) === undefined ? [] : ['application' in spec ? spec.application : undefined],
     );
-  }
-  // The SSM trees of the environment, read live or from exports: a config file is read by their application.
-  const ssmApplications = new Set(sources.map((source) => (source.kind === 'ssm' ? source.application : undefined)));
-  for (const file of input.sources?.files ?? [])
-    if (file.prefix !== undefined) ssmApplications.add(file.application ?? ssmApplication(file.prefix, { name, tier: input.tier }));
-  ssmApplications.delete(undefined);
-  const onlySsmApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
-  for (const eks of input.sources?.eks ?? []) {
-    sources.push({
-      kind: 'eks',
-      cluster: eks.cluster,
-      namespaces: eks.namespaces,
-      workloads: eks.workloads ?? [],
-      ...optional('region', eks.region),
-      ...mapped,
-    });
-  }
-  for (const file of input.sources?.files ?? []) {
-    // A file read by the application of the environment's only SSM tree (its config file), else by the
-    // only declared application; an SSM export by the application its prefix names.
-    const application =
-      file.application ??
-      (file.prefix !== undefined
-        ? ssmApplication(file.prefix, { name, tier: input.tier })
-        : (onlySsmApplication ?? (declaredApplications.length === 1 ? declaredApplications[0] : undefined)));
-    sources.push({
-      kind: 'file',
-      path: file.path,
-      keyStyle: file.key_style ?? 'relative',
-      ...optional('format', file.format),
-      ...optional('prefix', file.prefix),
-      ...optional('layer', file.layer),
-      ...optional('application', application),
-      ...mapped,
-    });
+    const context = { environment, declaredApplications, parameterTreeApplications, ...mapped };
+    sources.push(...kind.baseline.normalise(sections[kind.baseline.section] ?? [], context));
   }
   return {
     name,

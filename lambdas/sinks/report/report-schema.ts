@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FINDING_TYPES, SEVERITIES, SOURCE_LAYERS } from '../../engine/model.js';
 import type { Finding, Provenance, SourceStatus, Transition } from '../../engine/model.js';
+import { sourceKindNames } from '../../sources/registry.js';
 
 /** The `schema` value of every JSON report this version writes. Bumped only on a breaking change. */
 export const REPORT_SCHEMA_ID = 'drift-audit.report/1';
@@ -88,7 +89,7 @@ export const findingSchema = z
 
 const sourceStatus = z.looseObject({
   id: z.string(),
-  kind: z.enum(['ssm', 'eks', 'file']),
+  kind: z.enum(sourceKindNames()),
   layers: z.array(layer),
   status: z.enum(['ok', 'error']),
   itemCount: z.number().int(),

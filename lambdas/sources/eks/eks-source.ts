@@ -18,7 +18,7 @@
 import { type Cluster, DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 // Types only: @smithy/types ships with every @aws-sdk client.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { EksSourceSpec, SourceLayer, SourceStatus } from '../../engine/model.js';
+import type { EksSourceSpec, SourceStatus } from '../../engine/model.js';
 import type { ApiCallCounter } from '../aws/api-call-counter.js';
 import { AwsReadError } from '../aws/aws-read-error.js';
 import { asMalformedResponse, MalformedResponseError } from '../aws/malformed-response-error.js';
@@ -32,13 +32,9 @@ import { EksTokenError, eksTokenProvider } from './eks-token.js';
 import { KubeApiError } from './kube-errors.js';
 import { KubeClient, type KubeClientOptions, type KubeObject, type KubeResource } from './kube-client.js';
 
-/** Layers an EKS source can yield: container env, ConfigMap keys, secretKeyRefs (by name only), workload shape. */
-export const EKS_LAYERS: readonly SourceLayer[] = ['env', 'configmap', 'secret', 'workload'];
+import { EKS_LAYERS, eksSourceId } from './eks-source-id.js';
 
-/** Stable source id, as `SourceStatus.id` documents it: `eks:prod-eu/api` (namespaces joined by `,`). */
-export function eksSourceId(spec: Pick<EksSourceSpec, 'cluster' | 'namespaces'>): string {
-  return `eks:${spec.cluster}/${spec.namespaces.join(',')}`;
-}
+export { EKS_LAYERS, eksSourceId };
 
 /** Kubernetes calls are counted as `<cluster>:k8s.<Operation>`, beside `<region>:EKS.DescribeCluster`. */
 export const KUBE_OPERATIONS: Readonly<Record<KubeResource, string>> = Object.fromEntries(KUBE_RESOURCE_TYPES.map((type) => [type.plural, type.operation]));

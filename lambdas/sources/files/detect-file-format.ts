@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { FileFormat } from '../../engine/model.js';
-import { asRecord } from '../kubernetes/unknown-shape.js';
+import { snapshotReaders } from '../registry.js';
 import { parseJsonText, parseYamlDocuments } from './parse-structured-text.js';
 
 /** How a file's text is parsed before its format-specific reading. */
@@ -29,9 +29,10 @@ export function detectFileSyntax(fileName: string, content?: string): FileSyntax
 /**
  * Infers a snapshot file's format from its name and, when given, its content.
  *
- * Content decides when it parses: `{"Parameters": [...]}` with `Value`s is an SSM export, without
- * them describe-parameters output; objects with `apiVersion`/`kind` (or a `List`) are Kubernetes;
- * any other mapping is application config. When the content does not parse, the name decides
+ * Content decides when it parses (each kind's reader recognises its own: `{"Parameters": [...]}` with
+ * `Value`s is an SSM export, without them describe-parameters output; objects with `apiVersion`/`kind`
+ * (or a `List`) are Kubernetes; any other mapping is application config). When the content does not
+ * parse, the name decides
  * (`*describe*.json`, `*ssm*.json`, `*kube*`/`*k8s*`), so the parse error is reported by the reader
  * of the right format rather than hidden here. Undefined when neither gives an answer.
  */
@@ -49,18 +50,14 @@ export function detectFileFormat(fileName: string, content?: string): FileFormat
   return detectFormatFromName(fileName);
 }
 
-/** Infers the format of already parsed documents (see {@link detectFileFormat}). */
+/** Infers the format of already parsed documents (see {@link detectFileFormat}): the first kind's reader, by `contentRank`, that recognises them. */
 export function detectFormatFromDocuments(fileName: string, documents: readonly unknown[]): FileFormat {
-  if (documents.some(isKubernetesObject)) return 'kubernetes';
-  const [only] = documents;
-  const parameters = documents.length === 1 ? asRecord(only)?.['Parameters'] : undefined;
-  if (Array.isArray(parameters)) {
-    if (parameters.some((parameter) => asRecord(parameter)?.['Value'] !== undefined)) return 'ssm-export';
-    if (parameters.length > 0) return 'ssm-describe';
-    // An empty list says nothing either way; both readers yield nothing from it.
-    return /describe/i.test(basename(fileName)) ? 'ssm-describe' : 'ssm-export';
+  for (const reader of [...snapshotReaders()].sort((a, b) => a.contentRank - b.contentRank)) {
+    const format = reader.detectDocuments(fileName, documents);
+    // A registered format's name.
+    if (format !== undefined) return format as FileFormat;
   }
-  return 'app-config';
+  throw new TypeError(`no snapshot reader recognises ${fileName}; the file kind's reader recognises any document, so none is registered`);
 }
 
 /** A guess from the name alone, for files that cannot be read or parsed. */
@@ -68,18 +65,12 @@ export function detectFormatFromName(fileName: string): FileFormat | undefined {
   const name = basename(fileName).toLowerCase();
   if (isDotenvName(name)) return 'dotenv';
   if (!/\.(json|ya?ml)$/.test(name)) return undefined;
-  if (name.includes('describe')) return 'ssm-describe';
-  if (name.includes('ssm') || name.includes('parameters')) return 'ssm-export';
-  if (/kube|k8s|manifest|deploy|configmap/.test(name)) return 'kubernetes';
-  return 'app-config';
-}
-
-function isKubernetesObject(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(isKubernetesObject);
-  const record = asRecord(value);
-  const kind = record?.['kind'];
-  if (typeof kind !== 'string') return false;
-  return typeof record?.['apiVersion'] === 'string' || (kind.endsWith('List') && Array.isArray(record?.['items']));
+  for (const reader of [...snapshotReaders()].sort((a, b) => a.nameRank - b.nameRank)) {
+    const format = reader.detectName(name);
+    // A registered format's name.
+    if (format !== undefined) return format as FileFormat;
+  }
+  return undefined;
 }
 
 /** Every line blank, a comment or `KEY=...`: how a dotenv file without the usual name still looks. */

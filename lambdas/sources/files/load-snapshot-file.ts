@@ -1,17 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { FileFormat, FileSourceSpec } from '../../engine/model.js';
-import type { SsmParameterRecord } from '../ssm/ssm-observations.js';
+import type { FileSourceSpec } from '../../engine/model.js';
+import { snapshotFormatNamed, snapshotFormats } from '../registry.js';
+import type { LoadedSnapshotFile } from '../source-kind.js';
 import { detectFileFormat, detectFileSyntax } from './detect-file-format.js';
-import { parseKubernetesManifests } from './parse-kubernetes-manifests.js';
-import { parseSsmDescribe, parseSsmExport } from './parse-ssm-export.js';
 import { SnapshotFileError } from './snapshot-file-error.js';
 
 /** One snapshot file, read and parsed, not yet mapped to keys. */
-export type LoadedSnapshotFile =
-  | { readonly format: 'ssm-export' | 'ssm-describe'; readonly file: string; readonly records: readonly SsmParameterRecord[] }
-  | { readonly format: 'kubernetes'; readonly file: string; readonly objects: readonly unknown[] }
-  | { readonly format: 'dotenv' | 'app-config'; readonly file: string; readonly text: string };
+export type { LoadedSnapshotFile };
 
 /**
  * Reads and parses the file a spec names, relative to `baseDir`; the format is the spec's or inferred.
@@ -23,25 +19,18 @@ export type LoadedSnapshotFile =
 export async function loadSnapshotFile(spec: FileSourceSpec, baseDir: string, signal?: AbortSignal): Promise<LoadedSnapshotFile> {
   const file = displayPath(spec.path);
   const text = await readText(resolve(baseDir, spec.path), file, signal);
-  const format: FileFormat | undefined = spec.format ?? detectFileFormat(file, text);
-  switch (format) {
-    case 'ssm-export':
-      return { format, file, records: parseSsmExport(text, file) };
-    case 'ssm-describe':
-      return { format, file, records: parseSsmDescribe(text, file) };
-    case 'kubernetes':
-      return { format, file, objects: parseKubernetesManifests(text, file) };
-    case 'dotenv':
-    case 'app-config':
-      return { format, file, text };
-    default:
-      throw new SnapshotFileError(
-        'unknown-format',
-        file,
-        `cannot tell the format of this ${detectFileSyntax(file, text)} file; ` +
-          'set format on the file source (ssm-export, ssm-describe, kubernetes, dotenv or app-config)',
-      );
+  const name: string | undefined = spec.format ?? detectFileFormat(file, text);
+  const format = name === undefined ? undefined : snapshotFormatNamed(name);
+  if (format === undefined) {
+    const names = snapshotFormats().map((known) => known.name);
+    const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+    throw new SnapshotFileError(
+      'unknown-format',
+      file,
+      `cannot tell the format of this ${detectFileSyntax(file, text)} file; set format on the file source (${listed})`,
+    );
   }
+  return { format: format.name, file, content: format.load(text, file) };
 }
 
 /** Paths in ids and messages use `/` whatever the platform, so reports and history keys stay stable. */

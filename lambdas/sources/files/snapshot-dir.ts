@@ -1,25 +1,15 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type {
-  Baseline,
-  EksSourceSpec,
-  EnvironmentSpec,
-  FileSourceSpec,
-  ImageObservation,
-  KeyStyle,
-  Observation,
-  Snapshot,
-  SourceStatus,
-} from '../../engine/model.js';
-import type { SsmParameterRecord } from '../ssm/ssm-observations.js';
+import type { Baseline, EnvironmentSpec, FileSourceSpec, ImageObservation, KeyStyle, Observation, Snapshot, SourceStatus } from '../../engine/model.js';
+import { snapshotReaders } from '../registry.js';
+import type { LoadedSnapshotFile } from '../source-kind.js';
 import { isDotenvName } from './detect-file-format.js';
 import { compareObservations, compareText } from './file-observations.js';
 import { fileErrorStatus, fileSourceId, okFileStatus } from './file-source.js';
-import { loadSnapshotFile, type LoadedSnapshotFile } from './load-snapshot-file.js';
-import { mergeSsmRecords } from './parse-ssm-export.js';
+import { loadSnapshotFile } from './load-snapshot-file.js';
 import { SnapshotFileError } from './snapshot-file-error.js';
-import { formatLayers, snapshotFileObservations, type SnapshotFileContext, type SsmPrefix } from './snapshot-file-observations.js';
+import { formatLayers, snapshotFileObservations, type SnapshotFileContext } from './snapshot-file-observations.js';
 import { secretKeyOf } from '../../engine/secrets/setting-secrecy.js';
 import { parseSnapshotManifest, SNAPSHOT_MANIFEST_FILE, type SnapshotManifest } from './snapshot-manifest.js';
 
@@ -98,10 +88,11 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
       }
     }),
   );
-  const ssm = mergeEnvironmentSsm(loaded.flatMap((entry) => (entry.loaded === undefined ? [] : [entry.loaded])));
+  const prepared = prepareFiles(loaded.flatMap((entry) => (entry.loaded === undefined ? [] : [entry.loaded])));
 
-  const observations: Observation[] = [];
-  const images: ImageObservation[] = [];
+  // Every list a file's result carries besides its warnings (observations, images, whatever a
+  // format adds), concatenated under its own name, as a live read's payloads are.
+  const payload: Record<string, unknown[]> = {};
   const statuses: SourceStatus[] = [];
   for (const entry of loaded) {
     if (entry.loaded === undefined) {
@@ -109,10 +100,12 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
       continue;
     }
     try {
-      const result = snapshotFileObservations(entry.loaded, entry.spec, context, ssm.records.get(entry.loaded));
-      observations.push(...result.observations);
-      images.push(...result.images);
-      const warnings = [...(ssm.warnings.get(entry.loaded) ?? []), ...result.warnings];
+      const step = prepared.get(entry.loaded);
+      const result = snapshotFileObservations(entry.loaded, entry.spec, context, step?.prepared);
+      for (const [name, value] of Object.entries(result)) {
+        if (name !== 'warnings' && Array.isArray(value)) payload[name] = [...(payload[name] ?? []), ...value];
+      }
+      const warnings = [...(step?.warnings ?? []), ...result.warnings];
       const layers = formatLayers(entry.loaded.format, entry.spec.layer);
       statuses.push(okFileStatus(fileSourceId(entry.spec.path), layers, result.itemCount, warnings));
     } catch (error) {
@@ -122,8 +115,10 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
   return {
     environment: environment.name,
     ...(takenAt === undefined ? {} : { takenAt }),
-    observations: observations.sort(compareObservations),
-    images: images.sort(
+    ...payload,
+    // The lists of those names are the formats' observations and images (SnapshotFileObservations).
+    observations: ((payload['observations'] ?? []) as Observation[]).sort(compareObservations),
+    images: ((payload['images'] ?? []) as ImageObservation[]).sort(
       (a, b) =>
         compareText(a.namespace, b.namespace) ||
         compareText(a.workload, b.workload) ||
@@ -135,73 +130,29 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
 }
 
 /**
- * Merges every SSM export of the environment with every describe output by name: each export's
- * records gain the metadata, and a describe file keeps only the records no export holds (so nothing
- * is observed twice). Returns the records to convert per file (absent: the file's own) and warnings.
+ * Each kind's environment-wide step over the loaded files of its formats (SSM exports merged with
+ * describe output by name, so nothing is observed twice): per file, what to map and extra warnings.
  */
-function mergeEnvironmentSsm(files: readonly LoadedSnapshotFile[]): {
-  records: ReadonlyMap<LoadedSnapshotFile, readonly SsmParameterRecord[]>;
-  warnings: ReadonlyMap<LoadedSnapshotFile, readonly string[]>;
-} {
-  const described = files.flatMap((file) => (file.format === 'ssm-describe' ? file.records : []));
-  const exported = new Set(files.flatMap((file) => (file.format === 'ssm-export' ? file.records.map((record) => record.name) : [])));
-  const records = new Map<LoadedSnapshotFile, readonly SsmParameterRecord[]>();
-  const warnings = new Map<LoadedSnapshotFile, readonly string[]>();
-  for (const file of files) {
-    if (file.format === 'ssm-export' && described.length > 0) {
-      const names = new Set(file.records.map((record) => record.name));
-      const merged = mergeSsmRecords(
-        file.records,
-        described.filter((record) => names.has(record.name)),
-      );
-      records.set(file, merged.records);
-      warnings.set(
-        file,
-        merged.warnings.map((warning) => `${file.file}: ${warning}`),
-      );
-    } else if (file.format === 'ssm-describe' && exported.size > 0) {
-      records.set(
-        file,
-        file.records.filter((record) => !exported.has(record.name)),
-      );
-    }
+function prepareFiles(
+  files: readonly LoadedSnapshotFile[],
+): ReadonlyMap<LoadedSnapshotFile, { readonly prepared?: unknown; readonly warnings?: readonly string[] }> {
+  const steps = new Map<LoadedSnapshotFile, { readonly prepared?: unknown; readonly warnings?: readonly string[] }>();
+  for (const reader of snapshotReaders()) {
+    if (reader.prepare === undefined) continue;
+    const names = new Set(reader.formats.map((format) => format.name));
+    for (const [file, step] of reader.prepare(files.filter((file) => names.has(file.format)))) steps.set(file, step);
   }
-  return { records, warnings };
+  return steps;
 }
 
+/** What every file of the environment is mapped with: its region and account, and each kind's part. */
 function environmentContext(environment: EnvironmentSpec, manifest: SnapshotManifest | undefined): SnapshotFileContext {
-  const declaredPrefixes: SsmPrefix[] = environment.sources.flatMap((source) =>
-    source.kind === 'ssm'
-      ? [
-          {
-            path: source.path,
-            keyStyle: source.keyStyle,
-            ...regionOf(source.region ?? environment.region),
-            ...(source.application === undefined ? {} : { application: source.application }),
-          },
-        ]
-      : [],
-  );
-  const ssmApplications = new Set(declaredPrefixes.map((prefix) => prefix.application));
-  const defaultApplication = ssmApplications.size === 1 ? [...ssmApplications][0] : undefined;
-  const workloadApplications = environment.sources.find((source) => source.kind === 'eks')?.workloadApplications;
-  const ssmPrefixes: readonly SsmPrefix[] =
-    declaredPrefixes.length > 0 ? declaredPrefixes : (manifest?.ssmPrefixes.map((prefix) => ({ ...prefix, ...regionOf(environment.region) })) ?? []);
-  const eks = environment.sources.filter((source): source is EksSourceSpec => source.kind === 'eks');
-  // A union over clusters; an empty list on any one means "everything" there, hence no filter at all.
-  const namespaces = unionOrAll(eks.map((spec) => spec.namespaces));
-  const workloads = unionOrAll(eks.map((spec) => spec.workloads));
-  const cluster = eks.length === 1 ? eks[0]?.cluster : undefined;
-  return {
-    ssmPrefixes,
+  let context: SnapshotFileContext = {
     ...regionOf(environment.region),
     ...(environment.account === undefined ? {} : { account: environment.account }),
-    ...(namespaces === undefined ? {} : { namespaces }),
-    ...(workloads === undefined ? {} : { workloads }),
-    ...(cluster === undefined ? {} : { cluster }),
-    ...(workloadApplications === undefined ? {} : { workloadApplications }),
-    ...(defaultApplication === undefined ? {} : { defaultApplication }),
   };
+  for (const reader of snapshotReaders()) context = { ...context, ...reader.context?.(environment, manifest) };
+  return context;
 }
 
 async function conventionSpecs(environment: EnvironmentSpec, snapshotDir: string, manifest: SnapshotManifest | undefined): Promise<FileSourceSpec[]> {
@@ -212,7 +163,10 @@ async function conventionSpecs(environment: EnvironmentSpec, snapshotDir: string
     // No directory: the caller reports `no-snapshot`.
     return [];
   }
-  const keyStyle: KeyStyle = environment.sources.find((source) => source.kind === 'ssm')?.keyStyle ?? manifest?.ssmPrefixes[0]?.keyStyle ?? 'relative';
+  const keyStyle: KeyStyle =
+    snapshotReaders()
+      .map((reader) => reader.conventionKeyStyle?.(environment, manifest))
+      .find((style) => style !== undefined) ?? 'relative';
   return entries
     .filter((entry) => !entry.isDirectory() && entry.name !== SNAPSHOT_MANIFEST_FILE)
     .filter((entry) => isDotenvName(entry.name) || (CONVENTION_EXTENSIONS.test(entry.name) && !entry.name.startsWith('.')))
@@ -253,10 +207,4 @@ function manifestErrorStatus(environment: EnvironmentSpec, path: string, error: 
 
 function regionOf(region: string | undefined): { region?: string } {
   return region === undefined ? {} : { region };
-}
-
-/** The sorted union of the lists, or undefined ("everything") when there are none or one is empty. */
-function unionOrAll(lists: readonly (readonly string[])[]): string[] | undefined {
-  if (lists.length === 0 || lists.some((list) => list.length === 0)) return undefined;
-  return [...new Set(lists.flat())].sort(compareText);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SOURCE_LAYERS, type KeyStyle, type SourceStatus } from '../../engine/model.js';
+import { sourceKindNames, sourceKinds } from '../registry.js';
 import { parseJsonText } from './parse-structured-text.js';
 import { SnapshotFileError } from './snapshot-file-error.js';
 import { positionOfPath } from './text-position.js';
@@ -27,7 +28,8 @@ export interface SnapshotManifest {
 
 const sourceStatusSchema = z.object({
   id: z.string().min(1),
-  kind: z.enum(['ssm', 'eks', 'file']),
+  // Checked when read, so a kind registered after this module loaded is known too.
+  kind: z.string().refine((name) => sourceKinds.named(name) !== undefined, { message: `expected one of ${sourceKindNames().join(', ')}` }),
   layers: z.array(z.enum(SOURCE_LAYERS)),
   status: z.enum(['ok', 'error']),
   itemCount: z.number().int().nonnegative(),

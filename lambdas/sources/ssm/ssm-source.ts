@@ -67,10 +67,9 @@ export interface SsmSourceReadResult extends SourceReadResult {
   readonly stats: SsmReadStats;
 }
 
-/** The stable source id: `ssm:eu-west-1:/production-eu/api/`. */
-export function ssmSourceId(region: string, path: string): string {
-  return `ssm:${region}:${normaliseSsmPrefix(path)}`;
-}
+import { ssmSourceId } from './ssm-source-id.js';
+
+export { ssmSourceId };
 
 /**
  * One SSM Parameter Store tree of one environment, read live.

@@ -40,6 +40,7 @@ describe('Workload views registry', () => {
         name: 'pods',
         resources: [{ plural: 'pods', kind: 'Pod', apiVersion: 'v1', base: '/api/v1', operation: 'ListPods' }],
         keys: [],
+        revertTargets: [],
         start: (scope) => ({
           observe(workload) {
             seen.push(workload);

@@ -10,6 +10,7 @@ import { imageView } from './image/image-view.js';
 import { shapeView } from './shape/shape-view.js';
 import { podsView } from './pods/pods-view.js';
 import { WORKLOAD_RESOURCE_TYPES } from './workload-resources.js';
+import type { RevertTargetKind } from '../../revert-target-kind.js';
 import type { KubeResourceType, ObservableKey, WorkloadView } from './workload-view.js';
 
 /** Every registered view. */
@@ -20,6 +21,9 @@ export const KUBE_RESOURCE_TYPES: readonly KubeResourceType[] = uniqueByPlural([
   ...WORKLOAD_RESOURCE_TYPES,
   ...WORKLOAD_VIEWS.flatMap((view) => view.resources),
 ]);
+
+/** The revert target kinds of every view's targets: the EKS kind (and Kubernetes snapshot files) address them. */
+export const WORKLOAD_REVERT_TARGETS: readonly RevertTargetKind[] = WORKLOAD_VIEWS.flatMap((view) => view.revertTargets);
 
 /** Every key pattern some view can observe. */
 export const OBSERVABLE_KEYS: readonly ObservableKey[] = WORKLOAD_VIEWS.flatMap((view) => view.keys);

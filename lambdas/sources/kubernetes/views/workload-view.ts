@@ -14,6 +14,7 @@
 import type { ImageObservation, Observation, Provenance, SourceLayer } from '../../../engine/model.js';
 import type { KubernetesObservationOptions } from '../kubernetes-observation-options.js';
 import type { FieldPathStep } from '../managed-fields.js';
+import type { RevertTargetKind } from '../../revert-target-kind.js';
 
 /** One listable Kubernetes resource type, as the API serves it. */
 export interface KubeResourceType {
@@ -115,5 +116,7 @@ export interface WorkloadView {
   readonly resources: readonly KubeResourceType[];
   /** Keys its observations can have; empty when it observes no keys (images). */
   readonly keys: readonly ObservableKey[];
+  /** Revert target kinds of the places its observations point at (`kubectl scale`, `kubectl patch hpa`...); none when it has none. */
+  readonly revertTargets: readonly RevertTargetKind[];
   start(scope: ViewScope): WorkloadViewRun;
 }

@@ -1,3 +1,5 @@
+import { workloadTargetKind } from '../workload-revert.js';
+import { hpaRevert } from './hpa-revert.js';
 import type { Observation } from '../../../../engine/model.js';
 import type { FieldPathStep } from '../../managed-fields.js';
 import { asArray, asRecord, asString } from '../../unknown-shape.js';
@@ -25,6 +27,7 @@ const TARGET_FIELDS = ['averageUtilization', 'averageValue', 'value'] as const;
 export const autoscalerView: WorkloadView = {
   name: 'autoscaler',
   resources: [HPAS],
+  revertTargets: [workloadTargetKind('hpa', hpaRevert)],
   keys: [
     { pattern: /^k8s:hpa$/, examples: ['k8s:hpa'] },
     { pattern: /^k8s:hpa\.(minReplicas|maxReplicas)$/, examples: ['k8s:hpa.minReplicas', 'k8s:hpa.maxReplicas'] },

@@ -1,3 +1,5 @@
+import { workloadTargetKind } from '../workload-revert.js';
+import { pdbRevert } from './pdb-revert.js';
 import type { Observation } from '../../../../engine/model.js';
 import { asRecord } from '../../unknown-shape.js';
 import { scalar } from '../autoscaler/autoscaler-view.js';
@@ -23,6 +25,7 @@ const PDBS: KubeResourceType = {
 export const disruptionBudgetView: WorkloadView = {
   name: 'disruption-budget',
   resources: [PDBS],
+  revertTargets: [workloadTargetKind('pdb', pdbRevert)],
   keys: [
     { pattern: /^k8s:pdb$/, examples: ['k8s:pdb'] },
     { pattern: /^k8s:pdb\.(minAvailable|maxUnavailable)$/, examples: ['k8s:pdb.minAvailable', 'k8s:pdb.maxUnavailable'] },

@@ -19,6 +19,7 @@ export const envView: WorkloadView = {
   name: 'env',
   resources: [CONFIG_MAPS],
   // Env names, ConfigMap keys: anything outside the reserved `k8s:` namespace.
+  revertTargets: [],
   keys: [{ pattern: /^(?!k8s:)/, examples: [] }],
   start(scope) {
     const configMaps = indexConfigMaps(scope);

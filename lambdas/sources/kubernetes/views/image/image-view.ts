@@ -11,6 +11,7 @@ export const imageView: WorkloadView = {
   name: 'image',
   resources: [],
   keys: [],
+  revertTargets: [],
   start(scope) {
     return {
       observe(workload) {

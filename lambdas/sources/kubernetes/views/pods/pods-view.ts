@@ -28,6 +28,7 @@ export const podsView: WorkloadView = {
   name: 'pods',
   resources: [PODS, REPLICA_SETS],
   keys: [],
+  revertTargets: [],
   start(scope) {
     const { pods } = observePods(
       scope.objects.map((object) => object.raw),

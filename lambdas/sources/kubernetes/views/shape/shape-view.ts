@@ -1,3 +1,5 @@
+import { workloadTargetKind } from '../workload-revert.js';
+import { probeRevert, replicasRevert, resourcesRevert } from './shape-revert.js';
 import type { Observation } from '../../../../engine/model.js';
 import { asArray, asRecord } from '../../unknown-shape.js';
 import { scalar } from '../autoscaler/autoscaler-view.js';
@@ -32,6 +34,11 @@ const HANDLER_FIELDS: readonly (readonly [string, string])[] = [
 export const shapeView: WorkloadView = {
   name: 'shape',
   resources: [],
+  revertTargets: [
+    workloadTargetKind('workload-replicas', replicasRevert),
+    workloadTargetKind('container-resources', resourcesRevert),
+    workloadTargetKind('container-probe', probeRevert),
+  ],
   keys: [
     { pattern: /^k8s:replicas$/, examples: ['k8s:replicas'] },
     {
