@@ -17,7 +17,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
  */
 const PENDING: Readonly<Record<string, string>> = {
   'lambdas/engine/analyse/rules/secret-version.ts': 'engine rule (owned elsewhere): SecureString versions of ssm-parameter targets',
-  'lambdas/sources/kubernetes/workload-observations.ts': 'Kubernetes reader (owned elsewhere): env precedence of workload-env targets',
+  'lambdas/sources/kubernetes/views/env/container-env.ts': 'Kubernetes env view: env precedence of workload-env targets (envFrom vs env entries)',
+  'lambdas/engine/analyse/rules/stale.ts': 'engine rule: finds the SSM parameter observation a pod env feed names by its ssm-parameter target',
 };
 
 function sourceFiles(dir: string): string[] {
