@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES, SOURCE_LAYERS } from '../model.js';
+import { fedFromSchema } from './fed-from-schema.js';
 
 /*
  * The baseline file format, as one zod schema: the parser validates with it and
@@ -218,6 +219,7 @@ export const settingObjectSchema = z
       .optional()
       .describe('Which environments must agree when no value is declared: tier (same tier), all, none. Default: tier.'),
     layer: sourceLayerSchema.optional().describe('The layer the key is expected to live in.'),
+    fed_from: fedFromSchema.optional(),
     applications: z
       .array(applicationNameSchema)
       .min(1, 'at least one application')

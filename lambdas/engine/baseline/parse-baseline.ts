@@ -7,6 +7,7 @@ import { checkBaselineSize } from './check-baseline-size.js';
 import { checkPatterns } from './check-patterns.js';
 import { baselineFileSchema } from './baseline-schema.js';
 import { checkBaselineReferences } from './check-baseline-references.js';
+import { checkFedFrom } from './check-fed-from.js';
 import { mergeBaselineFiles } from './merge-baseline-files.js';
 import { normaliseBaseline } from './normalise-baseline.js';
 import { toBaselineIssues } from './to-baseline-issues.js';
@@ -92,15 +93,14 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
   const errors = sorted.filter((issue) => issue.severity === 'error');
   const warnings = sorted.filter((issue) => issue.severity === 'warning');
   if (errors.length > 0) return { ok: false, issues: errors, warnings };
-  return {
-    ok: true,
-    baseline: normaliseBaseline(
-      merged,
-      files.map((file) => file.name),
-    ),
-    issues: [],
-    warnings,
-  };
+  const baseline = normaliseBaseline(
+    merged,
+    files.map((file) => file.name),
+  );
+  // fed_from resolves against each environment's SSM trees, known only once the baseline is normalised.
+  const fedIssues = checkFedFrom(baseline);
+  if (fedIssues.length > 0) return { ok: false, issues: sortIssues(fedIssues, documents), warnings };
+  return { ok: true, baseline, issues: [], warnings };
 }
 
 /** File order as given, then position, then code: stable output for people and for tests. */

@@ -9,6 +9,7 @@ import type {
   ImageObservation,
   KeyStyle,
   Observation,
+  PodObservation,
   Snapshot,
   SourceStatus,
 } from '../../engine/model.js';
@@ -102,6 +103,7 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
 
   const observations: Observation[] = [];
   const images: ImageObservation[] = [];
+  const pods: PodObservation[] = [];
   const statuses: SourceStatus[] = [];
   for (const entry of loaded) {
     if (entry.loaded === undefined) {
@@ -112,6 +114,7 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
       const result = snapshotFileObservations(entry.loaded, entry.spec, context, ssm.records.get(entry.loaded));
       observations.push(...result.observations);
       images.push(...result.images);
+      pods.push(...(result.pods ?? []));
       const warnings = [...(ssm.warnings.get(entry.loaded) ?? []), ...result.warnings];
       const layers = formatLayers(entry.loaded.format, entry.spec.layer);
       statuses.push(okFileStatus(fileSourceId(entry.spec.path), layers, result.itemCount, warnings));
@@ -131,6 +134,7 @@ async function readEnvironmentSnapshot(environment: EnvironmentSpec, snapshotDir
         compareText(a.provenance.file ?? '', b.provenance.file ?? ''),
     ),
     sources: [...statuses, ...carried],
+    ...(pods.length === 0 ? {} : { pods }),
   };
 }
 
