@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
-import { baseline, environment, envVar, setting, snapshot, ssmValue } from './builders.js';
+import type { ExceptionSpec } from '../../lambdas/engine/model.js';
+import { baseline, environment, envVar, exception, setting, snapshot, ssmValue } from './builders.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const OLD = 'postgres://db-old.internal:5432/app';
 const NEW = 'postgres://db-new.internal:5432/app';
 
-function audit(eu: { env: string; parameter: string }, us: { env: string; parameter: string }) {
+function audit(eu: { env: string; parameter: string }, us: { env: string; parameter: string }, exceptions: readonly ExceptionSpec[] = []) {
   const environments = [environment('production-eu', 'production'), environment('production-us', 'production')];
   const changed = { changedAt: '2026-11-28T10:00:00Z', changedBy: 'arn:aws:iam::111111111111:user/alice' };
   return analyse({
-    baseline: baseline({ environments, settings: [setting('DB_URL', { fedFrom: { ssm: 'db-url' } })], unmanaged: { policy: 'ignore', severity: 'low' } }),
+    baseline: baseline({
+      environments,
+      settings: [setting('DB_URL', { fedFrom: { ssm: 'db-url' } })],
+      unmanaged: { policy: 'ignore', severity: 'low' },
+      exceptions,
+    }),
     snapshots: [
       snapshot('production-eu', [envVar('DB_URL', eu.env), ssmValue('production-eu', 'db-url', eu.parameter, changed)]),
       snapshot('production-us', [envVar('DB_URL', us.env), ssmValue('production-us', 'db-url', us.parameter, changed)]),
@@ -45,5 +51,14 @@ describe('Rule: fed_from', () => {
     ]);
     expect(finding?.fixes.revert?.command).toBeUndefined();
     expect(JSON.stringify(findings)).not.toContain('Pa55word');
+  });
+
+  it('honours an exception for the lagging value while it holds, and turns it into exception-expired after', () => {
+    const allowed = audit({ env: OLD, parameter: NEW }, { env: NEW, parameter: NEW }, [exception('DB_URL', { environment: 'production-eu', value: OLD })]);
+    const expired = audit({ env: OLD, parameter: NEW }, { env: NEW, parameter: NEW }, [
+      exception('DB_URL', { environment: 'production-eu', value: OLD, expires: '2026-11-30' }),
+    ]);
+    expect(allowed).toEqual([]);
+    expect(expired.map((finding) => finding.type)).toEqual(['exception-expired']);
   });
 });

@@ -110,8 +110,16 @@ function reportFedDrift(
   out: Finding[],
 ): void {
   const hidden = secret || fed.parameter.value.kind === 'secret' || fed.variable.value.kind === 'secret';
+  // An active exception for the env var's live value (or one with no value) allows the lag, as any deviation.
+  const live = fed.variable.value.kind === 'plain' && !hidden ? fed.variable.value.value : undefined;
+  const verdict =
+    context.exceptions.size === 0
+      ? undefined
+      : judgeException(context.exceptions, plan.key, env.spec, (allowed) => live === undefined || valuesEqual(live, allowed, plan.type), plan.application);
+  if (verdict?.kind === 'allowed') return;
   const facts = keyContext(env, plan.key, plan.application, plan, hidden, ordered, context.attribution);
-  out.push(fedDriftFinding(facts, fed));
+  const finding = fedDriftFinding(facts, fed);
+  out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
   if (plan.paritySlots !== undefined && expected === undefined) plan.paritySlots[env.index] = fed.parameter;
   // Other copies of the key hidden by the winner are still worth a note; the fed pair is not.
   if (hidden || ordered[0] === fed.variable) return;
