@@ -182,9 +182,22 @@ export interface SettingSpec {
   readonly parity: 'tier' | 'all' | 'none';
   /** The layer the key is expected to live in, when declared. */
   readonly layer?: SourceLayer;
+  /** The SSM parameter that feeds the key's env var (`fed_from`), when declared. */
+  readonly fedFrom?: FedFrom;
   readonly location?: DeclarationLocation;
   /** Environments whose expected value comes from one of their values files, and where in it. */
   readonly valuesOrigins?: Readonly<Record<string, ValuesOrigin>>;
+}
+
+/**
+ * `fed_from`: an env var whose value is copied from an SSM parameter (by a deploy step, External
+ * Secrets, the CSI driver). The parameter changing while the env var does not is drift.
+ */
+export interface FedFrom {
+  /** A full parameter name (`/production-eu/api/db-url`) or one relative to each environment's SSM tree (`db-url`). */
+  readonly ssm: string;
+  /** Where `fed_from.ssm` is written, for validation errors. */
+  readonly location?: DeclarationLocation;
 }
 
 /** Where a values file holds an environment's expected value: `config/production.yaml:12`. */
@@ -399,6 +412,19 @@ export type PodEnvFeed =
       readonly secret: string;
       /** What syncs the parameter into that Secret: `externalsecret/db` or `secretproviderclass/db`. */
       readonly via: string;
+      /** ISO 8601: the container's last start, when its status says. */
+      readonly startedAt?: string;
+    }
+  | {
+      /**
+       * A `secretKeyRef` to a Secret no visible controller syncs: what fills it is unknown here, unless
+       * the baseline declares the variable `fed_from` an SSM parameter.
+       */
+      readonly kind: 'secret';
+      readonly container: string;
+      readonly variable: string;
+      /** The Secret key the env reads (`secret/db#password`): its value is never read. */
+      readonly secret: string;
       /** ISO 8601: the container's last start, when its status says. */
       readonly startedAt?: string;
     };

@@ -1,6 +1,7 @@
 import type { AuditResult, Baseline, Finding, Snapshot } from '../model.js';
 import { withSecretsDetected } from '../secrets/detect-observations.js';
 import { createAuditContext } from './audit-context.js';
+import { declaredFedParameter } from './fed-parameter.js';
 import { auditEnvironment } from './audit-environment.js';
 import { auditParity } from './audit-parity.js';
 import { secretVersionFindings } from './rules/secret-version.js';
@@ -58,7 +59,10 @@ export interface AnalyseInput {
  *   environment; an expired one whose deviation is still live turns `changed` (or `parity`,
  *   `missing`, `unmanaged`) into `exception-expired`.
  * - `stale`: running pods lag their workload's current template (no rollout under way) or started
- *   before the ConfigMap key or SSM parameter feeding their env last changed (see `staleFindings`).
+ *   before the ConfigMap key or SSM parameter feeding their env last changed (see `staleFindings`);
+ *   a `secretKeyRef` variable the baseline declares `fed_from` a parameter counts as fed by it.
+ * - `fed_from`: a plain env var whose value differs from the parameter feeding it is one `changed`
+ *   (expected the parameter's value), never also a `shadowed` note or a second changed/parity finding.
  * - A failed source gives one `source-error`, no `missing` in its environment, and no
  *   changed/parity/shadowed/invalid for keys whose winning layer ranks at or below the failed layers.
  *
@@ -90,6 +94,7 @@ export function analyse(input: AnalyseInput): AuditResult {
     severity: input.baseline.defaultSeverity,
     attribution: context.attribution,
     ignore: context.ignore,
+    fedParameter: (env, application, variable) => declaredFedParameter(input.baseline, env.spec, application, variable),
   });
   for (const finding of stale) findings.push(finding);
   if (new Set(context.plans.list.map((plan) => plan.application)).size > 1) nameApplications(findings);

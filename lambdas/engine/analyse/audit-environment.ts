@@ -5,6 +5,7 @@ import { isBlocked, orderObservations, type EnvironmentContext } from './environ
 import { judgeException } from './exception-index.js';
 import { changedFinding } from './rules/changed.js';
 import { expiredExceptionFinding } from './rules/exception-expired.js';
+import { fedDriftFinding, fedPair, type FedPair } from './rules/fed-from.js';
 import { invalidFinding } from './rules/invalid.js';
 import { keyContext } from './rules/key-context.js';
 import { missingFinding } from './rules/missing.js';
@@ -62,6 +63,11 @@ function auditDeclared(
   }
   const secret = plan.secret || winner.value.kind === 'secret' || (ordered !== undefined && anySecret(ordered));
   const expected = plan.expectedByEnv === undefined ? plan.uniformExpected : plan.expectedByEnv[env.index];
+  const fed = plan.setting.fedFrom === undefined ? undefined : fedPair(env, plan, ordered ?? [winner]);
+  if (fed?.drifted === true) {
+    reportFedDrift(context, env, plan, fed, ordered ?? [winner], secret, expected, out);
+    return;
+  }
   const text = secret ? undefined : plainText(winner);
   let changed = false;
   if (expected === null) changed = true;
@@ -86,6 +92,39 @@ function auditDeclared(
     allowed = reportDeviation(context, env, plan, winner, ordered, secret, text, expected, changed, violation, out);
   }
   if (!allowed && ordered !== undefined && !secret) reportShadowed(context, env, plan, ordered, expected, out);
+}
+
+/**
+ * A `fed_from` env var that did not follow its parameter: that one finding says all there is about
+ * the key here, so no `changed` of the stale value, no `shadowed` note for the pair, and parity judges
+ * the value the env var is fed (the parameter's), not the stale one.
+ */
+function reportFedDrift(
+  context: AuditContext,
+  env: EnvironmentContext,
+  plan: SettingPlan,
+  fed: FedPair,
+  ordered: Observation[],
+  secret: boolean,
+  expected: string | null | undefined,
+  out: Finding[],
+): void {
+  const hidden = secret || fed.parameter.value.kind === 'secret' || fed.variable.value.kind === 'secret';
+  // An active exception for the env var's live value (or one with no value) allows the lag, as any deviation.
+  const live = fed.variable.value.kind === 'plain' && !hidden ? fed.variable.value.value : undefined;
+  const verdict =
+    context.exceptions.size === 0
+      ? undefined
+      : judgeException(context.exceptions, plan.key, env.spec, (allowed) => live === undefined || valuesEqual(live, allowed, plan.type), plan.application);
+  if (verdict?.kind === 'allowed') return;
+  const facts = keyContext(env, plan.key, plan.application, plan, hidden, ordered, context.attribution);
+  const finding = fedDriftFinding(facts, fed);
+  out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
+  if (plan.paritySlots !== undefined && expected === undefined) plan.paritySlots[env.index] = fed.parameter;
+  // Other copies of the key hidden by the winner are still worth a note; the fed pair is not.
+  if (hidden || ordered[0] === fed.variable) return;
+  const rest = ordered.filter((observation) => observation !== fed.variable);
+  if (rest.length > 1) reportShadowed(context, env, plan, rest, expected, out);
 }
 
 // Returns true when an active exception allows the deviation: nothing at all is reported for the key.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SEVERITIES, SOURCE_LAYERS } from '../model.js';
 import { sourceKinds } from '../../sources/registry.js';
 import { applicationNameSchema, keyStyleSchema, regionSchema, sourceLayerSchema } from './baseline-primitives.js';
+import { fedFromSchema } from './fed-from-schema.js';
 import { valuesFilesSchema } from './values-files/values-schema.js';
 
 export { applicationNameSchema, keyStyleSchema, sourceLayerSchema };
@@ -141,6 +142,7 @@ export const settingObjectSchema = z
       .optional()
       .describe('Which environments must agree when no value is declared: tier (same tier), all, none. Default: tier.'),
     layer: sourceLayerSchema.optional().describe('The layer the key is expected to live in.'),
+    fed_from: fedFromSchema.optional(),
     applications: z
       .array(applicationNameSchema)
       .min(1, 'at least one application')

@@ -25,6 +25,7 @@ import type {
   SettingObjectInput,
 } from './baseline-schema.js';
 import { applicationSection, type Declared, type MergedBaseline } from './merge-baseline-files.js';
+import { normaliseFedFrom } from './normalise-fed-from.js';
 
 /** Kubernetes field managers that mean "changed by hand", unless the baseline says otherwise. */
 export const DEFAULT_OUT_OF_BAND_MANAGERS: readonly string[] = ['kubectl-set', 'kubectl-edit', 'kubectl-patch'];
@@ -200,6 +201,7 @@ function normaliseSetting(key: string, declared: Declared | undefined, differenc
     required: spec.required ?? declaresValue,
     parity: spec.parity ?? 'tier',
     ...optional('layer', spec.layer),
+    ...optional('fedFrom', normaliseFedFrom(spec.fed_from, document, at('fed_from'))),
     ...optional('applications', spec.applications),
     ...(declared === undefined && difference !== undefined ? { contractOnly: true } : {}),
     ...optional('location', location),

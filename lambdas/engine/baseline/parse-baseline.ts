@@ -7,6 +7,7 @@ import { checkBaselineSize } from './check-baseline-size.js';
 import { checkPatterns } from './check-patterns.js';
 import { baselineFileSchema } from './baseline-schema.js';
 import { checkBaselineReferences } from './check-baseline-references.js';
+import { checkFedFrom } from './check-fed-from.js';
 import { mergeBaselineFiles } from './merge-baseline-files.js';
 import { normaliseBaseline } from './normalise-baseline.js';
 import { toBaselineIssues } from './to-baseline-issues.js';
@@ -104,6 +105,9 @@ export function parseBaseline(files: readonly BaselineFile[]): BaselineParseResu
   const valuesErrors = values.issues.filter((issue) => issue.severity === 'error');
   const allWarnings = [...warnings, ...values.issues.filter((issue) => issue.severity === 'warning')];
   if (valuesErrors.length > 0) return { ok: false, issues: valuesErrors, warnings: allWarnings };
+  // fed_from resolves against each environment's SSM trees, known only once the baseline is normalised.
+  const fedIssues = checkFedFrom(values.baseline);
+  if (fedIssues.length > 0) return { ok: false, issues: sortIssues(fedIssues, documents), warnings: allWarnings };
   return { ok: true, baseline: values.baseline, issues: [], warnings: allWarnings };
 }
 

@@ -2,7 +2,9 @@ import type { ChangeAttribution, Finding, Observation, PodEnvFeed, PodObservatio
 import { attribute, describeChange } from '../attribution.js';
 import { compareText, type EnvironmentContext } from '../environment-context.js';
 import { findingId } from '../finding-id.js';
+import { parameterKey } from '../fed-parameter.js';
 import type { IgnoreMatcher } from '../ignore-matcher.js';
+import { ssmParameterIndex } from '../ssm-parameter-index.js';
 import { shellWord } from '../shell-quote.js';
 import { findingBase } from './key-context.js';
 
@@ -13,6 +15,12 @@ export interface StaleAudit {
   readonly attribution: ChangeAttribution;
   /** Matched against the finding key, the workload (`deployment/api-server`). */
   readonly ignore?: IgnoreMatcher;
+  /**
+   * The SSM parameter the baseline declares (`fed_from`) as feeding an application's env var in an
+   * environment, resolved; undefined when none is declared. Makes a `secretKeyRef` variable no
+   * visible controller syncs judged as the External Secrets / CSI ones are.
+   */
+  readonly fedParameter?: (env: EnvironmentContext, application: string | undefined, variable: string) => string | undefined;
 }
 
 /** Why a group of pods needs a restart: one finding each. */
@@ -49,7 +57,8 @@ export function staleFindings(audit: StaleAudit): Finding[] {
   const findings: Finding[] = [];
   for (const env of audit.environments) {
     if (env.pods.length === 0) continue;
-    const parameters = ssmParameters(env.observations);
+    const parameters = ssmParameterIndex(env.observations);
+    const declaredFeed = declaredFeeds(env, audit);
     const causes = new Map<string, Cause>();
     const causeOf = (pod: PodObservation, id: string): Cause => {
       const group = `${pod.namespace}/${pod.workload}\u0000${pod.application ?? ''}\u0000${id}`;
@@ -68,7 +77,7 @@ export function staleFindings(audit: StaleAudit): Finding[] {
         const cause = causeOf(pod, 'template');
         cause.source ??= workloadProvenance(pod);
       }
-      for (const feed of pod.feeds) judgeFeed(pod, feed, parameters, causeOf);
+      for (const feed of pod.feeds) judgeFeed(pod, declaredFeed(pod, feed), parameters, causeOf);
     }
     for (const cause of causes.values()) {
       const finding = staleFinding(env, cause, audit);
@@ -77,6 +86,37 @@ export function staleFindings(audit: StaleAudit): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * Turns a `secretKeyRef` feed into an SSM one when the baseline declares the variable `fed_from` a
+ * parameter; the variable's application is the one its env observation names (a sidecar's is
+ * `api-server/pgbouncer`), else the pod's.
+ */
+function declaredFeeds(env: EnvironmentContext, audit: StaleAudit): (pod: PodObservation, feed: PodEnvFeed) => PodEnvFeed {
+  const fedParameter = audit.fedParameter;
+  if (fedParameter === undefined) return (_pod, feed) => feed;
+  let applications: Map<string, string | undefined> | undefined;
+  return (pod, feed) => {
+    if (feed.kind !== 'secret') return feed;
+    applications ??= containerApplications(env.observations);
+    const place = `${pod.namespace}\u0000${pod.workload}\u0000${feed.container}\u0000${feed.variable}`;
+    const application = applications.has(place) ? applications.get(place) : pod.application;
+    const parameter = fedParameter(env, application, feed.variable);
+    if (parameter === undefined) return feed;
+    return { ...feed, kind: 'ssm', parameter, via: 'fed_from in the baseline' };
+  };
+}
+
+/** namespace, workload, container, variable -> the application of the env var, from the env observations. */
+function containerApplications(observations: readonly Observation[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const observation of observations) {
+    const target = observation.provenance.target;
+    if (target?.kind !== 'workload-env') continue;
+    out.set(`${target.namespace}\u0000${target.workload}\u0000${target.container}\u0000${target.variable}`, observation.application);
+  }
+  return out;
 }
 
 function judgeFeed(
@@ -104,6 +144,7 @@ function judgeFeed(
     }
     return;
   }
+  if (feed.kind === 'secret') return;
   const parameter = parameters.get(parameterKey(feed.parameter));
   const changedAt = parameter?.provenance.changedAt;
   if (parameter === undefined || changedAt === undefined || !after(changedAt, started)) return;
@@ -155,20 +196,6 @@ function staleFinding(env: EnvironmentContext, cause: Cause, audit: StaleAudit):
       },
     },
   };
-}
-
-/** SSM parameters observed in the environment, by name without its leading slash (an ARN does not say whether there was one). */
-function ssmParameters(observations: readonly Observation[]): Map<string, Observation> {
-  const out = new Map<string, Observation>();
-  for (const observation of observations) {
-    const target = observation.provenance.target;
-    if (target?.kind === 'ssm-parameter') out.set(parameterKey(target.name), observation);
-  }
-  return out;
-}
-
-function parameterKey(name: string): string {
-  return name.startsWith('/') ? name.slice(1) : name;
 }
 
 function after(a: string, b: string): boolean {

@@ -2,7 +2,8 @@
  * What feeds a pod's containers at container start, as the kubelet builds their environment: `envFrom`
  * sources in order, then `env` entries (a later definition of a name replaces an earlier one; a
  * literal or a fieldRef replaces whatever fed the name before). ConfigMap keys and Secret keys synced
- * from SSM are what can go stale; a literal cannot. A ConfigMap mounted as a volume is refreshed by the
+ * from SSM are what can go stale; a literal cannot. Other `secretKeyRef`s are recorded too (kind
+ * `secret`): a baseline `fed_from` may say which parameter fills them. A ConfigMap mounted as a volume is refreshed by the
  * kubelet and feeds nothing here, but a `subPath` mount of it is a copy taken when the container
  * starts and never updated, so it is a feed too (its `variable` is the mount path).
  */
@@ -89,6 +90,10 @@ export function podEnvFeeds(podSpec: Raw, container: Raw, startedAt: string | un
         via: synced.via,
         ...started,
       });
+    } else if (secretName !== undefined && secretKey !== undefined) {
+      // Read at container start like any env; what fills the Secret is unknown here unless the
+      // baseline declares the variable fed_from an SSM parameter (the stale rule decides).
+      feeds.set(variable, { kind: 'secret', container: name, variable, secret: `secret/${secretName}#${secretKey}`, ...started });
     }
   }
   for (const feed of subPathFeeds(podSpec, container, name, lookups, started)) feeds.set(feed.variable, feed);
