@@ -18,7 +18,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const PENDING: Readonly<Record<string, string>> = {
   'lambdas/engine/analyse/rules/secret-version.ts': 'engine rule (owned elsewhere): SecureString versions of ssm-parameter targets',
   'lambdas/sources/kubernetes/views/env/container-env.ts': 'Kubernetes env view: env precedence of workload-env targets (envFrom vs env entries)',
-  'lambdas/engine/analyse/rules/stale.ts': 'engine rule: finds the SSM parameter observation a pod env feed names by its ssm-parameter target',
+  'lambdas/engine/analyse/rules/stale.ts': 'engine rule: the workload-env observations a pod env feed names',
+  'lambdas/engine/analyse/ssm-parameter-index.ts': 'engine index: SSM parameter observations by their ssm-parameter target name (stale and fed_from rules)',
 };
 
 function sourceFiles(dir: string): string[] {

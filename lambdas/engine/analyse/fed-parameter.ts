@@ -1,4 +1,5 @@
 import type { Baseline, EnvironmentSpec, FedFrom } from '../model.js';
+import { sourceKinds } from '../../sources/registry.js';
 import { settingFor } from './setting-for.js';
 
 /** An SSM tree an environment reads (live or from an export), and the application that reads it. */
@@ -21,10 +22,11 @@ export type FedParameter =
 export function ssmTreesOf(env: EnvironmentSpec): SsmTree[] {
   const trees = new Map<string, SsmTree>();
   for (const source of env.sources) {
-    if (source.kind === 'eks') continue;
-    const path = source.kind === 'ssm' ? source.path : source.prefix;
+    // The kinds that hold SSM parameters say their prefix (a live tree's path, an export's `prefix`).
+    const path = sourceKinds.of(source)?.placementPrefix?.(source)?.path;
     if (path === undefined || trees.has(path)) continue;
-    trees.set(path, { path, ...(source.application === undefined ? {} : { application: source.application }) });
+    const application = 'application' in source ? source.application : undefined;
+    trees.set(path, { path, ...(application === undefined ? {} : { application }) });
   }
   return [...trees.values()];
 }
