@@ -48,8 +48,9 @@ export function grantAuditPermissions(scope: Construct, role: Role, resources: A
   const bucketArn = bucket.bucketArn;
   // Direct reads for environments without a role; for the others, only the right to assume their role.
   const read = readStatements(scope, { ...directScope(props.scope), roleArns: props.scope.roleArns });
-  const reads = [read.parameterTrees, read.describeParameters, read.clusters, read.assumeRoles];
-  for (const statement of reads) if (statement) role.addToPrincipalPolicy(statement);
+  // Every registered kind's statements, in registry order, then the role assumptions: a new kind's
+  // reads reach the audit role with no change here.
+  for (const statement of Object.values(read)) if (statement) role.addToPrincipalPolicy(statement);
   if (read.parameterTrees) {
     acknowledgeWildcards(
       role,
