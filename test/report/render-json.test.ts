@@ -25,6 +25,38 @@ describe('Function: renderJson', () => {
     expect(REPORT_SCHEMA_ID).toBe('drift-audit.report/1');
   });
 
+  it('accepts findings on workload shape, whose provenance targets replicas, resources, probes, HPAs and PDBs', () => {
+    // Prepare: one finding per workload target kind, as the shape, autoscaler and disruption-budget views make them.
+    const base = FINDINGS[0] as Finding;
+    const targets: NonNullable<Finding['provenance'][number]['target']>[] = [
+      { kind: 'workload-replicas', namespace: 'api', workload: 'deployment/api' },
+      { kind: 'container-resources', namespace: 'api', workload: 'deployment/api', container: 'app', bound: 'limits', resource: 'memory' },
+      {
+        kind: 'container-probe',
+        namespace: 'api',
+        workload: 'deployment/api',
+        container: 'app',
+        list: 'containers',
+        probe: 'readinessProbe',
+        field: 'periodSeconds',
+      },
+      { kind: 'hpa', namespace: 'api', workload: 'deployment/api', hpa: 'api', field: 'maxReplicas' },
+      { kind: 'pdb', namespace: 'api', workload: 'deployment/api', field: 'minAvailable' },
+    ];
+    const findings = targets.map((target, index) => ({
+      ...base,
+      id: `${base.id}:${index}`,
+      provenance: [{ source: 'kubernetes' as const, layer: 'workload' as const, location: 'deployment/api', target }],
+    }));
+    const input = { ...partialRun(), findings, counts: countsOf(findings) };
+
+    // Act
+    const parsed = reportSchema.safeParse(JSON.parse(renderJson(input)));
+
+    // Assess
+    expect(parsed.success, parsed.error?.message).toBe(true);
+  });
+
   it('yields a JSON Schema for consumers in other languages, as in the golden file', () => {
     // Act
     const schema = z.toJSONSchema(reportSchema) as { required?: string[]; properties?: Record<string, unknown> };

@@ -31,6 +31,26 @@ const revertTarget = z.discriminatedUnion('kind', [
   }),
   z.looseObject({ kind: z.literal('configmap-key'), namespace: z.string(), configMap: z.string(), dataKey: z.string() }),
   z.looseObject({ kind: z.literal('file-key'), file: z.string(), path: z.string() }),
+  z.looseObject({ kind: z.literal('workload-replicas'), namespace: z.string(), workload: z.string() }),
+  z.looseObject({
+    kind: z.literal('container-resources'),
+    namespace: z.string(),
+    workload: z.string(),
+    container: z.string(),
+    bound: z.enum(['requests', 'limits']),
+    resource: z.string(),
+  }),
+  z.looseObject({
+    kind: z.literal('container-probe'),
+    namespace: z.string(),
+    workload: z.string(),
+    container: z.string(),
+    list: z.enum(['containers', 'initContainers']),
+    probe: z.enum(['livenessProbe', 'readinessProbe', 'startupProbe']),
+    field: z.string(),
+  }),
+  z.looseObject({ kind: z.literal('hpa'), namespace: z.string(), workload: z.string(), hpa: z.string().optional(), field: z.string() }),
+  z.looseObject({ kind: z.literal('pdb'), namespace: z.string(), workload: z.string(), pdb: z.string().optional(), field: z.string() }),
 ]);
 
 const provenance = z
