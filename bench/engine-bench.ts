@@ -13,6 +13,9 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { analyse } from '../lambdas/engine/analyse/analyse.js';
 import { DEFAULT_PRECEDENCE, type Baseline, type EnvironmentSpec, type Observation, type SettingSpec, type Snapshot } from '../lambdas/engine/model.js';
+import { kubernetesObjectsToObservations } from '../lambdas/sources/kubernetes/index.js';
+import { podsPayload } from '../lambdas/sources/kubernetes/views/pods/pods-payload.js';
+import { buildKubeEstate } from './kube-estate.js';
 
 /** Size of the synthetic estate. */
 export interface EngineBenchOptions {
@@ -20,6 +23,12 @@ export interface EngineBenchOptions {
   readonly environments: number;
   /** Share of (environment, key) values that drift. @default 0.01 */
   readonly driftRatio?: number;
+  /**
+   * Deployments per environment (3 containers, HPA, PDB, 3 pods each), read by the real Kubernetes
+   * reader: their k8s: shape keys (replicas are HPA-owned, resources, probes, hpa, pdb) and env join the
+   * estate, their pods the snapshot. @default keys / 200 (500 for 100,000 keys)
+   */
+  readonly workloads?: number;
 }
 
 /** What one run measured. */
@@ -36,8 +45,14 @@ export interface EngineBenchFigures {
   readonly rawHeapMB: number;
   /** Findings the engine reported. */
   readonly findings: number;
-  /** Mismatches the raw loop counted (the engine's `changed` findings should equal it). */
+  /** Mismatches the raw loop counted (declared keys against the baseline, k8s: keys within a tier). */
   readonly rawMismatches: number;
+  /** Observations per environment: SSM keys plus what the workloads yield. */
+  readonly observationsPerEnvironment: number;
+  /** k8s: shape observations per environment. */
+  readonly shapeObservationsPerEnvironment: number;
+  /** Pods per environment. */
+  readonly podsPerEnvironment: number;
 }
 
 interface Estate {
@@ -45,6 +60,14 @@ interface Estate {
   readonly snapshots: Snapshot[];
   /** Expected value per environment, as the raw loop holds it. */
   readonly expected: Map<string, string>[];
+}
+
+/** The workload observations and pods of one environment, as the Kubernetes reader yields them. */
+function workloadPart(env: EnvironmentSpec, index: number, workloads: number): { observations: Observation[]; pods: Snapshot['pods'] } {
+  if (workloads === 0) return { observations: [], pods: [] };
+  const { list } = buildKubeEstate({ workloads, variant: index });
+  const read = kubernetesObjectsToObservations([list], { namespaces: ['apps'], cluster: env.name, region: env.region ?? 'eu-west-1' });
+  return { observations: read.observations, pods: podsPayload(read.payloads) };
 }
 
 /** A small deterministic PRNG (mulberry32), so every run audits the same estate. */
@@ -65,6 +88,7 @@ function random(seed: number): () => number {
  */
 export function buildEstate(options: EngineBenchOptions): Estate {
   const { keys, environments: envCount } = options;
+  const workloads = options.workloads ?? Math.floor(keys / 200);
   const driftRatio = options.driftRatio ?? 0.01;
   const next = random(42);
   const environments: EnvironmentSpec[] = [];
@@ -124,18 +148,35 @@ export function buildEstate(options: EngineBenchOptions): Estate {
       });
     }
     expected.push(wanted);
+    const part = workloadPart(env, environments.indexOf(env), workloads);
+    observations.push(...part.observations);
     snapshots.push({
       environment: env.name,
       observations,
+      ...(part.pods === undefined || part.pods.length === 0 ? {} : { pods: part.pods }),
       images: [],
-      sources: [{ id: `ssm:eu-west-1:/${env.name}/app/`, kind: 'ssm', layers: ['ssm'], status: 'ok', itemCount: keys }],
+      sources: [
+        { id: `ssm:eu-west-1:/${env.name}/app/`, kind: 'ssm', layers: ['ssm'], status: 'ok', itemCount: keys },
+        ...(workloads === 0
+          ? []
+          : [
+              {
+                id: `eks:${env.name}/apps`,
+                kind: 'eks' as const,
+                layers: ['env' as const, 'configmap' as const, 'workload' as const],
+                status: 'ok' as const,
+                itemCount: workloads,
+              },
+            ]),
+      ],
     });
   }
   const baseline: Baseline = {
     environments,
     settings,
     ignore: [],
-    unmanaged: { policy: 'report', severity: 'low' },
+    // The default policy: the workloads' undeclared env keys are compared across environments.
+    unmanaged: { policy: 'compare', severity: 'low' },
     exceptions: [],
     defaultSeverity: 'medium',
     attribution: { outOfBandManagers: ['kubectl-set'], pipelinePrincipals: [] },
@@ -146,19 +187,36 @@ export function buildEstate(options: EngineBenchOptions): Estate {
 
 /**
  * The raw loop: per environment, put every live value in a `Map` (the data arrives as an array, as it
- * does for the engine), then compare each expected value with it and count the mismatches.
+ * does for the engine), then compare each expected value with it and count the mismatches; and
+ * compare each undeclared workload key (`application` + key) with the first environment (k8s: keys:
+ * the first of its tier), as the default `unmanaged: compare` policy does.
  */
 export function rawLoop(estate: Estate): number {
   let mismatches = 0;
+  const tierReference = new Map<string, Map<string, string>>();
+  let allReference: Map<string, string> | undefined;
   for (let e = 0; e < estate.snapshots.length; e += 1) {
     const snapshot = estate.snapshots[e] as Snapshot;
+    const tier = estate.baseline.environments[e]?.tier ?? '';
     const live = new Map<string, string>();
+    const workload = new Map<string, string>();
+    const undeclared = new Map<string, string>();
+    const declared = estate.expected[e] as Map<string, string>;
     for (const observation of snapshot.observations) {
-      if (observation.value.kind === 'plain') live.set(observation.key, observation.value.value);
+      if (observation.value.kind !== 'plain') continue;
+      const scoped = `${observation.application ?? ''}\u0000${observation.key}`;
+      if (observation.key.startsWith('k8s:')) workload.set(scoped, observation.value.value);
+      else if (declared.has(observation.key)) live.set(observation.key, observation.value.value);
+      else undeclared.set(scoped, observation.value.value);
     }
+    if (allReference === undefined) allReference = undeclared;
+    else for (const [key, value] of undeclared) if (allReference.get(key) !== value) mismatches += 1;
     for (const [key, value] of estate.expected[e] as Map<string, string>) {
       if (live.get(key) !== value) mismatches += 1;
     }
+    const reference = tierReference.get(tier);
+    if (reference === undefined) tierReference.set(tier, workload);
+    else for (const [key, value] of workload) if (reference.get(key) !== value) mismatches += 1;
   }
   return mismatches;
 }
@@ -201,7 +259,19 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Engin
   const result = analyse({ baseline: estate.baseline, snapshots: estate.snapshots, now });
   const engineHeapMB = Math.max(0, heapMB() - before);
   if (result.findings.length !== findings) throw new Error('internal: the engine gave different results on the same input');
-  return { engineMs, rawLoopMs, ratio: engineMs / rawLoopMs, engineHeapMB, rawHeapMB, findings, rawMismatches };
+  const first = estate.snapshots[0];
+  return {
+    engineMs,
+    rawLoopMs,
+    ratio: engineMs / rawLoopMs,
+    engineHeapMB,
+    rawHeapMB,
+    findings,
+    rawMismatches,
+    observationsPerEnvironment: first?.observations.length ?? 0,
+    shapeObservationsPerEnvironment: first?.observations.filter((observation) => observation.key.startsWith('k8s:')).length ?? 0,
+    podsPerEnvironment: first?.pods?.length ?? 0,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

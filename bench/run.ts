@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|eks|patterns` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -9,6 +9,7 @@ import { formatSsmCollectBench, runSsmCollectBench } from './ssm-collect-bench.j
 import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
+import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -19,7 +20,11 @@ if (only === undefined || only === 'engine') {
   const keys = values.quick ? 10_000 : 100_000;
   const environments = 10;
   const figures = await runEngineBench({ keys, environments, driftRatio: 0.01 });
-  console.log(`\n== engine: ${keys.toLocaleString('en')} keys x ${environments} environments ==`);
+  console.log(`\n== engine: ${keys.toLocaleString('en')} keys x ${environments} environments, with workloads ==`);
+  console.log(
+    `estate              ${figures.observationsPerEnvironment.toLocaleString('en')} observations/environment ` +
+      `(${figures.shapeObservationsPerEnvironment.toLocaleString('en')} k8s: shape keys), ${figures.podsPerEnvironment.toLocaleString('en')} pods/environment`,
+  );
   console.log(`engine analyse      ${figures.engineMs.toFixed(0)} ms, heap ${figures.engineHeapMB.toFixed(0)} MB, ${figures.findings} findings`);
   console.log(`raw Map loop        ${figures.rawLoopMs.toFixed(0)} ms, heap ${figures.rawHeapMB.toFixed(0)} MB`);
   console.log(`ratio               ${figures.ratio.toFixed(2)}x (target <= 2x)  ${figures.ratio <= 2 ? 'MET' : 'NOT MET'}`);
@@ -33,6 +38,10 @@ if (only === undefined || only === 'ssm') {
   // The full scenario is the issue's: 10,000 parameters in each of 4 regions (~3.5 min, paced).
   const figures = await runSsmCollectBench(values.quick ? { parametersPerRegion: 1_000 } : {});
   console.log(`\n${formatSsmCollectBench(figures)}`);
+}
+
+if (only === undefined || only === 'kube') {
+  console.log(`\n${formatKubeReaderBench(runKubeReaderBench({ workloads: values.quick ? 100 : 500 }))}`);
 }
 
 if (only === undefined || only === 'eks') {

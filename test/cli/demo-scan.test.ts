@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 
+interface JsonFinding {
+  id: string;
+  type: string;
+  environment: string;
+  key: string;
+  severity: string;
+  message: string;
+  comparedWith?: Record<string, { text: string }>;
+  provenance: { changedBy?: string; outOfBand?: boolean }[];
+  fixes: { revert?: { command?: string } };
+}
+
 interface JsonReport {
   schema: string;
   status: string;
-  findings: { id: string; type: string; environment: string; key: string; severity: string }[];
+  findings: JsonFinding[];
+}
+
+interface JsonExplanation {
+  expected?: { text: string };
+  effective?: { text: string };
+  findings: unknown[];
 }
 
 /** Every seed scenario the demo estate reproduces, as the finding it must raise. */
@@ -26,6 +44,8 @@ const SEED_SCENARIOS: Record<string, string> = {
   'seed 001: PAYMENT_GATEWAY_TIMEOUT_MS 3000 vs 10000': 'changed:production-us:api:PAYMENT_GATEWAY_TIMEOUT_MS',
   'seed 001: client library image ahead in staging': 'version:staging-us:api/deployment/api-server/pgbouncer',
   'seed 001: NEW_AUTH_FLOW divergence past its rollout window': 'exception-expired:staging-us:api:NEW_AUTH_FLOW',
+  'seed 000: EU memory raised with kubectl set resources during an incident': 'parity:production-eu:api:k8s:resources.requests.memory',
+  'seed 000: EU autoscaling deleted during an incident, US still autoscales': 'parity:production-us+production-eu:api:k8s:hpa',
 };
 
 async function scanDemo(...extra: string[]) {
@@ -54,6 +74,61 @@ describe('CLI: drift-audit scan on the demo estate', () => {
     expect(report.findings.filter((finding) => finding.key === 'LOG_LEVEL' && finding.environment !== 'production-us')).toEqual([]);
     expect(report.status).toBe('ok');
     expect(code).toBe(1);
+  });
+
+  it('seed 000: the regional workload drift names who changed it out of band and how to revert it', async () => {
+    // Act
+    const { stdout } = await scanDemo('--json');
+
+    // Assess
+    const findings = (JSON.parse(stdout) as JsonReport).findings;
+    const memory = findings.find((finding) => finding.id === 'parity:production-eu:api:k8s:resources.requests.memory');
+    expect(memory).toMatchObject({ type: 'parity', severity: 'medium', comparedWith: { 'production-us': { text: '2Gi' }, 'production-eu': { text: '4Gi' } } });
+    expect(memory?.provenance[0]).toMatchObject({ changedBy: 'kubectl-set', outOfBand: true });
+    expect(memory?.fixes.revert?.command).toBe('kubectl -n api set resources deployment/api-server -c app --requests=memory=2Gi');
+    const autoscaler = findings.find((finding) => finding.id === 'parity:production-us+production-eu:api:k8s:hpa');
+    expect(autoscaler).toMatchObject({
+      type: 'parity',
+      severity: 'medium',
+      comparedWith: { 'production-us': { text: 'present' }, 'production-eu': { text: 'absent' } },
+    });
+    // The HPA owns production-us's replica count, so EU's 15 hand-set replicas are not a second finding.
+    expect(findings.filter((finding) => finding.key === 'k8s:replicas')).toEqual([]);
+  });
+
+  it('seed 001: resource limits declared per tier and cpu 1000m vs 1 stay silent while being observed', async () => {
+    // Act
+    const { stdout } = await scanDemo('--json');
+    const explain = async (key: string, env: string) => {
+      const run = await runCli([
+        'explain',
+        key,
+        '--env',
+        env,
+        '--app',
+        'api',
+        'config',
+        '--snapshots',
+        'config/snapshots',
+        '--now',
+        '2026-11-23T12:00:00Z',
+        '--json',
+      ]);
+      return JSON.parse(run.stdout) as JsonExplanation;
+    };
+
+    // Assess
+    const findings = (JSON.parse(stdout) as JsonReport).findings;
+    expect(findings.filter((finding) => /^k8s:resources\.(limits\.|requests\.cpu)/.test(finding.key))).toEqual([]);
+    expect(await explain('k8s:resources.limits.memory', 'staging-us')).toMatchObject({ expected: { text: '8Gi' }, effective: { text: '8Gi' }, findings: [] });
+    // 34359738368 bytes is 32Gi: compared by value, not by text.
+    expect(await explain('k8s:resources.limits.memory', 'production-eu')).toMatchObject({
+      expected: { text: '32Gi' },
+      effective: { text: '34359738368' },
+      findings: [],
+    });
+    expect(await explain('k8s:resources.limits.cpu', 'staging-us')).toMatchObject({ expected: { text: '4' }, effective: { text: '4' }, findings: [] });
+    expect(await explain('k8s:resources.requests.cpu', 'production-us')).toMatchObject({ effective: { text: '1' }, findings: [] });
   });
 
   it('never prints a SecureString value in any format', async () => {
