@@ -46,6 +46,8 @@ const SEED_SCENARIOS: Record<string, string> = {
   'seed 001: NEW_AUTH_FLOW divergence past its rollout window': 'exception-expired:staging-us:api:NEW_AUTH_FLOW',
   'seed 000: EU memory raised with kubectl set resources during an incident': 'parity:production-eu:api:k8s:resources.requests.memory',
   'seed 000: EU autoscaling deleted during an incident, US still autoscales': 'parity:production-us+production-eu:api:k8s:hpa',
+  'seed 001: the running pods still hold the Stripe key rotated in Parameter Store after they started':
+    'stale:production-us:api:api/deployment/api-server:ssm:/production-us/api/stripe/api_key',
 };
 
 async function scanDemo(...extra: string[]) {

@@ -21,7 +21,7 @@ describe('Package bin: dist/drift-audit.mjs', () => {
 
     // Assess
     expect(result.status).toBe(1);
-    expect((JSON.parse(result.stdout) as { findings: unknown[] }).findings).toHaveLength(19);
+    expect((JSON.parse(result.stdout) as { findings: unknown[] }).findings).toHaveLength(20);
   });
 
   it('prints its version and help', () => {
