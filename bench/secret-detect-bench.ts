@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { detectSecret } from '../lambdas/engine/secrets/detect-secret.js';
-import { secretSamples } from '../test/engine/secret-samples.js';
+import { secretSamples } from '../test/lambdas/engine/secrets/secret-samples.js';
 
 /** What one run measured. */
 export interface SecretDetectFigures {

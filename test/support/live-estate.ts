@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startEksEndpoint, type EksEndpoint } from '../sources/eks/eks-endpoint.js';
-import { fixtureObjects } from '../sources/eks/kube-fixtures.js';
+import { startEksEndpoint, type EksEndpoint } from '../lambdas/sources/eks/eks-endpoint.js';
+import { fixtureObjects } from '../lambdas/sources/eks/kube-fixtures.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startKubeServer, TEST_CA_PEM, type KubeFixtureObject, type KubeServer } from './kube-server.js';
 import { startSsmServer, type FakeSsmParameter, type SsmServer } from './ssm-server.js';

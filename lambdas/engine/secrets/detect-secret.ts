@@ -33,7 +33,7 @@ const NOT_TOKEN = 128;
  * `password=`, Authorization values); a random-looking token ({@link isRandomToken}), unless it is
  * base64 of text, which is secret only when that text holds one of the shapes above. What is
  * deliberately *not* secret is documented on each part; the labelled table in
- * `test/engine/secrets-detect.test.ts` is the specification.
+ * `test/lambdas/engine/secrets/secrets-detect.test.ts` is the specification.
  */
 export function detectSecret(value: string): SecretFormat | undefined {
   const length = value.length;

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../../lambdas/sinks/history/history-store.js';
+import { startDynaliteTable, type DynaliteTable } from '../../support/dynalite.js';
+import { SEEDED, SEEDED_FINDINGS as F, seedHistory } from '../../lambdas/sinks/history/history-harness.js';
+import { runCli } from '../../support/run-cli.js';
+
+/** `drift-audit history` through the CLI's own SDK clients, found through AWS_ENDPOINT_URL_DYNAMODB. */
+describe('CLI: drift-audit history', () => {
+  let table: DynaliteTable;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    table = await startDynaliteTable('drift-audit-history-cli');
+    await seedHistory(new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName }));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDHISTORY',
+      AWS_SECRET_ACCESS_KEY: 'history-secret',
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await table.stop();
+  });
+
+  it('prints the per-region timeline of the table it is given', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['history', '--region', 'eu-west-1', '--table', table.tableName, '--since', '60d'], { now: SEEDED.now });
+
+    // Assess
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain(F.euTimeout.id);
+    expect(stdout).not.toContain(F.usTimeout.id);
+  });
+
+  it('asks for the region, since history is kept and queried per region', async () => {
+    // Act
+    const { code, stderr } = await runCli(['history', '--table', table.tableName]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('history needs --region REGION');
+  });
+});
+
+describe('CLI: typed failures are messages, not stack traces', () => {
+  it('explains a bad --since without a stack trace', async () => {
+    // Act
+    const { code, stderr } = await runCli(['history', '--region', 'eu-west-1', '--table', 'any-table', '--since', '3x'], {
+      env: {},
+    });
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^drift-audit: .*3x/);
+    expect(stderr).not.toContain('unexpected error');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

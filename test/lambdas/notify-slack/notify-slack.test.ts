@@ -1,0 +1,158 @@
+import type { SNSEvent } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KnownBlock } from '@slack/types';
+import { notify } from '../../../lambdas/notify-slack/handler.js';
+import { buildSlackMessage, SLACK_MAX_BLOCKS, SLACK_MAX_TEXT } from '../../../lambdas/notify-slack/slack-blocks.js';
+import { postToWebhook, SlackDeliveryError } from '../../../lambdas/notify-slack/post-to-webhook.js';
+import { buildRunMessage, type RunMessageBody } from '../../../lambdas/sinks/alerts/run-message.js';
+import { opened, sampleFinding, sampleRun } from '../../support/sample-findings.js';
+import { startSlackWebhookServer, type SlackWebhookServer } from '../../support/slack-webhook-server.js';
+
+function snsEventOf(subject: string, body: string): SNSEvent {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:drift:1',
+        Sns: {
+          Type: 'Notification',
+          MessageId: 'm-1',
+          TopicArn: 'arn:aws:sns:us-east-1:123456789012:drift',
+          Subject: subject,
+          Message: body,
+          Timestamp: '2026-11-23T12:00:10.000Z',
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}
+
+function textsOf(blocks: readonly KnownBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    if (block.type === 'section' && block.text) return [block.text.text];
+    if (block.type === 'header') return [block.text.text];
+    if (block.type === 'context') return block.elements.map((element) => ('text' in element ? String(element.text) : ''));
+    return [];
+  });
+}
+
+describe('Function: buildSlackMessage', () => {
+  it('groups transitions by environment and region with severity, expected vs actual, who/when and both fixes', () => {
+    // Prepare
+    const us = sampleFinding();
+    const eu = sampleFinding({
+      id: 'parity:production-eu:DATABASE_POOL_SIZE',
+      type: 'parity',
+      environment: 'production-eu',
+      region: 'eu-west-1',
+      key: 'DATABASE_POOL_SIZE',
+      severity: 'critical',
+    });
+    const message = buildRunMessage(sampleRun(), [opened(us), opened(eu)], { bucket: 'b', key: 'reports/r.html' })!;
+
+    // Act
+    const slack = buildSlackMessage(message.subject, JSON.parse(message.body) as RunMessageBody);
+
+    // Assess
+    const text = textsOf(slack.blocks).join('\n');
+    expect(text).toContain('*production-eu (eu-west-1)*');
+    expect(text).toContain('*production-us (us-east-1)*');
+    expect(text).toContain(':red_circle: CRITICAL');
+    expect(text).toContain('expected `10s` → actual `60s`');
+    expect(text).toContain('changed by kubectl-set on 2026-08-14 *outside the pipeline*');
+    expect(text).toContain("Revert: `kubectl -n api set env deployment/api-server -c app 'DB_TIMEOUT=10s'`");
+    expect(text).toContain('Accept: `drift-audit baseline accept changed:production-us:DB_TIMEOUT`');
+    expect(text).toContain('Full report');
+    expect(text.indexOf('production-eu')).toBeLessThan(text.indexOf('production-us (us-east-1)'));
+  });
+
+  it('stays within 50 blocks and 3,000 characters a text, ending with "+N more"', () => {
+    // Prepare
+    const transitions = Array.from({ length: 120 }, (_, index) =>
+      opened(sampleFinding({ id: `changed:production-us:K${index}`, key: `K${index}`, message: 'y'.repeat(5000) })),
+    );
+    const message = buildRunMessage(sampleRun(), transitions, { bucket: 'b', key: 'reports/r.html' })!;
+
+    // Act
+    const slack = buildSlackMessage(message.subject, JSON.parse(message.body) as RunMessageBody);
+
+    // Assess
+    expect(slack.blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);
+    for (const text of textsOf(slack.blocks)) expect(text.length).toBeLessThanOrEqual(SLACK_MAX_TEXT);
+    const shown = slack.blocks.filter((block) => block.type === 'section' && block.text?.text.includes('K')).length;
+    expect(textsOf(slack.blocks).at(-1)).toMatch(new RegExp(`^\\+${120 - shown} more`));
+  });
+
+  it('escapes values so a hostile value cannot inject a Slack link or mention', () => {
+    // Prepare
+    const finding = sampleFinding({ actual: { text: '<!channel> <https://evil|click>', secret: false } });
+    const message = buildRunMessage(sampleRun(), [opened(finding)])!;
+
+    // Act
+    const slack = buildSlackMessage(message.subject, JSON.parse(message.body) as RunMessageBody);
+
+    // Assess
+    const text = textsOf(slack.blocks).join('\n');
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('Function: postToWebhook', () => {
+  let server: SlackWebhookServer | undefined;
+  afterEach(async () => server?.close());
+
+  it('retries after a 429, waiting the Retry-After Slack asked for', async () => {
+    // Prepare
+    server = await startSlackWebhookServer([{ status: 429, headers: { 'retry-after': '2' }, body: 'rate_limited' }]);
+    const waits: number[] = [];
+
+    // Act
+    await postToWebhook(server.url, { text: 'hi', blocks: [] }, { sleep: async (ms) => void waits.push(ms) });
+
+    // Assess
+    expect(server.received).toHaveLength(2);
+    expect(waits).toEqual([2000]);
+  });
+
+  it('fails at once on a 4xx other than 429 without putting the webhook URL in the error', async () => {
+    // Prepare
+    server = await startSlackWebhookServer([{ status: 403, body: 'invalid_token' }]);
+
+    // Act
+    const failure = postToWebhook(server.url, { text: 'hi', blocks: [] }, { sleep: async () => undefined });
+
+    // Assess
+    await expect(failure).rejects.toBeInstanceOf(SlackDeliveryError);
+    await expect(failure).rejects.not.toThrow(/XXXX/);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('Function: notify', () => {
+  let server: SlackWebhookServer | undefined;
+  afterEach(async () => server?.close());
+
+  it('posts each drift-audit alert from SNS and skips foreign messages', async () => {
+    // Prepare
+    server = await startSlackWebhookServer();
+    const message = buildRunMessage(sampleRun(), [opened(sampleFinding())])!;
+    const url = server.url;
+
+    // Act
+    const ours = await notify(snsEventOf(message.subject, message.body), { webhookUrl: async () => url });
+    const foreign = await notify(snsEventOf('hello', '{"something":"else"}'), { webhookUrl: async () => url });
+
+    // Assess
+    expect(ours).toEqual({ posted: 1, skipped: 0 });
+    expect(foreign).toEqual({ posted: 0, skipped: 1 });
+    expect(server.received).toHaveLength(1);
+    expect((server.received[0] as { text: string }).text).toBe('1 new drift in production-us');
+  });
+});

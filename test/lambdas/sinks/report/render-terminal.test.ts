@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { renderTerminal } from '../../../../lambdas/sinks/report/index.js';
+import type { ReportInput } from '../../../../lambdas/sinks/report/index.js';
+import { expectGolden } from './golden.js';
+import { HOSTILE, hostileRun } from './hostile-fixture.js';
+import { FINDINGS, cleanRun, completeRunWithDrift, countsOf, partialRun } from './report-fixture.js';
+
+const ESC = '\u001b';
+
+function lastLine(text: string): string {
+  return text.trimEnd().split('\n').at(-1) ?? '';
+}
+
+describe('Function: renderTerminal', () => {
+  it('renders the realistic partial run as in the golden file', () => {
+    // Prepare
+    const input = partialRun();
+
+    // Act
+    const text = renderTerminal(input, { color: false });
+
+    // Assess
+    expectGolden('terminal.txt', text);
+  });
+
+  it('renders ids, every provenance entry, transitions and sources when verbose, as in the golden file', () => {
+    // Prepare
+    const input = partialRun({ transitions: true });
+
+    // Act
+    const text = renderTerminal(input, { color: false, verbose: true, width: 80 });
+
+    // Assess
+    expectGolden('terminal-verbose.txt', text);
+  });
+
+  it('never says "no drift" for a partial run, even one without findings, and names the unread source', () => {
+    // Prepare
+    const withFindings = partialRun();
+    const withoutFindings: ReportInput = {
+      ...withFindings,
+      result: { ...withFindings.result, findings: [], counts: countsOf([]) },
+    };
+
+    // Act
+    const outputs = [withFindings, withoutFindings].map((input) => renderTerminal(input, { color: false }));
+
+    // Assess
+    for (const text of outputs) {
+      expect(text).not.toMatch(/no drift/i);
+      expect(lastLine(text)).toMatch(/^Incomplete audit: /);
+      expect(lastLine(text)).toContain('ssm:eu-west-1:/production-eu/api/');
+      expect(lastLine(text)).toContain('keys absent in production-eu are unknown, not missing');
+      expect(text).toContain('AccessDenied');
+    }
+  });
+
+  it('closes a clean complete run with "No drift: N environments, M sources read"', () => {
+    // Act
+    const text = renderTerminal(cleanRun(), { color: false });
+
+    // Assess
+    expect(lastLine(text)).toBe('No drift: 3 environments, 6 sources read.');
+    expectGolden('terminal-clean.txt', text);
+  });
+
+  it('closes a complete run with drift on the counts, worst severity first', () => {
+    // Act
+    const text = renderTerminal(completeRunWithDrift(), { color: false });
+
+    // Assess
+    expect(lastLine(text)).toBe('Drift found: 7 findings (1 critical, 1 high, 2 medium, 2 low, 1 info) in 3 of 3 environments; 6 sources read.');
+    expect(text).not.toMatch(/no drift/i);
+  });
+
+  it('shows expected → actual, the provenance with who changed it, and both fixes', () => {
+    // Act
+    const text = renderTerminal(partialRun(), { color: false, width: 200 });
+
+    // Assess
+    expect(text).toContain('expected 10s → actual 60s');
+    expect(text).toContain('from ssm /production-us/api/DB_TIMEOUT v7, changed by arn:aws:iam::111111111111:user/bob on 2026-08-14 — outside the pipeline');
+    expect(text).toContain('$ aws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite');
+    expect(text).toContain('settings.DB_TIMEOUT.environments.production-us: 60s');
+  });
+
+  it('groups findings by environment, the environment with the worst finding first', () => {
+    // Act
+    const text = renderTerminal(partialRun(), { color: false });
+
+    // Assess
+    const headings = text.split('\n').filter((line) => /^[a-z]+-[a-z]+ {2}/.test(line));
+    expect(headings.map((h) => h.split(' ')[0])).toEqual(['production-us', 'production-eu', 'staging-us']);
+    expect(headings[0]).toContain('production · us-east-1');
+    const markers = text.split('\n').filter((line) => /^ {2}[✖▲◆●○] /.test(line));
+    expect(markers[0]).toContain('CRITICAL');
+  });
+
+  it('prints [secret] for a secret whatever text the value carries', () => {
+    // Prepare
+    const base = partialRun();
+    const leaky = FINDINGS.map((f) => (f.actual?.secret === true ? { ...f, actual: { text: 'sk_live_CANARY', secret: true } } : f));
+
+    // Act
+    const text = renderTerminal({ ...base, result: { ...base.result, findings: leaky } }, { color: false, verbose: true });
+
+    // Assess
+    expect(text).toContain('actual [secret]');
+    expect(text).not.toContain('sk_live_CANARY');
+  });
+
+  it('emits ANSI colour codes only when color is true', () => {
+    // Act
+    const plain = renderTerminal(partialRun(), { color: false, verbose: true });
+    const coloured = renderTerminal(partialRun(), { color: true, verbose: true });
+
+    // Assess
+    expect(plain).not.toContain(ESC);
+    expect(coloured).toContain(`${ESC}[`);
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
+  it('escapes control characters in values so a hostile value cannot drive the terminal', () => {
+    // Act
+    const text = renderTerminal(hostileRun(), { color: false, width: 300 });
+
+    // Assess
+    expect(text).not.toContain(ESC);
+    expect(text).toContain('\\u001b[2J');
+    expect(text).toContain(HOSTILE.split('\n')[0]);
+  });
+
+  it('gives the same bytes whatever order the findings arrive in', () => {
+    // Prepare
+    const input = partialRun({ transitions: true });
+    const shuffled: ReportInput = {
+      ...input,
+      result: { ...input.result, findings: [...input.result.findings].reverse() },
+      sources: [...input.sources].reverse(),
+      environments: [...input.environments].reverse(),
+    };
+
+    // Act / Assess
+    expect(renderTerminal(shuffled, { color: true, verbose: true })).toBe(renderTerminal(input, { color: true, verbose: true }));
+  });
+});
