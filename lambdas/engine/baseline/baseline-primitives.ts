@@ -7,7 +7,9 @@ import { SOURCE_LAYERS } from '../model.js';
  */
 
 /** A configuration layer as the application sees it. */
-export const sourceLayerSchema = z.enum(SOURCE_LAYERS).describe('Configuration layer: file, env, configmap, secret or ssm.');
+export const sourceLayerSchema = z
+  .enum(SOURCE_LAYERS)
+  .describe('Configuration layer: file, env, configmap, secret, ssm, or workload (the k8s: shape keys of a workload).');
 
 /** How source-native names become logical keys. */
 export const keyStyleSchema = z

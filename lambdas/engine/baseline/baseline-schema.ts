@@ -57,7 +57,7 @@ const precedenceSchema = z
   })
   .meta({ uniqueItems: true })
   .describe(
-    'Order in which the application reads its configuration layers, lowest precedence first: the last layer holding a key wins. Default: [file, env, configmap, secret, ssm].',
+    'Order in which the application reads its configuration layers, lowest precedence first: the last layer holding a key wins. Default: [file, env, configmap, secret, ssm]. A sixth layer, workload, holds the k8s: shape keys and nothing else (no other layer ever holds one); a precedence that omits it still sees it, ranked above every listed layer.',
   );
 
 const accountSchema = z
@@ -117,7 +117,7 @@ const constraintFields = {
     .enum(['string', 'integer', 'number', 'boolean', 'duration', 'url', 'quantity'])
     .optional()
     .describe(
-      'Value type: string, integer, number, boolean, duration (10s, 5m, 250ms), url or quantity (a Kubernetes resource.Quantity compared by value: 2Gi == 2048Mi, 1000m == 1; k8s:resources.* keys compare so without declaring it).',
+      'Value type: string, integer, number, boolean, duration (10s, 5m, 250ms), url or quantity (a Kubernetes resource.Quantity, compared by value: decimal SI suffixes m k M G T P E, binary Ki Mi Gi Ti Pi Ei, exponents e/E; 2Gi == 2048Mi, 1000m == 1; k8s:resources.* keys compare so without declaring it).',
     ),
   enum: z.array(scalarSchema).min(1, 'at least one allowed value').optional().describe('Allowed values.'),
   min: z.number().optional().describe('Smallest allowed number (durations: in seconds).'),
@@ -141,7 +141,7 @@ export const settingObjectSchema = z
       .enum(['tier', 'all', 'none'])
       .optional()
       .describe('Which environments must agree when no value is declared: tier (same tier), all, none. Default: tier.'),
-    layer: sourceLayerSchema.optional().describe('The layer the key is expected to live in.'),
+    layer: sourceLayerSchema.optional().describe('The layer the key is expected to live in (workload for k8s: shape keys).'),
     fed_from: fedFromSchema.optional(),
     applications: z
       .array(applicationNameSchema)
@@ -270,11 +270,18 @@ export const baselineFileSchema = z
       .nullable()
       .optional()
       .describe('Applications by name. Optional: undeclared, each workload is its own application, named after it.'),
-    settings: settingsMapSchema.nullable().optional().describe('Settings shared by every application, by key.'),
+    settings: settingsMapSchema
+      .nullable()
+      .optional()
+      .describe(
+        'Settings shared by every application, by key: an env var, SSM or ConfigMap key, or a k8s: workload shape key (k8s:replicas, k8s:resources.limits.memory, ...).',
+      ),
     expected_differences: expectedDifferencesSchema
       .nullable()
       .optional()
-      .describe('Declared differences: KEY: { environment-or-tier: value }. Anything not declared must be identical.'),
+      .describe(
+        'Declared differences: KEY: { environment-or-tier: value }, KEY a setting name or a k8s: shape key (k8s:resources.limits.memory: { staging: 8Gi, production: 32Gi }). Anything not declared must be identical.',
+      ),
     ignore: z
       .array(z.string().min(1, 'a non-empty glob pattern, such as KUBERNETES_*'))
       .nullable()

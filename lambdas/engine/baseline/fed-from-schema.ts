@@ -21,7 +21,7 @@ export const fedFromSchema = z
       ),
   })
   .describe(
-    'The env var is fed from an SSM parameter (a deploy step or a controller copies it): when the parameter changed and the env var did not, that is drift. Only for env vars (layer env or no layer).',
+    'The env var is fed from an SSM parameter (a deploy step or a controller copies it): when the parameter changed and the env var did not, that is drift (a changed finding expecting the parameter’s value). A secret-fed variable (secretKeyRef) has no value to compare: pods started before the parameter last changed are stale. Only for env vars (layer env or no layer).',
   );
 
 /** `fed_from` as written. */

@@ -23,7 +23,9 @@ const eksSourceSchema = z
     workloads: z.array(workloadSchema).optional().describe('Workloads to read, as kind/name. Default: every workload of the namespaces.'),
     region: regionSchema.optional().describe("Region of the cluster. Default: the environment's region."),
   })
-  .describe('Workloads of an EKS cluster: env vars, ConfigMaps they reference, container images.');
+  .describe(
+    'Workloads of an EKS cluster: env vars, ConfigMaps they reference, container images, shape (replicas, resources, probes, HPA, PDB: k8s: keys) and running pods (stale).',
+  );
 
 type EksSourceInput = z.infer<typeof eksSourceSchema>;
 

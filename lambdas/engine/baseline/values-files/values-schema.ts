@@ -50,6 +50,6 @@ export function valuesFilesSchema(pieces: ValuesSchemaPieces) {
     .array(z.union([path, entry]))
     .min(1, 'at least one values file')
     .describe(
-      'The team’s own values files holding this environment’s expected values, lowest precedence first: a later file wins, as with helm -f a -f b (maps merge, lists and scalars are replaced, null removes).',
+      'The team’s own values files holding this environment’s expected values (as settings.KEY.environments.ENV would declare them), lowest precedence first: a later file wins, as with helm -f a -f b (maps merge, lists and scalars are replaced, null removes). The baseline still holds on top: a value that contradicts a declaration or the contract, or that is a secret, is an error at its file and line. baseline accept edits the value in the file that holds it.',
     );
 }
