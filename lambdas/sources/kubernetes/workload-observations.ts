@@ -2,6 +2,7 @@
  * The Kubernetes reader's driver: selects the declared workloads of a set of Kubernetes objects and
  * asks every registered workload view (`views/registry.ts`) what it observes of each.
  */
+import { normaliseWorkloadRef } from './workload-ref.js';
 import type { ImageObservation, Observation, Provenance, SourceLayer } from '../../engine/model.js';
 import type { KubernetesObservationOptions } from './kubernetes-observation-options.js';
 import { type FieldManagerChange, type FieldPathStep, findFieldManager } from './managed-fields.js';
@@ -37,23 +38,6 @@ const TEMPLATE_PATHS: Readonly<Record<string, { readonly template: readonly stri
   CronJob: { template: ['spec', 'jobTemplate', 'spec', 'template'], fields: ['f:spec', 'f:jobTemplate', 'f:spec', 'f:template'] },
   // A Pod is its own template.
   Pod: { template: [], fields: [] },
-};
-
-/** kubectl's short names and plurals, so a baseline may say `deploy/api` as people type it. */
-const KIND_ALIASES: Readonly<Record<string, string>> = {
-  deploy: 'deployment',
-  deployments: 'deployment',
-  sts: 'statefulset',
-  statefulsets: 'statefulset',
-  ds: 'daemonset',
-  daemonsets: 'daemonset',
-  rs: 'replicaset',
-  replicasets: 'replicaset',
-  jobs: 'job',
-  cj: 'cronjob',
-  cronjobs: 'cronjob',
-  po: 'pod',
-  pods: 'pod',
 };
 
 /**
@@ -235,14 +219,9 @@ function resolveNamespace(metadata: Readonly<Record<string, unknown>>, options: 
 function normaliseWorkloadFilters(filters: readonly string[], warnings: Set<string>): Set<string> {
   const out = new Set<string>();
   for (const filter of filters) {
-    const slash = filter.indexOf('/');
-    if (slash <= 0 || slash === filter.length - 1) {
-      warnings.add(`workload filter "${filter}" is not of the form kind/name; ignored`);
-      continue;
-    }
-    // `deployments.apps/api` names the group too; the kind is what identifies the workload here.
-    const kind = filter.slice(0, slash).toLowerCase().split('.')[0] ?? '';
-    out.add(`${KIND_ALIASES[kind] ?? kind}/${filter.slice(slash + 1)}`);
+    const ref = normaliseWorkloadRef(filter);
+    if (ref === undefined) warnings.add(`workload filter "${filter}" is not of the form kind/name; ignored`);
+    else out.add(ref);
   }
   return out;
 }

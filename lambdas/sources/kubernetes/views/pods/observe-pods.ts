@@ -11,6 +11,7 @@
  */
 import type { PodEnvFeed, PodObservation, PodTemplateState } from '../../../../engine/model.js';
 import { asArray, asRecord, asString } from '../../unknown-shape.js';
+import { normaliseWorkloadRef } from '../../workload-ref.js';
 import { podEnvFeeds, runningContainers } from './pod-env-feeds.js';
 import { podTemplateState } from './pod-template-state.js';
 import { indexSyncedSecrets, type SyncObject } from './synced-secrets.js';
@@ -38,14 +39,6 @@ export interface PodObservations {
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-const KIND_ALIASES: Readonly<Record<string, string>> = {
-  deploy: 'deployment',
-  deployments: 'deployment',
-  sts: 'statefulset',
-  statefulsets: 'statefulset',
-  ds: 'daemonset',
-  daemonsets: 'daemonset',
-};
 
 /** Observes the pods of `objects`; never throws for malformed input (it is skipped). */
 export function observePods(objects: readonly unknown[], options: PodObservationOptions): PodObservations {
@@ -225,10 +218,8 @@ function namesInSeveralNamespaces(workloads: readonly { namespace: string; name:
 function normaliseFilters(filters: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const filter of filters) {
-    const slash = filter.indexOf('/');
-    if (slash <= 0) continue;
-    const kind = filter.slice(0, slash).toLowerCase().split('.')[0] ?? '';
-    out.add(`${KIND_ALIASES[kind] ?? kind}/${filter.slice(slash + 1)}`);
+    const ref = normaliseWorkloadRef(filter);
+    if (ref !== undefined) out.add(ref);
   }
   return out;
 }
