@@ -1,3 +1,4 @@
+import { explainPods, type ExplainedPod } from './explain-pods.js';
 import type {
   Baseline,
   Constraints,
@@ -99,6 +100,11 @@ export interface Explanation {
   readonly failedSources: readonly SourceStatus[];
   /** Findings about the key in this environment, plus the environment's source errors. */
   readonly findings: readonly Finding[];
+  /**
+   * The application's running pods in the environment, when the snapshot holds them: when each
+   * started and whether it can still hold the value its source had then (env is read at start).
+   */
+  readonly pods: readonly ExplainedPod[];
 }
 
 /** What `explain` needs: an audit's inputs plus the environment and key to explain. */
@@ -219,6 +225,13 @@ export function explain(input: ExplainInput): Explanation {
   }
 
   const effective = observations[0]?.value;
+  const pods = explainPods(
+    baseline,
+    spec,
+    input.snapshots.find((snapshot) => snapshot.environment === environment),
+    application,
+    key,
+  );
   return {
     environment,
     tier: spec.tier,
@@ -251,8 +264,26 @@ export function explain(input: ExplainInput): Explanation {
     })),
     complete: env?.complete ?? false,
     failedSources: env === undefined ? [] : env.sources.filter((source) => source.status !== 'ok'),
-    findings,
+    findings: [...findings, ...staleFindingsOf(result.findings, environment, application, pods)],
+    pods,
   };
+}
+
+/**
+ * The `stale` findings about the pods that need a restart to see this key's current value: a stale
+ * finding is about a workload (its key names the workload and the changed source), so it is matched
+ * by the pods it lists.
+ */
+function staleFindingsOf(findings: readonly Finding[], environment: string, application: string | undefined, pods: readonly ExplainedPod[]): Finding[] {
+  const lagging = new Set(pods.filter((pod) => pod.restartNeeded).map((pod) => `pod/${pod.name}`));
+  if (lagging.size === 0) return [];
+  return findings.filter(
+    (finding) =>
+      finding.type === 'stale' &&
+      finding.environment === environment &&
+      finding.application === application &&
+      finding.provenance.some((provenance) => lagging.has(provenance.location)),
+  );
 }
 
 /** The values file line an environment's expected value comes from, else the setting's declaration. */

@@ -150,6 +150,21 @@ export function renderExplanationTerminal(e: Explanation, options: ExplanationTe
   }
   out.push(c.dim(`  Precedence, highest first: ${e.precedence.join(' > ')}`));
 
+  if (e.pods.length > 0) {
+    out.push('');
+    const restart = e.pods.filter((pod) => pod.restartNeeded).length;
+    const summary = restart === 0 ? 'each started from the current source' : `${restart} need a restart to see the current value`;
+    out.push(`${c.bold(`  Running pods (${e.pods.length})`)}  ${c.dim(summary)}`);
+    for (const pod of e.pods) {
+      const started = pod.startedAt === undefined ? 'start time unknown' : `started ${pod.startedAt}`;
+      const template = pod.templateCurrent === false ? ', older template' : '';
+      const source =
+        pod.readFrom === undefined ? '' : `; read from ${pod.readFrom}${pod.sourceChangedAt === undefined ? '' : ` (changed ${pod.sourceChangedAt})`}`;
+      const line = `${pod.namespace}/${pod.name} (${pod.workload}) ${started}${template}${source}`;
+      prose(line, pod.restartNeeded ? '    ! ' : '      ', pod.restartNeeded ? (t) => c.yellow(t) : undefined, '        ');
+    }
+  }
+
   if (e.exceptions.length > 0) {
     out.push('');
     out.push(c.bold(`  Exceptions (${e.exceptions.length})`));
@@ -213,6 +228,9 @@ export function renderExplanationJson(e: Explanation): string {
         .sort((a, b) => compareText(a.id, b.id))
         .map((s) => ordered(s, ['id', 'kind', 'layers', 'status', 'itemCount', 'error', 'warnings'])),
       findings: [...e.findings].sort(compareFindings).map(findingJson),
+      pods: e.pods.map((pod) =>
+        ordered(pod, ['namespace', 'name', 'workload', 'startedAt', 'templateCurrent', 'readFrom', 'sourceChangedAt', 'restartNeeded']),
+      ),
     },
     [
       'schema',
@@ -230,6 +248,7 @@ export function renderExplanationJson(e: Explanation): string {
       'exceptions',
       'failedSources',
       'findings',
+      'pods',
     ],
   );
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -30,6 +30,35 @@ describe('CLI: drift-audit explain', () => {
     expect(explanation.findings.map((finding) => finding.id)).toEqual(['changed:production-us:api:DB_TIMEOUT']);
   });
 
+  it('answers "does the running process have the new value?": the pods that started before the Stripe key rotated, and the stale finding', async () => {
+    // Act
+    const { code, stdout } = await runCli([
+      'explain',
+      'STRIPE_API_KEY',
+      '--env',
+      'production-us',
+      'config',
+      '--snapshots',
+      'config/snapshots',
+      '--json',
+      ...NOW,
+    ]);
+
+    // Assess: nine pods started before the parameter changed on 2026-11-18; the tenth restarted since.
+    expect(code).toBe(0);
+    const explanation = JSON.parse(stdout) as {
+      pods: { name: string; readFrom?: string; sourceChangedAt?: string; restartNeeded: boolean }[];
+      findings: { type: string; fixes: { revert?: { command?: string } } }[];
+    };
+    expect(explanation.pods).toHaveLength(10);
+    expect(explanation.pods.filter((pod) => pod.restartNeeded)).toHaveLength(9);
+    for (const pod of explanation.pods) expect(pod.readFrom).toBe('ssm /production-us/api/stripe/api_key via externalsecret/api-stripe');
+    const stale = explanation.findings.filter((finding) => finding.type === 'stale');
+    expect(stale).toHaveLength(1);
+    expect(stale[0]?.fixes.revert?.command).toBe('kubectl -n api rollout restart deployment/api-server');
+    expect(stdout).not.toMatch(/sk_live_/);
+  });
+
   it('names the known environments when given an unknown one', async () => {
     // Act
     const { code, stderr } = await runCli(['explain', 'DB_TIMEOUT', '--env', 'prod-us', '--snapshots', 'config/snapshots', ...NOW]);

@@ -76,5 +76,27 @@ export function poolSizeExplanation(): Explanation {
     complete: true,
     failedSources: [],
     findings: FINDINGS.filter((f: Finding) => f.key === 'DATABASE_POOL_SIZE'),
+    pods: [
+      {
+        name: 'api-server-7c9d2b-4kq8p',
+        namespace: 'api',
+        workload: 'deployment/api-server',
+        startedAt: '2026-06-01T09:00:00.000Z',
+        templateCurrent: true,
+        readFrom: 'configmap api-config key DATABASE_POOL_SIZE',
+        sourceChangedAt: '2026-06-10T08:30:00.000Z',
+        restartNeeded: true,
+      },
+      {
+        name: 'api-server-7c9d2b-x2m9z',
+        namespace: 'api',
+        workload: 'deployment/api-server',
+        startedAt: '2026-06-11T10:00:00.000Z',
+        templateCurrent: true,
+        readFrom: 'configmap api-config key DATABASE_POOL_SIZE',
+        sourceChangedAt: '2026-06-10T08:30:00.000Z',
+        restartNeeded: false,
+      },
+    ],
   };
 }

@@ -25,6 +25,7 @@ function secretExplanation(): Explanation {
     complete: true,
     failedSources: [],
     findings: [],
+    pods: [],
   };
 }
 
@@ -47,6 +48,7 @@ function incompleteExplanation(): Explanation {
       },
     ],
     findings: [],
+    pods: [],
   };
 }
 
@@ -116,6 +118,17 @@ describe('Function: renderExplanationTerminal', () => {
     expect(text).toMatch(/^ {4}secret\s+not set$/m);
     expect(text).toContain('No finding for DATABASE_POOL_SIZE in production-us in the sources that were read.');
     expect(text).not.toMatch(/no drift/i);
+  });
+
+  it('lists the running pods, flagging the one that started before its ConfigMap key changed', () => {
+    // Act
+    const text = renderExplanationTerminal(poolSizeExplanation(), { color: false });
+
+    // Assess: env is read at container start, so only the pod started after the change has the current value.
+    expect(text).toContain('Running pods (2)  1 need a restart to see the current value');
+    expect(text).toContain('    ! api/api-server-7c9d2b-4kq8p (deployment/api-server) started 2026-06-01T09:00:00.000Z');
+    expect(text).toContain('      api/api-server-7c9d2b-x2m9z (deployment/api-server) started 2026-06-11T10:00:00.000Z');
+    expect(text).toContain('configmap api-config key DATABASE_POOL_SIZE (changed 2026-06-10T08:30:00.000Z)');
   });
 
   it('emits ANSI colour codes only when color is true', () => {
