@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES, SOURCE_LAYERS } from '../model.js';
+import { SEVERITIES } from '../model.js';
 import { sourceKinds } from '../../sources/registry.js';
 import { applicationNameSchema, keyStyleSchema, regionSchema, sourceLayerSchema } from './baseline-primitives.js';
 import { fedFromSchema } from './fed-from-schema.js';
