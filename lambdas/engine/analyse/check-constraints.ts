@@ -1,3 +1,4 @@
+import { quantityMagnitude } from './parse-quantity.js';
 import { RE2JS } from 're2js';
 import type { Constraints } from '../model.js';
 import { canonicalValue } from './compare-values.js';
@@ -128,9 +129,11 @@ function checkType(value: string, type: NonNullable<Constraints['type']>): strin
 
 /**
  * The number a range constraint is checked against: the value itself for numbers, seconds for
- * durations (a bare number counts as seconds here, the unit ranges are written in).
+ * durations (a bare number counts as seconds here, the unit ranges are written in), the value of a
+ * Kubernetes quantity (`1500m` is 1.5, `2Gi` is 2147483648).
  */
 function magnitude(value: string, type: Constraints['type']): number | undefined {
+  if (type === 'quantity') return quantityMagnitude(value);
   if (type === 'duration') {
     const parsed = parseDuration(value.trim());
     if (parsed === undefined) return undefined;

@@ -53,6 +53,16 @@ describe('Function: compileConstraints', () => {
     expect(checker.violation('61s')).toBe('must be at most 60');
   });
 
+  it('checks Kubernetes quantities against ranges by their value: 1500m cores is 1.5, 2Gi is 2147483648 bytes', () => {
+    const cores = compileConstraints({ type: 'quantity', max: 8 });
+    expect(cores.violation('1500m')).toBeUndefined();
+    expect(cores.violation('8')).toBeUndefined();
+    expect(cores.violation('8001m')).toBe('must be at most 8');
+    const memory = compileConstraints({ type: 'quantity', min: 2 ** 30 });
+    expect(memory.violation('2Gi')).toBeUndefined();
+    expect(memory.violation('512Mi')).toBe(`must be at least ${2 ** 30}`);
+  });
+
   it('checks URLs and booleans', () => {
     expect(compileConstraints({ type: 'url' }).violation('inventory.internal')).toBe('must be an absolute URL');
     expect(compileConstraints({ type: 'url' }).violation('https://inventory.internal/v1')).toBeUndefined();

@@ -264,6 +264,8 @@ describe('Workload shape views', () => {
         ['0.5', '500m'],
         ['1e3', '1k'],
         ['1.5Gi', '1536Mi'],
+        ['500000u', '500m'],
+        ['250000000n', '250m'],
       ])
         expect(valuesEqual(a as string, b as string, 'quantity')).toBe(true);
       for (const [a, b] of [
