@@ -129,6 +129,17 @@ describe('Rule: stale', () => {
     expect(finding?.actual?.text).toBe('pod-template-hash=5d4f');
   });
 
+  it('never calls a pod old when its ReplicaSet is newer than the Deployment as listed, or was not listed at all', () => {
+    // Prepare: the Deployment was listed at revision 4 just before a rollout to revision 5 began; the
+    // Pods and ReplicaSets were listed a moment later (the lists are not one snapshot).
+    const newer = [deployment('api', { revision: 4 }), replicaSet('api', '7c9d', 4), replicaSet('api', '9e1a', 5), pod('api', '9e1a', 'a', STARTED)];
+    const unlisted = [deployment('api', { revision: 4 }), replicaSet('api', '7c9d', 4), pod('api', '9e1a', 'a', STARTED)];
+
+    // Act + Assess
+    expect(audit(newer)).toEqual([]);
+    expect(audit(unlisted)).toEqual([]);
+  });
+
   it('says nothing of old pods while a rollout replaces them, and names a stalled rollout', () => {
     const old = (rollout: 'rolling' | 'unobserved' | 'stalled') => [
       deployment('api', { revision: 4, rollout }),

@@ -57,12 +57,28 @@ function deploymentState(labels: Raw, inputs: TemplateInputs): PodTemplateState 
     currentHash === undefined
       ? undefined
       : `pod-template-hash=${currentHash} (replicaset ${asString(asRecord(currentSet?.['metadata'])?.['name']) ?? '?'}, revision ${revision})`;
+  const current = podHash === undefined || currentHash === undefined ? undefined : podCurrency(podHash, currentHash, revision, replicaSets);
   return {
-    ...(podHash === undefined || currentHash === undefined ? {} : { current: podHash === currentHash }),
+    ...(current === undefined ? {} : { current }),
     ...(podRevision === undefined ? {} : { podRevision }),
     ...(workloadRevision === undefined ? {} : { workloadRevision }),
     ...(rollout === undefined ? {} : { rollout }),
   };
+}
+
+/**
+ * Whether a pod with `podHash` runs the Deployment's current template. A pod of another hash is old
+ * only when its ReplicaSet is known and of an earlier revision: a pod whose ReplicaSet was not listed,
+ * or is of a later revision than the Deployment read (the lists are not one snapshot: a rollout that
+ * started between the Deployment's list and the Pods' shows exactly this), cannot be called old.
+ */
+function podCurrency(podHash: string, currentHash: string, revision: string | undefined, replicaSets: readonly Raw[]): boolean | undefined {
+  if (podHash === currentHash) return true;
+  const podSet = replicaSets.find((set) => templateHash(set) === podHash);
+  const podRevision = podSet === undefined ? undefined : Number(asString(annotations(podSet)[REVISION]));
+  const workloadRevision = Number(revision);
+  if (podRevision === undefined || !Number.isFinite(podRevision) || !Number.isFinite(workloadRevision)) return undefined;
+  return podRevision < workloadRevision ? false : undefined;
 }
 
 /**
