@@ -98,6 +98,24 @@ describe('Rule: stale', () => {
     expect(finding?.provenance[0]).toMatchObject({ location: 'configmap/api-config', changedBy: 'kubectl-edit', outOfBand: true });
   });
 
+  it('judges a ConfigMap key by its change time only when that time can only mean a key the pod reads changed', () => {
+    // Prepare: the pods read DB_TIMEOUT alone (configMapKeyRef) and started on the 10th; on the 14th
+    // the manager owning DB_TIMEOUT wrote the ConfigMap.
+    const env = [{ name: 'DB_TIMEOUT', valueFrom: { configMapKeyRef: { name: 'api-config', key: 'DB_TIMEOUT' } } }];
+    const workload = [deployment('api', { revision: 3, env }), replicaSet('api', '7c9d', 3), pod('api', '7c9d', 'a', STARTED, { env })];
+    const patched = configMap('api-config', { DB_TIMEOUT: '60' }, 'kubectl-patch', '2026-08-14T10:00:00Z');
+    const chart = configMap('api-config', { DB_TIMEOUT: '30', UNRELATED: 'b' }, 'helm', '2026-08-14T10:00:00Z');
+    const labelled = configMap('api-config', { DB_TIMEOUT: '30' }, 'helm', '2026-08-14T10:00:00Z');
+    const entry = (labelled['metadata'] as { managedFields: { fieldsV1: Record<string, unknown> }[] }).managedFields[0];
+    if (entry !== undefined) entry.fieldsV1['f:metadata'] = { 'f:labels': { 'f:chart': {} } };
+
+    // Act + Assess: a manager owning DB_TIMEOUT alone changed it: the pod is stale.
+    expect(audit([...workload, patched]).map((finding) => finding.id)).toEqual(['stale:production-eu:api:api/deployment/api:configmap/api-config']);
+    // A chart owning another key too, or the chart's labels, may have changed only those: nothing can be said.
+    expect(audit([...workload, chart])).toEqual([]);
+    expect(audit([...workload, labelled])).toEqual([]);
+  });
+
   it('keeps silent about a mounted ConfigMap, which the kubelet refreshes, but not about a subPath mount of it', () => {
     const volumes = [{ name: 'config', configMap: { name: 'api-config' } }];
     const cm = configMap('api-config', { 'app.yaml': 'timeout: 30' }, 'kubectl-edit', '2026-08-14T10:00:00Z');

@@ -8,7 +8,7 @@
  * starts and never updated, so it is a feed too (its `variable` is the mount path).
  */
 import type { PodEnvFeed } from '../../../../engine/model.js';
-import { findFieldManager } from '../../managed-fields.js';
+import { dataKeysOwnedAlone, findFieldManager, findFieldManagerEntry } from '../../managed-fields.js';
 import { asArray, asRecord, asString } from '../../unknown-shape.js';
 import type { SyncedSecrets } from './synced-secrets.js';
 
@@ -97,7 +97,25 @@ export function podEnvFeeds(podSpec: Raw, container: Raw, startedAt: string | un
     }
   }
   for (const feed of subPathFeeds(podSpec, container, name, lookups, started)) feeds.set(feed.variable, feed);
-  return [...feeds.values()].sort((a, b) => compare(a.variable, b.variable));
+  return [...feeds.values()].map((feed) => withKnownChange(feed, feeds, lookups)).sort((a, b) => compare(a.variable, b.variable));
+}
+
+/**
+ * A ConfigMap feed keeps its change time only when that time can only mean a key this container
+ * reads changed: the manager owning the key owns nothing but data keys the container reads from that
+ * ConfigMap (a `kubectl patch`/`edit` of the key, or a ConfigMap read whole through `envFrom`). A
+ * manager that also owns labels or other keys (a chart's apply) moves its time for changes the pod
+ * never reads, so nothing can be said of the pod from it; the feed is kept without a time.
+ */
+function withKnownChange(feed: PodEnvFeed, feeds: ReadonlyMap<string, PodEnvFeed>, lookups: FeedLookups): PodEnvFeed {
+  if (feed.kind !== 'configmap' || feed.changedAt === undefined) return feed;
+  const object = lookups.configMaps.get(feed.configMap);
+  const change = findFieldManagerEntry(asRecord(object?.['metadata'])?.['managedFields'], ['f:data', `f:${feed.dataKey}`]);
+  const owned = change === undefined ? undefined : dataKeysOwnedAlone(change);
+  const read = new Set([...feeds.values()].flatMap((other) => (other.kind === 'configmap' && other.configMap === feed.configMap ? [other.dataKey] : [])));
+  if (owned !== undefined && [...owned].every((key) => read.has(key))) return feed;
+  const { changedAt: _unknowable, ...rest } = feed;
+  return rest;
 }
 
 /** ConfigMap keys a container mounts with `subPath`: copied at start, never refreshed. */
