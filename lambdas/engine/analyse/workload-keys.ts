@@ -17,3 +17,11 @@ export const WORKLOAD_KEY_PREFIX = 'k8s:';
 export function absenceJudgedElsewhere(key: string): boolean {
   return key === 'k8s:replicas' || key.startsWith('k8s:hpa.') || key.startsWith('k8s:pdb.');
 }
+
+/**
+ * How a workload shape key's values compare when no setting declares a type: resource requests and
+ * limits are Kubernetes quantities (`2Gi` == `2048Mi`), as the shape view marks its observations.
+ */
+export function impliedValueType(key: string): 'quantity' | undefined {
+  return key.startsWith('k8s:resources.') ? 'quantity' : undefined;
+}

@@ -1,3 +1,5 @@
+import { valuesEqual } from '../../analyse/compare-values.js';
+import { impliedValueType, WORKLOAD_KEY_PREFIX } from '../../analyse/workload-keys.js';
 import { settingFor } from '../../analyse/setting-for.js';
 import { resolveExpected } from '../../analyse/expected-value.js';
 import { isSecretKey, SECRET_KEY_PATTERN } from '../../analyse/show-value.js';
@@ -156,7 +158,7 @@ function checkEntry(entry: ValuesEntry, setting: SettingSpec | undefined, enviro
   }
   if (setting === undefined) return undefined;
   const declared = resolveExpected(setting, environment);
-  if (declared.value === undefined || declared.value === entry.value) return undefined;
+  if (declared.value === undefined || sameValue(declared.value, entry.value, entry.key, setting)) return undefined;
   const where = setting.location === undefined ? 'the baseline' : formatLocation(setting.location);
   const secret = isSecretKey(entry.key, setting);
   const values = secret ? '' : ` (${show(entry.value)} here, ${show(declared.value)} there)`;
@@ -175,7 +177,8 @@ function checkContract(
   entries: ReadonlyMap<string, ValuesEntry>,
   environments: ReadonlyMap<string, EnvironmentSpec>,
 ): BaselineIssue[] {
-  const rule = contractRule(baseline, setting);
+  const sample = entries.values().next().value;
+  const rule = sample === undefined ? 'none' : contractRule(baseline, setting, sample.key);
   if (rule === 'none') return [];
   const issues: BaselineIssue[] = [];
   const reference = new Map<string, ValuesEntry>();
@@ -186,7 +189,7 @@ function checkContract(
       reference.set(group, entry);
       continue;
     }
-    if (first.value === entry.value) continue;
+    if (sameValue(first.value, entry.value, entry.key, setting)) continue;
     const secret = isSecretKey(entry.key, setting);
     const values = secret ? '' : ` (${show(entry.value)} here, ${show(first.value)} there)`;
     const why =
@@ -205,10 +208,22 @@ function checkContract(
   return issues;
 }
 
+/**
+ * Two values of a key equal as the engine compares them live: by the setting's declared type, else
+ * the type the key implies (quantities for `k8s:resources.*`); `null` (absent) only equals `null`.
+ */
+function sameValue(a: string | null, b: string | null, key: string, setting: SettingSpec | undefined): boolean {
+  if (a === null || b === null) return a === b;
+  return valuesEqual(a, b, setting?.constraints.type ?? impliedValueType(key));
+}
+
 /** Which environments must agree on a key whose values come from values files. */
-function contractRule(baseline: Baseline, setting: SettingSpec | undefined): 'all' | 'tier' | 'none' {
+function contractRule(baseline: Baseline, setting: SettingSpec | undefined, key: string): 'all' | 'tier' | 'none' {
   if (setting === undefined) {
     const policy = baseline.unmanaged.policy;
+    // Undeclared workload shape keys are compared within a tier, as the engine compares them live:
+    // staging's replicas and memory are not production's business.
+    if (key.startsWith(WORKLOAD_KEY_PREFIX)) return policy === 'ignore' ? 'none' : 'tier';
     return policy === 'compare' ? 'all' : policy === 'compare-tier' ? 'tier' : 'none';
   }
   // A setting that declares values per environment or tier has declared its differences.

@@ -67,6 +67,46 @@ describe('Values files: seed 001 layout', () => {
     ]);
   });
 
+  it('compares workload shape values within a tier and quantities by value, as the engine does live', () => {
+    // Prepare: Helm values per environment: staging 1 replica / 1Gi, both production regions 10 / 2Gi,
+    // one of them spelling it 2048Mi; the contract declares the per-tier memory limit as 32Gi in bytes' other spelling.
+    const helm = (replicas: number, memory: string, limit: string) =>
+      `replicaCount: ${replicas}\nresources:\n  requests:\n    memory: ${memory}\n  limits:\n    memory: ${limit}\n`;
+    const keys = [
+      '        keys:',
+      '          "k8s:replicas": replicaCount',
+      '          "k8s:resources.requests.memory": resources.requests.memory',
+      '          "k8s:resources.limits.memory": resources.limits.memory',
+    ];
+    const env = (name: string, tier: string) => [
+      `  ${name}:`,
+      `    tier: ${tier}`,
+      '    values:',
+      `      - path: ${name}.yaml`,
+      '        format: helm',
+      ...keys,
+    ];
+    const files: BaselineFile[] = [
+      {
+        name: 'environments.yaml',
+        text: ['environments:', ...env('staging', 'staging'), ...env('production-us', 'production'), ...env('production-eu', 'production'), ''].join('\n'),
+      },
+      {
+        name: 'expected-env-diff.yaml',
+        text: ['expected_differences:', '  k8s:resources.limits.memory:', '    staging: 8Gi', '    production: 32Gi', ''].join('\n'),
+      },
+      { name: 'staging.yaml', text: helm(1, '1Gi', '8192Mi') },
+      { name: 'production-us.yaml', text: helm(10, '2Gi', '32Gi') },
+      { name: 'production-eu.yaml', text: helm(10, '2048Mi', '32768Mi') },
+    ];
+
+    // Act
+    const result = parseBaseline(files);
+
+    // Assess: no conflict: tiers may differ on undeclared shape keys, and 2048Mi is 2Gi.
+    expect(result.ok ? [] : result.issues.map((issue) => issue.message)).toEqual([]);
+  });
+
   it('refuses a values file that contradicts the contract, naming both places', () => {
     const files = replace(SEED_001, 'production.yaml', '# production values\nLOG_LEVEL: info\nDB_POOL_SIZE: 20\n');
 
