@@ -126,8 +126,12 @@ export function parseEnvFlag(text: string, keyStyle: KeyStyle): AdoptedEnvironme
     else if (field === 'region') region = value;
     else if (field === 'ssm') ssm.push({ path: value.endsWith('/') ? value : `${value}/`, keyStyle });
     else if (field === 'eks') {
+      // One source per cluster: `eks=prod/api,eks=prod/payments` reads both namespaces of prod.
       const [cluster, namespace] = splitOnce(value, '/');
-      eks.push({ cluster, namespaces: namespace === undefined || namespace === '' ? [] : [namespace] });
+      const namespaces = namespace === undefined || namespace === '' ? [] : [namespace];
+      const seen = eks.find((entry) => entry.cluster === cluster);
+      if (seen === undefined) eks.push({ cluster, namespaces });
+      else seen.namespaces.push(...namespaces);
     } else throw new UsageError(`--env ${text}: unknown field ${field} (expected tier, region, ssm or eks)`);
   }
   const inferred = tier ?? inferTier(name);

@@ -1,7 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SECRET_CANARY } from '../../lambdas/sources/eks/kube-fixtures.js';
+import { SSM_CANARY, startLiveEstate, type LiveEstate } from '../../support/live-estate.js';
 import { runCli } from '../../support/run-cli.js';
 
 const NOW = '2026-11-23T12:00:00Z';
@@ -171,6 +173,53 @@ describe('CLI: drift-audit init', () => {
       expect(readFileSync(file, 'utf8')).toBe(afterFirst);
       // The people's value now holds: prod-a, prod-b and prod-d disagree with it, and the scan says so.
       expect(reviewIds(afterFirst)).toEqual(await scanIds(join(work, 'baseline'), join(work, 'snapshots')));
+    });
+  });
+
+  describe('--live, through the live collection', () => {
+    let estate: LiveEstate;
+    const savedEnv = { ...process.env };
+    beforeAll(async () => {
+      estate = await startLiveEstate();
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: 'AKIDINITTEST',
+        AWS_SECRET_ACCESS_KEY: 'init-test-secret',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_SSM: estate.ssm.url,
+        AWS_ENDPOINT_URL_EKS: estate.eks.url,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
+      delete process.env.AWS_PROFILE;
+    });
+    afterAll(async () => {
+      process.env = savedEnv;
+      await estate.close();
+    });
+
+    it('reads the environments named by their SSM paths and clusters, and a live scan then reports exactly the listed findings', async () => {
+      // Act
+      const init = await runCli([
+        'init',
+        join(work, 'baseline'),
+        '--live',
+        '--env',
+        'staging-us:region=us-east-1,ssm=/staging-us/api/',
+        '--env',
+        'production-eu:tier=production,region=eu-west-1,ssm=/production-eu/api/,eks=prod-eu/api,eks=prod-eu/payments',
+        '--now',
+        NOW,
+      ]);
+      // Assess
+      expect(init.code).toBe(0);
+      const text = readFileSync(join(work, 'baseline', 'baseline.yaml'), 'utf8');
+      expect(text).toMatch(
+        / {2}production-eu:\n {4}tier: production\n {4}region: eu-west-1\n {4}sources:\n {6}ssm:\n {8}- path: \/production-eu\/api\/\n {10}key_style: env\n {6}eks:\n {8}- cluster: prod-eu\n {10}namespaces:\n {12}- api\n {12}- payments\n/,
+      );
+      expect(text).not.toContain(SSM_CANARY);
+      expect(text).not.toContain(SECRET_CANARY);
+      const scan = await runCli(['scan', join(work, 'baseline'), '--live', '--json', '--now', NOW]);
+      const ids = (JSON.parse(scan.stdout) as { findings: { id: string }[] }).findings.map((finding) => finding.id).sort();
+      expect(ids).toEqual(reviewIds(text));
     });
   });
 });
