@@ -1,6 +1,6 @@
 import { Document, type YAMLMap } from 'yaml';
 import type { AdoptedEnvironment } from './adopted-environment.js';
-import type { BaselineProposal, KeyProposal, Outlier } from './propose-baseline.js';
+import type { BaselineProposal, KeyProposal } from './propose-baseline.js';
 
 /** The first line of the review block `init` writes and rewrites; what follows it is `init`'s own. */
 export const REVIEW_HEADER = 'drift-audit init: for review';
@@ -92,15 +92,4 @@ export function reviewComment(review: readonly string[]): string {
     ...review.map((line) => `   - ${line}`),
   ];
   return lines.join('\n');
-}
-
-/** One outlier as a review line; a secret's value is never carried, so never shown. */
-export function outlierLine(outlier: Outlier): string {
-  const app = outlier.application === undefined ? '' : `${outlier.application}: `;
-  const tierPart = outlier.tierValue === undefined ? `tier ${outlier.tier} has no majority` : `the rest of ${outlier.tier} has ${shown(outlier.tierValue)}`;
-  return `${app}${outlier.key} in ${outlier.environment} is ${shown(outlier.value)}; ${tierPart}`;
-}
-
-function shown(value: string | null): string {
-  return value === null ? '(absent)' : JSON.stringify(value);
 }
