@@ -43,7 +43,13 @@ export function updateAdoptedBaseline(input: UpdateAdoptedInput): UpdateAdoptedR
   const declared = (application: string | undefined, key: string): boolean =>
     docs.some((each) => {
       const base = application === undefined ? [] : ['applications', application];
-      return each.hasIn([...base, 'settings', key]) || each.hasIn([...base, 'expected_differences', key]) || each.hasIn(['settings', key]);
+      // A shared declaration (top-level settings or expected_differences) holds for every application.
+      return (
+        each.hasIn([...base, 'settings', key]) ||
+        each.hasIn([...base, 'expected_differences', key]) ||
+        each.hasIn(['settings', key]) ||
+        each.hasIn(['expected_differences', key])
+      );
     });
   const addedKeys = addProposedKeys(doc, proposal, (application, key) => !declared(application, key));
   if (addedEnvironments.length === 0 && addedKeys === 0) return { text: input.file.text, addedEnvironments, addedKeys, review: [] };
