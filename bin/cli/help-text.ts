@@ -16,6 +16,10 @@ const EXIT_CODES = {
   3  a source could not be read: the rest is written, the failure recorded, and the
      sources are listed on stderr (0 with --allow-partial)
 `,
+  init: `Exit codes:
+  0  baseline written (or, with --update, nothing new to add)
+  2  usage or input error, or BASELINE_DIR is not empty and --update was not given
+`,
   explain: `Exit codes:
   0  explained (in a partially read environment the answer says which sources are unknown)
   2  usage, baseline or input error, an unknown environment, or a key that is neither
@@ -43,6 +47,7 @@ Usage:
   drift-audit baseline validate [BASELINE_DIR]
   drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
+  drift-audit init BASELINE_DIR (--snapshots DIR | --live --env NAME:ssm=/path/,eks=cluster/ns ...) [--update]
   drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
 
 BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
@@ -88,7 +93,7 @@ Exit codes:
 `;
 
 /** Help for one command: what it does, its options and its exit codes. */
-export const COMMAND_HELP: Readonly<Record<'scan' | 'explain' | 'baseline' | 'snapshot' | 'history', string>> = {
+export const COMMAND_HELP: Readonly<Record<'scan' | 'explain' | 'baseline' | 'snapshot' | 'init' | 'history', string>> = {
   scan: `Usage: drift-audit scan [BASELINE_DIR] [--snapshots DIR | --live] [options]
 
 Audits the estate against the baseline and prints the report.
@@ -154,6 +159,25 @@ Options:
   --ssm-rps N                     SSM requests per second per region (default: half the quota)
 
 ${EXIT_CODES.snapshot}`,
+  init: `Usage: drift-audit init BASELINE_DIR (--snapshots DIR | --live --env SPEC...) [--update]
+
+Writes a commented baseline from what runs: a shared value where every environment agrees,
+expected_differences where tiers differ, secrets as secret: true with no value, workload shape and
+image parity. Environments that disagree with their tier are listed for review, not declared: a scan
+right after init reports exactly them.
+
+Options:
+  --snapshots DIR                 exported state, one directory per environment (tiers from the names)
+  --live                          read the environments given with --env (SSM and EKS, AWS credentials)
+  --env SPEC                      NAME[:tier=T,region=R,ssm=/path/,eks=cluster/namespace] (repeatable;
+                                  tier inferred from names like staging-*, production-*, prod-*)
+  --key-style env|relative        how SSM names become keys (default: env, /app/db/timeout -> DB_TIMEOUT)
+  --update                        add new keys and environments to the baseline in BASELINE_DIR,
+                                  keeping everything written there; a second run changes nothing
+  --now ISO_TIME                  audit the review list as of this time
+  --profile NAME                  AWS profile (same as AWS_PROFILE)
+
+${EXIT_CODES.init}`,
   history: `Usage: drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
 
 When each drift of a region opened, changed and resolved, from the deployed history table.

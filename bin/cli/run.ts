@@ -5,6 +5,7 @@ import type { CliIo } from './cli-io.js';
 import { COMMON_OPTIONS, commonOf, nowOf, oneOf, singleDir } from './common-options.js';
 import { runExplain } from './explain-command.js';
 import { runHistory } from './history-command.js';
+import { runInit } from './init-command.js';
 import { runSnapshot } from './snapshot-command.js';
 import { REPORT_FORMATS, runScan, type ReportFormat } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -57,10 +58,12 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return baseline(rest, io);
     case 'snapshot':
       return snapshot(rest, io);
+    case 'init':
+      return init(rest, io);
     case 'history':
       return history(rest, io);
     default:
-      throw new UsageError(`unknown command ${command} (expected scan, explain, baseline, snapshot or history)`);
+      throw new UsageError(`unknown command ${command} (expected scan, explain, baseline, snapshot, init or history)`);
   }
 }
 
@@ -154,6 +157,28 @@ async function snapshot(args: readonly string[], io: CliIo): Promise<number> {
     baselineDir: singleDir(positionals, 'snapshot'),
     out: values.out,
     allowPartial: values['allow-partial'],
+  });
+}
+
+async function init(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      ...COMMON_OPTIONS,
+      env: { type: 'string', multiple: true, default: [] },
+      update: { type: 'boolean', default: false },
+      'key-style': { type: 'string', default: 'env' },
+    },
+  });
+  if (values.help) return help(io, 'init');
+  if (positionals.length === 0) throw new UsageError('init needs BASELINE_DIR, the directory to write the baseline into');
+  return runInit(io, {
+    ...commonOf(values),
+    baselineDir: singleDir(positionals, 'init'),
+    environments: values.env,
+    update: values.update,
+    keyStyle: oneOf('--key-style', values['key-style'], ['env', 'relative'] as const),
   });
 }
 
