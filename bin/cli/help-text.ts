@@ -43,7 +43,7 @@ Usage:
   drift-audit baseline validate [BASELINE_DIR]
   drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
-  drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
+  drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open | --reminders] [--json]
 
 BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
 drift-audit COMMAND --help shows one command's options and exit codes.
@@ -154,7 +154,7 @@ Options:
   --ssm-rps N                     SSM requests per second per region (default: half the quota)
 
 ${EXIT_CODES.snapshot}`,
-  history: `Usage: drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
+  history: `Usage: drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open | --reminders] [--json]
 
 When each drift of a region opened, changed and resolved, from the deployed history table.
 
@@ -164,6 +164,7 @@ Options:
   --key KEY                       only this key
   --since DURATION                how far back (default: 30d)
   --open                          only findings open now
+  --reminders                     the reminders sent, by day (digests of long-open drift, expiring exceptions)
   --json                          as JSON
   --table NAME                    history table (default: output of the deployed stack)
   --stack NAME                    stack to read the table name from (default: DriftAuditStack)
