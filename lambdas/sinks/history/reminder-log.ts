@@ -4,11 +4,8 @@
  * history --reminders` can list them by day.
  */
 import { expiresAt } from './history-items.js';
-import { HISTORY_TABLE_SCHEMA } from './table-schema.js';
+import { HISTORY_TABLE_SCHEMA, historyKeys } from './table-schema.js';
 import type { TableWriter } from './table-writer.js';
-
-/** The one partition of reminder records; a day's reminders sort together (`DAY#<yyyy-mm-dd>#<runId>`). */
-export const REMINDER_PK = 'REMINDERS';
 
 /** One delivered reminder as history keeps it. */
 export interface ReminderRecord {
@@ -40,8 +37,8 @@ export class ReminderLog {
     await this.table.put(
       {
         Item: {
-          pk: REMINDER_PK,
-          sk: reminderSk(reminder.day, reminder.runId),
+          pk: historyKeys.reminderPk,
+          sk: historyKeys.reminderSk(reminder.day, reminder.runId),
           itemType: 'reminder',
           ...reminder,
           findings: [...reminder.findings],
@@ -59,17 +56,17 @@ export class ReminderLog {
       {
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
         ExpressionAttributeNames: { '#pk': HISTORY_TABLE_SCHEMA.partitionKey, '#sk': HISTORY_TABLE_SCHEMA.sortKey },
-        ExpressionAttributeValues: { ':pk': REMINDER_PK, ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}#\uffff` },
+        ExpressionAttributeValues: {
+          ':pk': historyKeys.reminderPk,
+          ':from': historyKeys.reminderSk(fromDay, ''),
+          ':to': historyKeys.reminderSk(toDay, '\uffff'),
+        },
         ConsistentRead: true,
       },
       `read the reminders from ${fromDay} to ${toDay}`,
     );
     return items.filter((item) => item['itemType'] === 'reminder').map(fromReminderItem);
   }
-}
-
-function reminderSk(day: string, runId: string): string {
-  return `DAY#${day}#${runId}`;
 }
 
 function fromReminderItem(item: Record<string, unknown>): ReminderRecord {
