@@ -3,6 +3,7 @@ import { standardRunSinks } from '../../../lambdas/audit/standard-run-sinks.js';
 import type { ReminderMessageBody } from '../../../lambdas/sinks/reminders/reminder-message.js';
 import { runHistoryCommand } from '../../../lambdas/sinks/history/history-cli.js';
 import type { PublishedMessage } from '../../support/sns-server.js';
+import { intercept } from '../sinks/history/history-harness.js';
 import { alertedTransitions, invokeAudit, rigDependencies, SMALL_BASELINE_YAML, SMALL_ESTATE, startAuditRig, type AuditRig } from './audit-rig.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:drift-audit-alerts';
@@ -145,5 +146,37 @@ describe('Handler: reminders of long-open drift and expiring exceptions', () => 
 
     // Assess
     expect(reminders(rig.sns.published)).toHaveLength(before);
+  });
+
+  it("a run that crashes before its commit sends nothing, and its retry sends the day's digest once", async () => {
+    // Prepare: the first invocation of 3 December dies at its commit (the run item's flip to complete).
+    let crashes = 1;
+    const crashing = intercept(rig.table.documentClient, (command, send) => {
+      const input = command.input as { UpdateExpression?: string };
+      if (crashes > 0 && command.constructor.name === 'UpdateCommand' && input.UpdateExpression === 'SET #recording = :complete') {
+        crashes -= 1;
+        return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      }
+      return send();
+    });
+    const before = reminders(rig.sns.published).length;
+
+    // Act: the crash, then Lambda's retry a minute later, then the 11:00 run.
+    const crashed = await invokeAudit(rigDependencies(rig, { topicArn: TOPIC, clock, documentClient: crashing }), clock, '2026-12-03T10:00:00Z').catch(
+      (error: Error) => error,
+    );
+    const afterCrash = reminders(rig.sns.published).length;
+    const retried = await audit('2026-12-03T10:00:00Z', '2026-12-03T10:01:00Z');
+    await audit('2026-12-03T11:00:00Z');
+
+    // Assess
+    expect(crashed).toBeInstanceOf(Error);
+    expect(afterCrash).toBe(before);
+    expect(retried).toMatchObject({ kind: 'recorded', rolledBack: [expect.anything()] });
+    expect(
+      reminders(rig.sns.published)
+        .slice(before)
+        .map((reminder) => reminder.body.day),
+    ).toEqual(['2026-12-03']);
   });
 });
