@@ -26,6 +26,12 @@ export interface DriftAuditContext {
   readonly memoryMb: number;
   /** `driftAudit:ssmRequestsPerSecond`: SSM request budget per region. Default 20 (half the default quota). */
   readonly ssmRequestsPerSecond: number;
+  /** `driftAudit:reminders`: `false` turns the daily digest and the expiring-exception announcements off. Default true. */
+  readonly reminders: boolean;
+  /** `driftAudit:reminderStaleAfterDays`: open drift this many days old goes in the daily digest, 1-400. Default 7. */
+  readonly reminderStaleAfterDays: number;
+  /** `driftAudit:reminderExceptionWarningDays`: exceptions expiring within this many days are announced once, 0-400. Default 7. */
+  readonly reminderExceptionWarningDays: number;
   /** `driftAudit:alertEmail`: address subscribed to drift alerts. Default none. */
   readonly alertEmail?: string;
   /** `driftAudit:opsEmail`: address subscribed to auditor health alarms. Default `alertEmail`. */
@@ -121,6 +127,9 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     timeoutMinutes: read('timeoutMinutes', 5, (raw, key) => integerIn(raw, key, 1, 15, 'whole minutes')),
     memoryMb: read('memoryMb', 1024, (raw, key) => integerIn(raw, key, 128, 10_240, 'MiB')),
     ssmRequestsPerSecond: read('ssmRequestsPerSecond', 20, (raw, key) => positiveNumber(raw, key)),
+    reminders: read('reminders', true, (raw, key) => booleanValue(raw, key)),
+    reminderStaleAfterDays: read('reminderStaleAfterDays', 7, (raw, key) => integerIn(raw, key, 1, 400, 'days')),
+    reminderExceptionWarningDays: read('reminderExceptionWarningDays', 7, (raw, key) => integerIn(raw, key, 0, 400, 'days')),
     ...optional(
       'alertEmail',
       read<string | undefined>('alertEmail', undefined, (raw, key) => pattern(raw, key, EMAIL, 'an email address')),

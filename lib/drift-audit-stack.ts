@@ -99,6 +99,10 @@ export class DriftAuditStack extends Stack {
       timeout: Duration.minutes(settings.timeoutMinutes),
       memorySize: settings.memoryMb,
       ssmRequestsPerSecond: settings.ssmRequestsPerSecond,
+      reminders: settings.reminders && {
+        staleAfterDays: settings.reminderStaleAfterDays,
+        exceptionWarningDays: settings.reminderExceptionWarningDays,
+      },
       logRetention: settings.logRetentionDays,
       auditRoleName: settings.auditRoleName,
       ...(settings.alertEmail !== undefined && { alertEmail: settings.alertEmail }),

@@ -57,6 +57,12 @@ export function createAuditFunction(
       [AUDIT_FUNCTION_ENV.topicArn]: resources.topic.topicArn,
       ...(resources.chatbotTopic && { [AUDIT_FUNCTION_ENV.chatbotTopicArn]: resources.chatbotTopic.topicArn }),
       [AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]: String(settings.ssmRequestsPerSecond),
+      ...(settings.reminders === false
+        ? { [AUDIT_FUNCTION_ENV.remindersEnabled]: 'false' }
+        : {
+            [AUDIT_FUNCTION_ENV.reminderStaleAfterDays]: String(settings.reminders.staleAfterDays),
+            [AUDIT_FUNCTION_ENV.reminderExceptionWarningDays]: String(settings.reminders.exceptionWarningDays),
+          }),
       [AUDIT_FUNCTION_ENV.serviceName]: settings.serviceName,
       [AUDIT_FUNCTION_ENV.metricsNamespace]: settings.metricsNamespace,
     },

@@ -104,6 +104,13 @@ export interface DriftAuditorProps {
    */
   readonly ssmRequestsPerSecond?: number;
   /**
+   * Reminders on the alerts topic: once a day one digest of drift open at least `staleAfterDays`, and
+   * each exception announced once when it expires within `exceptionWarningDays` (0: on its last day).
+   * `false` turns them off.
+   * @default { staleAfterDays: 7, exceptionWarningDays: 7 }
+   */
+  readonly reminders?: { readonly staleAfterDays?: number; readonly exceptionWarningDays?: number } | false;
+  /**
    * Retention of the functions' log groups.
    * @default RetentionDays.ONE_MONTH
    */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_AUDIT_SERVICE_NAME, DEFAULT_METRICS_NAMESPACE } from '../lambdas/runtime/function-environment.js';
+import { DEFAULT_REMINDER_OPTIONS, type ReminderOptions } from '../lambdas/sinks/reminders/reminder-message.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
@@ -23,6 +24,8 @@ export interface Settings {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly ssmRequestsPerSecond: number;
+  /** The reminders' day counts, or false when they are off. */
+  readonly reminders: ReminderOptions | false;
   readonly logRetention: RetentionDays;
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -65,6 +68,16 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
   const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? 20;
   if (!(ssmRequestsPerSecond > 0) || !Number.isFinite(ssmRequestsPerSecond))
     problems.push(`ssmRequestsPerSecond must be a positive number, got ${ssmRequestsPerSecond}`);
+  const reminders = props.reminders === false ? false : { ...DEFAULT_REMINDER_OPTIONS, ...props.reminders };
+  if (reminders !== false) {
+    for (const [name, min] of [
+      ['staleAfterDays', 1],
+      ['exceptionWarningDays', 0],
+    ] as const) {
+      const value = reminders[name];
+      if (!Number.isInteger(value) || value < min || value > 400) problems.push(`reminders.${name} must be whole days from ${min} to 400, got ${value}`);
+    }
+  }
   const baselineKey = (props.baselineKey ?? 'baseline/baseline.json').replace(/^\/+/, '');
   if (baselineKey === '' || baselineKey.endsWith('/')) problems.push(`baselineKey must name an object, got "${props.baselineKey}"`);
   const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');
@@ -83,6 +96,7 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     timeout,
     memorySize,
     ssmRequestsPerSecond,
+    reminders,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
     serviceName: props.serviceName ?? DEFAULT_AUDIT_SERVICE_NAME,

@@ -48,7 +48,7 @@ Usage:
   drift-audit baseline accept FINDING_ID... [BASELINE_DIR] [--snapshots DIR | --live] [options]
   drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
   drift-audit init BASELINE_DIR (--snapshots DIR | --live --env NAME:ssm=/path/,eks=cluster/ns ...) [--update]
-  drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
+  drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open | --reminders] [--json]
 
 BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
 drift-audit COMMAND --help shows one command's options and exit codes.
@@ -178,7 +178,7 @@ Options:
   --profile NAME                  AWS profile (same as AWS_PROFILE)
 
 ${EXIT_CODES.init}`,
-  history: `Usage: drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open] [--json]
+  history: `Usage: drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open | --reminders] [--json]
 
 When each drift of a region opened, changed and resolved, from the deployed history table.
 
@@ -188,6 +188,7 @@ Options:
   --key KEY                       only this key
   --since DURATION                how far back (default: 30d)
   --open                          only findings open now
+  --reminders                     the reminders sent, by day (digests of long-open drift, expiring exceptions)
   --json                          as JSON
   --table NAME                    history table (default: output of the deployed stack)
   --stack NAME                    stack to read the table name from (default: DriftAuditStack)

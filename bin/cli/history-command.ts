@@ -14,6 +14,8 @@ export interface HistoryOptions {
   readonly key?: string;
   readonly since: string;
   readonly open: boolean;
+  /** List the reminders sent (digests, expiring exceptions) instead of the timeline. */
+  readonly reminders?: boolean;
   readonly json: boolean;
   readonly table?: string;
   readonly stackName?: string;
@@ -42,6 +44,7 @@ export async function runHistory(io: CliIo, options: HistoryOptions, timeouts: H
         ...(options.key === undefined ? {} : { key: options.key }),
         since: options.since,
         open: options.open,
+        ...(options.reminders === true ? { reminders: true } : {}),
         json: options.json,
         ...(options.table === undefined ? {} : { table: options.table }),
         ...(options.stackName === undefined ? {} : { stackName: options.stackName }),

@@ -15,6 +15,7 @@ import {
 } from '../runtime/function-environment.js';
 import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
+import { remindersFromEnvironment } from '../sinks/reminders/reminder-config.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
@@ -96,8 +97,9 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
     // The DriftAuditor construct gives this function reserved concurrency 1: when it runs, nothing else
     // does, so a claim still recording is a crashed invocation's and is rolled back without a lease.
     singleConcurrency: true,
+    reminders: remindersFromEnvironment(process.env),
   };
-  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot.
+  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot, reminders.
   return { ...wiring, sinks: standardRunSinks(wiring) };
 }
 

@@ -3,6 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
 import { NOTIFY_SLACK_FUNCTION_ENV } from '../runtime/function-environment.js';
 import { RUN_MESSAGE_SCHEMA, type RunMessageBody } from '../sinks/alerts/run-message.js';
+import { REMINDER_MESSAGE_SCHEMA, type ReminderMessageBody } from '../sinks/reminders/reminder-message.js';
+import { buildReminderSlackMessage } from './reminder-blocks.js';
 import { buildSlackMessage } from './slack-blocks.js';
 import { postToWebhook, type PostOptions } from './post-to-webhook.js';
 
@@ -18,13 +20,23 @@ export interface NotifierDeps {
 }
 
 /**
- * Posts each drift-audit alert from the SNS topic to Slack as Block Kit. Messages of another schema
+ * Posts each drift-audit alert and reminder from the SNS topic to Slack as Block Kit. Messages of another schema
  * are skipped with a warning rather than failing (the topic may carry other publishers' messages).
  */
 export async function notify(event: SNSEvent, deps: NotifierDeps): Promise<{ posted: number; skipped: number }> {
   let posted = 0;
   let skipped = 0;
   for (const record of event.Records) {
+    const reminder = parseReminder(record.Sns.Message);
+    if (reminder !== undefined) {
+      await postToWebhook(
+        await deps.webhookUrl(),
+        buildReminderSlackMessage(record.Sns.Subject ?? `drift-audit reminder ${reminder.day}`, reminder),
+        deps.post,
+      );
+      posted += 1;
+      continue;
+    }
     const body = parseBody(record.Sns.Message);
     if (body === undefined) {
       logger.warn('skipping a message that is not a drift-audit run alert', { messageId: record.Sns.MessageId });
@@ -42,6 +54,15 @@ function parseBody(message: string): RunMessageBody | undefined {
   try {
     const parsed = JSON.parse(message) as Partial<RunMessageBody>;
     return parsed.schema === RUN_MESSAGE_SCHEMA && Array.isArray(parsed.transitions) ? (parsed as RunMessageBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseReminder(message: string): ReminderMessageBody | undefined {
+  try {
+    const parsed = JSON.parse(message) as Partial<ReminderMessageBody>;
+    return parsed.schema === REMINDER_MESSAGE_SCHEMA && Array.isArray(parsed.expiring?.exceptions) ? (parsed as ReminderMessageBody) : undefined;
   } catch {
     return undefined;
   }

@@ -59,7 +59,8 @@ export function buildSlackMessage(subject: string, body: RunMessageBody): SlackM
   return { text: subject, blocks };
 }
 
-function header(subject: string): HeaderBlock {
+/** A header block of `subject`, clamped to Slack's 150 characters. */
+export function header(subject: string): HeaderBlock {
   return { type: 'header', text: { type: 'plain_text', text: clamp(subject, SLACK_MAX_HEADER), emoji: true } };
 }
 
@@ -128,7 +129,8 @@ function groupByPlace(transitions: readonly TransitionMessage[]): Map<string, Tr
   return groups;
 }
 
-function section(text: string): SectionBlock {
+/** A mrkdwn section, clamped to Slack's 3,000 characters. */
+export function section(text: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: clamp(text, SLACK_MAX_TEXT) } };
 }
 
@@ -142,7 +144,7 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** Inline code cannot contain a backtick; swap it for a look-alike so the span stays closed. */
-function code(text: string): string {
+export function code(text: string): string {
   return escapeMrkdwn(text).replace(/`/g, 'ˋ');
 }
 

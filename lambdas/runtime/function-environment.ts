@@ -33,6 +33,12 @@ export const AUDIT_FUNCTION_ENV = {
    * our JSON body, so the handler publishes that format here in addition to the alerts topic.
    */
   chatbotTopicArn: 'CHATBOT_TOPIC_ARN',
+  /** `false` turns the reminders (daily digest, expiring exceptions) off; any other value or unset keeps them on. */
+  remindersEnabled: 'REMINDERS_ENABLED',
+  /** Open drift at least this many whole days old is listed in the daily digest (default 7). */
+  reminderStaleAfterDays: 'REMINDER_STALE_AFTER_DAYS',
+  /** An exception expiring within this many whole days is announced once (default 7). */
+  reminderExceptionWarningDays: 'REMINDER_EXCEPTION_WARNING_DAYS',
   /** Request budget per region for SSM calls (a positive number, decimal allowed). */
   ssmRequestsPerSecond: 'SSM_REQUESTS_PER_SECOND',
   /** Powertools service name; also the `service` dimension of every metric the handler emits. */

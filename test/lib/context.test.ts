@@ -24,6 +24,9 @@ describe('Function: parseDriftAuditContext', () => {
       timeoutMinutes: 5,
       memoryMb: 1024,
       ssmRequestsPerSecond: 20,
+      reminders: true,
+      reminderStaleAfterDays: 7,
+      reminderExceptionWarningDays: 7,
       reportRetentionDays: 90,
       logRetentionDays: 30,
       auditRoleName: 'drift-audit-auditor',
@@ -53,6 +56,9 @@ describe('Function: parseDriftAuditContext', () => {
       'driftAudit:chatbotWorkspaceId': 'T0123ABCD',
       'driftAudit:chatbotChannelId': 'C0123ABCD',
       'driftAudit:logRetentionDays': '90',
+      'driftAudit:reminders': 'false',
+      'driftAudit:reminderStaleAfterDays': '3',
+      'driftAudit:reminderExceptionWarningDays': '0',
     });
 
     // Assess
@@ -67,6 +73,9 @@ describe('Function: parseDriftAuditContext', () => {
       chatbotWorkspaceId: 'T0123ABCD',
       chatbotChannelId: 'C0123ABCD',
       logRetentionDays: 90,
+      reminders: false,
+      reminderStaleAfterDays: 3,
+      reminderExceptionWarningDays: 0,
     });
   });
 
@@ -79,10 +88,12 @@ describe('Function: parseDriftAuditContext', () => {
       'driftAudit:ssmRequestsPerSecond': 'fast',
       'driftAudit:logRetentionDays': 4,
       'driftAudit:uploadBaseline': 'maybe',
+      'driftAudit:reminderStaleAfterDays': '0',
     });
 
     // Assess
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
+    expect(problems.join('\n')).toMatch(/driftAudit:reminderStaleAfterDays = "0": expected days, a whole number from 1 to 400/);
     expect(problems.join('\n')).toMatch(/driftAudit:timeoutMinutes = 20: expected whole minutes, a whole number from 1 to 15/);
     expect(problems.join('\n')).toMatch(/driftAudit:schedule = "rate\(1 hours\)": write rate\(1 hour\), singular/);
     expect(problems.join('\n')).toMatch(/driftAudit:alertEmail = "not-an-email": expected an email address/);

@@ -209,12 +209,29 @@ describe('Construct: DriftAuditor', () => {
         HISTORY_TABLE: `<${logicalId(template, 'AWS::DynamoDB::Table', 'AuditorHistoryTable')}>`,
         TOPIC_ARN: `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorAlertTopic')}>`,
         SSM_REQUESTS_PER_SECOND: '12.5',
+        REMINDER_STALE_AFTER_DAYS: '7',
+        REMINDER_EXCEPTION_WARNING_DAYS: '7',
         POWERTOOLS_SERVICE_NAME: 'drift-audit',
         POWERTOOLS_METRICS_NAMESPACE: 'DriftAudit',
       });
       expect(flat((properties.LoggingConfig as { LogGroup: unknown }).LogGroup)).toBe(
         `<${logicalId(template, 'AWS::Logs::LogGroup', 'AuditorAuditLogGroup')}>`,
       );
+    });
+
+    it('passes the reminder knobs to the function, and the off switch instead of them', () => {
+      // Prepare / Act
+      const variables = (options: Parameters<typeof build>[0]) =>
+        (propertiesOf(build(options).template, 'AWS::Lambda::Function', 'AuditorAuditFunction').Environment as { Variables: Record<string, unknown> })
+          .Variables;
+      const tuned = variables({ reminders: { staleAfterDays: 3 } });
+      const off = variables({ reminders: false });
+
+      // Assess
+      expect(tuned).toMatchObject({ REMINDER_STALE_AFTER_DAYS: '3', REMINDER_EXCEPTION_WARNING_DAYS: '7' });
+      expect(off).toMatchObject({ REMINDERS_ENABLED: 'false' });
+      expect(off).not.toHaveProperty('REMINDER_STALE_AFTER_DAYS');
+      expect(() => build({ reminders: { exceptionWarningDays: 1.5 } })).toThrow(/reminders.exceptionWarningDays must be whole days from 0 to 400, got 1.5/);
     });
 
     it('defaults the timeout to 5 minutes and keeps its logs for a month', () => {

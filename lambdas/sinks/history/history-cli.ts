@@ -7,6 +7,9 @@ import { HistoryTableNotFoundError } from './history-errors.js';
 import type { RegionTimelineEntry } from './history-queries.js';
 import { buildRegionTimeline, HistoryQueries, parseSince } from './history-queries.js';
 import type { HistoryDocumentClient } from './dynamo-operations.js';
+import { DEFAULT_RETENTION_DAYS } from './history-items.js';
+import { ReminderLog, type ReminderRecord } from './reminder-log.js';
+import { TableWriter } from './table-writer.js';
 
 /** The stack users deploy; its outputs name the history table. */
 export const DEFAULT_STACK_NAME = 'DriftAuditStack';
@@ -25,6 +28,8 @@ export interface HistoryCommandOptions {
   readonly since?: string;
   /** Show what is open now (worst first) instead of a timeline. */
   readonly open?: boolean;
+  /** Show the reminders sent (daily digests, expiring exceptions) by day instead of a timeline. */
+  readonly reminders?: boolean;
   readonly json?: boolean;
   /** The table name; skips the stack lookup. */
   readonly table?: string;
@@ -52,6 +57,16 @@ export async function runHistoryCommand(options: HistoryCommandOptions, deps: Hi
   const tableName = options.table ?? (await findHistoryTableName(options.stackName ?? DEFAULT_STACK_NAME, deps.cloudFormationClient));
   const queries = new HistoryQueries({ documentClient: deps.documentClient, tableName, now: () => deps.now });
   const colors = createColors(options.color);
+
+  if (options.reminders === true) {
+    const window = { since: since.toISOString(), until: deps.now.toISOString() };
+    const reminders = await new ReminderLog(new TableWriter(deps.documentClient, tableName), DEFAULT_RETENTION_DAYS).between(
+      window.since.slice(0, 10),
+      window.until.slice(0, 10),
+    );
+    if (options.json === true) return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, ...window, reminders }, null, 2)}\n`;
+    return renderReminders(reminders, window, tableName, colors);
+  }
 
   if (options.open === true) {
     const open = (
@@ -153,6 +168,25 @@ function renderOpen(open: readonly FindingState[], region: string, tableName: st
     lines.push(`  ${c.dim(`opened ${state.firstSeen}; last seen ${state.lastSeen}`)}`);
   }
   lines.push('', `${open.length} open`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderReminders(reminders: readonly ReminderRecord[], window: { since: string; until: string }, tableName: string, c: Colors): string {
+  const lines = [c.bold(`Reminders sent from ${window.since.slice(0, 10)} to ${window.until.slice(0, 10)}`) + c.dim(` (table ${tableName})`), ''];
+  if (reminders.length === 0) {
+    lines.push('No reminders sent in this window.');
+    return `${lines.join('\n')}\n`;
+  }
+  for (const reminder of reminders) {
+    const parts = [
+      reminder.digest ? `digest of ${reminder.findings.length} long-open ${reminder.findings.length === 1 ? 'drift' : 'drifts'}` : undefined,
+      reminder.exceptions.length > 0 ? `${reminder.exceptions.length} expiring ${reminder.exceptions.length === 1 ? 'exception' : 'exceptions'}` : undefined,
+    ].filter((part): part is string => part !== undefined);
+    lines.push(`${c.bold(reminder.day)}  ${parts.join(' + ')}  ${c.dim(`sent ${reminder.sentAt}, run ${reminder.runId}`)}`);
+    for (const id of reminder.findings) lines.push(`  drift      ${id}`);
+    for (const id of reminder.exceptions) lines.push(`  exception  ${id}`);
+  }
+  lines.push('', `${reminders.length} ${reminders.length === 1 ? 'reminder' : 'reminders'}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -8,6 +8,7 @@ import type { PendingAlert, RecordingStatus } from './history-items.js';
 import { DEFAULT_RETENTION_DAYS, fromStateItem } from './history-items.js';
 import { acknowledgeAlert, pendingAlerts } from './outbox-lanes.js';
 import { recordRun, type RecordRunOptions, type RecordRunResult } from './record-run.js';
+import { ReminderLog } from './reminder-log.js';
 import { recoverCrashedRuns, rollbackRun, type RecoverOptions, type RollbackOptions, type RollbackResult } from './roll-back-run.js';
 import { HISTORY_TABLE_SCHEMA, historyKeys } from './table-schema.js';
 import { TableWriter } from './table-writer.js';
@@ -134,6 +135,11 @@ export class HistoryStore {
       maxBatchAttempts: options.maxBatchAttempts ?? 8,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     };
+  }
+
+  /** The reminders sent (daily digests, expiring exceptions), kept in the same table and retention. */
+  reminders(): ReminderLog {
+    return new ReminderLog(this.context.table, this.context.retentionDays);
   }
 
   /**

@@ -40,6 +40,7 @@ export type HistoryIndexName = keyof typeof HISTORY_TABLE_SCHEMA.indexes;
  * | run plan chunk   | IDEMP#key        | PLAN#runId#nnnn         | -                                         | yes      |
  * | recording marker | RECORDING        | <idempotency key>       | -                                         | yes      |
  * | pending alert    | OUTBOX#lane      | startedAt#runId         | -                                         | yes      |
+ * | sent reminder    | REMINDERS        | DAY#yyyy-mm-dd#runId    | -                                         | yes      |
  * | fence            | (a rolled-back run's item key) | (same)    | -                                         | yes      |
  *
  * A plan lists every item key a run may write (its states and transitions), written before any of
@@ -69,6 +70,10 @@ export const historyKeys = {
   planSk: (runId: string, index: number): string => `PLAN#${runId}#${String(index).padStart(4, '0')}`,
   /** Partition of the alerts waiting for one destination (`topic`, `chatbot`), oldest run first. */
   outboxPk: (lane: string): string => `OUTBOX#${lane}`,
+  /** The one partition of sent reminders (a few a day at most, each expiring with the retention). */
+  reminderPk: 'REMINDERS',
+  /** Sort key of a sent reminder: its day first, so a range of days is a `BETWEEN`. */
+  reminderSk: (day: string, runId: string): string => `DAY#${day}#${runId}`,
   /** Partition of an idempotency claim (one per scheduled event). */
   claimPk: (idempotencyKey: string): string => `IDEMP#${idempotencyKey}`,
   /** Sort key of an idempotency claim. */

@@ -176,7 +176,10 @@ export async function invokeAudit(deps: AuditDependencies, clock: { now: number 
 
 /** `<kind> <key>` of every transition the messages published to `topicArn` carry, in publishing order. */
 export function alertedTransitions(sns: SnsStandin, topicArn: string): string[] {
-  return sns.published
-    .filter((message) => message.topicArn === topicArn)
-    .flatMap((message) => (JSON.parse(message.message) as RunMessageBody).transitions.map((transition) => `${transition.kind} ${transition.key}`));
+  return (
+    sns.published
+      // Run alerts only: reminders (`drift-audit.reminder/1`) share the topic and carry no transitions.
+      .filter((message) => message.topicArn === topicArn && message.attributes['schema']?.value === 'drift-audit.run/1')
+      .flatMap((message) => (JSON.parse(message.message) as RunMessageBody).transitions.map((transition) => `${transition.kind} ${transition.key}`))
+  );
 }

@@ -137,7 +137,7 @@ describe('Handler: a run sink added to the wiring', () => {
 
     // Assess
     expect(refused).toMatchObject({ name: 'RunSinkCompositionError', code: 'RUN_SINKS_INVALID' });
-    expect((refused as Error).message).toMatch(/exactly one sink that records it \(the history\); got 0 among report, topic, run-feed/);
+    expect((refused as Error).message).toMatch(/exactly one sink that records it \(the history\); got 0 among report, topic, reminders, run-feed/);
     expect(rig.sns.published.length).toBe(published);
     expect(await deps.history.status('arn:aws:scheduler:eu-west-1:123456789012:schedule/default/drift-audit#2026-11-23T13:00:00Z')).toEqual({
       state: 'absent',

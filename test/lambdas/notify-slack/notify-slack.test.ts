@@ -5,6 +5,8 @@ import { notify } from '../../../lambdas/notify-slack/handler.js';
 import { buildSlackMessage, SLACK_MAX_BLOCKS, SLACK_MAX_TEXT } from '../../../lambdas/notify-slack/slack-blocks.js';
 import { postToWebhook, SlackDeliveryError } from '../../../lambdas/notify-slack/post-to-webhook.js';
 import { buildRunMessage, type RunMessageBody } from '../../../lambdas/sinks/alerts/run-message.js';
+import type { FindingState } from '../../../lambdas/engine/lifecycle/finding-state.js';
+import { buildReminder, DEFAULT_REMINDER_OPTIONS, reminderSubject } from '../../../lambdas/sinks/reminders/reminder-message.js';
 import { opened, sampleFinding, sampleRun } from '../../support/sample-findings.js';
 import { startSlackWebhookServer, type SlackWebhookServer } from '../../support/slack-webhook-server.js';
 
@@ -154,5 +156,44 @@ describe('Function: notify', () => {
     expect(foreign).toEqual({ posted: 0, skipped: 1 });
     expect(server.received).toHaveLength(1);
     expect((server.received[0] as { text: string }).text).toBe('1 new drift in production-us');
+  });
+
+  it('posts a reminder: each long-open drift and each expiring exception on its own line, values escaped', async () => {
+    // Prepare: the digest the reminder sink builds, with a value that tries to ping the channel.
+    server = await startSlackWebhookServer();
+    const drift = sampleFinding({ actual: { text: '<!channel> 120', secret: false } });
+    const state = {
+      id: drift.id,
+      status: 'open',
+      finding: drift,
+      firstSeen: '2026-11-20T09:00:00.000Z',
+      lastSeen: '2026-11-30T09:00:00.000Z',
+      fingerprint: 'f',
+      severity: drift.severity,
+    } as FindingState;
+    const body = buildReminder({
+      runId: 'run-1',
+      now: '2026-11-30T10:00:00.000Z',
+      states: [state],
+      exceptions: [{ key: 'LOG_LEVEL', environment: 'production-eu', owner: 'alice@example.com', reason: 'INC-4512', expires: '2026-12-05' }],
+      options: DEFAULT_REMINDER_OPTIONS,
+      announced: { digestDays: new Set(), exceptions: new Set() },
+    })!;
+    const url = server.url;
+
+    // Act
+    const result = await notify(snsEventOf(reminderSubject(body), JSON.stringify(body)), { webhookUrl: async () => url });
+
+    // Assess
+    expect(result).toEqual({ posted: 1, skipped: 0 });
+    const posted = server.received[0] as { text: string; blocks: KnownBlock[] };
+    expect(posted.text).toBe('drift-audit reminder 2026-11-30: 1 drift open 7+ days, 1 exception expiring');
+    const texts = textsOf(posted.blocks);
+    expect(texts).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^• \\*${drift.severity.toUpperCase()}\\* changed \`${drift.key}\` in production-us, open 10 days: .* → \`&lt;!channel&gt; 120\`$`),
+      ),
+    );
+    expect(texts).toContain('• `LOG_LEVEL` in production-eu until 2026-12-05 (5 days left), owner alice@example.com: INC-4512');
   });
 });
