@@ -5,7 +5,7 @@ import { isBlocked, orderObservations, type EnvironmentContext } from './environ
 import { judgeException } from './exception-index.js';
 import { changedFinding } from './rules/changed.js';
 import { expiredExceptionFinding } from './rules/exception-expired.js';
-import { fedDriftFinding, fedPair, type FedPair } from './rules/fed-from.js';
+import { fedDriftFinding, fedPair, feedUnread, type FedPair } from './rules/fed-from.js';
 import { invalidFinding } from './rules/invalid.js';
 import { keyContext } from './rules/key-context.js';
 import { missingFinding } from './rules/missing.js';
@@ -64,6 +64,10 @@ function auditDeclared(
   const secret = plan.secret || winner.value.kind === 'secret' || (ordered !== undefined && anySecret(ordered));
   const expected = plan.expectedByEnv === undefined ? plan.uniformExpected : plan.expectedByEnv[env.index];
   const fed = plan.setting.fedFrom === undefined ? undefined : fedPair(env, plan, ordered ?? [winner]);
+  if (fed === undefined && feedUnread(env, plan)) {
+    if (plan.paritySlots !== undefined) plan.paritySlots[env.index] = BLOCKED;
+    return;
+  }
   if (fed?.drifted === true) {
     reportFedDrift(context, env, plan, fed, ordered ?? [winner], secret, expected, out);
     return;
