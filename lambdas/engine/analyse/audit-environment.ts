@@ -1,4 +1,5 @@
 import type { Finding, Observation } from '../model.js';
+import { absenceOf } from './absent-parts.js';
 import type { AuditContext } from './audit-context.js';
 import { valuesEqual } from './compare-values.js';
 import { isBlocked, orderObservations, type EnvironmentContext } from './environment-context.js';
@@ -200,6 +201,13 @@ function auditAbsent(context: AuditContext, env: EnvironmentContext, plan: Setti
   // An exception with a value never matches absence; one without a value allows it.
   const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false, plan.application);
   if (verdict?.kind === 'allowed') return;
+  // Replicas an HPA owns are not missing; a field of an absent HPA/PDB/probe waits for the object's verdict.
+  const absence = absenceOf(env, plan);
+  if (absence === 'silent') return;
+  if (absence === 'part') {
+    context.absentParts.push({ env, plan, expected });
+    return;
+  }
   const finding = missingFinding(env, plan, expected);
   out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
 }
