@@ -4,6 +4,7 @@ import { createAuditContext } from './audit-context.js';
 import { declaredFedParameter } from './fed-parameter.js';
 import { auditEnvironment } from './audit-environment.js';
 import { auditParity } from './audit-parity.js';
+import { collapseAbsentParts } from './absent-parts.js';
 import { secretVersionFindings } from './rules/secret-version.js';
 import { sourceErrorFinding } from './rules/source-error.js';
 import { staleFindings } from './rules/stale.js';
@@ -79,6 +80,7 @@ export function analyse(input: AnalyseInput): AuditResult {
     (env.complete ? complete : partial).push(env.spec.name);
   }
   auditParity(context, findings);
+  collapseAbsentParts(context.absentParts, findings);
   for (const finding of secretVersionFindings(context)) findings.push(finding);
   const versions = versionFindings({
     environments: context.environments,

@@ -1,3 +1,4 @@
+import type { AbsentPart } from './absent-parts.js';
 import type { Baseline, ChangeAttribution, Snapshot } from '../model.js';
 import { buildEnvironmentContexts, type EnvironmentContext } from './environment-context.js';
 import { indexExceptions, type ExceptionIndex } from './exception-index.js';
@@ -13,6 +14,8 @@ export interface AuditContext {
   readonly plans: SettingPlans;
   readonly exceptions: ExceptionIndex;
   readonly ignore: IgnoreMatcher;
+  /** Required fields of an absent HPA/PDB/probe, judged once parity has run (see `collapseAbsentParts`). */
+  readonly absentParts: AbsentPart[];
 }
 
 /**
@@ -32,5 +35,6 @@ export function createAuditContext(baseline: Baseline, snapshots: readonly Snaps
     plans: builder.finish(),
     exceptions: indexExceptions(baseline.exceptions, now),
     ignore: compileIgnore(baseline.ignore),
+    absentParts: [],
   };
 }

@@ -1,11 +1,12 @@
 import type { Finding, Observation } from '../model.js';
+import { absenceOf } from './absent-parts.js';
 import type { AuditContext } from './audit-context.js';
 import { valuesEqual } from './compare-values.js';
 import { isBlocked, orderObservations, type EnvironmentContext } from './environment-context.js';
 import { judgeException } from './exception-index.js';
 import { changedFinding } from './rules/changed.js';
 import { expiredExceptionFinding } from './rules/exception-expired.js';
-import { fedDriftFinding, fedPair, type FedPair } from './rules/fed-from.js';
+import { fedDriftFinding, fedPair, feedUnread, type FedPair } from './rules/fed-from.js';
 import { invalidFinding } from './rules/invalid.js';
 import { keyContext } from './rules/key-context.js';
 import { missingFinding } from './rules/missing.js';
@@ -64,6 +65,10 @@ function auditDeclared(
   const secret = plan.secret || winner.value.kind === 'secret' || (ordered !== undefined && anySecret(ordered));
   const expected = plan.expectedByEnv === undefined ? plan.uniformExpected : plan.expectedByEnv[env.index];
   const fed = plan.setting.fedFrom === undefined ? undefined : fedPair(env, plan, ordered ?? [winner]);
+  if (fed === undefined && feedUnread(env, plan)) {
+    if (plan.paritySlots !== undefined) plan.paritySlots[env.index] = BLOCKED;
+    return;
+  }
   if (fed?.drifted === true) {
     reportFedDrift(context, env, plan, fed, ordered ?? [winner], secret, expected, out);
     return;
@@ -196,6 +201,13 @@ function auditAbsent(context: AuditContext, env: EnvironmentContext, plan: Setti
   // An exception with a value never matches absence; one without a value allows it.
   const verdict = context.exceptions.size === 0 ? undefined : judgeException(context.exceptions, plan.key, env.spec, () => false, plan.application);
   if (verdict?.kind === 'allowed') return;
+  // Replicas an HPA owns are not missing; a field of an absent HPA/PDB/probe waits for the object's verdict.
+  const absence = absenceOf(env, plan);
+  if (absence === 'silent') return;
+  if (absence === 'part') {
+    context.absentParts.push({ env, plan, expected });
+    return;
+  }
   const finding = missingFinding(env, plan, expected);
   out.push(verdict === undefined ? finding : expiredExceptionFinding(finding, verdict.exception.spec, plan.severity, plan.setting));
 }

@@ -116,4 +116,38 @@ describe('CLI: drift-audit scan of workload shape (kubectl JSON lists)', () => {
     // Changed by `kubectl edit`: out of band, said so in the message.
     expect(limit?.message).toMatch(/kubectl-edit/);
   });
+
+  it('a declared k8s:replicas is not missing where an HPA owns the replica count: the autoscaling difference is the one finding', async () => {
+    const findings = await scan('settings:\n  k8s:replicas:\n    value: "10"\n', {
+      'production-us': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1, maxReplicas: 50 },
+      'production-eu': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1, maxReplicas: 50 },
+      'production-ap': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1 },
+    });
+
+    // No `missing` whose revert (`kubectl scale --replicas=10`) would fight the HPA.
+    expect(findings.map((finding) => finding.id)).toEqual(['parity:production-ap:api-server:k8s:hpa']);
+  });
+
+  it('a deleted HPA whose fields the baseline declares is one finding, the k8s:hpa parity, not one more per field', async () => {
+    const baselineYaml = 'settings:\n  k8s:hpa.minReplicas:\n    value: "3"\n  k8s:hpa.maxReplicas:\n    value: "50"\n';
+    const findings = await scan(baselineYaml, {
+      'production-us': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1, maxReplicas: 50 },
+      'production-eu': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1 },
+      'production-ap': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1, maxReplicas: 50 },
+    });
+
+    expect(findings.map((finding) => finding.id)).toEqual(['parity:production-eu:api-server:k8s:hpa']);
+  });
+
+  it('with no HPA anywhere to compare against, the declared HPA fields are one missing k8s:hpa per environment listing them', async () => {
+    const baselineYaml =
+      'applications:\n  api-server:\n    workloads: [deployment/api-server]\nsettings:\n  k8s:hpa.minReplicas:\n    value: "3"\n  k8s:hpa.maxReplicas:\n    value: "50"\n';
+    const findings = await scan(baselineYaml, {
+      'production-us': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1 },
+      'production-eu': { tier: 'production', replicas: 10, memory: '2Gi', cpu: 1 },
+    });
+
+    expect(findings.map((finding) => finding.id).sort()).toEqual(['missing:production-eu:api-server:k8s:hpa', 'missing:production-us:api-server:k8s:hpa']);
+    expect(findings[0]?.message).toContain('the baseline expects one with k8s:hpa.maxReplicas 50, k8s:hpa.minReplicas 3');
+  });
 });

@@ -45,6 +45,20 @@ export function fedPair(env: EnvironmentContext, plan: SettingPlan, observations
   return drifted === undefined ? undefined : { variable, parameter, name: resolved.name, drifted };
 }
 
+/**
+ * True when the parameter feeding a `fed_from` setting cannot be known here: it resolves to a name no
+ * read tree holds while a source holding SSM parameters failed. The env var's value alone says nothing
+ * then (it may lag the unread parameter, or be its value), so the key is as unknown as any key of the
+ * failed source: no changed, no parity vote, the `source-error` only.
+ */
+export function feedUnread(env: EnvironmentContext, plan: SettingPlan): boolean {
+  const fedFrom = plan.setting.fedFrom;
+  if (fedFrom === undefined || env.complete) return false;
+  const resolved = fedParameterIn(fedFrom, env.spec, plan.application);
+  if (resolved.kind !== 'parameter' || ssmParameterIndex(env.observations).has(parameterKey(resolved.name))) return false;
+  return env.sources.some((source) => source.status !== 'ok' && source.layers.includes('ssm'));
+}
+
 function differs(variable: Observation, parameter: Observation, plan: SettingPlan): boolean | undefined {
   if (variable.value.kind === 'plain' && parameter.value.kind === 'plain') {
     if (plan.secret) return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../../../lambdas/engine/analyse/analyse.js';
 import type { ExceptionSpec } from '../../../../lambdas/engine/model.js';
-import { baseline, environment, envVar, exception, setting, snapshot, ssmValue } from './builders.js';
+import { baseline, environment, envVar, exception, failedSource, okSource, setting, snapshot, ssmValue } from './builders.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const OLD = 'postgres://db-old.internal:5432/app';
@@ -60,5 +60,35 @@ describe('Rule: fed_from', () => {
     ]);
     expect(allowed).toEqual([]);
     expect(expired.map((finding) => finding.type)).toEqual(['exception-expired']);
+  });
+});
+
+describe('Rule: fed_from with the feeding parameter unread', () => {
+  it('leaves the key unknown where the SSM source failed: source-error only, no parity vote from the env var', () => {
+    // Prepare: three production regions; production-us's SSM tree failed, so its parameter is unread
+    // and its env var still holds the earlier value (the drift the parameter would explain).
+    const names = ['production-eu', 'production-us', 'production-ap'];
+    const failedUs = [
+      failedSource('ssm:us-east-1:/production-us/api/', 'ssm', ['ssm']),
+      okSource('eks:production-us/api', 'eks', ['env', 'configmap', 'secret']),
+    ];
+    const findings = analyse({
+      baseline: baseline({
+        // The env var wins over SSM (the team's precedence): nothing of the failed layer outranks it.
+        environments: names.map((name) => environment(name, 'production', { precedence: ['file', 'configmap', 'secret', 'ssm', 'env'] })),
+        // Production regions must agree (the baseline parser's default `parity: tier`).
+        settings: [setting('DB_URL', { fedFrom: { ssm: 'db-url' }, parity: 'tier' })],
+        unmanaged: { policy: 'ignore', severity: 'low' },
+      }),
+      snapshots: [
+        snapshot('production-eu', [envVar('DB_URL', NEW), ssmValue('production-eu', 'db-url', NEW)]),
+        snapshot('production-us', [envVar('DB_URL', OLD)], { sources: failedUs }),
+        snapshot('production-ap', [envVar('DB_URL', NEW), ssmValue('production-ap', 'db-url', NEW)]),
+      ],
+      now: NOW,
+    }).findings;
+
+    // Assess
+    expect(findings.map((finding) => finding.id)).toEqual(['source-error:production-us:ssm:us-east-1:/production-us/api/']);
   });
 });

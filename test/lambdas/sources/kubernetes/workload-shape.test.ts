@@ -219,6 +219,28 @@ describe('Workload shape views', () => {
       });
       expect(keysOf(result.findings)).toEqual(['parity production-us+production-eu k8s:replicas']);
     });
+    it('reads an httpGet probe without a path as the API server stores it: path / (SetDefaults_HTTPGetAction)', () => {
+      const deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'api-server', namespace: 'api' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'api-server' } },
+          template: {
+            metadata: { labels: { app: 'api-server' } },
+            spec: { containers: [{ name: 'app', image: 'api-server:2.14.0', livenessProbe: { httpGet: { port: 8080 } } }] },
+          },
+        },
+      };
+      const { observations } = kubernetesObjectsToObservations([{ apiVersion: 'v1', kind: 'List', items: [deployment] }], {
+        namespaces: ['api'],
+        cluster: 'production-us',
+      });
+
+      const path = observations.find((o) => o.key === 'k8s:probe.liveness.httpGet.path');
+      expect(path?.value).toEqual({ kind: 'plain', value: '/' });
+    });
   });
 
   describe('Function: revertFix', () => {

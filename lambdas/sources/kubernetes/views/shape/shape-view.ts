@@ -16,6 +16,11 @@ const PROBE_DEFAULTS: Readonly<Record<string, string>> = {
   failureThreshold: '3',
   initialDelaySeconds: '0',
 };
+/**
+ * The API server's default of a handler field (core/v1 SetDefaults_HTTPGetAction: an httpGet with no
+ * path probes `/`; its scheme, HTTP, is no key), applied when the handler is there at all.
+ */
+const HANDLER_DEFAULTS: Readonly<Record<string, string>> = { 'httpGet.path': '/' };
 const PROBE_FIELDS = ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'] as const;
 const HANDLER_FIELDS: readonly (readonly [string, string])[] = [
   ['httpGet', 'path'],
@@ -131,7 +136,8 @@ function probes(scope: ViewScope, workload: SelectedWorkload, container: Selecte
     };
     for (const field of PROBE_FIELDS) add(field, scalar(spec[field]) ?? (PROBE_DEFAULTS[field] as string), [field]);
     for (const [handler, field] of HANDLER_FIELDS) {
-      const value = scalar(asRecord(spec[handler])?.[field]);
+      const action = asRecord(spec[handler]);
+      const value = scalar(action?.[field]) ?? (action === undefined ? undefined : HANDLER_DEFAULTS[`${handler}.${field}`]);
       if (value !== undefined) add(`${handler}.${field}`, value, [handler, field]);
     }
     const command = asArray(asRecord(spec['exec'])?.['command']).filter((part): part is string => typeof part === 'string');
