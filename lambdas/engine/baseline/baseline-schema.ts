@@ -158,7 +158,7 @@ export const settingObjectSchema = z
     constraints: z.record(z.string(), constraintsSchema).optional().describe('Extra constraints by environment name or tier (environment entries win).'),
   })
   .describe(
-    'The intended state of one key: an env var, SSM or ConfigMap key, or a workload shape key in the reserved k8s: namespace (k8s:replicas, k8s:resources.<requests|limits>.<cpu|memory|ephemeral-storage>, k8s:probe.<liveness|readiness|startup>.<field>, k8s:hpa, k8s:hpa.<minReplicas|maxReplicas>, k8s:hpa.metrics.<name>.<averageUtilization|averageValue|value>, k8s:hpa.behavior.<scaleUp|scaleDown>.<field>, k8s:pdb, k8s:pdb.<minAvailable|maxUnavailable>; README "Workload shape keys").',
+    'The intended state of one key: an env var, SSM or ConfigMap key, or a workload shape key in the reserved k8s: namespace (k8s:replicas, k8s:resources.<requests|limits>.<cpu|memory|ephemeral-storage>, k8s:probe.<liveness|readiness|startup> (present/absent), k8s:probe.<liveness|readiness|startup>.<field>, k8s:hpa, k8s:hpa.<minReplicas|maxReplicas>, k8s:hpa.metrics.<name>.<averageUtilization|averageValue|value>, k8s:hpa.behavior.<scaleUp|scaleDown>.<field>, k8s:pdb, k8s:pdb.<minAvailable|maxUnavailable>; README "Workload shape keys").',
   );
 
 /** A setting: its long form, or a scalar as shorthand for `{ value }`. */

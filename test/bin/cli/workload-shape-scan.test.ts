@@ -11,10 +11,12 @@ interface Region {
   readonly memory: string;
   readonly cpu: string | number;
   readonly maxReplicas?: number;
+  /** The app container has a readinessProbe (an HTTP GET on 8080). */
+  readonly readiness?: boolean;
 }
 
 /** Seed 000's api-server in one region, as `kubectl get deploy,hpa,pdb -o json` prints it. */
-function kubectlList({ replicas, memory, cpu, maxReplicas }: Region): unknown {
+function kubectlList({ replicas, memory, cpu, maxReplicas, readiness }: Region): unknown {
   const items: unknown[] = [
     {
       apiVersion: 'apps/v1',
@@ -39,7 +41,16 @@ function kubectlList({ replicas, memory, cpu, maxReplicas }: Region): unknown {
         selector: { matchLabels: { app: 'api-server' } },
         template: {
           metadata: { labels: { app: 'api-server' } },
-          spec: { containers: [{ name: 'app', image: 'api-server:2.14.0', resources: { requests: { cpu, memory }, limits: { memory } } }] },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'api-server:2.14.0',
+                resources: { requests: { cpu, memory }, limits: { memory } },
+                ...(readiness === true ? { readinessProbe: { httpGet: { port: 8080 } } } : {}),
+              },
+            ],
+          },
         },
       },
     },
@@ -115,6 +126,19 @@ describe('CLI: drift-audit scan of workload shape (kubectl JSON lists)', () => {
     expect(limit?.fixes.revert?.command).toBe('kubectl -n api set resources deployment/api-server -c app --limits=memory=32Gi');
     // Changed by `kubectl edit`: out of band, said so in the message.
     expect(limit?.message).toMatch(/kubectl-edit/);
+  });
+
+  it('a readiness probe removed in one production region is one finding on the probe, not one per probe field', async () => {
+    // Act
+    const region = { tier: 'production', replicas: 3, memory: '2Gi', cpu: '1' };
+    const findings = await scan('version: 1\n', {
+      'production-us': { ...region, readiness: true },
+      'production-ap': { ...region, readiness: true },
+      'production-eu': region,
+    });
+
+    // Assess
+    expect(findings.map((finding) => finding.id)).toEqual(['parity:production-eu:api-server:k8s:probe.readiness']);
   });
 
   it('a declared k8s:replicas is not missing where an HPA owns the replica count: the autoscaling difference is the one finding', async () => {

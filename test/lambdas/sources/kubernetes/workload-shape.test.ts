@@ -93,6 +93,10 @@ describe('Workload shape views', () => {
         'k8s:probe.readiness.failureThreshold': '3',
         'k8s:probe.readiness.successThreshold': '1',
         'k8s:probe.readiness.initialDelaySeconds': '0',
+        // Each probe's presence, so a probe removed somewhere is one difference, not one per field.
+        'k8s:probe.liveness': 'absent',
+        'k8s:probe.readiness': 'present',
+        'k8s:probe.startup': 'absent',
         'k8s:hpa': 'absent',
         'k8s:pdb': 'absent',
       });

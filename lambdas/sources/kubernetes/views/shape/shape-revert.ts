@@ -31,12 +31,13 @@ export const resourcesRevert: RevertBuilder<Resources> = {
 /**
  * A strategic merge patch of the one probe field: containers merge by name, so the other containers
  * and the probe's other fields stay as they are. `exec.command` was observed joined with spaces, which
- * loses the argument boundaries: no command for it.
+ * loses the argument boundaries: no command for it; nor for the probe's presence (`field: 'present'`).
  */
 export const probeRevert: RevertBuilder<Probe> = {
   describe: (target) => `${target.workload} container ${target.container} ${target.probe} in ${target.namespace}`,
   command(target, action) {
-    if (target.field === 'exec.command') return undefined;
+    // Putting a whole probe back needs its handler, which one value cannot carry: say it, run nothing.
+    if (target.field === 'exec.command' || target.field === 'present') return undefined;
     const [kind, name] = target.workload.split('/');
     if (kind === undefined || name === undefined) return undefined;
     const steps = target.field.split('.');

@@ -52,10 +52,11 @@ export const shapeView: WorkloadView = {
     },
     {
       pattern:
-        /^k8s:probe\.(liveness|readiness|startup)\.(periodSeconds|timeoutSeconds|failureThreshold|successThreshold|initialDelaySeconds|httpGet\.path|httpGet\.port|tcpSocket\.port|exec\.command|grpc\.port)$/,
-      examples: Object.keys(PROBES).flatMap((probe) =>
-        [...PROBE_FIELDS, ...HANDLER_FIELDS.map(([handler, field]) => `${handler}.${field}`), 'exec.command'].map((field) => `k8s:probe.${probe}.${field}`),
-      ),
+        /^k8s:probe\.(liveness|readiness|startup)(\.(periodSeconds|timeoutSeconds|failureThreshold|successThreshold|initialDelaySeconds|httpGet\.path|httpGet\.port|tcpSocket\.port|exec\.command|grpc\.port))?$/,
+      examples: Object.keys(PROBES).flatMap((probe) => [
+        `k8s:probe.${probe}`,
+        ...[...PROBE_FIELDS, ...HANDLER_FIELDS.map(([handler, field]) => `${handler}.${field}`), 'exec.command'].map((field) => `k8s:probe.${probe}.${field}`),
+      ]),
     },
   ],
   start(scope) {
@@ -113,11 +114,42 @@ function resources(scope: ViewScope, workload: SelectedWorkload, container: Sele
   return out;
 }
 
+/** Workloads whose containers serve for the pod's life, where a probe missing somewhere matters: not Jobs' run-to-completion pods. */
+const SERVING_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/**
+ * `k8s:probe.<kind>` (Deployments, StatefulSets, DaemonSets): `present` or `absent`, so a probe removed in one environment is one difference,
+ * not one per field (its fields' absence is judged by this key). An absence has no managedFields owner.
+ */
+function probePresence(
+  scope: ViewScope,
+  workload: SelectedWorkload,
+  container: SelectedContainer,
+  short: keyof typeof PROBES,
+  probe: (typeof PROBES)[keyof typeof PROBES],
+  present: boolean,
+): Observation {
+  const { object, ref } = workload;
+  const location = `${ref} container ${container.name} ${probe}`;
+  const provenance = scope.provenance(object, 'workload', location, present ? [...container.fieldPath, `f:${probe}`] : []);
+  const { changedAt: _at, changedBy: _by, ...unattributed } = provenance;
+  return {
+    key: `k8s:probe.${short}`,
+    application: container.application,
+    value: { kind: 'plain', value: present ? 'present' : 'absent' },
+    provenance: {
+      ...(present ? provenance : unattributed),
+      target: { kind: 'container-probe', namespace: object.namespace, workload: ref, container: container.name, list: container.list, probe, field: 'present' },
+    },
+  };
+}
+
 function probes(scope: ViewScope, workload: SelectedWorkload, container: SelectedContainer): Observation[] {
   const { object, ref } = workload;
   const out: Observation[] = [];
   for (const [short, probe] of Object.entries(PROBES) as [keyof typeof PROBES, (typeof PROBES)[keyof typeof PROBES]][]) {
     const spec = asRecord(container.spec[probe]);
+    if (SERVING_KINDS.has(object.kind)) out.push(probePresence(scope, workload, container, short, probe, spec !== undefined));
     if (spec === undefined) continue;
     const add = (field: string, value: string, fieldPath: readonly string[]): void => {
       out.push({
