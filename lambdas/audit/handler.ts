@@ -139,6 +139,8 @@ export async function handleAudit(
   try {
     const outcome = await runAudit({ idempotencyKey, ...(signal === undefined ? {} : { signal }) }, deps);
     const { delivery } = outcome;
+    // Deferrable sinks (pull requests) never fail the audit: their entries wait in the outbox for the next run.
+    for (const failure of delivery.deferred ?? []) log.warn('delivery deferred to the next run', { error: failure.message, pending: failure.pending });
     measure.addMetric('AlertsDelivered', MetricUnit.Count, delivery.delivered);
     measure.addMetric('AlertsPending', MetricUnit.Count, delivery.pending);
     if (outcome.kind === 'duplicate') {
