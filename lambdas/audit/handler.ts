@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -15,6 +16,10 @@ import {
 } from '../runtime/function-environment.js';
 import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
+import { GitHubPullRequestProvider } from '../sinks/pull-requests/github-provider.js';
+import { readGitHubTokenSecret } from '../sinks/pull-requests/github-token-secret.js';
+import { PullRequestSink } from '../sinks/pull-requests/pull-request-sink.js';
+import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
@@ -97,8 +102,23 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
     // does, so a claim still recording is a crashed invocation's and is rolled back without a lease.
     singleConcurrency: true,
   };
-  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot.
-  return { ...wiring, sinks: standardRunSinks(wiring) };
+  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot, pull requests.
+  return { ...wiring, sinks: [...standardRunSinks(wiring), ...pullRequestSinksFromEnvironment(requestHandler, timeouts)] };
+}
+
+/** The pull-request sink when the stack enables it (repository set), its token read from the secret when first needed. */
+function pullRequestSinksFromEnvironment(requestHandler: ReturnType<typeof requestHandlerOptions>, timeouts: HttpTimeouts): RunSink[] {
+  const repository = process.env[AUDIT_FUNCTION_ENV.pullRequestRepository];
+  if (repository === undefined || repository === '') return [];
+  const secretArn = required(AUDIT_FUNCTION_ENV.githubTokenSecretArn);
+  const secrets = withResponseDeadline(new SecretsManagerClient({ requestHandler }), timeouts);
+  const provider = new GitHubPullRequestProvider({
+    repository,
+    baseBranch: required(AUDIT_FUNCTION_ENV.pullRequestBaseBranch),
+    baselinePath: required(AUDIT_FUNCTION_ENV.pullRequestBaselinePath),
+    token: () => readGitHubTokenSecret(secrets, secretArn),
+  });
+  return [new PullRequestSink(provider)];
 }
 
 /** Where the handler's log lines and metrics go; injected by tests to read them. */
