@@ -81,8 +81,23 @@ export async function startGitHubServer(options: {
     const parts = rest.split('/');
     if (method === 'GET' && parts[0] === 'contents') {
       const path = parts.slice(1).join('/');
-      const text = filesOf(query.get('ref') ?? options.baseBranch)?.get(path);
-      if (text === undefined) return [404, { message: 'Not Found' }];
+      const files = filesOf(query.get('ref') ?? options.baseBranch) ?? new Map<string, string>();
+      const text = files.get(path);
+      if (text === undefined) {
+        // A directory: its direct entries, files and subdirectories.
+        const inside = [...files.keys()].filter((name) => name.startsWith(`${path}/`)).map((name) => name.slice(path.length + 1));
+        if (inside.length === 0) return [404, { message: 'Not Found' }];
+        const entries = new Map(inside.map((rest) => [rest.split('/')[0] ?? rest, rest.includes('/') ? 'dir' : 'file']));
+        return [
+          200,
+          [...entries].map(([name, type]) => ({
+            type,
+            name,
+            path: `${path}/${name}`,
+            sha: type === 'file' ? blobSha(files.get(`${path}/${name}`) ?? '') : '',
+          })),
+        ];
+      }
       return [200, { type: 'file', path, name: path.split('/').at(-1), sha: blobSha(text), encoding: 'base64', content: Buffer.from(text).toString('base64') }];
     }
     if (method === 'PUT' && parts[0] === 'contents') {

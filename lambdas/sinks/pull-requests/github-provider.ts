@@ -5,12 +5,18 @@ import { parseBaseline } from '../../engine/baseline/parse-baseline.js';
 import type { ChangeRequestProvider, ChangeRequestResult, CloseChangeRequest, UpsertChangeRequest } from './change-request-provider.js';
 import { GitHubChangeRequestError, gitHubError } from './github-errors.js';
 
+/** What the contents API answers (a file, a directory listing, ...). */
+type ContentsAnswer = Awaited<ReturnType<Octokit['repos']['getContent']>>['data'];
+
 /** Where the pull requests go: the config repository, its base branch and the baseline file in it. */
 export interface GitHubTarget {
   /** `owner/name`. */
   readonly repository: string;
   readonly baseBranch: string;
-  /** The baseline file the accept edits apply to, relative to the repository root (`config/baseline.yaml`). */
+  /**
+   * The baseline in the repository, relative to its root: one file (`config/baseline.yaml`), or a
+   * directory whose `*.yaml` files make the baseline (`config`), as `drift-audit scan` reads it.
+   */
   readonly baselinePath: string;
 }
 
@@ -98,34 +104,68 @@ export class GitHubPullRequestProvider implements ChangeRequestProvider {
     return data[0];
   }
 
-  /** The baseline file on `ref` with the edit applied, or undefined when the edit changes nothing. */
-  private async editedBaseline(request: UpsertChangeRequest): Promise<string | undefined> {
+  /** The text of the file at `path` on `ref`, with its blob sha. */
+  private async readFile(path: string, ref: string): Promise<{ text: string; sha: string }> {
+    const { data } = await this.call(`read ${path} on ${ref}`, (o) => o.repos.getContent({ owner: this.owner, repo: this.repo, path, ref }));
+    return this.fileOf(data, path, ref);
+  }
+
+  /** A contents answer as a file's text and blob sha; anything else (a directory, a symlink) is refused. */
+  private fileOf(data: ContentsAnswer, path: string, ref: string): { text: string; sha: string } {
+    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
+      throw new GitHubChangeRequestError('GITHUB_BASELINE_UNREADABLE', `${path} on ${ref} of ${this.options.repository} is not a file`);
+    }
+    return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+  }
+
+  /**
+   * The baseline on the base branch: the one file `baselinePath` names, or every `*.yaml`/`*.yml` file
+   * directly in the directory it names (as the bundle and the CLI read a baseline directory).
+   */
+  private async readBaseline(): Promise<{ dir: string; files: { name: string; text: string }[] }> {
     const { baselinePath, baseBranch } = this.options;
     const { data } = await this.call(`read ${baselinePath} on ${baseBranch}`, (o) =>
       o.repos.getContent({ owner: this.owner, repo: this.repo, path: baselinePath, ref: baseBranch }),
     );
-    if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
-      throw new GitHubChangeRequestError('GITHUB_BASELINE_UNREADABLE', `${baselinePath} on ${baseBranch} of ${this.options.repository} is not a file`);
+    if (!Array.isArray(data)) {
+      const { text } = this.fileOf(data, baselinePath, baseBranch);
+      const slash = baselinePath.lastIndexOf('/');
+      return { dir: slash < 0 ? '' : baselinePath.slice(0, slash + 1), files: [{ name: baselinePath.slice(slash + 1), text }] };
     }
-    const text = Buffer.from(data.content, 'base64').toString('utf8');
-    const file = { name: baselinePath, text };
-    const parsed = parseBaseline([file]);
+    const names = data
+      .filter((entry) => entry.type === 'file' && /\.ya?ml$/.test(entry.name))
+      .map((entry) => entry.name)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const files = [];
+    for (const name of names) files.push({ name, text: (await this.readFile(`${baselinePath}/${name}`, baseBranch)).text });
+    return { dir: `${baselinePath}/`, files };
+  }
+
+  /** The baseline file the edit changes, as a repository path with its new text; undefined when the edit changes nothing. */
+  private async editedBaseline(request: UpsertChangeRequest): Promise<{ path: string; text: string } | undefined> {
+    const { baselinePath, baseBranch } = this.options;
+    const { dir, files } = await this.readBaseline();
+    const parsed = parseBaseline(files);
     if (!parsed.ok) {
       throw new GitHubChangeRequestError(
         'GITHUB_BASELINE_UNREADABLE',
         `${baselinePath} on ${baseBranch} of ${this.options.repository} is not a valid baseline (${parsed.issues.length} issue(s), first: ${parsed.issues[0]?.message ?? 'unknown'}); cannot propose ${request.findingId}`,
       );
     }
-    const edited = applyBaselineEdit([file], parsed.baseline, { ...request.edit, file: baselinePath });
-    return edited.text === text ? undefined : edited.text;
+    // A file the edit names that the repository's baseline does not have: let the edit choose (it declares the setting).
+    const { file, ...edit } = request.edit;
+    const known = file !== undefined && files.some((candidate) => candidate.name === file);
+    const edited = applyBaselineEdit(files, parsed.baseline, known ? { ...edit, file } : edit);
+    const before = files.find((candidate) => candidate.name === edited.name)?.text;
+    return edited.text === before ? undefined : { path: `${dir}${edited.name}`, text: edited.text };
   }
 
   async upsert(request: UpsertChangeRequest): Promise<ChangeRequestResult> {
-    const { baseBranch, baselinePath } = this.options;
+    const { baseBranch } = this.options;
     const branch = branchFor(request.findingId);
     const existing = await this.openPullFrom(branch);
-    const text = await this.editedBaseline(request);
-    if (text === undefined) return { kind: 'skipped', findingId: request.findingId, reason: `${baseBranch} already holds the edit` };
+    const edited = await this.editedBaseline(request);
+    if (edited === undefined) return { kind: 'skipped', findingId: request.findingId, reason: `${baseBranch} already holds the edit` };
 
     // The branch starts again from the base head each time: one commit, the edit as of today's baseline.
     const base = await this.call(`read ${baseBranch}`, (o) => o.git.getRef({ owner: this.owner, repo: this.repo, ref: `heads/${baseBranch}` }));
@@ -137,19 +177,16 @@ export class GitHubPullRequestProvider implements ChangeRequestProvider {
       if (!(error instanceof GitHubChangeRequestError && error.status === 422)) throw error;
       await this.call(`reset ${branch}`, (o) => o.git.updateRef({ owner: this.owner, repo: this.repo, ref: `heads/${branch}`, sha, force: true }));
     }
-    const current = await this.call(`read ${baselinePath} on ${branch}`, (o) =>
-      o.repos.getContent({ owner: this.owner, repo: this.repo, path: baselinePath, ref: branch }),
-    );
-    const fileSha = Array.isArray(current.data) ? undefined : current.data.sha;
-    await this.call(`commit ${baselinePath} on ${branch}`, (o) =>
+    const current = await this.readFile(edited.path, branch);
+    await this.call(`commit ${edited.path} on ${branch}`, (o) =>
       o.repos.createOrUpdateFileContents({
         owner: this.owner,
         repo: this.repo,
-        path: baselinePath,
+        path: edited.path,
         branch,
         message: request.commitMessage,
-        content: Buffer.from(text, 'utf8').toString('base64'),
-        ...(fileSha === undefined ? {} : { sha: fileSha }),
+        content: Buffer.from(edited.text, 'utf8').toString('base64'),
+        sha: current.sha,
       }),
     );
 
