@@ -112,7 +112,9 @@ function pullRequestSinksFromEnvironment(requestHandler: ReturnType<typeof reque
   if (repository === undefined || repository === '') return [];
   const secretArn = required(AUDIT_FUNCTION_ENV.githubTokenSecretArn);
   const secrets = withResponseDeadline(new SecretsManagerClient({ requestHandler }), timeouts);
+  const apiUrl = process.env[AUDIT_FUNCTION_ENV.githubApiUrl];
   const provider = new GitHubPullRequestProvider({
+    ...(apiUrl === undefined || apiUrl === '' ? {} : { baseUrl: apiUrl }),
     repository,
     baseBranch: required(AUDIT_FUNCTION_ENV.pullRequestBaseBranch),
     baselinePath: required(AUDIT_FUNCTION_ENV.pullRequestBaselinePath),

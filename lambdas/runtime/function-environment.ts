@@ -43,6 +43,8 @@ export const AUDIT_FUNCTION_ENV = {
   pullRequestBaselinePath: 'PULL_REQUEST_BASELINE_PATH',
   /** ARN of the Secrets Manager secret holding the GitHub token (bare, or JSON `{"token": "..."}`). */
   githubTokenSecretArn: 'GITHUB_TOKEN_SECRET_ARN',
+  /** The GitHub REST API root when it is not https://api.github.com (GitHub Enterprise Server's `https://HOST/api/v3`). */
+  githubApiUrl: 'GITHUB_API_URL',
   /** Powertools service name; also the `service` dimension of every metric the handler emits. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools metrics namespace (CloudWatch namespace of the success metric). */
