@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_AUDITOR_ROLE_NAME } from './drift-audit-read-role.js';
+import { GITHUB_REPOSITORY, SECRET_ARN } from './drift-auditor-settings.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
 /** Prefix of every context key the stack reads. */
@@ -42,6 +43,14 @@ export interface DriftAuditContext {
   readonly chatbotWorkspaceId?: string;
   /** `driftAudit:chatbotChannelId`: Slack channel id for AWS Chatbot; needs `chatbotWorkspaceId`. Default none. */
   readonly chatbotChannelId?: string;
+  /** `driftAudit:pullRequestRepository`: `owner/name` of the config repository; enables pull requests from drift. Default none. */
+  readonly pullRequestRepository?: string;
+  /** `driftAudit:pullRequestBaseBranch`: the branch pull requests target. Default `main`. */
+  readonly pullRequestBaseBranch?: string;
+  /** `driftAudit:pullRequestBaselinePath`: the baseline file in that repository (`config/baseline.yaml`); needs `pullRequestRepository`. */
+  readonly pullRequestBaselinePath?: string;
+  /** `driftAudit:githubTokenSecretArn`: full ARN of the Secrets Manager secret with the GitHub token; needs `pullRequestRepository`. */
+  readonly githubTokenSecretArn?: string;
   /** `driftAudit:reportRetentionDays`: days run reports are kept. Default 90. */
   readonly reportRetentionDays: number;
   /** `driftAudit:logRetentionDays`: log retention, a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...). Default 30. */
@@ -114,6 +123,22 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     problems.push(`${CONTEXT_PREFIX}chatbotWorkspaceId and ${CONTEXT_PREFIX}chatbotChannelId go together: set both or neither`);
   }
 
+  const pullRequestRepository = read<string | undefined>('pullRequestRepository', undefined, (raw, key) =>
+    pattern(raw, key, GITHUB_REPOSITORY, 'a GitHub repository as owner/name'),
+  );
+  const pullRequestBaselinePath = read<string | undefined>('pullRequestBaselinePath', undefined, (raw, key) =>
+    pattern(raw, key, /^[^/].*[^/]$|^[^/]$/, 'a file path relative to the repository root, such as config/baseline.yaml'),
+  );
+  const githubTokenSecretArn = read<string | undefined>('githubTokenSecretArn', undefined, (raw, key) =>
+    pattern(raw, key, SECRET_ARN, "a secret's full ARN with its 6-character suffix"),
+  );
+  const pullRequestKeys = [pullRequestRepository, pullRequestBaselinePath, githubTokenSecretArn];
+  if (pullRequestKeys.some((value) => value !== undefined) && pullRequestKeys.some((value) => value === undefined)) {
+    problems.push(
+      `${CONTEXT_PREFIX}pullRequestRepository, ${CONTEXT_PREFIX}pullRequestBaselinePath and ${CONTEXT_PREFIX}githubTokenSecretArn go together: set all three or none`,
+    );
+  }
+
   const bucketName = read<string | undefined>('bucketName', undefined, (raw, key) => pattern(raw, key, BUCKET_NAME, 'an S3 bucket name'));
   const uploadBaseline = read('uploadBaseline', true, (raw, key) => booleanValue(raw, key));
   if (!uploadBaseline && bucketName === undefined) {
@@ -144,6 +169,13 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     ),
     ...optional('chatbotWorkspaceId', chatbotWorkspaceId),
     ...optional('chatbotChannelId', chatbotChannelId),
+    ...optional('pullRequestRepository', pullRequestRepository),
+    ...optional(
+      'pullRequestBaseBranch',
+      read<string | undefined>('pullRequestBaseBranch', undefined, (raw, key) => nonEmptyString(raw, key, 'a branch name')),
+    ),
+    ...optional('pullRequestBaselinePath', pullRequestBaselinePath),
+    ...optional('githubTokenSecretArn', githubTokenSecretArn),
     reportRetentionDays: read('reportRetentionDays', 90, (raw, key) => integerIn(raw, key, 1, 36_500, 'days')),
     logRetentionDays: read('logRetentionDays', RetentionDays.ONE_MONTH, (raw, key) => {
       const days = integerIn(raw, key, 1, 3_653, 'days');

@@ -112,6 +112,16 @@ export class DriftAuditStack extends Stack {
         settings.chatbotChannelId !== undefined && {
           chatbot: { slackWorkspaceId: settings.chatbotWorkspaceId, slackChannelId: settings.chatbotChannelId },
         }),
+      ...(settings.pullRequestRepository !== undefined &&
+        settings.pullRequestBaselinePath !== undefined &&
+        settings.githubTokenSecretArn !== undefined && {
+          pullRequests: {
+            repository: settings.pullRequestRepository,
+            ...(settings.pullRequestBaseBranch !== undefined && { baseBranch: settings.pullRequestBaseBranch }),
+            baselinePath: settings.pullRequestBaselinePath,
+            tokenSecretArn: settings.githubTokenSecretArn,
+          },
+        }),
       ...(props.auditHandlerEntry !== undefined && { auditHandlerEntry: props.auditHandlerEntry }),
       ...(props.notifierHandlerEntry !== undefined && { notifierHandlerEntry: props.notifierHandlerEntry }),
     });

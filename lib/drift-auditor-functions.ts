@@ -65,6 +65,12 @@ export function createAuditFunction(
           }),
       [AUDIT_FUNCTION_ENV.serviceName]: settings.serviceName,
       [AUDIT_FUNCTION_ENV.metricsNamespace]: settings.metricsNamespace,
+      ...(props.pullRequests && {
+        [AUDIT_FUNCTION_ENV.pullRequestRepository]: props.pullRequests.repository,
+        [AUDIT_FUNCTION_ENV.pullRequestBaseBranch]: props.pullRequests.baseBranch ?? 'main',
+        [AUDIT_FUNCTION_ENV.pullRequestBaselinePath]: props.pullRequests.baselinePath,
+        [AUDIT_FUNCTION_ENV.githubTokenSecretArn]: props.pullRequests.tokenSecretArn,
+      }),
     },
   });
   return { role, fn };

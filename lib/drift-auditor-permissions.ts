@@ -25,6 +25,7 @@ export const AUDIT_STATEMENT_SIDS = {
   publish: 'PublishAlerts',
   topicKey: 'EncryptAlertsThroughSns',
   logs: 'WriteOwnLogs',
+  githubToken: 'ReadGitHubTokenSecret',
 } as const;
 
 /** What the audit role is granted access to, besides the reads the scope declares. */
@@ -140,6 +141,16 @@ export function grantAuditPermissions(scope: Construct, role: Role, resources: A
       resources: [logGroup.logGroupArn],
     }),
   );
+  // Pull requests: the one token secret, by its full ARN, read-only.
+  if (props.pullRequests) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: AUDIT_STATEMENT_SIDS.githubToken,
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.pullRequests.tokenSecretArn],
+      }),
+    );
+  }
 }
 
 /** A role's default policy document (empty when it has none yet), for nag acknowledgements of what CDK granted. */

@@ -4,6 +4,25 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
 import type { AuditScope } from './audit-scope.js';
 
+/** Pull requests from drift made outside the pipeline (the `pull-requests` run sink). */
+export interface DriftAuditorPullRequestProps {
+  /** The config repository, `owner/name`. */
+  readonly repository: string;
+  /**
+   * Branch the pull requests target.
+   * @default 'main'
+   */
+  readonly baseBranch?: string;
+  /** The baseline file in the repository the accept edits apply to, e.g. `config/baseline.yaml`. */
+  readonly baselinePath: string;
+  /**
+   * Full ARN (with its random suffix) of the Secrets Manager secret holding the GitHub token (bare, or
+   * JSON `{"token": "..."}`): fine-grained, contents and pull requests read/write on that repository only.
+   * The audit function may read this one secret and nothing else.
+   */
+  readonly tokenSecretArn: string;
+}
+
 /** Where the Slack messages go through AWS Chatbot. */
 export interface DriftAuditorChatbotProps {
   /** Slack workspace (team) id, as shown in the Chatbot console: `T0123ABCD`. */
@@ -135,6 +154,11 @@ export interface DriftAuditorProps {
    * @default - no Chatbot configuration
    */
   readonly chatbot?: DriftAuditorChatbotProps;
+  /**
+   * Opens one pull request per drift made outside the pipeline, with its accept edit, on the config repository.
+   * @default - no pull requests
+   */
+  readonly pullRequests?: DriftAuditorPullRequestProps;
   /**
    * CloudWatch namespace of the handler's metrics.
    * @default 'DriftAudit'

@@ -7,6 +7,11 @@ import { DEFAULT_REMINDER_OPTIONS, type ReminderOptions } from '../lambdas/sinks
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
+/** `owner/name` as GitHub allows them. */
+export const GITHUB_REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+/** A Secrets Manager secret's full ARN: a partial one would need a wildcard in the grant. */
+export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+
 /** The repository root: the handlers' entries, the lock file and the bundling project root are under it. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -80,6 +85,16 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
   }
   const baselineKey = (props.baselineKey ?? 'baseline/baseline.json').replace(/^\/+/, '');
   if (baselineKey === '' || baselineKey.endsWith('/')) problems.push(`baselineKey must name an object, got "${props.baselineKey}"`);
+  const pulls = props.pullRequests;
+  if (pulls !== undefined) {
+    if (!GITHUB_REPOSITORY.test(pulls.repository)) problems.push(`pullRequests.repository must be owner/name, got "${pulls.repository}"`);
+    if (pulls.baselinePath === '' || pulls.baselinePath.startsWith('/') || pulls.baselinePath.endsWith('/'))
+      problems.push(`pullRequests.baselinePath must be a file path relative to the repository root (config/baseline.yaml), got "${pulls.baselinePath}"`);
+    if (!SECRET_ARN.test(pulls.tokenSecretArn))
+      problems.push(
+        `pullRequests.tokenSecretArn must be the secret's full ARN, with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), got "${pulls.tokenSecretArn}"`,
+      );
+  }
   const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');
   const notifierEntry = props.notifierHandlerEntry ?? join(REPO_ROOT, 'lambdas/notify-slack/handler.ts');
   if (problems.length > 0) throw new Error(`invalid DriftAuditor properties:\n- ${problems.join('\n- ')}`);

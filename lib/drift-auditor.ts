@@ -24,7 +24,7 @@ import { unreachableEntries } from './read-permissions.js';
 
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
-export type { DriftAuditorChatbotProps, DriftAuditorProps } from './drift-auditor-props.js';
+export type { DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
 
 /**
  * The scheduled drift auditor: baseline bucket, history table, alert and ops topics, the audit function

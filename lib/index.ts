@@ -49,6 +49,7 @@ export {
   DriftAuditor,
   type DriftAuditorChatbotProps,
   type DriftAuditorProps,
+  type DriftAuditorPullRequestProps,
 } from './drift-auditor.js';
 export { DURATION_ALARM_RATIO, DriftAuditorAlarms, type DriftAuditorAlarmsProps } from './drift-auditor-alarms.js';
 export { DESCRIBE_PARAMETERS_REASON, READ_STATEMENT_SIDS, clusterArn, parameterTreeArns, readStatements } from './read-permissions.js';

@@ -62,6 +62,13 @@ Scan options:
   --now ISO_TIME                  audit as of this time (exception expiry); default: now
   --no-color                      plain text even on a terminal
   --verbose                       show every provenance entry and both fixes in full
+  --open-prs                      open or update one pull request per drift made outside the pipeline,
+                                  with its accept edit (token: GITHUB_TOKEN or --github-token-file FILE);
+                                  GitHub failures are reported and never change the exit code
+  --pr-repo OWNER/NAME            the config repository (with --open-prs)
+  --pr-base BRANCH                the branch pull requests target (default: main)
+  --pr-baseline-path PATH         the baseline in that repository: a directory of *.yaml or one file
+  --github-api-url URL            GitHub Enterprise Server's API root (default: https://api.github.com)
 
 Live options (scan, explain, accept, snapshot):
   --live                          read SSM and EKS with the standard AWS credential chain
@@ -109,6 +116,13 @@ Options:
   --now ISO_TIME                  audit as of this time (exception expiry); default: now
   --no-color                      plain text even on a terminal
   --verbose                       show every provenance entry and both fixes in full
+  --open-prs                      open or update one pull request per drift made outside the pipeline,
+                                  with its accept edit (token: GITHUB_TOKEN or --github-token-file FILE);
+                                  GitHub failures are reported and never change the exit code
+  --pr-repo OWNER/NAME            the config repository (with --open-prs)
+  --pr-base BRANCH                the branch pull requests target (default: main)
+  --pr-baseline-path PATH         the baseline in that repository: a directory of *.yaml or one file
+  --github-api-url URL            GitHub Enterprise Server's API root (default: https://api.github.com)
 
 ${LIVE_OPTIONS}
 ${EXIT_CODES.scan}`,

@@ -7,6 +7,7 @@ import { runExplain } from './explain-command.js';
 import { runHistory } from './history-command.js';
 import { runInit } from './init-command.js';
 import { runSnapshot } from './snapshot-command.js';
+import type { OpenPrsOptions } from './open-prs.js';
 import { REPORT_FORMATS, runScan, type ReportFormat } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 import { COMMAND_HELP, HELP } from './help-text.js';
@@ -81,9 +82,16 @@ async function scan(args: readonly string[], io: CliIo): Promise<number> {
       'fail-on': { type: 'string', default: 'info' },
       'allow-partial': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'open-prs': { type: 'boolean', default: false },
+      'pr-repo': { type: 'string' },
+      'pr-base': { type: 'string', default: 'main' },
+      'pr-baseline-path': { type: 'string' },
+      'github-token-file': { type: 'string' },
+      'github-api-url': { type: 'string' },
     },
   });
   if (values.help) return help(io, 'scan');
+  const openPrs = openPrsOf(values);
   const formatFlags = (['json', 'markdown', 'html'] as const).filter((name) => values[name]);
   if (formatFlags.length > 1 || (formatFlags.length === 1 && values.format !== undefined)) {
     throw new UsageError('choose one report format (--json, --markdown, --html or --format)');
@@ -97,7 +105,41 @@ async function scan(args: readonly string[], io: CliIo): Promise<number> {
     failOn: oneOf('--fail-on', values['fail-on'], SEVERITIES) as Severity,
     allowPartial: values['allow-partial'],
     verbose: values.verbose,
+    ...(openPrs === undefined ? {} : { openPrs }),
   });
+}
+
+/** `--open-prs` and its flags, checked: the repository and the baseline path are required with it. */
+function openPrsOf(values: {
+  'open-prs': boolean;
+  'pr-repo'?: string | undefined;
+  'pr-base': string;
+  'pr-baseline-path'?: string | undefined;
+  'github-token-file'?: string | undefined;
+  'github-api-url'?: string | undefined;
+}): OpenPrsOptions | undefined {
+  if (!values['open-prs']) {
+    const stray = (['pr-repo', 'pr-baseline-path', 'github-token-file', 'github-api-url'] as const).filter((name) => values[name] !== undefined);
+    if (stray.length > 0) throw new UsageError(`${stray.map((name) => `--${name}`).join(', ')} only go with --open-prs`);
+    return undefined;
+  }
+  const repository = values['pr-repo'];
+  if (repository === undefined || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repository)) {
+    throw new UsageError(`--open-prs needs --pr-repo OWNER/NAME (the config repository), got ${repository ?? 'nothing'}`);
+  }
+  const baselinePath = values['pr-baseline-path'];
+  if (baselinePath === undefined || baselinePath === '' || baselinePath.startsWith('/')) {
+    throw new UsageError(
+      `--open-prs needs --pr-baseline-path PATH, the baseline file relative to the repository root (config/baseline.yaml), got ${baselinePath ?? 'nothing'}`,
+    );
+  }
+  return {
+    repository,
+    baseBranch: values['pr-base'],
+    baselinePath,
+    ...(values['github-token-file'] === undefined ? {} : { tokenFile: values['github-token-file'] }),
+    ...(values['github-api-url'] === undefined ? {} : { apiUrl: values['github-api-url'] }),
+  };
 }
 
 async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {

@@ -9,6 +9,7 @@ import { renderTerminal } from '../../lambdas/sinks/report/render-terminal.js';
 import { loadBaseline, readOfflineSnapshots, resolvePath, snapshotDirFor, type LoadedBaseline } from './audit-inputs.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 import { collectLiveForCli, type LiveOptions } from './live.js';
+import { githubTokenOf, openPullRequests, type OpenPrsOptions } from './open-prs.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 /** Output formats of `scan`. */
@@ -29,6 +30,8 @@ export interface ScanOptions extends LiveOptions {
   readonly color?: boolean;
   readonly now?: Date;
   readonly verbose: boolean;
+  /** `--open-prs`: open or update a pull request per out-of-band drift (see `open-prs.ts`). */
+  readonly openPrs?: OpenPrsOptions;
 }
 
 /** Everything one audit produced, for commands that build on a scan (explain, accept). */
@@ -110,6 +113,8 @@ function verdictNote(outcome: AuditOutcome, options: VerdictOptions): string | u
 
 /** `drift-audit scan`: audit and print the report. */
 export async function runScan(io: CliIo, options: ScanOptions): Promise<number> {
+  // The token first: a missing one is a usage error before anything is read.
+  const token = options.openPrs === undefined ? undefined : githubTokenOf(io, options.openPrs);
   const outcome = await audit(io, options);
   const input = reportInputOf(outcome);
   const text = render(io, input, options);
@@ -126,6 +131,8 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   }
   const note = verdictNote(outcome, options);
   if (note !== undefined) io.stderr(note);
+  // Pull requests never change the verdict: a GitHub failure is reported, the exit code is the scan's.
+  if (options.openPrs !== undefined && token !== undefined) await openPullRequests(io, outcome.result, outcome.now, options.openPrs, token);
   return exitCodeFor(outcome.result, options);
 }
 

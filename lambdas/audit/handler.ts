@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -16,6 +17,10 @@ import {
 import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
 import { remindersFromEnvironment } from '../sinks/reminders/reminder-config.js';
+import { GitHubPullRequestProvider } from '../sinks/pull-requests/github-provider.js';
+import { readGitHubTokenSecret } from '../sinks/pull-requests/github-token-secret.js';
+import { PullRequestSink } from '../sinks/pull-requests/pull-request-sink.js';
+import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
@@ -99,8 +104,25 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
     singleConcurrency: true,
     reminders: remindersFromEnvironment(process.env),
   };
-  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot, reminders.
-  return { ...wiring, sinks: standardRunSinks(wiring) };
+  // What a run produces, and in which order: reports, history, the alerts topic, Chatbot, reminders, pull requests.
+  return { ...wiring, sinks: [...standardRunSinks(wiring), ...pullRequestSinksFromEnvironment(requestHandler, timeouts)] };
+}
+
+/** The pull-request sink when the stack enables it (repository set), its token read from the secret when first needed. */
+function pullRequestSinksFromEnvironment(requestHandler: ReturnType<typeof requestHandlerOptions>, timeouts: HttpTimeouts): RunSink[] {
+  const repository = process.env[AUDIT_FUNCTION_ENV.pullRequestRepository];
+  if (repository === undefined || repository === '') return [];
+  const secretArn = required(AUDIT_FUNCTION_ENV.githubTokenSecretArn);
+  const secrets = withResponseDeadline(new SecretsManagerClient({ requestHandler }), timeouts);
+  const apiUrl = process.env[AUDIT_FUNCTION_ENV.githubApiUrl];
+  const provider = new GitHubPullRequestProvider({
+    ...(apiUrl === undefined || apiUrl === '' ? {} : { baseUrl: apiUrl }),
+    repository,
+    baseBranch: required(AUDIT_FUNCTION_ENV.pullRequestBaseBranch),
+    baselinePath: required(AUDIT_FUNCTION_ENV.pullRequestBaselinePath),
+    token: () => readGitHubTokenSecret(secrets, secretArn),
+  });
+  return [new PullRequestSink(provider)];
 }
 
 /** Where the handler's log lines and metrics go; injected by tests to read them. */
@@ -141,6 +163,8 @@ export async function handleAudit(
   try {
     const outcome = await runAudit({ idempotencyKey, ...(signal === undefined ? {} : { signal }) }, deps);
     const { delivery } = outcome;
+    // Deferrable sinks (pull requests) never fail the audit: their entries wait in the outbox for the next run.
+    for (const failure of delivery.deferred ?? []) log.warn('delivery deferred to the next run', { error: failure.message, pending: failure.pending });
     measure.addMetric('AlertsDelivered', MetricUnit.Count, delivery.delivered);
     measure.addMetric('AlertsPending', MetricUnit.Count, delivery.pending);
     if (outcome.kind === 'duplicate') {

@@ -41,6 +41,16 @@ export const AUDIT_FUNCTION_ENV = {
   reminderExceptionWarningDays: 'REMINDER_EXCEPTION_WARNING_DAYS',
   /** Request budget per region for SSM calls (a positive number, decimal allowed). */
   ssmRequestsPerSecond: 'SSM_REQUESTS_PER_SECOND',
+  /** `owner/name` of the config repository pull requests from drift go to; present only when they are enabled. */
+  pullRequestRepository: 'PULL_REQUEST_REPOSITORY',
+  /** The branch those pull requests target (`main`). */
+  pullRequestBaseBranch: 'PULL_REQUEST_BASE_BRANCH',
+  /** The baseline file in that repository the accept edits apply to (`config/baseline.yaml`). */
+  pullRequestBaselinePath: 'PULL_REQUEST_BASELINE_PATH',
+  /** ARN of the Secrets Manager secret holding the GitHub token (bare, or JSON `{"token": "..."}`). */
+  githubTokenSecretArn: 'GITHUB_TOKEN_SECRET_ARN',
+  /** The GitHub REST API root when it is not https://api.github.com (GitHub Enterprise Server's `https://HOST/api/v3`). */
+  githubApiUrl: 'GITHUB_API_URL',
   /** Powertools service name; also the `service` dimension of every metric the handler emits. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools metrics namespace (CloudWatch namespace of the success metric). */

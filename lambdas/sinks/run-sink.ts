@@ -77,6 +77,12 @@ export interface RunSink {
    * and are `deliveredRuns` in the delivery report. @default false
    */
   readonly alerting?: boolean;
+  /**
+   * True for a sink whose delivery must never fail the audit (pull requests: a rate-limited API is
+   * routine): its failures are reported in the delivery's `deferred`, not its `error`, so the
+   * invocation succeeds, and the entry stays in the lane for the next run. @default false
+   */
+  readonly deferrable?: boolean;
   write?(output: RunOutput): Promise<RunLinks>;
   enqueue?(output: RunOutput, context: EnqueueContext): OutboxEntry | undefined;
   record?(output: RunOutput, entries: readonly OutboxMessage[]): Promise<RunRecordResult>;

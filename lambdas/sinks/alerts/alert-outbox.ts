@@ -32,6 +32,8 @@ export interface DeliveryReport {
   readonly pending: number;
   /** Set when a publish (or an acknowledgement) failed: the message waits for the next pass. */
   readonly error?: AlertDeliveryError;
+  /** Failures of `deferrable` sinks: their entries wait for the next run, and the invocation does not fail. */
+  readonly deferred?: readonly AlertDeliveryError[];
 }
 
 /**
@@ -88,6 +90,7 @@ export async function deliverOutbox(outbox: AlertOutbox, sinks: readonly RunSink
   let pending = 0;
   const deliveredRuns: string[] = [];
   let error: AlertDeliveryError | undefined;
+  const deferred: AlertDeliveryError[] = [];
   for (const sink of sinks) {
     if (sink.deliver === undefined) continue;
     const destination = sink.destination ?? sink.name;
@@ -97,11 +100,13 @@ export async function deliverOutbox(outbox: AlertOutbox, sinks: readonly RunSink
         await sink.deliver(alert);
       } catch (cause) {
         pending += alerts.length - index;
-        error ??= new AlertDeliveryError(
+        const failure = new AlertDeliveryError(
           `cannot deliver the alert of run ${alert.runId} to ${destination}: ${describeAwsError(cause)}; the run is recorded and ${alerts.length - index} alert(s) stay in the ${sink.name} outbox for the next invocation`,
           alerts.length - index,
           { cause },
         );
+        if (sink.deferrable === true) deferred.push(failure);
+        else error ??= failure;
         break;
       }
       delivered += 1;
@@ -120,5 +125,5 @@ export async function deliverOutbox(outbox: AlertOutbox, sinks: readonly RunSink
       }
     }
   }
-  return { delivered, deliveredRuns, pending, ...(error === undefined ? {} : { error }) };
+  return { delivered, deliveredRuns, pending, ...(error === undefined ? {} : { error }), ...(deferred.length === 0 ? {} : { deferred }) };
 }

@@ -254,7 +254,8 @@ function attributesOf(run: RunSummary, transitions: readonly Transition[]): RunM
   };
 }
 
-function reportReference(report: ReportLocation): NonNullable<RunMessageBody['report']> {
+/** Where a report is, as an S3 URI and a console link. */
+export function reportReference(report: ReportLocation): NonNullable<RunMessageBody['report']> {
   const region = report.region === undefined ? '' : `&region=${encodeURIComponent(report.region)}`;
   return {
     s3Uri: `s3://${report.bucket}/${report.key}`,

@@ -125,6 +125,8 @@ const AUTHORED_MESSAGES = new Set([
   'EndpointError',
   'MalformedResponseError',
   'PagingLoopError',
+  // The pull-request sink's: names the repository, operation and HTTP status, never a body or the token.
+  'GitHubChangeRequestError',
 ]);
 
 /** What each code says when the error's own message cannot be shown. */
