@@ -91,7 +91,7 @@ describe('Handler wiring: pull requests from the environment', () => {
     lambdaEnvironment(false);
 
     // Act / Assess
-    expect(dependenciesFromEnvironment().sinks?.map((sink) => sink.name)).toEqual(['report', 'history', 'topic']);
+    expect(dependenciesFromEnvironment().sinks?.map((sink) => sink.name)).toEqual(['report', 'history', 'topic', 'reminders']);
   });
 
   it('adds the sink last, and authenticates to GitHub with the token read from the secret on first delivery', async () => {
@@ -99,7 +99,7 @@ describe('Handler wiring: pull requests from the environment', () => {
     lambdaEnvironment(true);
     const sinks = dependenciesFromEnvironment().sinks ?? [];
     const sink = sinks.at(-1);
-    expect(sinks.map((candidate) => candidate.name)).toEqual(['report', 'history', 'topic', 'pull-requests']);
+    expect(sinks.map((candidate) => candidate.name)).toEqual(['report', 'history', 'topic', 'reminders', 'pull-requests']);
     expect(secrets.reads).toEqual([]);
 
     // Act: a close for a finding with no open pull request: one authenticated lookup.
