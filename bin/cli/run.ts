@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { buildProgram } from './program.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -16,7 +16,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const program = buildProgram(io, await packageVersion(), (exitCode) => {
       code = exitCode;
     });
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(helpAsFlag(argv, program), { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
@@ -32,6 +32,26 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`drift-audit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.error;
   }
+}
+
+/**
+ * `help baseline accept` as `baseline accept --help`: commander's own help command looks one level
+ * down only (it prints `baseline`'s page) and answers an unknown name with the overview; as a flag,
+ * the nested page is found and an unknown name gets the closest command.
+ */
+function helpAsFlag(argv: readonly string[], program: Command): string[] {
+  const [first, ...path] = argv;
+  if (first !== 'help' || path.length === 0 || path.some((arg) => arg.startsWith('-'))) return [...argv];
+  let command = program;
+  for (const [depth, name] of path.entries()) {
+    // Past a command without subcommands, the rest are not command names: its help it is.
+    if (command.commands.length === 0) return [...path.slice(0, depth), '--help'];
+    const sub = command.commands.find((candidate) => candidate.name() === name);
+    // An unknown name without --help: commander then reports it with the closest command.
+    if (sub === undefined) return path.slice(0, depth + 1);
+    command = sub;
+  }
+  return [...path, '--help'];
 }
 
 /**

@@ -49,11 +49,30 @@ describe('CLI: help generated from the option definitions', () => {
     const viaFlag = await runCli(['history', '--help']);
     const nested = await runCli(['baseline', 'help', 'validate']);
     const nestedFlag = await runCli(['baseline', 'validate', '-h']);
+    const twoDeep = await runCli(['help', 'baseline', 'accept']);
+    const acceptFlag = await runCli(['baseline', 'accept', '--help']);
+    const extra = await runCli(['help', 'scan', 'config']);
 
     // Assess
     expect(viaHelp.code).toBe(0);
     expect(viaHelp.stdout).toBe(viaFlag.stdout);
     expect(nested.stdout).toBe(nestedFlag.stdout);
+    expect(twoDeep.stdout).toBe(acceptFlag.stdout);
+    expect(twoDeep.stdout).toContain('Usage: drift-audit baseline accept');
+    expect(extra.code).toBe(0);
+    expect(extra.stdout).toContain('Usage: drift-audit scan');
+  });
+
+  it('answers help for an unknown command with the closest one', async () => {
+    // Act
+    const top = await runCli(['help', 'scna']);
+    const nested = await runCli(['help', 'baseline', 'acept']);
+
+    // Assess
+    expect(top.code).toBe(2);
+    expect(top.stderr).toContain("unknown command 'scna'\n(Did you mean scan?)");
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toContain("unknown command 'acept'\n(Did you mean accept?)");
   });
 
   it('shows choices and defaults taken from the definitions', async () => {

@@ -58,9 +58,11 @@ describe('CLI: scan --env, --severity and --type', () => {
   it('says the report is filtered and how many findings it leaves out', async () => {
     // Act
     const { stdout } = await scanDemo(['--severity', 'critical']);
+    const markdown = (await scanDemo(['--markdown', '--severity', 'critical'])).stdout;
 
     // Assess
     expect(stdout.split('\n').slice(0, 4).join('\n')).toContain('Showing 1 of 20 findings: severity critical and above.');
+    expect(markdown).toContain('Showing 1 of 20 findings: severity critical and above.');
   });
 
   it('narrows every format the same way', async () => {
