@@ -165,4 +165,20 @@ describe('Handler: pull requests authenticated as a GitHub App', () => {
     expect(next).toMatchObject({ kind: 'recorded', delivery: { pending: 0, delivered: 1 } });
     expect(github.pulls.map((pull) => pull.title)).toContain('drift-audit: accept PAYMENT_TIMEOUT = 45 in production-eu');
   });
+  it('records a secret in neither shape without failing the audit, naming the secret and the shapes', async () => {
+    // Prepare: someone stored the key alone, without the ids.
+    secret.value = keys.pkcs1;
+    rig.ssm.put('eu-west-1', { name: SMALL_ESTATE.poolSize, value: '16', lastModifiedUser: ALICE });
+
+    // Act
+    const outcome = await audit('2026-11-23T14:00:00Z', coldStart());
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'recorded', delivery: { pending: 1 } });
+    const messages = (outcome as Recorded).delivery.deferred?.map((error) => error.message) ?? [];
+    expect(messages).toEqual([
+      expect.stringContaining(`secret ${SECRET_ARN} holds a bare PEM key; a GitHub App also needs its ids: expected the token itself`),
+    ]);
+    expect(messages.join('\n')).not.toContain(keys.pkcs1.split('\n')[1] ?? 'BEGIN');
+  });
 });
