@@ -55,7 +55,7 @@ drift-audit COMMAND --help shows one command's options and exit codes.
 
 Scan options:
   --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
-  --format FORMAT                 terminal, json, markdown or html
+  --format FORMAT                 terminal, json, markdown, html or sarif
   --output FILE                   write the report to FILE instead of stdout
   --fail-on SEVERITY              exit 1 when a drift finding is at least this severe (default: info)
   --allow-partial                 judge an incomplete audit on what was read instead of exiting 3
@@ -108,7 +108,7 @@ Audits the estate against the baseline and prints the report.
 Options:
   --snapshots DIR                 exported state to audit (default: BASELINE_DIR/snapshots)
   --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
-  --format FORMAT                 terminal, json, markdown or html
+  --format FORMAT                 terminal, json, markdown, html or sarif
   --output FILE                   write the report to FILE instead of stdout
   --fail-on SEVERITY              exit 1 when a drift finding is at least this severe:
                                   info (default), low, medium, high or critical

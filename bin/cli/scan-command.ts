@@ -5,15 +5,17 @@ import type { ReportInput } from '../../lambdas/sinks/report/report-input.js';
 import { renderHtml } from '../../lambdas/sinks/report/render-html.js';
 import { renderJson } from '../../lambdas/sinks/report/render-json.js';
 import { renderMarkdown } from '../../lambdas/sinks/report/render-markdown.js';
+import { renderSarif } from '../../lambdas/sinks/report/render-sarif.js';
 import { renderTerminal } from '../../lambdas/sinks/report/render-terminal.js';
 import { loadBaseline, readOfflineSnapshots, resolvePath, snapshotDirFor, type LoadedBaseline } from './audit-inputs.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 import { collectLiveForCli, type LiveOptions } from './live.js';
 import { githubTokenOf, openPullRequests, type OpenPrsOptions } from './open-prs.js';
+import { sarifInputOf } from './sarif-input.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 /** Output formats of `scan`. */
-export const REPORT_FORMATS = ['terminal', 'json', 'markdown', 'html'] as const;
+export const REPORT_FORMATS = ['terminal', 'json', 'markdown', 'html', 'sarif'] as const;
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -117,7 +119,7 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   const token = options.openPrs === undefined ? undefined : githubTokenOf(io, options.openPrs);
   const outcome = await audit(io, options);
   const input = reportInputOf(outcome);
-  const text = render(io, input, options);
+  const text = render(io, input, options, outcome);
   if (options.output !== undefined) {
     const target = resolvePath(io, options.output);
     try {
@@ -136,8 +138,10 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   return exitCodeFor(outcome.result, options);
 }
 
-function render(io: CliIo, input: ReportInput, options: ScanOptions): string {
+function render(io: CliIo, input: ReportInput, options: ScanOptions, outcome: AuditOutcome): string {
   switch (options.format) {
+    case 'sarif':
+      return renderSarif(sarifInputOf(outcome, input));
     case 'json':
       return renderJson(input);
     case 'markdown':
