@@ -1,8 +1,9 @@
 // The package as users get it: `npm pack`, installed into a fresh CDK app next to aws-cdk-lib and
 // constructs, synthesizing a stack with `new DriftAuditor(...)` and running `npx drift-audit`.
-// It installs from the npm cache (`--prefer-offline`): about half a minute when the cache is warm.
+// It installs from the npm cache (`--prefer-offline`); install sizes and times are printed by
+// `npm run bench -- --only package`.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,7 @@ describe('Package: the packed tarball in a fresh CDK app', () => {
   let work: string;
   let app: string;
   let tarball: string;
+  let installedAlone: string[];
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'drift-audit-pack-'));
@@ -49,27 +51,22 @@ describe('Package: the packed tarball in a fresh CDK app', () => {
 
     cpSync(join(REPO, 'config'), join(app, 'config'), { recursive: true });
     writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2)}\n`);
-    ok(
-      run(
-        'npm',
-        [
-          'install',
-          '--prefer-offline',
-          '--no-audit',
-          '--no-fund',
-          tarball,
-          `aws-cdk-lib@${manifest.devDependencies['aws-cdk-lib']}`,
-          `constructs@${manifest.devDependencies.constructs}`,
-        ],
-        app,
-      ),
-      'npm install',
-    );
+    ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], app), 'npm install');
+    // What npm installed for the package alone, before the app adds the CDK.
+    installedAlone = readdirSync(join(app, 'node_modules'));
+    // The app's CDK: the versions this repository pins, linked from its node_modules rather than
+    // extracted again (260 MB, most of this test's time otherwise). Node resolves a link by its real
+    // path, so aws-cdk-lib and the package share one copy of constructs, as in an installed app.
+    for (const peer of ['aws-cdk-lib', 'constructs']) {
+      const version = (JSON.parse(readFileSync(join(REPO, 'node_modules', peer, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(version).toBe(manifest.devDependencies[peer]);
+      symlinkSync(join(REPO, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
+    }
   }, TIMEOUT);
 
   afterAll(() => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
-  });
+  }, TIMEOUT);
 
   it('ships compiled JavaScript, declarations, the prebuilt handlers and the licence, and no TypeScript sources', () => {
     // Act
@@ -205,6 +202,15 @@ describe('Package: the packed tarball in a fresh CDK app', () => {
 
     // Assess
     expect(JSON.parse(out)).toEqual({ ok: true, environments: ['production-eu', 'production-us', 'staging-us'] });
+  });
+
+  it('installs the CLI alone without the CDK or a bundler: aws-cdk-lib and constructs are optional peers', () => {
+    // Assess
+    expect(installedAlone).toContain('drift-audit');
+    expect(installedAlone).not.toContain('aws-cdk-lib');
+    expect(installedAlone).not.toContain('constructs');
+    expect(installedAlone).not.toContain('esbuild');
+    expect(installedAlone).not.toContain('@aws-lambda-powertools');
   });
 
   it('installs the drift-audit command: npx drift-audit --help exits 0, and a scan gates on drift', () => {
