@@ -123,6 +123,34 @@ describe('Function: renderSarif', () => {
     });
   });
 
+  it('locates an expected value that comes from a values file at its line there, through ..', () => {
+    // Prepare: a Helm values file beside the baseline directory feeds production's replicas.
+    const root = mkdtempSync(join(tmpdir(), 'drift-audit-sarif-values-'));
+    try {
+      mkdirSync(join(root, '.git'));
+      mkdirSync(join(root, 'config'));
+      mkdirSync(join(root, 'helm'));
+      writeFileSync(join(root, 'helm', 'values-production.yaml'), '# launch sizing\nimage: api\nreplicaCount: 10\n');
+      writeFileSync(
+        join(root, 'config', 'environments.yaml'),
+        'environments:\n  production:\n    tier: production\n    values: [{ path: ../helm/values-production.yaml, format: helm, keys: { "k8s:replicas": replicaCount } }]\n',
+      );
+      const loaded = loadBaselineDir(join(root, 'config'));
+      if (!loaded.ok) throw new Error('the values-file baseline is invalid');
+      const finding = sampleFinding({ id: 'changed:production:k8s:replicas', environment: 'production', tier: 'production', key: 'k8s:replicas' });
+
+      // Act
+      const log = JSON.parse(
+        renderSarif({ ...sarifInput([finding]), baseline: loaded.baseline, files: loaded.files, baselineDirFromRoot: 'config' }),
+      ) as Log;
+
+      // Assess
+      expect(whereIs(resultsOf(log)[0] as Result)).toEqual({ uri: 'helm/values-production.yaml', line: 3 });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('locates a setting without an environment value at its declaration, and an expired exception at the exception', async () => {
     // Act
     const log = await scanSarif();
