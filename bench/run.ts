@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -12,6 +12,7 @@ import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
 import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
 import { formatCliBench, runCliBench } from './cli-bench.js';
+import { formatPackageSizeBench, runPackageSizeBench } from './package-size-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -60,4 +61,8 @@ if (only === undefined || only === 'github-app') {
 
 if (only === undefined || only === 'cli') {
   console.log(`\n${formatCliBench(runCliBench(values.quick ? { runs: 3, findings: 1_000 } : {}))}`);
+}
+
+if (only === undefined || only === 'package') {
+  console.log(`\n${formatPackageSizeBench(runPackageSizeBench())}`);
 }

@@ -177,13 +177,13 @@ export interface DriftAuditorProps {
    */
   readonly auditRoleName?: string;
   /**
-   * Entry file of the audit handler (exports `handler`).
-   * @default '<repo>/lambdas/audit/handler.ts'
+   * Entry file of the audit handler (exports `handler`), bundled by `NodejsFunction` at synth.
+   * @default - the installed package's prebuilt handler (`dist/lambda-assets/audit`); in this repository, `lambdas/audit/handler.ts`
    */
   readonly auditHandlerEntry?: string;
   /**
-   * Entry file of the Slack notifier (exports `handler`).
-   * @default '<repo>/lambdas/notify-slack/handler.ts'
+   * Entry file of the Slack notifier (exports `handler`), bundled by `NodejsFunction` at synth.
+   * @default - the installed package's prebuilt handler (`dist/lambda-assets/notify-slack`); in this repository, `lambdas/notify-slack/handler.ts`
    */
   readonly notifierHandlerEntry?: string;
 }

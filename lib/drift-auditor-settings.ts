@@ -1,19 +1,15 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_AUDIT_SERVICE_NAME, DEFAULT_METRICS_NAMESPACE } from '../lambdas/runtime/function-environment.js';
 import { DEFAULT_REMINDER_OPTIONS, type ReminderOptions } from '../lambdas/sinks/reminders/reminder-message.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
+import { handlerCode, type HandlerCode } from './handler-code.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
 /** `owner/name` as GitHub allows them. */
 export const GITHUB_REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 /** A Secrets Manager secret's full ARN: a partial one would need a wildcard in the grant. */
 export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-
-/** The repository root: the handlers' entries, the lock file and the bundling project root are under it. */
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The construct's properties with every default applied and every range checked. */
 export interface Settings {
@@ -34,8 +30,9 @@ export interface Settings {
   readonly logRetention: RetentionDays;
   readonly metricsNamespace: string;
   readonly serviceName: string;
-  readonly auditEntry: string;
-  readonly notifierEntry: string;
+  /** The audit handler's code: prebuilt asset or entry to bundle (`handler-code.ts`). */
+  readonly auditCode: HandlerCode;
+  readonly notifierCode: HandlerCode;
 }
 
 /** Applies defaults and checks ranges up front, so a bad prop fails at synth with its name. */
@@ -95,8 +92,6 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
         `pullRequests.tokenSecretArn must be the secret's full ARN, with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), got "${pulls.tokenSecretArn}"`,
       );
   }
-  const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');
-  const notifierEntry = props.notifierHandlerEntry ?? join(REPO_ROOT, 'lambdas/notify-slack/handler.ts');
   if (problems.length > 0) throw new Error(`invalid DriftAuditor properties:\n- ${problems.join('\n- ')}`);
   return {
     baselineKey,
@@ -115,8 +110,8 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
     serviceName: props.serviceName ?? DEFAULT_AUDIT_SERVICE_NAME,
-    auditEntry,
-    notifierEntry,
+    auditCode: handlerCode('audit', props.auditHandlerEntry),
+    notifierCode: handlerCode('notify-slack', props.notifierHandlerEntry),
   };
 }
 

@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -44,8 +44,8 @@ export class DriftAuditor extends Construct {
   /** Chatbot custom notifications, when Chatbot is configured. */
   readonly chatbotTopic?: Topic;
   readonly auditRole: Role;
-  readonly auditFunction: NodejsFunction;
-  readonly notifierFunction?: NodejsFunction;
+  readonly auditFunction: LambdaFunction;
+  readonly notifierFunction?: LambdaFunction;
   /** Receives scheduled runs Scheduler could not deliver and invocations that failed after retries. */
   readonly deadLetterQueue: Queue;
   readonly schedule: Schedule;

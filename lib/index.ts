@@ -20,6 +20,7 @@ export {
   type ClusterReadScope,
   type SsmReadScope,
 } from './audit-scope.js';
+export { BaselineDirError, loadBaselineDir, type BaselineDirResult } from '../lambdas/baseline/load-baseline-dir.js';
 export {
   BASELINE_BUNDLE_SCHEMA,
   BaselineBundleError,

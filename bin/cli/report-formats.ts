@@ -1,8 +1,11 @@
 import { renderHtml } from '../../lambdas/sinks/report/render-html.js';
 import { renderJson } from '../../lambdas/sinks/report/render-json.js';
 import { renderMarkdown } from '../../lambdas/sinks/report/render-markdown.js';
+import { renderSarif } from '../../lambdas/sinks/report/render-sarif.js';
 import { renderTerminal } from '../../lambdas/sinks/report/render-terminal.js';
 import type { ReportInput } from '../../lambdas/sinks/report/report-input.js';
+import { sarifInputOf } from './sarif-input.js';
+import type { AuditOutcome } from './scan-command.js';
 
 /** What a renderer may know of the invocation besides the report itself. */
 export interface RenderContext {
@@ -12,6 +15,8 @@ export interface RenderContext {
   readonly width: number;
   readonly verbose: boolean;
   readonly compact: boolean;
+  /** The audit behind the report: SARIF locates findings in the baseline's files. */
+  readonly outcome: AuditOutcome;
 }
 
 /**
@@ -23,6 +28,7 @@ export const REPORT_RENDERERS = {
   json: (input) => renderJson(input),
   markdown: (input) => renderMarkdown(input),
   html: (input) => renderHtml(input),
+  sarif: (input, context) => renderSarif(sarifInputOf(context.outcome, input)),
 } as const satisfies Record<string, (input: ReportInput, context: RenderContext) => string>;
 
 /** One of the formats of {@link REPORT_RENDERERS}. */

@@ -152,6 +152,7 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
     width: terminalWidth(io),
     verbose: options.verbose,
     compact: options.compact ?? false,
+    outcome,
   });
   if (options.output !== undefined) {
     const target = resolvePath(io, options.output);
