@@ -99,6 +99,7 @@ export class DriftAuditStack extends Stack {
       timeout: Duration.minutes(settings.timeoutMinutes),
       memorySize: settings.memoryMb,
       ssmRequestsPerSecond: settings.ssmRequestsPerSecond,
+      ssmDescribeRequestsPerSecond: settings.ssmDescribeRequestsPerSecond,
       reminders: settings.reminders && {
         staleAfterDays: settings.reminderStaleAfterDays,
         exceptionWarningDays: settings.reminderExceptionWarningDays,

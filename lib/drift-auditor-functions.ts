@@ -57,6 +57,7 @@ export function createAuditFunction(
       [AUDIT_FUNCTION_ENV.topicArn]: resources.topic.topicArn,
       ...(resources.chatbotTopic && { [AUDIT_FUNCTION_ENV.chatbotTopicArn]: resources.chatbotTopic.topicArn }),
       [AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]: String(settings.ssmRequestsPerSecond),
+      [AUDIT_FUNCTION_ENV.ssmDescribeRequestsPerSecond]: String(settings.ssmDescribeRequestsPerSecond),
       ...(settings.reminders === false
         ? { [AUDIT_FUNCTION_ENV.remindersEnabled]: 'false' }
         : {

@@ -118,10 +118,17 @@ export interface DriftAuditorProps {
    */
   readonly memorySize?: number;
   /**
-   * SSM request budget per region, shared with the applications' own reads of the same quota.
-   * @default 20 (half of the default 40 requests per second)
+   * SSM Get* budget (GetParameter, GetParameters, GetParametersByPath share one quota) per account and
+   * region, in requests per second; the applications reading their configuration share that quota.
+   * @default 20 (half of AWS's default 40 transactions per second)
    */
   readonly ssmRequestsPerSecond?: number;
+  /**
+   * SSM DescribeParameters budget per account and region, in requests per second: a quota of its own,
+   * which AWS does not publish. Incremental runs are paced by it.
+   * @default 5 (half of the 10 per second we assume; raise it when AWS support gives your figure)
+   */
+  readonly ssmDescribeRequestsPerSecond?: number;
   /**
    * Reminders on the alerts topic: once a day one digest of drift open at least `staleAfterDays`, and
    * each exception announced once when it expires within `exceptionWarningDays` (0: on its last day).

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../lambdas/engine/analyse/parse-duration.js';
+import { LIVE_BUDGET_OPTIONS, liveBudgetOf, type LiveBudgetValues } from './live-budget-options.js';
 import { UsageError } from './usage-error.js';
 
 /** The options every command that reads an estate takes (offline snapshots or live, clock, colour, help). */
@@ -7,7 +8,7 @@ export const COMMON_OPTIONS = {
   snapshots: { type: 'string' },
   live: { type: 'boolean', default: false },
   profile: { type: 'string' },
-  'ssm-rps': { type: 'string' },
+  ...LIVE_BUDGET_OPTIONS,
   deadline: { type: 'string' },
   now: { type: 'string' },
   'no-color': { type: 'boolean', default: false },
@@ -15,31 +16,26 @@ export const COMMON_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 /** The common options as `parseArgs` returns them. */
-export interface CommonValues {
+export interface CommonValues extends LiveBudgetValues {
   snapshots?: string | undefined;
   live: boolean;
   profile?: string | undefined;
-  'ssm-rps'?: string | undefined;
   deadline?: string | undefined;
   now?: string | undefined;
   'no-color': boolean;
 }
 
-/** The common options checked: a usage error names the flag, what it expects and what it got. */
-export function commonOf(values: CommonValues) {
+/**
+ * The common options checked: a usage error names the flag, what it expects and what it got.
+ * @param implied `live: true` for commands that always read live (`snapshot`), so `--state` applies
+ */
+export function commonOf(values: CommonValues, implied: { readonly live?: boolean } = {}) {
   if (values.live && values.snapshots !== undefined) throw new UsageError('choose --live or --snapshots, not both');
-  let ssmRequestsPerSecond: number | undefined;
-  if (values['ssm-rps'] !== undefined) {
-    ssmRequestsPerSecond = Number(values['ssm-rps']);
-    if (!Number.isFinite(ssmRequestsPerSecond) || ssmRequestsPerSecond <= 0) {
-      throw new UsageError(`--ssm-rps must be a positive number of requests per second, got ${values['ssm-rps']}`);
-    }
-  }
   return {
     live: values.live,
     ...(values.snapshots === undefined ? {} : { snapshots: values.snapshots }),
     ...(values.profile === undefined ? {} : { profile: values.profile }),
-    ...(ssmRequestsPerSecond === undefined ? {} : { ssmRequestsPerSecond }),
+    ...liveBudgetOf(values, values.live || implied.live === true),
     ...deadlineOf(values.deadline),
     ...nowOf(values.now),
     ...(values['no-color'] ? { color: false } : {}),

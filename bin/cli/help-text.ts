@@ -1,4 +1,5 @@
 // The CLI's help texts: the overview and one page per command, each with its exit codes.
+import { LIVE_BUDGET_HELP } from './live-budget-options.js';
 
 /** What the exit codes mean for each command, for its --help. */
 const EXIT_CODES = {
@@ -34,8 +35,7 @@ const EXIT_CODES = {
 const LIVE_OPTIONS = `Live options:
   --live                          read SSM and EKS with the standard AWS credential chain
   --profile NAME                  AWS profile (same as AWS_PROFILE)
-  --ssm-rps N                     SSM requests per second per region (default: half the quota)
-  Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
+${LIVE_BUDGET_HELP}  Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
 `;
 
 /** The CLI's help text, exported so the README and tests can show it. */
@@ -73,8 +73,7 @@ Scan options:
 Live options (scan, explain, accept, snapshot):
   --live                          read SSM and EKS with the standard AWS credential chain
   --profile NAME                  AWS profile (same as AWS_PROFILE)
-  --ssm-rps N                     SSM requests per second per region (default: half the quota)
-  --deadline DURATION             stop the live read after this long (e.g. 90s, 10m); sources not read
+${LIVE_BUDGET_HELP}  --deadline DURATION             stop the live read after this long (e.g. 90s, 10m); sources not read
                                   by then are reported as source errors and the audit as partial
                                   (default: 5m)
   Endpoints follow the SDK's variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSM, ...).
@@ -170,8 +169,7 @@ Options:
   --out DIR                       where to write the snapshot
   --allow-partial                 exit 0 even when a source could not be read
   --profile NAME                  AWS profile (same as AWS_PROFILE)
-  --ssm-rps N                     SSM requests per second per region (default: half the quota)
-
+${LIVE_BUDGET_HELP}
 ${EXIT_CODES.snapshot}`,
   init: `Usage: drift-audit init BASELINE_DIR (--snapshots DIR | --live --env SPEC...) [--update]
 

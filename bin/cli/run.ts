@@ -192,7 +192,7 @@ async function snapshot(args: readonly string[], io: CliIo): Promise<number> {
   });
   if (values.help) return help(io, 'snapshot');
   if (values.out === undefined) throw new UsageError('snapshot needs --out DIR (where to write the live state)');
-  const common = commonOf(values);
+  const common = commonOf(values, { live: true });
   return runSnapshot(io, {
     ...common,
     live: true,
