@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_SSM_DESCRIBE_RPS, DEFAULT_SSM_GET_RPS } from '../lambdas/sources/aws/request-budget.js';
 import { DEFAULT_AUDITOR_ROLE_NAME } from './drift-audit-read-role.js';
 import { GITHUB_REPOSITORY, SECRET_ARN } from './drift-auditor-settings.js';
+import { type NetworkContext, parseNetworkContext } from './network-context.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
 /** Prefix of every context key the stack reads. */
@@ -75,6 +76,13 @@ export interface DriftAuditContext {
    * uploads it; the local copy is still read at synth to derive permissions. Default true.
    */
   readonly uploadBaseline: boolean;
+  /**
+   * `driftAudit:vpcId` with `driftAudit:subnets` (`[{ subnetId, availabilityZone, routeTableId? }]`),
+   * optional `driftAudit:securityGroupIds` and `driftAudit:vpcEndpoints` (`ssm`, `sts`, `eks`, `sns`,
+   * `secretsmanager`, `logs`, `monitoring`, `s3`, `dynamodb`): run the functions in that VPC, for
+   * private clusters. Default none (no VPC).
+   */
+  readonly network?: NetworkContext;
 }
 
 /** cdk.json context is invalid; `problems` lists every bad key, not just the first. */
@@ -154,6 +162,8 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     problems.push(`${CONTEXT_PREFIX}uploadBaseline = false needs ${CONTEXT_PREFIX}bucketName: the baseline must already be in an existing bucket`);
   }
 
+  const network = parseNetworkContext(get, CONTEXT_PREFIX, problems);
+
   const result: DriftAuditContext = {
     baselineDir: read('baselineDir', 'config', (raw, key) => nonEmptyString(raw, key, 'a directory path')),
     schedule,
@@ -207,6 +217,7 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
       return 'baseline/baseline.json';
     }),
     uploadBaseline,
+    ...optional('network', network),
   };
   if (problems.length > 0) throw new DriftAuditContextError(problems);
   return result;

@@ -8,6 +8,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
+import { type FunctionNetwork, grantNetworkInterfaces } from './drift-auditor-network.js';
 import { grantAuditPermissions, type AuditResources } from './drift-auditor-permissions.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { REPO_ROOT, type Settings } from './drift-auditor-settings.js';
@@ -26,6 +27,7 @@ export function createAuditFunction(
   settings: Settings,
   resources: Omit<AuditResources, 'logGroup'>,
   deadLetterQueue: Queue,
+  network?: FunctionNetwork,
 ): { readonly role: Role; readonly fn: NodejsFunction } {
   const role = new Role(scope, 'AuditRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -34,6 +36,7 @@ export function createAuditFunction(
   });
   const auditLogGroup = new LogGroup(scope, 'AuditLogGroup', { retention: settings.logRetention });
   grantAuditPermissions(scope, role, { ...resources, logGroup: auditLogGroup }, props, settings);
+  if (network !== undefined) grantNetworkInterfaces(scope, role);
 
   const fn = new NodejsFunction(scope, 'AuditFunction', {
     ...functionBase(settings.auditEntry),
@@ -47,6 +50,7 @@ export function createAuditFunction(
     retryAttempts: settings.retryAttempts,
     maxEventAge: settings.maxEventAge,
     onFailure: new SqsDestination(deadLetterQueue),
+    ...network,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [AUDIT_FUNCTION_ENV.baselineBucket]: resources.bucket.bucketName,

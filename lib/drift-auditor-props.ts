@@ -3,6 +3,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
 import type { AuditScope } from './audit-scope.js';
+import type { DriftAuditorNetworkProps } from './drift-auditor-network.js';
 
 /** Pull requests from drift made outside the pipeline (the `pull-requests` run sink). */
 export interface DriftAuditorPullRequestProps {
@@ -181,6 +182,13 @@ export interface DriftAuditorProps {
    * @default - a generated name
    */
   readonly auditRoleName?: string;
+  /**
+   * Runs the construct's functions (audit, Slack notifier) in a VPC, to read clusters whose API
+   * endpoint is private; optionally creates the VPC endpoints the run needs. See the README's
+   * "Private clusters". The baseline upload's deploy-time handler stays outside: it only copies to S3.
+   * @default - no VPC: the functions reach public endpoints only
+   */
+  readonly network?: DriftAuditorNetworkProps;
   /**
    * Entry file of the audit handler (exports `handler`).
    * @default '<repo>/lambdas/audit/handler.ts'
