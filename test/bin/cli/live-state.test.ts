@@ -93,6 +93,22 @@ describe('CLI: drift-audit scan --live --state FILE', () => {
     expect(JSON.stringify(incremental.findings)).toContain('https://evil.example.com');
   });
 
+  it('keeps the state for snapshot too, which always reads live', async () => {
+    // Act
+    const first = await runCli(['snapshot', '--out', 'snap', '.', '--state', 'state.json'], { cwd: workDir });
+    estate.ssm.clearRequests();
+    const second = await runCli(['snapshot', '--out', 'snap2', '.', '--state', 'state.json'], { cwd: workDir });
+
+    // Assess: the second snapshot lists metadata only, and writes the same files
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(estate.ssm.requests.map((request) => request.operation)).not.toContain('GetParametersByPath');
+    for (const file of ['ssm.json', 'ssm-describe.json']) {
+      expect(readFileSync(path.join(workDir, 'snap2', 'production-eu', file), 'utf8')).toBe(
+        readFileSync(path.join(workDir, 'snap', 'production-eu', file), 'utf8'),
+      );
+    }
+  });
+
   it('refuses a corrupt state file by name before reading anything, instead of a silent full read', async () => {
     // Prepare
     writeFileSync(path.join(workDir, 'state.json'), '{"schema": "drift-audit.live-state/1", "ssm": {"x": [ {"name": 7} ]}}');
