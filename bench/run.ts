@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
-import { formatSsmCollectBench, runSsmCollectBench } from './ssm-collect-bench.js';
+import { formatSsmCollectBench, formatSsmFullQuotaBench, runSsmCollectBench, runSsmFullQuotaBench } from './ssm-collect-bench.js';
 import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
@@ -41,6 +41,9 @@ if (only === undefined || only === 'ssm') {
   // The full scenario is the issue's: 10,000 parameters in each of 4 regions (~3.5 min, paced).
   const figures = await runSsmCollectBench(values.quick ? { parametersPerRegion: 1_000 } : {});
   console.log(`\n${formatSsmCollectBench(figures)}`);
+  // Issue 10 part 4: the budget set to the whole quota (both groups), then incremental against full.
+  const fullQuota = await runSsmFullQuotaBench(values.quick ? { parametersPerRegion: 1_000 } : {});
+  console.log(`\n${formatSsmFullQuotaBench(fullQuota)}`);
 }
 
 if (only === undefined || only === 'kube') {

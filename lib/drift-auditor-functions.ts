@@ -8,6 +8,7 @@ import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
+import { type FunctionNetwork, grantNetworkInterfaces } from './drift-auditor-network.js';
 import { grantAuditPermissions, type AuditResources } from './drift-auditor-permissions.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import type { Settings } from './drift-auditor-settings.js';
@@ -28,6 +29,7 @@ export function createAuditFunction(
   settings: Settings,
   resources: Omit<AuditResources, 'logGroup'>,
   deadLetterQueue: Queue,
+  network?: FunctionNetwork,
 ): { readonly role: Role; readonly fn: LambdaFunction } {
   const role = new Role(scope, 'AuditRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -36,6 +38,7 @@ export function createAuditFunction(
   });
   const auditLogGroup = new LogGroup(scope, 'AuditLogGroup', { retention: settings.logRetention });
   grantAuditPermissions(scope, role, { ...resources, logGroup: auditLogGroup }, props, settings);
+  if (network !== undefined) grantNetworkInterfaces(scope, role);
 
   const fn = createHandlerFunction(scope, 'AuditFunction', settings.auditCode, {
     description: 'drift-audit: scheduled configuration drift audit',
@@ -48,6 +51,7 @@ export function createAuditFunction(
     retryAttempts: settings.retryAttempts,
     maxEventAge: settings.maxEventAge,
     onFailure: new SqsDestination(deadLetterQueue),
+    ...network,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [AUDIT_FUNCTION_ENV.baselineBucket]: resources.bucket.bucketName,
@@ -58,6 +62,7 @@ export function createAuditFunction(
       [AUDIT_FUNCTION_ENV.topicArn]: resources.topic.topicArn,
       ...(resources.chatbotTopic && { [AUDIT_FUNCTION_ENV.chatbotTopicArn]: resources.chatbotTopic.topicArn }),
       [AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]: String(settings.ssmRequestsPerSecond),
+      [AUDIT_FUNCTION_ENV.ssmDescribeRequestsPerSecond]: String(settings.ssmDescribeRequestsPerSecond),
       ...(settings.reminders === false
         ? { [AUDIT_FUNCTION_ENV.remindersEnabled]: 'false' }
         : {

@@ -13,6 +13,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NOTIFY_SLACK_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
 import { createHandlerFunction } from './drift-auditor-functions.js';
+import { type FunctionNetwork, grantNetworkInterfaces } from './drift-auditor-network.js';
 import { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
 import type { DriftAuditorChatbotProps, DriftAuditorProps } from './drift-auditor-props.js';
 import type { Settings } from './drift-auditor-settings.js';
@@ -97,6 +98,8 @@ export interface NotifierTargets {
   /** The bucket of the reports it links to. */
   readonly bucket: IBucket;
   readonly deadLetterQueue: Queue;
+  /** The VPC placement, when the construct has one (the webhook is on the internet: the subnets need NAT). */
+  readonly network?: FunctionNetwork;
 }
 
 /** The Slack webhook notifier: a function subscribed to the alert topic, reading the webhook URL from its secret. */
@@ -115,6 +118,7 @@ export function createNotifier(scope: Construct, secretName: string, settings: S
     }),
   );
   secret.grantRead(role);
+  if (targets.network !== undefined) grantNetworkInterfaces(scope, role);
   const notifier = createHandlerFunction(scope, 'NotifierFunction', settings.notifierCode, {
     description: 'drift-audit: posts drift alerts to Slack as Block Kit',
     role,
@@ -124,6 +128,7 @@ export function createNotifier(scope: Construct, secretName: string, settings: S
     memorySize: 256,
     retryAttempts: 2,
     onFailure: new SqsDestination(targets.deadLetterQueue),
+    ...targets.network,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [NOTIFY_SLACK_FUNCTION_ENV.webhookSecretId]: secretName,

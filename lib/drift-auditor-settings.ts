@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_AUDIT_SERVICE_NAME, DEFAULT_METRICS_NAMESPACE } from '../lambdas/runtime/function-environment.js';
+import { DEFAULT_SSM_DESCRIBE_RPS, DEFAULT_SSM_GET_RPS } from '../lambdas/sources/aws/request-budget.js';
 import { DEFAULT_REMINDER_OPTIONS, type ReminderOptions } from '../lambdas/sinks/reminders/reminder-message.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { handlerCode, type HandlerCode } from './handler-code.js';
@@ -25,6 +26,7 @@ export interface Settings {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly ssmRequestsPerSecond: number;
+  readonly ssmDescribeRequestsPerSecond: number;
   /** The reminders' day counts, or false when they are off. */
   readonly reminders: ReminderOptions | false;
   readonly logRetention: RetentionDays;
@@ -67,9 +69,12 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
   const memorySize = props.memorySize ?? 1024;
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)
     problems.push(`memorySize must be whole MiB between 128 and 10240, got ${memorySize}`);
-  const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? 20;
+  const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? DEFAULT_SSM_GET_RPS;
   if (!(ssmRequestsPerSecond > 0) || !Number.isFinite(ssmRequestsPerSecond))
-    problems.push(`ssmRequestsPerSecond must be a positive number, got ${ssmRequestsPerSecond}`);
+    problems.push(`ssmRequestsPerSecond (SSM Get* budget) must be a positive number, got ${ssmRequestsPerSecond}`);
+  const ssmDescribeRequestsPerSecond = props.ssmDescribeRequestsPerSecond ?? DEFAULT_SSM_DESCRIBE_RPS;
+  if (!(ssmDescribeRequestsPerSecond > 0) || !Number.isFinite(ssmDescribeRequestsPerSecond))
+    problems.push(`ssmDescribeRequestsPerSecond (SSM DescribeParameters budget) must be a positive number, got ${ssmDescribeRequestsPerSecond}`);
   const reminders = props.reminders === false ? false : { ...DEFAULT_REMINDER_OPTIONS, ...props.reminders };
   if (reminders !== false) {
     for (const [name, min] of [
@@ -106,6 +111,7 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     timeout,
     memorySize,
     ssmRequestsPerSecond,
+    ssmDescribeRequestsPerSecond,
     reminders,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,

@@ -15,6 +15,7 @@ import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
+import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { createDeadLetterQueue, createSchedule } from './drift-auditor-schedule.js';
@@ -25,6 +26,7 @@ import { unreachableEntries } from './read-permissions.js';
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
 export type { DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export { DRIFT_AUDIT_VPC_ENDPOINTS, type DriftAuditorNetworkProps, type DriftAuditVpcEndpointName } from './drift-auditor-network.js';
 
 /**
  * The scheduled drift auditor: baseline bucket, history table, alert and ops topics, the audit function
@@ -52,6 +54,8 @@ export class DriftAuditor extends Construct {
   readonly alarms: DriftAuditorAlarms;
   readonly accessEntries: DriftAuditAccessEntries;
   readonly chatbot?: SlackChannelConfiguration;
+  /** The functions' security groups and the VPC endpoints created, when `network` is given. */
+  readonly network?: AuditorNetwork;
   constructor(scope: Construct, id: string, props: DriftAuditorProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -86,6 +90,10 @@ export class DriftAuditor extends Construct {
     if (topics.chatbotTopic !== undefined) this.chatbotTopic = topics.chatbotTopic;
     this.deadLetterQueue = createDeadLetterQueue(this);
 
+    // The VPC placement of the functions and the endpoints they need, for private clusters.
+    if (props.network !== undefined) this.network = createAuditorNetwork(this, props.network);
+    const functionNetwork = this.network?.functionNetwork;
+
     // The audit function, its least-privilege role, and its schedule.
     const audit = createAuditFunction(
       this,
@@ -99,6 +107,7 @@ export class DriftAuditor extends Construct {
         ...(this.chatbotTopic === undefined ? {} : { chatbotTopic: this.chatbotTopic }),
       },
       this.deadLetterQueue,
+      functionNetwork,
     );
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
@@ -116,6 +125,7 @@ export class DriftAuditor extends Construct {
         topic: this.topic,
         bucket: this.bucket,
         deadLetterQueue: this.deadLetterQueue,
+        ...(functionNetwork === undefined ? {} : { network: functionNetwork }),
       });
     }
     if (props.chatbot && this.chatbotTopic) this.chatbot = createChatbot(this, props.chatbot, this.chatbotTopic, this.opsTopic);

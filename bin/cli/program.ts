@@ -138,7 +138,7 @@ export function buildProgram(io: CliIo, version: string, finish: (code: number) 
     (values, [dir]) => {
       if (typeof values.out !== 'string') throw new UsageError('snapshot needs --out DIR (where to write the live state)');
       return runSnapshot(io, {
-        ...commonOf(values),
+        ...commonOf(values, { live: true }),
         live: true,
         baselineDir: dir ?? 'config',
         out: values.out,

@@ -24,7 +24,7 @@ import { SecretGitHubCredentials } from '../sinks/pull-requests/secret-github-cr
 import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
-import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
+import { parseRequestRate, RequestBudget, ssmRequestRates } from '../sources/aws/request-budget.js';
 import { runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
 import { standardRunSinks } from './standard-run-sinks.js';
 
@@ -54,6 +54,24 @@ function required(name: string): string {
   return value;
 }
 
+/**
+ * The SSM budget the stack configured: each quota group from its variable. The construct checks both
+ * at synth, so a bad value here means the variables were edited by hand: fail the run naming the
+ * variable rather than pace at a rate nobody chose.
+ */
+export function ssmRequestRatesFromEnvironment(env: NodeJS.ProcessEnv): Readonly<Record<string, number>> {
+  const knob = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const parsed = parseRequestRate(raw, `environment variable ${name}`);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.rate;
+  };
+  const get = knob(AUDIT_FUNCTION_ENV.ssmRequestsPerSecond);
+  const describe = knob(AUDIT_FUNCTION_ENV.ssmDescribeRequestsPerSecond);
+  return ssmRequestRates({ ...(get === undefined ? {} : { get }), ...(describe === undefined ? {} : { describe }) });
+}
+
 /** Knobs of the production wiring that come from the invocation rather than the environment. */
 export interface ProductionOptions {
   /**
@@ -72,8 +90,7 @@ export interface ProductionOptions {
 
 /** The production wiring: clients from the Lambda's role, names from the construct's variables. */
 export function dependenciesFromEnvironment(options: ProductionOptions = {}): AuditDependencies {
-  const rps = Number(process.env[AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]);
-  const rates = Number.isFinite(rps) && rps > 0 ? { ...DEFAULT_REQUEST_RATES, [SSM_GET_GROUP]: rps } : DEFAULT_REQUEST_RATES;
+  const rates = ssmRequestRatesFromEnvironment(process.env);
   const chatbot = process.env[AUDIT_FUNCTION_ENV.chatbotTopicArn];
   const region = process.env.AWS_REGION;
   const timeouts = options.httpTimeouts ?? {};
