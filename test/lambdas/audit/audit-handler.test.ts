@@ -187,7 +187,7 @@ describe('Handler: scheduled audit', () => {
     expect(outcomes.first.kind).toBe('recorded');
     expect(sns.published).toHaveLength(1);
     const [alert] = sns.published;
-    expect(alert?.subject).toBe('4 new drifts in production-eu');
+    expect(alert?.subject).toBe('HIGH: 4 new drifts in production-eu');
     const body = JSON.parse(alert!.message) as RunMessageBody;
     expect(body.schema).toBe('drift-audit.run/1');
     expect(body.transitions.map((transition) => transition.findingId).sort()).toEqual([
@@ -289,7 +289,7 @@ describe('Handler: scheduled audit', () => {
     expect(sns.published).toHaveLength(2);
     const body = JSON.parse(sns.published[1]!.message) as RunMessageBody;
     // The value drift is resolved; the ConfigMap's 30s still disagrees with SSM, now with another value.
-    expect(sns.published[1]?.subject).toBe('1 changed in production-eu, 1 resolved');
+    expect(sns.published[1]?.subject).toBe('LOW: 1 changed in production-eu, 1 resolved');
     expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual([
       'changed shadowed:production-eu:api:PAYMENT_TIMEOUT',
       'resolved changed:production-eu:api:PAYMENT_TIMEOUT',
