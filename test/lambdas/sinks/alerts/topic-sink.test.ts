@@ -6,7 +6,7 @@ import { buildRunMessage, SNS_MESSAGE_LIMIT_BYTES, type RunMessage, type RunMess
 import { messageAttributesOf, publishRunMessage, snsPublishBytes } from '../../../../lambdas/sinks/alerts/sns-publisher.js';
 import { TopicSink, topicEntry } from '../../../../lambdas/sinks/alerts/topic-sink.js';
 import type { PendingAlert } from '../../../../lambdas/sinks/history/history-items.js';
-import { opened, sampleFinding, sampleRun } from '../../../support/sample-findings.js';
+import { opened, openedMany, sampleFinding, sampleRun } from '../../../support/sample-findings.js';
 import { deliveredTo, snsClientOf, startSnsServer, type SnsStandin } from '../../../support/sns-server.js';
 import { startSlackWebhookServer, type SlackWebhookServer } from '../../../support/slack-webhook-server.js';
 import { demoAlert } from '../../../support/demo-alert.js';
@@ -113,18 +113,11 @@ describe('Class: TopicSink (per-protocol bodies)', () => {
   it('fits the largest alert, its e-mail text and its attributes in one SNS message, which SNS accepts', async () => {
     // Prepare: 2,000 transitions with 1 KiB values, far over what one message can carry.
     const big = 'x'.repeat(2000);
-    const transitions = Array.from({ length: 2000 }, (_, index) =>
-      opened(
-        sampleFinding({
-          id: `changed:env-${index % 40}:K${index}`,
-          key: `K${index}`,
-          environment: `env-${index % 40}`,
-          severity: index === 1999 ? 'critical' : 'low',
-          expected: { text: `"${big}"`, secret: false },
-          actual: { text: `"${big}"`, secret: false },
-        }),
-      ),
-    );
+    const transitions = openedMany(2000, 40, (index) => ({
+      severity: index === 1999 ? 'critical' : 'low',
+      expected: { text: `"${big}"`, secret: false },
+      actual: { text: `"${big}"`, secret: false },
+    }));
     const message = buildRunMessage(sampleRun(), transitions, { bucket: 'b', key: 'reports/r.html' })!;
 
     // Act
