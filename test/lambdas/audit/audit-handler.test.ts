@@ -239,6 +239,14 @@ describe('Handler: scheduled audit', () => {
     const run = outcomes.first?.kind === 'recorded' ? outcomes.first.run : undefined;
     expect(metricOf('2026-11-23T10:00:00Z', 'ApiCalls')).toBe(Object.values(run?.apiCalls ?? {}).reduce((sum, entry) => sum + entry.calls, 0));
     expect(first.metrics[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DriftAudit', Dimensions: [['service']] }] });
+    // The dashboard's: open drift by environment, region and severity, adding up to what the run left open.
+    const open = first.metrics.filter((document) => 'OpenDrift' in document);
+    expect(open[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Dimensions: [['service', 'environment', 'region', 'severity']] }] });
+    expect(open.reduce((sum, document) => sum + Number(document.OpenDrift), 0)).toBe(
+      outcomes.first?.kind === 'recorded' ? outcomes.first.openStates.length : -1,
+    );
+    expect(open.find((document) => document.environment === 'production-eu' && document.severity === 'high')?.OpenDrift).toBe(2);
+    expect(first.metrics.find((document) => 'PartialRuns' in document)?.PartialRuns).toBe(0);
   });
 
   it('run 2 with nothing changed alerts nothing and records no transition', async () => {
