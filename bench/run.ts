@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|alerts` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|alerts` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -10,6 +10,8 @@ import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
+import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
+import { formatCliBench, runCliBench } from './cli-bench.js';
 import { formatAlertSizeBench, runAlertSizeBench } from './alert-size-bench.js';
 
 const { values } = parseArgs({
@@ -51,6 +53,14 @@ if (only === undefined || only === 'eks') {
 
 if (only === undefined || only === 'patterns') {
   console.log(`\n${formatPatternBench(runPatternBench(values.quick ? { backtrackingUpTo: 22 } : {}))}`);
+}
+
+if (only === undefined || only === 'github-app') {
+  console.log(`\n${formatGitHubAppBench(await runGitHubAppBench(values.quick ? { signs: 50, exchanges: 10 } : {}))}`);
+}
+
+if (only === undefined || only === 'cli') {
+  console.log(`\n${formatCliBench(runCliBench(values.quick ? { runs: 3, findings: 1_000 } : {}))}`);
 }
 
 if (only === undefined || only === 'alerts') {
