@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|alerts` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -13,6 +13,7 @@ import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.j
 import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
 import { formatCliBench, runCliBench } from './cli-bench.js';
 import { formatPackageSizeBench, runPackageSizeBench } from './package-size-bench.js';
+import { formatAlertSizeBench, runAlertSizeBench } from './alert-size-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -68,4 +69,8 @@ if (only === undefined || only === 'cli') {
 
 if (only === undefined || only === 'package') {
   console.log(`\n${formatPackageSizeBench(runPackageSizeBench())}`);
+}
+
+if (only === undefined || only === 'alerts') {
+  console.log(`\n${formatAlertSizeBench(await runAlertSizeBench())}`);
 }

@@ -187,7 +187,7 @@ describe('Handler: scheduled audit', () => {
     expect(outcomes.first.kind).toBe('recorded');
     expect(sns.published).toHaveLength(1);
     const [alert] = sns.published;
-    expect(alert?.subject).toBe('4 new drifts in production-eu');
+    expect(alert?.subject).toBe('HIGH: 4 new drifts in production-eu');
     const body = JSON.parse(alert!.message) as RunMessageBody;
     expect(body.schema).toBe('drift-audit.run/1');
     expect(body.transitions.map((transition) => transition.findingId).sort()).toEqual([
@@ -239,6 +239,14 @@ describe('Handler: scheduled audit', () => {
     const run = outcomes.first?.kind === 'recorded' ? outcomes.first.run : undefined;
     expect(metricOf('2026-11-23T10:00:00Z', 'ApiCalls')).toBe(Object.values(run?.apiCalls ?? {}).reduce((sum, entry) => sum + entry.calls, 0));
     expect(first.metrics[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DriftAudit', Dimensions: [['service']] }] });
+    // The dashboard's: open drift by environment, region and severity, adding up to what the run left open.
+    const open = first.metrics.filter((document) => 'OpenDrift' in document);
+    expect(open[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Dimensions: [['service', 'environment', 'region', 'severity']] }] });
+    expect(open.reduce((sum, document) => sum + Number(document.OpenDrift), 0)).toBe(
+      outcomes.first?.kind === 'recorded' ? outcomes.first.openStates.length : -1,
+    );
+    expect(open.find((document) => document.environment === 'production-eu' && document.severity === 'high')?.OpenDrift).toBe(2);
+    expect(first.metrics.find((document) => 'PartialRuns' in document)?.PartialRuns).toBe(0);
   });
 
   it('run 2 with nothing changed alerts nothing and records no transition', async () => {
@@ -289,7 +297,7 @@ describe('Handler: scheduled audit', () => {
     expect(sns.published).toHaveLength(2);
     const body = JSON.parse(sns.published[1]!.message) as RunMessageBody;
     // The value drift is resolved; the ConfigMap's 30s still disagrees with SSM, now with another value.
-    expect(sns.published[1]?.subject).toBe('1 changed in production-eu, 1 resolved');
+    expect(sns.published[1]?.subject).toBe('LOW: 1 changed in production-eu, 1 resolved');
     expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual([
       'changed shadowed:production-eu:api:PAYMENT_TIMEOUT',
       'resolved changed:production-eu:api:PAYMENT_TIMEOUT',
