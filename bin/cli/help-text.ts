@@ -49,12 +49,14 @@ Usage:
   drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
   drift-audit init BASELINE_DIR (--snapshots DIR | --live --env NAME:ssm=/path/,eks=cluster/ns ...) [--update]
   drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open | --reminders] [--json]
+  drift-audit report [BASELINE_DIR] [--snapshots DIR | --live] [--history FILE...] [--output FILE]
 
 BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
 drift-audit COMMAND --help shows one command's options and exit codes.
 
 Scan options:
   --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
+  --html FILE                     write the HTML estate report to FILE (same as --html --output FILE)
   --format FORMAT                 terminal, json, markdown or html
   --output FILE                   write the report to FILE instead of stdout
   --fail-on SEVERITY              exit 1 when a drift finding is at least this severe (default: info)
@@ -108,6 +110,7 @@ Audits the estate against the baseline and prints the report.
 Options:
   --snapshots DIR                 exported state to audit (default: BASELINE_DIR/snapshots)
   --json | --markdown | --html    report format (default: terminal text, coloured on a TTY)
+  --html FILE                     write the HTML estate report to FILE (same as --html --output FILE)
   --format FORMAT                 terminal, json, markdown or html
   --output FILE                   write the report to FILE instead of stdout
   --fail-on SEVERITY              exit 1 when a drift finding is at least this severe:

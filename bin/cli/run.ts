@@ -4,6 +4,7 @@ import { ACCEPT_FLAGS, acceptOptionsOf, runBaselineAccept, runBaselineValidate }
 import type { CliIo } from './cli-io.js';
 import { COMMON_OPTIONS, commonOf, nowOf, oneOf, singleDir } from './common-options.js';
 import { runExplain } from './explain-command.js';
+import { reportCommand } from './report-command.js';
 import { runHistory } from './history-command.js';
 import { runInit } from './init-command.js';
 import { runSnapshot } from './snapshot-command.js';
@@ -63,14 +64,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return init(rest, io);
     case 'history':
       return history(rest, io);
+    case 'report':
+      return reportCommand(rest, io);
     default:
-      throw new UsageError(`unknown command ${command} (expected scan, explain, baseline, snapshot, init or history)`);
+      throw new UsageError(`unknown command ${command} (expected scan, explain, baseline, snapshot, init, history or report)`);
   }
 }
 
 async function scan(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: [...args],
+    args: htmlFileArgs(args),
     allowPositionals: true,
     options: {
       ...COMMON_OPTIONS,
@@ -107,6 +110,26 @@ async function scan(args: readonly string[], io: CliIo): Promise<number> {
     verbose: values.verbose,
     ...(openPrs === undefined ? {} : { openPrs }),
   });
+}
+
+/**
+ * `scan --html FILE` (or `--html=FILE`) writes the HTML estate report to FILE: rewritten to
+ * `--html --output FILE` so `--html` alone still prints the page. A bare `--html` is followed by a
+ * FILE only when the next word ends in `.html` or `.htm`, so `scan --html config` keeps reading
+ * `config` as the BASELINE_DIR.
+ */
+export function htmlFileArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (arg.startsWith('--html=')) out.push('--html', '--output', arg.slice('--html='.length));
+    else if (arg === '--html' && next !== undefined && /\.html?$/i.test(next)) {
+      out.push('--html', '--output', next);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** `--open-prs` and its flags, checked: the repository and the baseline path are required with it. */

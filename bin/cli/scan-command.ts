@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
+import { estateMatrix } from '../../lambdas/engine/analyse/estate-matrix.js';
 import { SEVERITIES, type AuditResult, type Severity, type Snapshot, type SourceStatus } from '../../lambdas/engine/model.js';
 import type { ReportInput } from '../../lambdas/sinks/report/report-input.js';
 import { renderHtml } from '../../lambdas/sinks/report/render-html.js';
@@ -53,8 +54,11 @@ export async function audit(io: CliIo, options: Omit<ScanOptions, 'format' | 'fa
   return { loaded, snapshots, result, now };
 }
 
-/** Builds the renderers' input from an audit. */
-export function reportInputOf(outcome: AuditOutcome): ReportInput {
+/**
+ * Builds the renderers' input from an audit. `matrix`: add the keys x environments matrix (the HTML
+ * estate report shows it; the other formats do not, so they do not pay for it).
+ */
+export function reportInputOf(outcome: AuditOutcome, options: { readonly matrix?: boolean } = {}): ReportInput {
   return {
     result: outcome.result,
     generatedAt: outcome.now.toISOString(),
@@ -66,6 +70,7 @@ export function reportInputOf(outcome: AuditOutcome): ReportInput {
       ...(env.account === undefined ? {} : { account: env.account }),
     })),
     sources: outcome.snapshots.flatMap((snapshot) => snapshot.sources),
+    ...(options.matrix === true ? { matrix: estateMatrix({ baseline: outcome.loaded.baseline, snapshots: outcome.snapshots, result: outcome.result }) } : {}),
   };
 }
 
@@ -116,7 +121,7 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   // The token first: a missing one is a usage error before anything is read.
   const token = options.openPrs === undefined ? undefined : githubTokenOf(io, options.openPrs);
   const outcome = await audit(io, options);
-  const input = reportInputOf(outcome);
+  const input = reportInputOf(outcome, { matrix: options.format === 'html' });
   const text = render(io, input, options);
   if (options.output !== undefined) {
     const target = resolvePath(io, options.output);
