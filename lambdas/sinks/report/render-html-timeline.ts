@@ -98,7 +98,9 @@ export function timelineHtml(timeline: ReportTimeline | undefined): string {
   if (timeline === undefined) return '';
   const window = { start: Date.parse(timeline.since), end: Date.parse(timeline.until) };
   const drifts = timeline.regions.reduce((n, r) => n + r.entries.length, 0);
-  const heading = `<h2>Timeline <small>${esc(`${plural(drifts, 'drift')} from ${timeline.since.slice(0, 10)} to ${timeline.until.slice(0, 10)}`)}</small></h2>`;
+  const heading =
+    `<h2>Timeline <small>${esc(`${plural(drifts, 'drift')} from ${timeline.since.slice(0, 10)} to ${timeline.until.slice(0, 10)}`)}</small></h2>` +
+    (timeline.note === undefined ? '' : `<p class="c-medium">${esc(timeline.note)}</p>`);
   if (timeline.regions.length === 0) {
     return `<section class="timeline" id="timeline">${heading}<p class="muted">No drift opened, changed or resolved in this window.</p></section>`;
   }

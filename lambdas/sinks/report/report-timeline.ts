@@ -21,6 +21,8 @@ export interface ReportTimeline {
   readonly since: string;
   readonly until: string;
   readonly regions: readonly RegionTimeline[];
+  /** Why the timeline may be incomplete (the history could not be read): shown above it. */
+  readonly note?: string;
 }
 
 /** Default bound on the entries of one region's timeline in a report. */
@@ -28,7 +30,10 @@ export const DEFAULT_TIMELINE_ENTRIES = 200;
 
 /** How many days back the Lambda's report looks by default, and the most it may be asked to. */
 export const DEFAULT_TIMELINE_DAYS = 14;
-/** The history keeps transitions 90 days by default (`DEFAULT_RETENTION_DAYS`): looking further finds nothing. */
+/**
+ * The most days a report's timeline covers: a report is a recent view (the history keeps far longer,
+ * `drift-audit history --since` reads it), and each scheduled run reads this window once per region.
+ */
 export const MAX_TIMELINE_DAYS = 90;
 
 /**
