@@ -3,7 +3,7 @@
  * environment, with what the baseline declares there and what the audit found. Pure: the report
  * renders it, nothing here knows of HTML or AWS.
  */
-import type { AuditResult, Baseline, Finding, Severity, ShownValue, Snapshot, SourceLayer } from '../model.js';
+import type { AuditResult, Baseline, Finding, SettingSpec, Severity, ShownValue, Snapshot, SourceLayer } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { settingIsSecret } from '../secrets/setting-secrecy.js';
 import { withSecretsDetected } from '../secrets/detect-observations.js';
@@ -60,7 +60,7 @@ export interface MatrixColumn {
 export interface EstateMatrix {
   /** In baseline declaration order. */
   readonly columns: readonly MatrixColumn[];
-  /** Differing rows first when rows were left out; otherwise by application, then key. */
+  /** By application, then key; when rows were left out, the differing ones are kept first. */
   readonly rows: readonly MatrixRow[];
   /** Rows left out to keep the report bounded (plain rows first, never a differing one before them). */
   readonly omittedRows: number;
@@ -99,13 +99,20 @@ const KEY_FINDING_TYPES: ReadonlySet<Finding['type']> = new Set([
 export function estateMatrix(input: EstateMatrixInput): EstateMatrix {
   const { baseline } = input;
   const snapshots = withSecretsDetected(input.snapshots, baseline);
-  const contexts = new Map<string, EnvironmentContext>();
-  for (const context of buildEnvironmentContexts(baseline, snapshots, new Map())) contexts.set(context.spec.name, context);
-
-  const rowKeys = new Map<string, { key: string; application: string | undefined }>();
+  // Every row is a "declared" key of the grouping index, so grouping a million observations puts each
+  // in an array slot by two Map lookups and allocates no key string per observation.
+  const index = new Map<string | undefined, Map<string, { readonly index: number }>>();
+  const rowKeys: { key: string; application: string | undefined }[] = [];
   const addRow = (application: string | undefined, key: string): void => {
-    const id = rowId(application, key);
-    if (!rowKeys.has(id)) rowKeys.set(id, { key, application });
+    let keys = index.get(application);
+    if (keys === undefined) {
+      keys = new Map();
+      index.set(application, keys);
+    }
+    if (!keys.has(key)) {
+      keys.set(key, { index: rowKeys.length });
+      rowKeys.push({ key, application });
+    }
   };
   for (const snapshot of snapshots) for (const o of snapshot.observations) addRow(o.application, o.key);
   const findingsByCell = new Map<string, Finding[]>();
@@ -120,23 +127,36 @@ export function estateMatrix(input: EstateMatrixInput): EstateMatrix {
     }
   }
 
+  const contexts = new Map<string, EnvironmentContext>();
+  for (const context of buildEnvironmentContexts(baseline, snapshots, index)) contexts.set(context.spec.name, context);
   const columns: MatrixColumn[] = baseline.environments.map((env) => ({
     environment: env.name,
     tier: env.tier,
     ...(env.region === undefined ? {} : { region: env.region }),
   }));
-  const rows: MatrixRow[] = [];
-  for (const { key, application } of [...rowKeys.values()].sort(compareRows)) {
+  const environments = baseline.environments.map((env) => ({ env, context: contexts.get(env.name) }));
+  const withFindings = new Set<string>();
+  for (const id of findingsByCell.keys()) withFindings.add(id.slice(id.indexOf('\u0000') + 1));
+
+  // Two passes: whether each row differs (no allocation per cell: a clean estate of a million values
+  // allocates nothing here), then the cells of the rows kept, at most `maxRows` of them.
+  const plans = [...rowKeys].sort(compareRows).map(({ key, application }) => {
     const setting = settingFor(baseline, key, application);
-    const observed = baseline.environments.map((env) => {
-      const context = contexts.get(env.name);
-      return context === undefined ? [] : observationsOf(context, application, key);
-    });
-    const secret = settingIsSecret(key, setting) || observed.some((list) => list.some((o) => o.value.kind === 'secret'));
+    const secret = settingIsSecret(key, setting) || environments.some(({ context }) => context !== undefined && hasSecret(context, application, key));
+    const differing = withFindings.has(rowId(application, key)) || differs(environments, application, key, setting, secret);
+    return { key, application, setting, secret, differing };
+  });
+  const maxRows = input.maxRows ?? DEFAULT_MATRIX_ROWS;
+  const differingCount = plans.filter((plan) => plan.differing).length;
+  let plainLeft = Math.max(0, maxRows - differingCount);
+  let differingLeft = maxRows;
+  const rows: MatrixRow[] = [];
+  for (const plan of plans) {
+    if (plan.differing ? differingLeft-- <= 0 : plainLeft-- <= 0) continue;
+    const { key, application, setting, secret } = plan;
     const cells: Record<string, MatrixCell> = {};
-    baseline.environments.forEach((env, index) => {
-      const context = contexts.get(env.name);
-      const winner = observed[index]?.[0];
+    for (const { env, context } of environments) {
+      const winner = context === undefined ? undefined : observationsOf(context, application, key)[0];
       const declared = setting === undefined ? undefined : resolveExpected(setting, env);
       const expected = declared?.value === undefined ? undefined : declared.value === null ? ABSENT_SHOWN : shownText(declared.value, secret);
       const findings = findingsByCell.get(cellId(env.name, application, key)) ?? [];
@@ -163,24 +183,38 @@ export function estateMatrix(input: EstateMatrixInput): EstateMatrix {
         ...(severity === undefined ? {} : { severity }),
         findingIds: findings.map((f) => f.id).sort(compareText),
       };
-    });
-    rows.push({ key, ...(application === undefined ? {} : { application }), secret, differing: isDiffering(Object.values(cells)), cells });
+    }
+    rows.push({ key, ...(application === undefined ? {} : { application }), secret, differing: plan.differing, cells });
   }
-  return bounded(columns, rows, input.maxRows ?? DEFAULT_MATRIX_ROWS);
+  return { columns, rows, omittedRows: plans.length - rows.length };
 }
 
-function isDiffering(cells: readonly MatrixCell[]): boolean {
-  if (cells.some((cell) => cell.state !== 'ok')) return true;
-  const texts = new Set(cells.map((cell) => (cell.value === undefined ? '\u0000absent' : cell.value.text)));
-  return texts.size > 1;
+type Column = { readonly env: Baseline['environments'][number]; readonly context: EnvironmentContext | undefined };
+
+function hasSecret(context: EnvironmentContext, application: string | undefined, key: string): boolean {
+  for (const o of observationsOf(context, application, key)) if (o.value.kind === 'secret') return true;
+  return false;
 }
 
-/** Keeps every differing row it can, then plain rows, in the original order. */
-function bounded(columns: readonly MatrixColumn[], rows: readonly MatrixRow[], maxRows: number): EstateMatrix {
-  if (rows.length <= maxRows) return { columns, rows, omittedRows: 0 };
-  const differing = rows.filter((row) => row.differing);
-  const kept = new Set([...differing, ...rows.filter((row) => !row.differing)].slice(0, maxRows));
-  return { columns, rows: rows.filter((row) => kept.has(row)), omittedRows: rows.length - kept.size };
+/**
+ * A row without findings differs when a cell is unknown or a declared difference, or when the
+ * effective values are not all the same (secrets: present in some environments only).
+ */
+function differs(columns: readonly Column[], application: string | undefined, key: string, setting: SettingSpec | undefined, secret: boolean): boolean {
+  let first: string | undefined;
+  for (const [i, { env, context }] of columns.entries()) {
+    if (context === undefined) return true;
+    const winner = observationsOf(context, application, key)[0];
+    if (winner === undefined ? !context.complete : isBlocked(context, winner)) return true;
+    if (setting !== undefined) {
+      const from = resolveExpected(setting, env).from;
+      if (from === 'environment' || from === 'tier') return true;
+    }
+    const text = winner === undefined ? '\u0000absent' : secret || winner.value.kind === 'secret' ? '\u0000secret' : winner.value.value;
+    if (i === 0) first = text;
+    else if (text !== first) return true;
+  }
+  return false;
 }
 
 function worst(findings: readonly Finding[]): Severity | undefined {

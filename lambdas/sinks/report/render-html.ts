@@ -182,10 +182,13 @@ function sourcesHtml(sources: readonly SourceStatus[]): string {
 }
 
 /**
- * The report as one self-contained HTML page: the Lambda stores it in S3 and alerts link to it.
+ * The report as one self-contained HTML page, the estate report: the Lambda stores it in S3 and
+ * alerts link to it; `drift-audit scan --html FILE` and `drift-audit report` write it.
  *
- * Inline CSS (light and dark), no external asset, and a tiny inline script that adds filtering by
- * severity, environment and text; without it the page reads in full. Every value is escaped, and a
+ * Summary first; then, when the input carries them, the keys x environments matrix and the per-region
+ * timeline; then one collapsed line per finding. Inline CSS (light and dark, down to phone width), no
+ * external asset, and a small inline script that filters by severity, type, environment, region and
+ * text and keeps the filters in the URL fragment; without it the page reads in full. Every value is escaped, and a
  * Content-Security-Policy allowing only this page's own style and script (by hash) makes an escaping
  * slip inert. Serve it with `Content-Type: text/html; charset=utf-8`. Deterministic bytes for one input.
  */
