@@ -49,7 +49,7 @@ Usage:
   drift-audit snapshot --out DIR [BASELINE_DIR] [--allow-partial]
   drift-audit init BASELINE_DIR (--snapshots DIR | --live --env NAME:ssm=/path/,eks=cluster/ns ...) [--update]
   drift-audit history --region REGION [--env ENV] [--key KEY] [--since 30d] [--open | --reminders] [--json]
-  drift-audit report [BASELINE_DIR] [--snapshots DIR | --live] [--history FILE...] [--output FILE]
+  drift-audit report [BASELINE_DIR] [--snapshots DIR | --live] [--history FILE... | --region REGION...] [--output FILE]
 
 BASELINE_DIR defaults to ./config. Offline scans read --snapshots DIR, or BASELINE_DIR/snapshots.
 drift-audit COMMAND --help shows one command's options and exit codes.

@@ -1,8 +1,15 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fromIni } from '@aws-sdk/credential-providers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DEFAULT_STACK_NAME, findHistoryTableName } from '../../lambdas/sinks/history/history-cli.js';
+import { HistoryQueries, parseSince } from '../../lambdas/sinks/history/history-queries.js';
 import { parseHistoryExport, type HistoryExport } from '../../lambdas/sinks/report/history-export.js';
 import { renderHtml } from '../../lambdas/sinks/report/render-html.js';
-import { timelineOfExports } from '../../lambdas/sinks/report/report-timeline.js';
+import { reportTimeline, timelineOfExports, type ReportTimeline } from '../../lambdas/sinks/report/report-timeline.js';
+import { requestHandlerOptions, withResponseDeadline } from '../../lambdas/sources/aws/http-timeouts.js';
 import { resolvePath } from './audit-inputs.js';
 import type { CliIo } from './cli-io.js';
 import { COMMON_OPTIONS, commonOf, singleDir } from './common-options.js';
@@ -11,7 +18,8 @@ import { audit, reportInputOf } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 /** `drift-audit report --help`. */
-export const REPORT_HELP = `Usage: drift-audit report [BASELINE_DIR] [--snapshots DIR | --live] [--history FILE...] [--output FILE]
+export const REPORT_HELP = `Usage: drift-audit report [BASELINE_DIR] [--snapshots DIR | --live]
+                          [--history FILE... | --region REGION... [--table TABLE] [--since 14d]] [--output FILE]
 
 The estate report as one self-contained HTML page: the summary, a keys x environments matrix of
 effective values (declared differences marked, drift highlighted, secrets masked, unread sources
@@ -22,6 +30,10 @@ Options:
   --history FILE       a timeline export, the output of
                        drift-audit history --region REGION --since 30d --json > FILE
                        (repeat for each region; without it the report has no timeline)
+  --region REGION      read the timeline from the deployed history table instead, for
+                       REGION (repeatable); the table is --table, or the HistoryTableName
+                       output of the stack (--stack, default DriftAuditStack)
+  --since WHEN         with --region: how far back (14d, 12h, 2w or an ISO date; default 14d)
   --output, -o FILE    write the page to FILE instead of stdout
   --snapshots DIR      read exported snapshots (default: BASELINE_DIR/snapshots)
   --live               read the estate live (see drift-audit scan --help)
@@ -38,6 +50,12 @@ export interface ReportOptions extends LiveOptions {
   readonly snapshots?: string;
   readonly live: boolean;
   readonly history: readonly string[];
+  /** Read the timeline live from the history table, for these regions. */
+  readonly regions?: readonly string[];
+  readonly table?: string;
+  readonly stackName?: string;
+  /** @default '14d' */
+  readonly since?: string;
   readonly output?: string;
   readonly now?: Date;
 }
@@ -50,9 +68,20 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
     options: {
       ...COMMON_OPTIONS,
       history: { type: 'string', multiple: true, default: [] },
+      region: { type: 'string', multiple: true, default: [] },
+      table: { type: 'string' },
+      stack: { type: 'string' },
+      since: { type: 'string' },
       output: { type: 'string', short: 'o' },
     },
   });
+  if (values.region.length > 0 && values.history.length > 0) {
+    throw new UsageError('choose --history FILE (exports) or --region REGION (the live table) for the timeline, not both');
+  }
+  const stray = (['table', 'stack', 'since'] as const).filter((name) => values[name] !== undefined);
+  if (values.region.length === 0 && stray.length > 0) {
+    throw new UsageError(`${stray.map((name) => `--${name}`).join(', ')} only go with --region REGION (the regions whose history to show)`);
+  }
   if (values.help) {
     io.stdout(REPORT_HELP);
     return EXIT.clean;
@@ -61,6 +90,10 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
     ...commonOf(values),
     baselineDir: singleDir(positionals, 'report'),
     history: values.history,
+    ...(values.region.length === 0 ? {} : { regions: values.region }),
+    ...(values.table === undefined ? {} : { table: values.table }),
+    ...(values.stack === undefined ? {} : { stackName: values.stack }),
+    ...(values.since === undefined ? {} : { since: values.since }),
     ...(values.output === undefined ? {} : { output: values.output }),
   });
 }
@@ -69,11 +102,15 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
 export async function runReport(io: CliIo, options: ReportOptions): Promise<number> {
   // The exports first: a wrong file is a usage error before anything is read.
   const exports = options.history.map((file) => readHistoryExport(io, file));
+  const since = options.regions === undefined ? undefined : parseSince(options.since ?? '14d', options.now ?? io.now());
   const outcome = await audit(io, options);
-  const input = {
-    ...reportInputOf(outcome, { matrix: true }),
-    ...(exports.length === 0 ? {} : { timeline: timelineOfExports(exports) }),
-  };
+  const timeline =
+    exports.length > 0
+      ? timelineOfExports(exports)
+      : options.regions !== undefined && since !== undefined
+        ? await liveTimeline(options, options.regions, since, outcome.now)
+        : undefined;
+  const input = { ...reportInputOf(outcome, { matrix: true }), ...(timeline === undefined ? {} : { timeline }) };
   const html = renderHtml(input);
   if (options.output === undefined) {
     io.stdout(html);
@@ -99,5 +136,27 @@ function readHistoryExport(io: CliIo, file: string): HistoryExport {
     return parseHistoryExport(text, file);
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * The timeline read from the deployed history table: one Query per region over the window, as
+ * `drift-audit history --region` reads it, with the project's deadlines on every call.
+ */
+async function liveTimeline(options: ReportOptions, regions: readonly string[], since: Date, until: Date): Promise<ReportTimeline> {
+  const credentials = options.profile === undefined ? {} : { credentials: fromIni({ profile: options.profile }) };
+  const requestHandler = requestHandlerOptions({});
+  const dynamo = withResponseDeadline(new DynamoDBClient({ ...credentials, requestHandler }), {});
+  const cloudFormation = withResponseDeadline(new CloudFormationClient({ ...credentials, requestHandler }), {});
+  try {
+    const tableName = options.table ?? (await findHistoryTableName(options.stackName ?? DEFAULT_STACK_NAME, cloudFormation));
+    const documentClient = DynamoDBDocumentClient.from(dynamo);
+    const queries = new HistoryQueries({ documentClient, tableName, now: () => until });
+    const transitions = [];
+    for (const region of [...new Set(regions)].sort()) transitions.push(...(await queries.findingsByRegion(region, { since, until })));
+    return reportTimeline(transitions, { since: since.toISOString(), until: until.toISOString() });
+  } finally {
+    dynamo.destroy();
+    cloudFormation.destroy();
   }
 }

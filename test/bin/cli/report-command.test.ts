@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEEDED, SEEDED_FINDINGS as F, seedHistory } from '../../lambdas/sinks/history/history-harness.js';
+import { HistoryStore } from '../../../lambdas/sinks/history/history-store.js';
+import { startDynaliteTable, type DynaliteTable } from '../../support/dynalite.js';
 import { runCli } from '../../support/run-cli.js';
 
 const HISTORY = ['eu-west-1', 'us-east-1', 'unknown'].flatMap((region) => ['--history', `config/history/${region}.json`]);
@@ -84,5 +87,54 @@ describe('CLI: drift-audit report and scan --html FILE', () => {
     expect(runs[1]?.stderr).toContain(`${open} is a history export of open drift or reminders`);
     expect(runs[2]?.stderr).toContain('cannot read --history');
     expect(runs.every((r) => r.stdout === '')).toBe(true);
+  });
+});
+
+/** `report --region`: the timeline from the deployed table, through the CLI's own SDK clients (AWS_ENDPOINT_URL_DYNAMODB). */
+describe('CLI: drift-audit report --region, from the history table', () => {
+  let table: DynaliteTable;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    table = await startDynaliteTable('drift-audit-report-cli');
+    await seedHistory(new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName }));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDREPORT',
+      AWS_SECRET_ACCESS_KEY: 'report-secret',
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await table.stop();
+  });
+
+  it('draws the regions asked for from the table, over --since', async () => {
+    // Act
+    const run = await runCli(['report', 'config', '--region', 'eu-west-1', '--table', table.tableName, '--since', '60d'], { now: SEEDED.now });
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect([...run.stdout.matchAll(/<section class="region" data-region="([^"]+)">/g)].map((m) => m[1])).toEqual(['eu-west-1']);
+    expect(run.stdout).toContain(`title="${F.euTimeout.id}`);
+    expect(run.stdout).not.toContain(`title="${F.usTimeout.id}`);
+    expect(run.stdout).toContain('from 2026-09-24 to 2026-11-23');
+  });
+
+  it('refuses --table without --region, and --region with --history', async () => {
+    // Act
+    const runs = await Promise.all([
+      runCli(['report', 'config', '--table', table.tableName]),
+      runCli(['report', 'config', '--region', 'eu-west-1', '--history', 'config/history/eu-west-1.json']),
+    ]);
+
+    // Assess
+    expect(runs.map((r) => r.code)).toEqual([2, 2]);
+    expect(runs[0]?.stderr).toContain('--table only go with --region REGION');
+    expect(runs[1]?.stderr).toContain('choose --history FILE (exports) or --region REGION');
   });
 });
