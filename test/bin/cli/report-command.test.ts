@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED, SEEDED_FINDINGS as F, seedHistory } from '../../lambdas/sinks/history/history-harness.js';
-import { HistoryStore } from '../../../lambdas/sinks/history/history-store.js';
-import { startDynaliteTable, type DynaliteTable } from '../../support/dynalite.js';
+import { SEEDED, SEEDED_FINDINGS as F } from '../../lambdas/sinks/history/history-harness.js';
+import { startCliHistoryTable, type CliHistoryTable } from '../../support/cli-history-table.js';
+import type { DynaliteTable } from '../../support/dynalite.js';
 import { runCli } from '../../support/run-cli.js';
 
 const HISTORY = ['eu-west-1', 'us-east-1', 'unknown'].flatMap((region) => ['--history', `config/history/${region}.json`]);
@@ -92,24 +92,16 @@ describe('CLI: drift-audit report and scan --html FILE', () => {
 
 /** `report --region`: the timeline from the deployed table, through the CLI's own SDK clients (AWS_ENDPOINT_URL_DYNAMODB). */
 describe('CLI: drift-audit report --region, from the history table', () => {
+  let history: CliHistoryTable;
   let table: DynaliteTable;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    table = await startDynaliteTable('drift-audit-report-cli');
-    await seedHistory(new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName }));
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDREPORT',
-      AWS_SECRET_ACCESS_KEY: 'report-secret',
-      AWS_REGION: 'eu-west-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    history = await startCliHistoryTable('drift-audit-report-cli');
+    table = history.table;
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
-    await table.stop();
+    await history.stop();
   });
 
   it('draws the regions asked for from the table, over --since', async () => {
