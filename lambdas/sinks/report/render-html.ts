@@ -56,7 +56,7 @@ function findingHtml(f: Finding, transition: Transition | undefined): string {
   const out = [
     `<article class="finding sev-${f.severity}" id="${esc(`finding-${f.id}`)}" data-severity="${f.severity}" data-env="${esc(f.environment)}" data-type="${esc(f.type)}" data-region="${esc(f.region ?? '')}">`,
     `<details><summary><span class="sev">${f.severity}</span><span class="type">${esc(f.type)}</span><code class="key">${esc(f.key)}</code>${transitionTag(transition)}`,
-    `<p class="msg">${esc(f.message)}</p></summary>`,
+    `<span class="msg">${esc(f.message)}</span></summary>`,
   ];
   const facts: string[] = [];
   if (f.expected !== undefined || f.actual !== undefined) {
