@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|report` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|report` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -11,6 +11,8 @@ import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-b
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
 import { formatEstateReportBench, runEstateReportBench } from './estate-report-bench.js';
+import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
+import { formatCliBench, runCliBench } from './cli-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -51,6 +53,14 @@ if (only === undefined || only === 'eks') {
 
 if (only === undefined || only === 'patterns') {
   console.log(`\n${formatPatternBench(runPatternBench(values.quick ? { backtrackingUpTo: 22 } : {}))}`);
+}
+
+if (only === undefined || only === 'github-app') {
+  console.log(`\n${formatGitHubAppBench(await runGitHubAppBench(values.quick ? { signs: 50, exchanges: 10 } : {}))}`);
+}
+
+if (only === undefined || only === 'cli') {
+  console.log(`\n${formatCliBench(runCliBench(values.quick ? { runs: 3, findings: 1_000 } : {}))}`);
 }
 
 if (only === undefined || only === 'report') {

@@ -49,7 +49,13 @@ export interface DriftAuditContext {
   readonly pullRequestBaseBranch?: string;
   /** `driftAudit:pullRequestBaselinePath`: the baseline file in that repository (`config/baseline.yaml`); needs `pullRequestRepository`. */
   readonly pullRequestBaselinePath?: string;
-  /** `driftAudit:githubTokenSecretArn`: full ARN of the Secrets Manager secret with the GitHub token; needs `pullRequestRepository`. */
+  /**
+   * `driftAudit:githubTokenSecretArn`: full ARN of the Secrets Manager secret the pull requests authenticate
+   * with; needs `pullRequestRepository`. It holds a fine-grained token (bare, or `{"token": "..."}`) or
+   * GitHub App credentials (`{"appId": ..., "installationId": ..., "privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}`),
+   * either limited to the config repository with Contents and Pull requests read/write (README, "Pull
+   * requests from drift"). The audit function may read this one secret only.
+   */
   readonly githubTokenSecretArn?: string;
   /** `driftAudit:reportRetentionDays`: days run reports are kept. Default 90. */
   readonly reportRetentionDays: number;

@@ -16,9 +16,11 @@ export interface DriftAuditorPullRequestProps {
   /** The baseline file in the repository the accept edits apply to, e.g. `config/baseline.yaml`. */
   readonly baselinePath: string;
   /**
-   * Full ARN (with its random suffix) of the Secrets Manager secret holding the GitHub token (bare, or
-   * JSON `{"token": "..."}`): fine-grained, contents and pull requests read/write on that repository only.
-   * The audit function may read this one secret and nothing else.
+   * Full ARN (with its random suffix) of the Secrets Manager secret the pull requests authenticate with:
+   * a GitHub token (bare, or JSON `{"token": "..."}`; fine-grained, contents and pull requests read/write
+   * on that repository only), or GitHub App credentials (JSON `{"appId": ..., "installationId": ...,
+   * "privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}`; the App installed on that repository only, with
+   * the same permissions). The audit function may read this one secret and nothing else.
    */
   readonly tokenSecretArn: string;
 }

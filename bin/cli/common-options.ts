@@ -1,18 +1,29 @@
-import type { ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../lambdas/engine/analyse/parse-duration.js';
+import type { OptionSpecs } from './option-spec.js';
 import { UsageError } from './usage-error.js';
 
-/** The options every command that reads an estate takes (offline snapshots or live, clock, colour, help). */
+/** The help heading of the flags that only matter with `--live`. */
+const LIVE = 'Live options';
+
+/**
+ * The options every command that reads an estate takes (offline snapshots or live, clock, colour).
+ * `--help` and `-h` are commander's own on every command.
+ */
 export const COMMON_OPTIONS = {
-  snapshots: { type: 'string' },
-  live: { type: 'boolean', default: false },
-  profile: { type: 'string' },
-  'ssm-rps': { type: 'string' },
-  deadline: { type: 'string' },
-  now: { type: 'string' },
-  'no-color': { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
+  snapshots: { type: 'string', valueName: 'DIR', description: 'exported state to audit (default: BASELINE_DIR/snapshots)' },
+  live: { group: LIVE, type: 'boolean', default: false, description: 'read SSM and EKS with the standard AWS credential chain' },
+  profile: { group: LIVE, type: 'string', valueName: 'NAME', description: 'AWS profile (same as AWS_PROFILE)' },
+  'ssm-rps': { group: LIVE, type: 'string', valueName: 'N', description: 'SSM requests per second per region', defaultDescription: 'half the quota' },
+  deadline: {
+    group: LIVE,
+    type: 'string',
+    valueName: 'DURATION',
+    description: 'stop the live read after this long (e.g. 90s, 10m); sources not read by then are reported as source errors and the audit as partial',
+    defaultDescription: '5m',
+  },
+  now: { type: 'string', valueName: 'ISO_TIME', description: 'audit as of this time (exception expiry)', defaultDescription: 'now' },
+  'no-color': { type: 'boolean', default: false, description: 'plain text even on a terminal (also NO_COLOR)' },
+} as const satisfies OptionSpecs;
 
 /** The common options as `parseArgs` returns them. */
 export interface CommonValues {

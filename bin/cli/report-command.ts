@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DEFAULT_STACK_NAME, findHistoryTableName } from '../../lambdas/sinks/history/history-cli.js';
 import { HistoryQueries, parseSince } from '../../lambdas/sinks/history/history-queries.js';
 import { parseHistoryExport, type HistoryExport } from '../../lambdas/sinks/report/history-export.js';
@@ -12,37 +11,84 @@ import { reportTimeline, timelineOfExports, type ReportTimeline } from '../../la
 import { requestHandlerOptions, withResponseDeadline } from '../../lambdas/sources/aws/http-timeouts.js';
 import { resolvePath } from './audit-inputs.js';
 import type { CliIo } from './cli-io.js';
-import { COMMON_OPTIONS, commonOf, singleDir } from './common-options.js';
 import type { LiveOptions } from './live.js';
+import type { FlagValues, OptionSpecs } from './option-spec.js';
 import { audit, reportInputOf } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
-/** `drift-audit report --help`. */
-export const REPORT_HELP = `Usage: drift-audit report [BASELINE_DIR] [--snapshots DIR | --live]
-                          [--history FILE... | --region REGION... [--table TABLE] [--since 14d]] [--output FILE]
+const TIMELINE = 'Timeline (from the history: exports, or the deployed table)';
 
-The estate report as one self-contained HTML page: the summary, a keys x environments matrix of
+/** The flags of `drift-audit report`, besides the common estate flags. */
+export const REPORT_FLAGS = {
+  history: {
+    group: TIMELINE,
+    type: 'string',
+    multiple: true,
+    valueName: 'FILE',
+    description: 'a timeline export: drift-audit history --region REGION --since 14d --json > FILE (repeat per region)',
+  },
+  region: {
+    group: TIMELINE,
+    type: 'string',
+    multiple: true,
+    valueName: 'REGION',
+    description: 'read the timeline of REGION from the deployed history table instead (repeatable)',
+  },
+  table: {
+    group: TIMELINE,
+    type: 'string',
+    valueName: 'NAME',
+    description: 'with --region: the history table',
+    defaultDescription: 'the HistoryTableName output of --stack',
+  },
+  stack: {
+    group: TIMELINE,
+    type: 'string',
+    valueName: 'NAME',
+    description: 'with --region: the deployed stack to read the table name from',
+    defaultDescription: 'DriftAuditStack',
+  },
+  since: {
+    group: TIMELINE,
+    type: 'string',
+    valueName: 'WHEN',
+    description: 'with --region: how far back (14d, 12h, 2w or an ISO date)',
+    defaultDescription: '14d',
+  },
+  output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the page to FILE instead of stdout' },
+} as const satisfies OptionSpecs;
+
+/** What `drift-audit report --help` says after the flags. */
+export const REPORT_EPILOGUE = `The estate report as one self-contained HTML page: the summary, a keys x environments matrix of
 effective values (declared differences marked, drift highlighted, secrets masked, unread sources
 unknown), the per-region timeline of drift from the history, and the findings; filters by severity,
 type, environment and region are kept in the URL.
-
-Options:
-  --history FILE       a timeline export, the output of
-                       drift-audit history --region REGION --since 30d --json > FILE
-                       (repeat for each region; without it the report has no timeline)
-  --region REGION      read the timeline from the deployed history table instead, for
-                       REGION (repeatable); the table is --table, or the HistoryTableName
-                       output of the stack (--stack, default DriftAuditStack)
-  --since WHEN         with --region: how far back (14d, 12h, 2w or an ISO date; default 14d)
-  --output, -o FILE    write the page to FILE instead of stdout
-  --snapshots DIR      read exported snapshots (default: BASELINE_DIR/snapshots)
-  --live               read the estate live (see drift-audit scan --help)
-  --now TIME           the report's time (ISO 8601)
 
 Exit codes:
   0  report written (drift and unread sources are in the report, not the exit code)
   2  usage, baseline or input error (an unreadable or invalid --history file is named)
 `;
+
+/** The options of `report` from its flags: the timeline comes from exports or from the table, not both. */
+export function reportOptionsOf(
+  values: FlagValues<typeof REPORT_FLAGS>,
+): Pick<ReportOptions, 'history' | 'regions' | 'table' | 'stackName' | 'since' | 'output'> {
+  if (values.region.length > 0 && values.history.length > 0) {
+    throw new UsageError('choose --history FILE (exports) or --region REGION (the live table) for the timeline, not both');
+  }
+  const stray = (['table', 'stack', 'since'] as const).filter((name) => values[name] !== undefined);
+  if (values.region.length === 0 && stray.length > 0) {
+    throw new UsageError(`${stray.map((name) => `--${name}`).join(', ')} only go with --region REGION (the regions whose history to show)`);
+  }
+  return {
+    history: values.history,
+    ...(values.region.length === 0 ? {} : { regions: values.region }),
+    ...(values.table === undefined ? {} : { table: values.table }),
+    ...(values.stack === undefined ? {} : { stackName: values.stack }),
+    ...(values.since === undefined ? {} : { since: values.since }),
+    ...(values.output === undefined ? {} : { output: values.output }),
+  };
+}
 
 /** Options of `drift-audit report`. */
 export interface ReportOptions extends LiveOptions {
@@ -60,44 +106,6 @@ export interface ReportOptions extends LiveOptions {
   readonly now?: Date;
 }
 
-/** Parses `drift-audit report` arguments and runs it. */
-export async function reportCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      ...COMMON_OPTIONS,
-      history: { type: 'string', multiple: true, default: [] },
-      region: { type: 'string', multiple: true, default: [] },
-      table: { type: 'string' },
-      stack: { type: 'string' },
-      since: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-    },
-  });
-  if (values.region.length > 0 && values.history.length > 0) {
-    throw new UsageError('choose --history FILE (exports) or --region REGION (the live table) for the timeline, not both');
-  }
-  const stray = (['table', 'stack', 'since'] as const).filter((name) => values[name] !== undefined);
-  if (values.region.length === 0 && stray.length > 0) {
-    throw new UsageError(`${stray.map((name) => `--${name}`).join(', ')} only go with --region REGION (the regions whose history to show)`);
-  }
-  if (values.help) {
-    io.stdout(REPORT_HELP);
-    return EXIT.clean;
-  }
-  return runReport(io, {
-    ...commonOf(values),
-    baselineDir: singleDir(positionals, 'report'),
-    history: values.history,
-    ...(values.region.length === 0 ? {} : { regions: values.region }),
-    ...(values.table === undefined ? {} : { table: values.table }),
-    ...(values.stack === undefined ? {} : { stackName: values.stack }),
-    ...(values.since === undefined ? {} : { since: values.since }),
-    ...(values.output === undefined ? {} : { output: values.output }),
-  });
-}
-
 /** `drift-audit report`: audit, then write the HTML estate report with the exported history's timeline. */
 export async function runReport(io: CliIo, options: ReportOptions): Promise<number> {
   // The exports first: a wrong file is a usage error before anything is read.
@@ -110,7 +118,7 @@ export async function runReport(io: CliIo, options: ReportOptions): Promise<numb
       : options.regions !== undefined && since !== undefined
         ? await liveTimeline(options, options.regions, since, outcome.now)
         : undefined;
-  const input = { ...reportInputOf(outcome, { matrix: true }), ...(timeline === undefined ? {} : { timeline }) };
+  const input = { ...reportInputOf(outcome, {}, undefined, { matrix: true }), ...(timeline === undefined ? {} : { timeline }) };
   const html = renderHtml(input);
   if (options.output === undefined) {
     io.stdout(html);

@@ -31,4 +31,9 @@ export interface ReportInput {
   readonly matrix?: EstateMatrix;
   /** Drift opened, changed and resolved per region from the history; absent: no timeline section. */
   readonly timeline?: ReportTimeline;
+  /**
+   * Set when `result` holds only the findings a reader asked for (`scan --env`, `--severity`,
+   * `--type`): what the filter keeps and how many of the audit's findings it shows.
+   */
+  readonly filter?: { readonly description: string; readonly shown: number; readonly total: number };
 }
