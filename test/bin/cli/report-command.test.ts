@@ -62,6 +62,16 @@ describe('CLI: drift-audit report and scan --html FILE', () => {
     expect(readFileSync(join(dir, 'inline.html'), 'utf8')).toBe(readFileSync(out, 'utf8'));
   });
 
+  it('scan --env narrows the matrix to the environments it keeps, with no column shown as unread', async () => {
+    // Act
+    const run = await runCli(['scan', 'config', '--snapshots', 'config/snapshots', '--env', 'production-eu', '--html']);
+
+    // Assess
+    const head = /<table class="matrix"><thead>(.*?)<\/thead>/.exec(run.stdout)?.[1] ?? '';
+    expect([...head.matchAll(/data-col="([^"]+)"/g)].map((m) => m[1])).toEqual(['production-eu']);
+    expect(run.stdout).not.toContain('class="m-unknown"');
+  });
+
   it('scan --html alone still prints the page, and a word after it that is not an .html file is the baseline directory', async () => {
     // Act
     const run = await runCli(['scan', '--html', 'config', '--snapshots', 'config/snapshots']);
