@@ -304,6 +304,29 @@ describe('Handler: scheduled audit', () => {
     ]);
   });
 
+  it('run 3 writes the estate report: the matrix, and the timeline of what the history recorded plus what this run changed', async () => {
+    // Prepare
+    const body = JSON.parse(sns.published[1]!.message) as RunMessageBody;
+    const htmlKey = body.report!.s3Uri.replace(`s3://${s3.bucket}/`, '');
+
+    // Act
+    const html = await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: htmlKey }))).Body!.transformToString('utf8');
+    const lane = /<li class="lane[^"]*"[^>]*><span class="lk" title="changed:production-eu:api:PAYMENT_TIMEOUT[\s\S]*?<\/li>/.exec(html)?.[0];
+
+    // Assess
+    expect(html).toContain('<section class="matrix" id="matrix">');
+    expect(html).toContain('<section class="region" data-region="eu-west-1">');
+    // Opened by run 1 (read back from the table), resolved by run 3 (this run, recorded after the report).
+    expect(lane).toContain('resolved 2026-11-23');
+    expect(lane).toContain('data-region="eu-west-1"');
+    // Run 3 opened nothing: every opening on the timeline was read from the history.
+    expect(outcomes.third).toBeDefined();
+    expect(html).toMatch(/<h3>eu-west-1 <small>[1-9]\d* opened · [1-9]\d* changed · [1-9]\d* resolved/);
+    expect(html).not.toContain('could not be read (');
+    expect(html).not.toContain(SSM_CANARY);
+    expect(html).not.toContain(SECRET_CANARY);
+  });
+
   it('a failed source gives a partial run: a source-error, no missing, nothing resolved there', async () => {
     // Prepare
     ssm.denyPath('/production-eu/api/', 'eu-west-1');
