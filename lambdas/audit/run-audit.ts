@@ -2,6 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { collectLive, type CollectLiveOptions } from '../collect/collect-live.js';
 import { parseLiveState } from '../collect/live-state.js';
+import { collectTargeted } from '../events/collect-targeted.js';
+import type { EnvironmentTarget } from '../events/change-targets.js';
 import { analyse } from '../engine/analyse/analyse.js';
 import { reconcile } from '../engine/lifecycle/reconcile.js';
 import {
@@ -68,6 +70,12 @@ export interface AuditTrigger {
    * reading become `aborted` source-errors and the run is recorded as partial instead of dying unrecorded.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Set for a change-driven run: only these environments' touched items are re-read (see
+   * `collectTargeted`) and only their keys move through the lifecycle; everything else is carried
+   * over as it was. Absent: a sweep of everything the baseline declares.
+   */
+  readonly changes?: readonly EnvironmentTarget[];
 }
 
 /** What a run did, for the handler's log line and metrics. */
@@ -89,6 +97,8 @@ export type AuditOutcome =
       readonly rolledBack: readonly RollbackResult[];
       /** What this invocation delivered from the outbox, this run's alert included; `error` when some wait. */
       readonly delivery: DeliveryReport;
+      /** A change-driven run: the targeted environments whose read failed (their changes wait for a retry). */
+      readonly failedEnvironments?: readonly string[];
     };
 
 /**
@@ -137,18 +147,30 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
 
   const stateKey = `${deps.statePrefix}live-state.json`;
   const previousState = parseLiveState((await readText(deps.s3, deps.bucket, stateKey))?.text);
-  const collected = await collectLive(audited.baseline, {
+  const readOptions = {
     factory: deps.factory,
     clock,
     ...(previousState === undefined ? {} : { previous: previousState }),
     ...(deps.eks === undefined ? {} : { eks: deps.eks }),
     ...(trigger.signal === undefined ? {} : { signal: trigger.signal }),
-  });
+  };
+  const collected =
+    trigger.changes === undefined
+      ? { ...(await collectLive(audited.baseline, readOptions)), scope: undefined, failedEnvironments: undefined }
+      : await collectTargeted(audited.baseline, trigger.changes, readOptions);
   const now = clock();
   const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
   const previous = await deps.history.loadOpenStates();
   const declaredEnvironments = audited.baseline.environments.map((environment) => environment.name);
-  const { transitions, next } = reconcile({ previous, current: result, snapshots: collected.snapshots, declaredEnvironments, runId, now });
+  const { transitions, next } = reconcile({
+    previous,
+    current: result,
+    snapshots: collected.snapshots,
+    declaredEnvironments,
+    runId,
+    now,
+    ...(collected.scope === undefined ? {} : { scope: collected.scope }),
+  });
   const run = summary({
     runId,
     startedAt,
@@ -172,7 +194,8 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   const outcome = await record(deps, sinks, output, { rejectedVersion, rolledBack });
   // Saved only once the run is recorded, so a crashed run is re-read in full next time.
   if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.persistedState), 'application/json');
-  return outcome;
+  if (outcome.kind !== 'recorded' || collected.failedEnvironments === undefined) return outcome;
+  return { ...outcome, failedEnvironments: collected.failedEnvironments };
 }
 
 /**
