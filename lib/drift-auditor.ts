@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import type { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,17 +15,18 @@ import { directScope } from './audit-scope.js';
 import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
+import { DriftAuditorChangeEvents } from './drift-auditor-change-events.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { createDeadLetterQueue, createSchedule } from './drift-auditor-schedule.js';
-import { resolveSettings } from './drift-auditor-settings.js';
+import { REPO_ROOT, resolveSettings } from './drift-auditor-settings.js';
 import { createAuditBucket, createHistoryTable, deployBaseline } from './drift-auditor-storage.js';
 import { unreachableEntries } from './read-permissions.js';
 
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
-export type { DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export type { DriftAuditorChangeEventsProps, DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
 
 /**
  * The scheduled drift auditor: baseline bucket, history table, alert and ops topics, the audit function
@@ -52,6 +54,8 @@ export class DriftAuditor extends Construct {
   readonly alarms: DriftAuditorAlarms;
   readonly accessEntries: DriftAuditAccessEntries;
   readonly chatbot?: SlackChannelConfiguration;
+  /** The change-event path (rule, queue, event source, audit-log subscriptions), when `changeEvents` is set. */
+  readonly changeEvents?: DriftAuditorChangeEvents;
   constructor(scope: Construct, id: string, props: DriftAuditorProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -103,6 +107,18 @@ export class DriftAuditor extends Construct {
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
     this.schedule = createSchedule(this, this.auditFunction, this.deadLetterQueue, settings);
+    if (props.changeEvents !== undefined) {
+      this.changeEvents = new DriftAuditorChangeEvents(this, 'ChangeEvents', {
+        props: props.changeEvents,
+        scope: props.scope,
+        auditFunction: this.auditFunction,
+        auditTimeout: settings.timeout,
+        deadLetterQueue: this.deadLetterQueue,
+        logRetention: settings.logRetention,
+        serviceName: settings.serviceName,
+        forwarderEntry: props.changeEvents.forwarderHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit-log-forwarder/handler.ts'),
+      });
+    }
 
     // EKS access entries for the clusters read without a role.
     this.accessEntries = new DriftAuditAccessEntries(this, 'AccessEntries', {

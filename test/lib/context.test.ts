@@ -32,6 +32,9 @@ describe('Function: parseDriftAuditContext', () => {
       auditRoleName: 'drift-audit-auditor',
       baselineKey: 'baseline/baseline.json',
       uploadBaseline: true,
+      changeEvents: false,
+      changeBatchingWindowSeconds: 30,
+      kubernetesAuditLogs: false,
     });
   });
 
