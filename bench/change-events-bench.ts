@@ -97,7 +97,10 @@ export async function runChangeEventsBench(options: ChangeEventsBenchOptions = {
     region: 'eu-west-1',
     singleConcurrency: true,
   };
-  const observability = { logger: new Logger({ serviceName: 'drift-audit-bench', logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Bench', serviceName: 'bench' }) };
+  const observability = {
+    logger: new Logger({ serviceName: 'drift-audit-bench', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'Bench', serviceName: 'bench' }),
+  };
   // Powertools prints metrics (EMF) to stdout; the bench prints its own table.
   const quiet = async <T>(run: () => Promise<T>): Promise<T> => {
     const write = process.stdout.write.bind(process.stdout);
@@ -111,12 +114,27 @@ export async function runChangeEventsBench(options: ChangeEventsBenchOptions = {
   let sweeps = 0;
   const sweep = () =>
     quiet(() =>
-      handleAudit({ source: 'drift-audit.schedule', scheduledTime: `2026-11-23T${String(10 + sweeps++).padStart(2, '0')}:00:00Z`, scheduleArn: 'bench', executionId: 'x', attemptNumber: '1' }, { awsRequestId: 'bench' }, deps, observability),
+      handleAudit(
+        {
+          source: 'drift-audit.schedule',
+          scheduledTime: `2026-11-23T${String(10 + sweeps++).padStart(2, '0')}:00:00Z`,
+          scheduleArn: 'bench',
+          executionId: 'x',
+          attemptNumber: '1',
+        },
+        { awsRequestId: 'bench' },
+        deps,
+        observability,
+      ),
     );
 
   try {
     await s3.client.send(
-      new PutObjectCommand({ Bucket: s3.bucket, Key: deps.baselineKey, Body: JSON.stringify({ schema: 'drift-audit.baseline-bundle/1', files: [{ name: 'baseline.yaml', text: baselineYaml() }] }) }),
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: deps.baselineKey,
+        Body: JSON.stringify({ schema: 'drift-audit.baseline-bundle/1', files: [{ name: 'baseline.yaml', text: baselineYaml() }] }),
+      }),
     );
     await sweep();
     ssm.clearRequests();
@@ -132,7 +150,10 @@ export async function runChangeEventsBench(options: ChangeEventsBenchOptions = {
       for (let r = 0; r < repeats; r += 1) {
         round += 1;
         // Each round flips LOG_LEVEL (a finding opens or resolves: an alert every round) and writes flags.
-        const names = ['/production-eu/api/log/level', ...Array.from({ length: events - 1 }, (_, i) => `/production-eu/api/feature/flag_${String(i).padStart(4, '0')}`)];
+        const names = [
+          '/production-eu/api/log/level',
+          ...Array.from({ length: events - 1 }, (_, i) => `/production-eu/api/feature/flag_${String(i).padStart(4, '0')}`),
+        ];
         const published = sns.published.length;
         ssm.clearRequests();
         const started = performance.now();

@@ -3,14 +3,11 @@
  * `Parameter Store Change` events becomes one targeted audit of only the keys it touched, through the
  * same lifecycle, history and alerts as the hourly sweep, which stays the backstop.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runChangeBatch, type ChangeBatchEvent, type ChangeBatchResult } from '../../../lambdas/audit/change-batch.js';
-import { handleAudit } from '../../../lambdas/audit/handler.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeBatchEvent, ChangeBatchResult } from '../../../lambdas/audit/change-batch.js';
 import type { AuditDependencies } from '../../../lambdas/audit/run-audit.js';
 import { parameterStoreEvent, sqsBatch } from '../../support/change-events.js';
-import { alertedTransitions, invokeAudit, rigDependencies, startAuditRig, type AuditRig } from './audit-rig.js';
+import { alertedTransitions, invokeAudit, invokeChangeBatch, rigDependencies, startAuditRig, type AuditRig } from './audit-rig.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:drift-audit-alerts';
 
@@ -52,29 +49,11 @@ describe('change events: targeted re-audits', () => {
   const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
   let logs: Record<string, unknown>[] = [];
 
-  /** Runs one SQS batch through the handler's path, capturing its log lines. */
+  /** Runs one SQS batch through the handler's path, keeping its log lines. */
   async function deliver(batch: ChangeBatchEvent, at: string): Promise<ChangeBatchResult> {
-    clock.now = Date.parse(at);
-    const chunks: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    };
-    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
-    try {
-      const observability = {
-        logger: new Logger({ serviceName: 'drift-audit-test' }),
-        metrics: new Metrics({ namespace: 'DriftAudit', serviceName: 'drift-audit-test' }),
-      };
-      return await runChangeBatch(batch, { awsRequestId: `req-${at}` }, deps, observability, handleAudit);
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-      logs = chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-    }
+    const result = await invokeChangeBatch(deps, clock, batch, at);
+    logs = result.logs;
+    return result;
   }
 
   function alertsSince(count: number): string[] {
