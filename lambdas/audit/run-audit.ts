@@ -5,6 +5,7 @@ import { parseLiveState } from '../collect/live-state.js';
 import { collectTargeted } from '../events/collect-targeted.js';
 import type { EnvironmentTarget } from '../events/change-targets.js';
 import { analyse } from '../engine/analyse/analyse.js';
+import { scopedResult } from '../engine/lifecycle/read-scope.js';
 import { reconcile } from '../engine/lifecycle/reconcile.js';
 import {
   FINDING_TYPES,
@@ -13,6 +14,7 @@ import {
   type FindingType,
   type RunSummary,
   type Snapshot,
+  type SourceStatus,
   type Transition,
   type TransitionKind,
 } from '../engine/model.js';
@@ -156,10 +158,12 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   };
   const collected =
     trigger.changes === undefined
-      ? { ...(await collectLive(audited.baseline, readOptions)), scope: undefined, failedEnvironments: undefined }
+      ? { ...(await collectLive(audited.baseline, readOptions)), scope: undefined, failedEnvironments: undefined, readSources: undefined }
       : await collectTargeted(audited.baseline, trigger.changes, readOptions);
   const now = clock();
-  const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
+  const verdict = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
+  // A change-driven run reports on what it read; what it rebuilt from the kept state is only compared with.
+  const result = collected.scope === undefined ? verdict : scopedResult(verdict, collected.scope, collected.readSources);
   const previous = await deps.history.loadOpenStates();
   const declaredEnvironments = audited.baseline.environments.map((environment) => environment.name);
   const { transitions, next } = reconcile({
@@ -182,6 +186,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     transitions,
     apiCalls: collected.apiCalls,
     error: baselineError,
+    ...(collected.readSources === undefined ? {} : { sources: collected.readSources }),
   });
 
   const output: RunOutput = {
@@ -245,6 +250,8 @@ interface SummaryInput {
   readonly transitions: readonly Transition[];
   readonly apiCalls: RunSummary['apiCalls'];
   readonly error: RunSummary['error'] | undefined;
+  /** The sources the run read, when not every snapshot's (a change-driven run). */
+  readonly sources?: readonly SourceStatus[];
 }
 
 function summary(input: SummaryInput): RunSummary {
@@ -261,7 +268,7 @@ function summary(input: SummaryInput): RunSummary {
     status: input.status,
     ...(input.baseline === undefined ? {} : { baselineVersion: input.baseline.version }),
     environments: input.baseline?.baseline.environments.map((environment) => environment.name) ?? [],
-    sources: input.snapshots.flatMap((snapshot) => snapshot.sources),
+    sources: input.sources ?? input.snapshots.flatMap((snapshot) => snapshot.sources),
     counts,
     transitions,
     apiCalls: input.apiCalls,

@@ -2,8 +2,8 @@ import { callsSince, concatenatePayloads, type CollectLiveOptions } from '../col
 import { LIVE_STATE_SCHEMA, type LiveState } from '../collect/live-state.js';
 import { redactLiveState } from '../collect/redact-live-state.js';
 import { secretKeyOf } from '../collect/secret-keys.js';
-import type { ReconcileScope } from '../engine/lifecycle/reconcile.js';
-import type { ApiCallStats, Baseline, EnvironmentSpec, Snapshot, SourceSpec } from '../engine/model.js';
+import type { ReconcileScope } from '../engine/lifecycle/read-scope.js';
+import type { ApiCallStats, Baseline, EnvironmentSpec, Snapshot, SourceSpec, SourceStatus } from '../engine/model.js';
 import { NOT_READ_CODE } from '../sources/change-reader.js';
 import { sourceKinds } from '../sources/registry.js';
 import type { LiveRead, LiveReadContext, SourceKind } from '../sources/source-kind.js';
@@ -24,6 +24,8 @@ export interface CollectTargetedResult {
   readonly persistedState: LiveState;
   /** Targeted environments with a source whose read failed: their changes were not audited. */
   readonly failedEnvironments: readonly string[];
+  /** The statuses of the sources read this run (not those replayed): what the run's summary reports. */
+  readonly readSources: readonly SourceStatus[];
 }
 
 interface Planned {
@@ -113,6 +115,7 @@ export async function collectTargeted(
     scope: { environments: scope },
     persistedState: mergedState(options.previous, results, baseline, takenAt),
     failedEnvironments,
+    readSources: results.filter(({ source }) => source.fresh).map(({ read }) => read.result.status),
   };
 }
 

@@ -2,9 +2,11 @@ import type { AuditResult, Finding, Snapshot, SourceStatus, Transition, Transiti
 import type { FindingState } from './finding-state.js';
 import { severityRank } from './finding-state.js';
 import { fingerprintFinding } from './fingerprint-finding.js';
+import { readInScope, type ReconcileScope } from './read-scope.js';
 import { redactFinding } from './redact-finding.js';
 
 export type { FindingState } from './finding-state.js';
+export type { ReconcileScope } from './read-scope.js';
 
 /** What `reconcile` compares: history's states against this run's verdict. */
 export interface ReconcileInput {
@@ -38,15 +40,6 @@ export interface ReconcileInput {
   readonly runId: string;
   /** The run's clock: `at` of every transition, `lastSeen` of every state seen. */
   readonly now: Date;
-}
-
-/** What a partial run read, per environment (see {@link ReconcileInput.scope}). */
-export interface ReconcileScope {
-  readonly environments: readonly {
-    readonly environment: string;
-    /** Logical keys (and source ids, for `source-error`s) read this run; absent: the whole environment. */
-    readonly keys?: readonly string[];
-  }[];
 }
 
 /** The moves this run makes and the states it leaves behind. */
@@ -174,21 +167,6 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   return {
     transitions: transitions.sort(compareTransitions),
     next: [...next.values()].sort((a, b) => compareText(a.id, b.id)),
-  };
-}
-
-/** Whether this run read `key` of `environment`: always, unless a scope says otherwise. */
-function readInScope(scope: ReconcileScope | undefined): (environment: string, key: string) => boolean {
-  if (scope === undefined) return () => true;
-  const byEnvironment = new Map<string, ReadonlySet<string> | 'all'>();
-  for (const entry of scope.environments) {
-    const earlier = byEnvironment.get(entry.environment);
-    if (earlier === 'all' || entry.keys === undefined) byEnvironment.set(entry.environment, 'all');
-    else byEnvironment.set(entry.environment, new Set([...(earlier ?? []), ...entry.keys]));
-  }
-  return (environment, key) => {
-    const keys = byEnvironment.get(environment);
-    return keys === 'all' || keys?.has(key) === true;
   };
 }
 

@@ -104,6 +104,27 @@ describe('change events: Kubernetes writes', () => {
     expect(kube.requests.length).toBeGreaterThan(listsBefore);
   });
 
+  it('a run for another environment reports on what it read: the cluster it did not read is no failed source', async () => {
+    rig.ssm.put('us-east-1', { name: '/staging-us/api/payment/timeout', value: '45' });
+    const listsBefore = kube.requests.length;
+    const before = rig.sns.published.length;
+
+    const { outcome } = await deliver(
+      sqsBatch([parameterStoreEvent('/staging-us/api/payment/timeout', 'Update', { region: 'us-east-1' })]),
+      '2026-11-23T10:06:30Z',
+    );
+
+    expect(outcome?.kind).toBe('recorded');
+    if (outcome?.kind !== 'recorded') return;
+    expect(outcome.transitions.map((t) => `${t.kind} ${t.finding.environment} ${t.finding.key}`)).toEqual(['opened staging-us PAYMENT_TIMEOUT']);
+    expect(outcome.run.status).toBe('ok');
+    expect(outcome.run.sources.map((source) => `${source.id} ${source.status}`)).toEqual(['ssm:us-east-1:/staging-us/api/ ok']);
+    expect(outcome.result?.findings.every((finding) => finding.environment === 'staging-us' && finding.key === 'PAYMENT_TIMEOUT')).toBe(true);
+    expect(kube.requests.length).toBe(listsBefore);
+    const alert = rig.sns.published.slice(before).find((message) => message.topicArn === TOPIC);
+    expect(alert?.subject).not.toContain('partial');
+  });
+
   it('a write outside the declared namespaces or workloads leads to no run', async () => {
     const listsBefore = kube.requests.length;
     const { outcome, targets } = await deliver(
