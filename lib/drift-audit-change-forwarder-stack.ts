@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { AuditScope } from './audit-scope.js';
 import { parameterStoreChangePattern } from './drift-auditor-change-events.js';
 
@@ -34,32 +34,49 @@ export function changeForwarderPlaces(scope: AuditScope, home: { readonly accoun
     .sort((a, b) => (a.account + a.region < b.account + b.region ? -1 : 1));
 }
 
-/** Properties of {@link DriftAuditChangeForwarderStack}. */
-export interface DriftAuditChangeForwarderStackProps extends StackProps {
-  /** Account and region of the auditor's stack: its default bus receives the events. */
+/** Properties of {@link ChangeEventForwardingRule}. */
+export interface ChangeEventForwardingRuleProps {
+  /** Account and region of the auditor: its default bus receives the events. */
   readonly home: { readonly account: string; readonly region: string };
   /** Trees whose writes are forwarded (this place's part of the scope). */
   readonly prefixes: readonly string[];
 }
 
 /**
- * A companion stack for one other region or member account: SSM emits `Parameter Store Change` only
- * to the default bus of its own region and account, so this rule sends the declared trees' changes on
- * to the auditor's default bus. EventBridge needs a role with `events:PutEvents` on the target bus
- * for a bus in another region (the target creates it); a bus in another account also needs that
- * bus's resource policy (`DriftAuditorChangeEvents` adds it for the scope's accounts or organization).
+ * SSM emits `Parameter Store Change` only to the default bus of its own region and account, so this
+ * rule sends the declared trees' changes on to the auditor's default bus. EventBridge needs a role
+ * with `events:PutEvents` on the target bus for a bus in another region (the target creates it, with
+ * that one permission); a bus in another account also needs that bus's resource policy
+ * (`DriftAuditorChangeEvents` adds it for the scope's accounts or organization).
+ */
+export class ChangeEventForwardingRule extends Construct {
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: ChangeEventForwardingRuleProps) {
+    super(scope, id);
+    const partition = Stack.of(this).partition;
+    const homeBus = EventBus.fromEventBusArn(this, 'AuditorBus', `arn:${partition}:events:${props.home.region}:${props.home.account}:event-bus/default`);
+    this.rule = new Rule(this, 'Rule', {
+      description: `drift-audit: Parameter Store writes under the declared trees, to the auditor's bus in ${props.home.region}`,
+      eventPattern: parameterStoreChangePattern(props.prefixes),
+      targets: [new EventBusTarget(homeBus)],
+    });
+  }
+}
+
+/** Properties of {@link DriftAuditChangeForwarderStack}. */
+export interface DriftAuditChangeForwarderStackProps extends StackProps, ChangeEventForwardingRuleProps {}
+
+/**
+ * A companion stack for one other region (or member account) holding declared trees: one
+ * {@link ChangeEventForwardingRule}. In a member account, `DriftAuditReadRole` can add the same rule
+ * instead (`forwardChangeEventsTo`).
  */
 export class DriftAuditChangeForwarderStack extends Stack {
-  readonly rule: Rule;
+  readonly forwarding: ChangeEventForwardingRule;
 
   constructor(scope: Construct, id: string, props: DriftAuditChangeForwarderStackProps) {
     super(scope, id, { description: 'drift-audit: forwards Parameter Store changes of declared trees to the auditor', ...props });
-    const homeBus = EventBus.fromEventBusArn(this, 'AuditorBus', `arn:${this.partition}:events:${props.home.region}:${props.home.account}:event-bus/default`);
-    const target = new EventBusTarget(homeBus);
-    this.rule = new Rule(this, 'ForwardParameterStoreChanges', {
-      description: `drift-audit: Parameter Store writes under the declared trees, to the auditor's bus in ${props.home.region}`,
-      eventPattern: parameterStoreChangePattern(props.prefixes),
-      targets: [target],
-    });
+    this.forwarding = new ChangeEventForwardingRule(this, 'ForwardParameterStoreChanges', { home: props.home, prefixes: props.prefixes });
   }
 }

@@ -145,6 +145,7 @@ export class DriftAuditor extends Construct {
       metricsNamespace: settings.metricsNamespace,
       serviceName: settings.serviceName,
       ...(this.notifierFunction && { notifierFunction: this.notifierFunction }),
+      ...(this.changeEvents && { changeQueue: this.changeEvents.queue }),
       action: new SnsAction(this.opsTopic),
     });
   }

@@ -38,6 +38,14 @@ export {
   type DriftAuditReadRoleProps,
 } from './drift-audit-read-role.js';
 export {
+  ChangeEventForwardingRule,
+  changeForwarderPlaces,
+  DriftAuditChangeForwarderStack,
+  type ChangeEventForwardingRuleProps,
+  type ChangeForwarderPlace,
+  type DriftAuditChangeForwarderStackProps,
+} from './drift-audit-change-forwarder-stack.js';
+export {
   DEFAULT_STACK_NAME,
   DRIFT_AUDIT_STACK_OUTPUTS,
   DriftAuditStack,
@@ -47,10 +55,12 @@ export {
   AUDIT_STATEMENT_SIDS,
   DRIFT_AUDIT_RUNTIME,
   DriftAuditor,
+  type DriftAuditorChangeEventsProps,
   type DriftAuditorChatbotProps,
   type DriftAuditorProps,
   type DriftAuditorPullRequestProps,
 } from './drift-auditor.js';
 export { DURATION_ALARM_RATIO, DriftAuditorAlarms, type DriftAuditorAlarmsProps } from './drift-auditor-alarms.js';
+export { DriftAuditorChangeEvents, parameterStoreChangePattern, type DriftAuditorChangeEventsResources } from './drift-auditor-change-events.js';
 export { DESCRIBE_PARAMETERS_REASON, READ_STATEMENT_SIDS, clusterArn, parameterTreeArns, readStatements } from './read-permissions.js';
 export { parseScheduleExpression, type ParsedSchedule, type ScheduleParseResult } from './schedule-expression.js';

@@ -81,6 +81,17 @@ describe('Construct: DriftAuditorChangeEvents', () => {
     });
   });
 
+  it('alarms the ops topic when a change event has waited more than 15 minutes', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'AuditorChangeEventsQueue'), 'QueueName'] } }],
+      Threshold: 900,
+      AlarmActions: [{ Ref: logicalId(template, 'AWS::SNS::Topic', 'AuditorOpsTopic') }],
+    });
+  });
+
   it('refuses a batching window Lambda does not allow, naming the limit', () => {
     expect(() => build({ batchingWindow: Duration.seconds(301) })).toThrow(/at most 300 s/);
     expect(() => build({ batchingWindow: Duration.seconds(0), batchSize: 50 })).toThrow(/1 to 10/);
@@ -164,5 +175,23 @@ describe('Stack: DriftAuditChangeForwarderStack', () => {
       Targets: [Match.objectLike({ Arn: bus, RoleArn: Match.anyValue() })],
     });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: bus }] } });
+  });
+});
+
+describe('Construct: DriftAuditReadRole, forwarding change events', () => {
+  it("adds the member account's forwarding rule for the trees of its region, to the auditor's bus", async () => {
+    const { DriftAuditReadRole } = await import('../../lib/drift-audit-read-role.js');
+    const { scopeForRole } = await import('../../lib/audit-scope.js');
+    const stack = newStack({ account: MEMBER_ACCOUNT, region: 'eu-west-1' });
+    new DriftAuditReadRole(stack, 'ReadRole', {
+      auditorAccountId: AUDITOR_ACCOUNT,
+      scope: scopeForRole(sampleScope(), sampleScope().roleArns[0] ?? ''),
+      forwardChangeEventsTo: { region: 'us-east-1' },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { name: [{ prefix: '/production-eu/api/' }] } }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:us-east-1:${AUDITOR_ACCOUNT}:event-bus/default`]] } })],
+    });
   });
 });
