@@ -2,10 +2,9 @@ import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import { CfnEventBusPolicy, Match, Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, SubscriptionFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -15,7 +14,8 @@ import { auditLogFilterPattern } from '../lambdas/events/kubernetes-audit-log.js
 import { AUDIT_LOG_FORWARDER_ENV } from '../lambdas/runtime/function-environment.js';
 import type { AuditScope, ClusterReadScope } from './audit-scope.js';
 import { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
-import { functionBase } from './drift-auditor-functions.js';
+import { createHandlerFunction } from './drift-auditor-functions.js';
+import type { HandlerCode } from './handler-code.js';
 import type { DriftAuditorChangeEventsProps } from './drift-auditor-props.js';
 
 /** The most Lambda lets an SQS event source gather before invoking (its `MaximumBatchingWindowInSeconds`). */
@@ -32,8 +32,8 @@ export interface DriftAuditorChangeEventsResources {
   readonly deadLetterQueue: Queue;
   readonly logRetention: RetentionDays;
   readonly serviceName: string;
-  /** Entry of the audit-log forwarder. */
-  readonly forwarderEntry: string;
+  /** Code of the audit-log forwarder (prebuilt asset, or an entry bundled at synth). */
+  readonly forwarderCode: HandlerCode;
 }
 
 /**
@@ -61,7 +61,7 @@ export class DriftAuditorChangeEvents extends Construct {
   readonly rule: Rule;
   readonly eventSource: SqsEventSource;
   readonly eventBusPolicy?: CfnEventBusPolicy;
-  readonly forwarder?: NodejsFunction;
+  readonly forwarder?: LambdaFunction;
   readonly subscriptions: readonly SubscriptionFilter[];
 
   constructor(scope: Construct, id: string, resources: DriftAuditorChangeEventsResources) {
@@ -186,7 +186,7 @@ function localClusters(stack: Stack, scope: AuditScope): ClusterReadScope[] {
   return [...byName.values()];
 }
 
-function createForwarder(scope: Construct, queue: Queue, resources: DriftAuditorChangeEventsResources): NodejsFunction {
+function createForwarder(scope: Construct, queue: Queue, resources: DriftAuditorChangeEventsResources): LambdaFunction {
   const role = new Role(scope, 'ForwarderRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: 'drift-audit: forwards Kubernetes audit-log writes to the change queue',
@@ -196,8 +196,7 @@ function createForwarder(scope: Construct, queue: Queue, resources: DriftAuditor
     new PolicyStatement({ sid: AUDIT_STATEMENT_SIDS.logs, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
   );
   queue.grantSendMessages(role);
-  return new NodejsFunction(scope, 'Forwarder', {
-    ...functionBase(resources.forwarderEntry),
+  return createHandlerFunction(scope, 'Forwarder', resources.forwarderCode, {
     description: 'drift-audit: EKS audit-log writes to the change queue',
     role,
     logGroup,

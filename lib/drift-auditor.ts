@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import type { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -17,16 +16,19 @@ import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
 import { DriftAuditorChangeEvents } from './drift-auditor-change-events.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
+import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { createDeadLetterQueue, createSchedule } from './drift-auditor-schedule.js';
-import { REPO_ROOT, resolveSettings } from './drift-auditor-settings.js';
+import { resolveSettings } from './drift-auditor-settings.js';
+import { handlerCode } from './handler-code.js';
 import { createAuditBucket, createHistoryTable, deployBaseline } from './drift-auditor-storage.js';
 import { unreachableEntries } from './read-permissions.js';
 
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
 export type { DriftAuditorChangeEventsProps, DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export { DRIFT_AUDIT_VPC_ENDPOINTS, type DriftAuditorNetworkProps, type DriftAuditVpcEndpointName } from './drift-auditor-network.js';
 
 /**
  * The scheduled drift auditor: baseline bucket, history table, alert and ops topics, the audit function
@@ -46,8 +48,8 @@ export class DriftAuditor extends Construct {
   /** Chatbot custom notifications, when Chatbot is configured. */
   readonly chatbotTopic?: Topic;
   readonly auditRole: Role;
-  readonly auditFunction: NodejsFunction;
-  readonly notifierFunction?: NodejsFunction;
+  readonly auditFunction: LambdaFunction;
+  readonly notifierFunction?: LambdaFunction;
   /** Receives scheduled runs Scheduler could not deliver and invocations that failed after retries. */
   readonly deadLetterQueue: Queue;
   readonly schedule: Schedule;
@@ -56,6 +58,8 @@ export class DriftAuditor extends Construct {
   readonly chatbot?: SlackChannelConfiguration;
   /** The change-event path (rule, queue, event source, audit-log subscriptions), when `changeEvents` is set. */
   readonly changeEvents?: DriftAuditorChangeEvents;
+  /** The functions' security groups and the VPC endpoints created, when `network` is given. */
+  readonly network?: AuditorNetwork;
   constructor(scope: Construct, id: string, props: DriftAuditorProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -90,6 +94,10 @@ export class DriftAuditor extends Construct {
     if (topics.chatbotTopic !== undefined) this.chatbotTopic = topics.chatbotTopic;
     this.deadLetterQueue = createDeadLetterQueue(this);
 
+    // The VPC placement of the functions and the endpoints they need, for private clusters.
+    if (props.network !== undefined) this.network = createAuditorNetwork(this, props.network);
+    const functionNetwork = this.network?.functionNetwork;
+
     // The audit function, its least-privilege role, and its schedule.
     const audit = createAuditFunction(
       this,
@@ -103,6 +111,7 @@ export class DriftAuditor extends Construct {
         ...(this.chatbotTopic === undefined ? {} : { chatbotTopic: this.chatbotTopic }),
       },
       this.deadLetterQueue,
+      functionNetwork,
     );
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
@@ -116,7 +125,7 @@ export class DriftAuditor extends Construct {
         deadLetterQueue: this.deadLetterQueue,
         logRetention: settings.logRetention,
         serviceName: settings.serviceName,
-        forwarderEntry: props.changeEvents.forwarderHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit-log-forwarder/handler.ts'),
+        forwarderCode: handlerCode('audit-log-forwarder', props.changeEvents.forwarderHandlerEntry),
       });
     }
 
@@ -132,6 +141,7 @@ export class DriftAuditor extends Construct {
         topic: this.topic,
         bucket: this.bucket,
         deadLetterQueue: this.deadLetterQueue,
+        ...(functionNetwork === undefined ? {} : { network: functionNetwork }),
       });
     }
     if (props.chatbot && this.chatbotTopic) this.chatbot = createChatbot(this, props.chatbot, this.chatbotTopic, this.opsTopic);
