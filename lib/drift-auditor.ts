@@ -15,6 +15,7 @@ import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
 import { DriftAuditorChangeEvents } from './drift-auditor-change-events.js';
+import { DriftAuditorDashboard } from './drift-auditor-dashboard.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
@@ -54,6 +55,8 @@ export class DriftAuditor extends Construct {
   readonly deadLetterQueue: Queue;
   readonly schedule: Schedule;
   readonly alarms: DriftAuditorAlarms;
+  /** The drift dashboard, unless `dashboard: false`. */
+  readonly dashboard?: DriftAuditorDashboard;
   readonly accessEntries: DriftAuditAccessEntries;
   readonly chatbot?: SlackChannelConfiguration;
   /** The change-event path (rule, queue, event source, audit-log subscriptions), when `changeEvents` is set. */
@@ -158,5 +161,16 @@ export class DriftAuditor extends Construct {
       ...(this.changeEvents && { changeQueue: this.changeEvents.queue }),
       action: new SnsAction(this.opsTopic),
     });
+
+    // The drift dashboard, over the metrics each run emits.
+    if (props.dashboard !== false) {
+      const { errors, duration, deadLetters, deadMansSwitch, notifierErrors } = this.alarms;
+      this.dashboard = new DriftAuditorDashboard(this, 'Dashboard', {
+        metricsNamespace: settings.metricsNamespace,
+        serviceName: settings.serviceName,
+        expectedRunInterval: settings.expectedRunInterval,
+        alarms: [deadMansSwitch, errors, duration, deadLetters, ...(notifierErrors === undefined ? [] : [notifierErrors])],
+      });
+    }
   }
 }

@@ -7,6 +7,7 @@ import type { EnvironmentTarget } from '../events/change-targets.js';
 import { analyse } from '../engine/analyse/analyse.js';
 import { scopedResult } from '../engine/lifecycle/read-scope.js';
 import { reconcile } from '../engine/lifecycle/reconcile.js';
+import type { FindingState } from '../engine/lifecycle/finding-state.js';
 import {
   FINDING_TYPES,
   type AuditResult,
@@ -99,6 +100,10 @@ export type AuditOutcome =
       readonly rolledBack: readonly RollbackResult[];
       /** What this invocation delivered from the outbox, this run's alert included; `error` when some wait. */
       readonly delivery: DeliveryReport;
+      /** The states this run leaves open, for the drift metrics (oldest open, open per severity). */
+      readonly openStates: readonly FindingState[];
+      /** The environments the run audited, with their region; empty when no baseline could be used. */
+      readonly environments: readonly { readonly name: string; readonly region?: string }[];
       /** A change-driven run: the targeted environments whose read failed (their changes wait for a retry). */
       readonly failedEnvironments?: readonly string[];
     };
@@ -235,6 +240,11 @@ async function record(
     alerted: message !== undefined && delivery.deliveredRuns.includes(run.runId),
     rolledBack,
     delivery,
+    openStates: output.next.filter((state) => state.status === 'open'),
+    environments: (output.analysed?.baseline.environments ?? []).map((environment) => ({
+      name: environment.name,
+      ...(environment.region === undefined ? {} : { region: environment.region }),
+    })),
     ...(output.analysed === undefined ? {} : { result: output.analysed.result }),
   };
 }
