@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|alerts|report` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|alerts|report|changes` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -10,6 +10,7 @@ import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
+import { formatChangeEventsBench, runChangeEventsBench } from './change-events-bench.js';
 import { formatEstateReportBench, runEstateReportBench } from './estate-report-bench.js';
 import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
 import { formatCliBench, runCliBench } from './cli-bench.js';
@@ -78,4 +79,8 @@ if (only === undefined || only === 'alerts') {
 
 if (only === undefined || only === 'report') {
   console.log(`\n${formatEstateReportBench(runEstateReportBench({ keys: values.quick ? 10_000 : 100_000, environments: 10 }))}`);
+}
+
+if (only === undefined || only === 'changes') {
+  console.log(`\n${formatChangeEventsBench(await runChangeEventsBench(values.quick ? { parametersPerEnvironment: 100, repeats: 3 } : {}))}`);
 }

@@ -84,6 +84,14 @@ export interface DriftAuditContext {
    * uploads it; the local copy is still read at synth to derive permissions. Default true.
    */
   readonly uploadBaseline: boolean;
+  /** `driftAudit:changeEvents`: real-time detection from SSM change events (rule, queue, event source). Default false. */
+  readonly changeEvents: boolean;
+  /** `driftAudit:changeBatchingWindowSeconds`: debounce of the change queue, 0-300 seconds. Default 30. */
+  readonly changeBatchingWindowSeconds: number;
+  /** `driftAudit:changeEventsOrganizationId`: `o-...`; member accounts of this organization may forward change events. Default: the scope's accounts. */
+  readonly changeEventsOrganizationId?: string;
+  /** `driftAudit:kubernetesAuditLogs`: subscribe to the declared clusters' EKS audit logs; needs `changeEvents`. Default false. */
+  readonly kubernetesAuditLogs: boolean;
   /**
    * `driftAudit:vpcId` with `driftAudit:subnets` (`[{ subnetId, availabilityZone, routeTableId? }]`),
    * optional `driftAudit:securityGroupIds` and `driftAudit:vpcEndpoints` (`ssm`, `sts`, `eks`, `sns`,
@@ -170,6 +178,11 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     problems.push(`${CONTEXT_PREFIX}uploadBaseline = false needs ${CONTEXT_PREFIX}bucketName: the baseline must already be in an existing bucket`);
   }
 
+  const changeEvents = read('changeEvents', false, (raw, key) => booleanValue(raw, key));
+  const kubernetesAuditLogs = read('kubernetesAuditLogs', false, (raw, key) => booleanValue(raw, key));
+  if (kubernetesAuditLogs && !changeEvents) {
+    problems.push(`${CONTEXT_PREFIX}kubernetesAuditLogs = true needs ${CONTEXT_PREFIX}changeEvents = true: audit-log writes feed the change queue`);
+  }
   const network = parseNetworkContext(get, CONTEXT_PREFIX, problems);
 
   const result: DriftAuditContext = {
@@ -226,6 +239,15 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
       return 'baseline/baseline.json';
     }),
     uploadBaseline,
+    changeEvents,
+    changeBatchingWindowSeconds: read('changeBatchingWindowSeconds', 30, (raw, key) => integerIn(raw, key, 0, 300, 'seconds')),
+    ...optional(
+      'changeEventsOrganizationId',
+      read<string | undefined>('changeEventsOrganizationId', undefined, (raw, key) =>
+        pattern(raw, key, /^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id such as o-a1b2c3d4e5'),
+      ),
+    ),
+    kubernetesAuditLogs,
     ...optional('network', network),
   };
   if (problems.length > 0) throw new DriftAuditContextError(problems);

@@ -3,6 +3,7 @@ import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { localScope, type AuditScope } from './audit-scope.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
+import { ChangeEventForwardingRule } from './drift-audit-change-forwarder-stack.js';
 import { acknowledgeWildcards } from './nag-acknowledgements.js';
 import { DESCRIBE_PARAMETERS_REASON, readStatements } from './read-permissions.js';
 
@@ -42,6 +43,13 @@ export interface DriftAuditReadRoleProps {
    * @default true
    */
   readonly createAccessEntries?: boolean;
+  /**
+   * Region of the auditor's stack: forward this account's Parameter Store changes under the scope's
+   * trees in this stack's region to the auditor's default bus (change events; the auditor's bus must
+   * allow this account, which `DriftAuditorChangeEvents` does for the accounts its scope names).
+   * @default - no forwarding: this account's changes are seen by the scheduled sweep only
+   */
+  readonly forwardChangeEventsTo?: { readonly region: string };
 }
 
 /**
@@ -54,6 +62,7 @@ export interface DriftAuditReadRoleProps {
 export class DriftAuditReadRole extends Construct {
   readonly role: Role;
   readonly accessEntries?: DriftAuditAccessEntries;
+  readonly changeEventForwarding?: ChangeEventForwardingRule;
 
   constructor(scope: Construct, id: string, props: DriftAuditReadRoleProps) {
     super(scope, id);
@@ -81,6 +90,14 @@ export class DriftAuditReadRole extends Construct {
       acknowledgeWildcards(this.role, [read.parameterTrees], 'SSM reads are limited to the path trees the baseline declares; `<path>/*` is the tree itself.');
     }
     if (read.describeParameters) acknowledgeWildcards(this.role, [read.describeParameters], DESCRIBE_PARAMETERS_REASON);
+
+    const prefixes = local.ssm.filter((entry) => entry.region === undefined || entry.region === stack.region).map((entry) => entry.path);
+    if (props.forwardChangeEventsTo !== undefined && prefixes.length > 0) {
+      this.changeEventForwarding = new ChangeEventForwardingRule(this, 'ChangeEventForwarding', {
+        home: { account: props.auditorAccountId, region: props.forwardChangeEventsTo.region },
+        prefixes,
+      });
+    }
 
     if (props.createAccessEntries ?? true) {
       this.accessEntries = new DriftAuditAccessEntries(this, 'AccessEntries', {

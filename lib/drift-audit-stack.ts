@@ -128,6 +128,13 @@ export class DriftAuditStack extends Stack {
             tokenSecretArn: settings.githubTokenSecretArn,
           },
         }),
+      ...(settings.changeEvents && {
+        changeEvents: {
+          batchingWindow: Duration.seconds(settings.changeBatchingWindowSeconds),
+          ...(settings.changeEventsOrganizationId !== undefined && { organizationId: settings.changeEventsOrganizationId }),
+          kubernetesAuditLogs: settings.kubernetesAuditLogs,
+        },
+      }),
       ...(settings.network !== undefined && { network: networkPropsOf(this, settings.network) }),
       ...(props.auditHandlerEntry !== undefined && { auditHandlerEntry: props.auditHandlerEntry }),
       ...(props.notifierHandlerEntry !== undefined && { notifierHandlerEntry: props.notifierHandlerEntry }),

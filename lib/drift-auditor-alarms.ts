@@ -8,6 +8,13 @@ import { SUCCESS_METRIC_NAME } from './audit-function-environment.js';
 /** Share of the timeout above which a run's duration raises the alarm. */
 export const DURATION_ALARM_RATIO = 0.8;
 
+/**
+ * Age in seconds past which a waiting change event is alarmed. With the defaults (30 s window, 5 min
+ * timeout) a batch waits at most about 6 minutes behind a sweep holding the function, so 15 minutes
+ * means the change path has stalled rather than queued.
+ */
+export const CHANGE_BACKLOG_ALARM_SECONDS = 15 * 60;
+
 /** Properties of {@link DriftAuditorAlarms}. */
 export interface DriftAuditorAlarmsProps {
   readonly auditFunction: IFunction;
@@ -20,6 +27,11 @@ export interface DriftAuditorAlarmsProps {
   readonly serviceName: string;
   /** Alarm when the Slack notifier fails, when there is one. */
   readonly notifierFunction?: IFunction;
+  /**
+   * The change queue, when change events are on: alarmed when its oldest message waits longer than
+   * {@link CHANGE_BACKLOG_ALARM_SECONDS} (real-time detection has stalled; the sweep still runs).
+   */
+  readonly changeQueue?: IQueue;
   /** Where alarm and OK transitions go. */
   readonly action: IAlarmAction;
 }
@@ -36,6 +48,7 @@ export class DriftAuditorAlarms extends Construct {
   /** Fires when two consecutive expected-run periods hold no successful run (missing data breaches). */
   readonly deadMansSwitch: Alarm;
   readonly notifierErrors?: Alarm;
+  readonly changeBacklog?: Alarm;
 
   constructor(scope: Construct, id: string, props: DriftAuditorAlarmsProps) {
     super(scope, id);
@@ -100,7 +113,18 @@ export class DriftAuditorAlarms extends Construct {
       });
     }
 
-    for (const alarm of [this.errors, this.duration, this.deadLetters, this.deadMansSwitch, this.notifierErrors]) {
+    if (props.changeQueue) {
+      this.changeBacklog = new Alarm(this, 'ChangeQueueBacklog', {
+        alarmDescription: `drift-audit: a change event has waited over ${CHANGE_BACKLOG_ALARM_SECONDS / 60} minutes; real-time detection has stalled (the schedule still sweeps).`,
+        metric: props.changeQueue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM, period: fiveMinutes }),
+        threshold: CHANGE_BACKLOG_ALARM_SECONDS,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    for (const alarm of [this.errors, this.duration, this.deadLetters, this.deadMansSwitch, this.notifierErrors, this.changeBacklog]) {
       alarm?.addAlarmAction(props.action);
       alarm?.addOkAction(props.action);
     }

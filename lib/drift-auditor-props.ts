@@ -208,4 +208,49 @@ export interface DriftAuditorProps {
    * @default - the installed package's prebuilt handler (`dist/lambda-assets/notify-slack`); in this repository, `lambdas/notify-slack/handler.ts`
    */
   readonly notifierHandlerEntry?: string;
+  /**
+   * Real-time detection from change events (SSM `Parameter Store Change`, optionally EKS audit logs),
+   * next to the schedule, which stays as the sweep.
+   * @default - no change events: drift is seen by the schedule only
+   */
+  readonly changeEvents?: DriftAuditorChangeEventsProps;
+}
+
+/** Change events: what reaches the change queue and how it is debounced (see `DriftAuditorChangeEvents`). */
+export interface DriftAuditorChangeEventsProps {
+  /**
+   * How long the event source mapping gathers messages before invoking (the debounce): a burst of
+   * writes within it is one targeted run. 0 to 5 minutes; the change-to-alert latency is about this
+   * plus one targeted run.
+   * @default Duration.seconds(30)
+   */
+  readonly batchingWindow?: Duration;
+  /**
+   * Most messages in one batch (1 to 10,000; above 10 needs a batching window).
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * AWS Organizations id whose accounts may put change events on this region's default bus
+   * (`aws:PrincipalOrgID`), instead of listing accounts.
+   * @default - the accounts the scope names, plus `memberAccounts`
+   */
+  readonly organizationId?: string;
+  /**
+   * More accounts allowed to forward change events (with `DriftAuditChangeForwarderStack`).
+   * @default - none beyond the accounts the scope names
+   */
+  readonly memberAccounts?: readonly string[];
+  /**
+   * Subscribe to the control-plane audit log of each declared cluster in this account and region
+   * (`/aws/eks/<cluster>/cluster`; turn on the cluster's `audit` log type first) and forward writes to
+   * the declared namespaces' workloads and ConfigMaps. Costs CloudWatch Logs ingestion of the audit log.
+   * @default false
+   */
+  readonly kubernetesAuditLogs?: boolean;
+  /**
+   * Entry file of the audit-log forwarder (exports `handler`).
+   * @default '<repo>/lambdas/audit-log-forwarder/handler.ts'
+   */
+  readonly forwarderHandlerEntry?: string;
 }

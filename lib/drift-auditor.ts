@@ -14,6 +14,7 @@ import { directScope } from './audit-scope.js';
 import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
+import { DriftAuditorChangeEvents } from './drift-auditor-change-events.js';
 import { DriftAuditorDashboard } from './drift-auditor-dashboard.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
@@ -21,12 +22,13 @@ import { createChatbot, createNotifier, createTopics } from './drift-auditor-not
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { createDeadLetterQueue, createSchedule } from './drift-auditor-schedule.js';
 import { resolveSettings } from './drift-auditor-settings.js';
+import { handlerCode } from './handler-code.js';
 import { createAuditBucket, createHistoryTable, deployBaseline } from './drift-auditor-storage.js';
 import { unreachableEntries } from './read-permissions.js';
 
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
-export type { DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export type { DriftAuditorChangeEventsProps, DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
 export { DRIFT_AUDIT_VPC_ENDPOINTS, type DriftAuditorNetworkProps, type DriftAuditVpcEndpointName } from './drift-auditor-network.js';
 
 /**
@@ -57,6 +59,8 @@ export class DriftAuditor extends Construct {
   readonly dashboard?: DriftAuditorDashboard;
   readonly accessEntries: DriftAuditAccessEntries;
   readonly chatbot?: SlackChannelConfiguration;
+  /** The change-event path (rule, queue, event source, audit-log subscriptions), when `changeEvents` is set. */
+  readonly changeEvents?: DriftAuditorChangeEvents;
   /** The functions' security groups and the VPC endpoints created, when `network` is given. */
   readonly network?: AuditorNetwork;
   constructor(scope: Construct, id: string, props: DriftAuditorProps) {
@@ -115,6 +119,18 @@ export class DriftAuditor extends Construct {
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
     this.schedule = createSchedule(this, this.auditFunction, this.deadLetterQueue, settings);
+    if (props.changeEvents !== undefined) {
+      this.changeEvents = new DriftAuditorChangeEvents(this, 'ChangeEvents', {
+        props: props.changeEvents,
+        scope: props.scope,
+        auditFunction: this.auditFunction,
+        auditTimeout: settings.timeout,
+        deadLetterQueue: this.deadLetterQueue,
+        logRetention: settings.logRetention,
+        serviceName: settings.serviceName,
+        forwarderCode: handlerCode('audit-log-forwarder', props.changeEvents.forwarderHandlerEntry),
+      });
+    }
 
     // EKS access entries for the clusters read without a role.
     this.accessEntries = new DriftAuditAccessEntries(this, 'AccessEntries', {
@@ -142,6 +158,7 @@ export class DriftAuditor extends Construct {
       metricsNamespace: settings.metricsNamespace,
       serviceName: settings.serviceName,
       ...(this.notifierFunction && { notifierFunction: this.notifierFunction }),
+      ...(this.changeEvents && { changeQueue: this.changeEvents.queue }),
       action: new SnsAction(this.opsTopic),
     });
 

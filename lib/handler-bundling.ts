@@ -8,6 +8,7 @@
 export const HANDLER_ENTRIES = {
   audit: 'lambdas/audit/handler.ts',
   'notify-slack': 'lambdas/notify-slack/handler.ts',
+  'audit-log-forwarder': 'lambdas/audit-log-forwarder/handler.ts',
 } as const;
 
 /** A handler the construct deploys. */

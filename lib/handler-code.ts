@@ -13,6 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HANDLER_ENTRIES, PREBUILT_ASSETS_DIR, PREBUILT_BUNDLE_FILE, type HandlerName } from './handler-bundling.js';
 
+/** The prop that points a handler at an entry file instead of its prebuilt asset. */
+const ENTRY_PROPS: Readonly<Record<HandlerName, string>> = {
+  audit: 'auditHandlerEntry',
+  'notify-slack': 'notifierHandlerEntry',
+  'audit-log-forwarder': 'changeEvents.forwarderHandlerEntry',
+};
+
 /** A handler's code: a prebuilt asset directory, or an entry file `NodejsFunction` bundles at synth. */
 export type HandlerCode = { readonly kind: 'prebuilt'; readonly directory: string } | { readonly kind: 'entry'; readonly entry: string };
 
@@ -39,7 +46,7 @@ export function handlerCode(name: HandlerName, entryOverride: string | undefined
   const directory = join(root, PREBUILT_ASSETS_DIR, name);
   if (!existsSync(join(directory, PREBUILT_BUNDLE_FILE))) {
     throw new Error(
-      `drift-audit: the prebuilt ${name} handler is missing (${join(directory, PREBUILT_BUNDLE_FILE)}); the package was packed without its build: run \`npm run build:package\` before \`npm pack\`, or pass ${name === 'audit' ? 'auditHandlerEntry' : 'notifierHandlerEntry'}`,
+      `drift-audit: the prebuilt ${name} handler is missing (${join(directory, PREBUILT_BUNDLE_FILE)}); the package was packed without its build: run \`npm run build:package\` before \`npm pack\`, or pass ${ENTRY_PROPS[name]}`,
     );
   }
   return { kind: 'prebuilt', directory };

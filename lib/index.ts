@@ -39,6 +39,14 @@ export {
   type DriftAuditReadRoleProps,
 } from './drift-audit-read-role.js';
 export {
+  ChangeEventForwardingRule,
+  changeForwarderPlaces,
+  DriftAuditChangeForwarderStack,
+  type ChangeEventForwardingRuleProps,
+  type ChangeForwarderPlace,
+  type DriftAuditChangeForwarderStackProps,
+} from './drift-audit-change-forwarder-stack.js';
+export {
   AUDIT_SECURITY_GROUPS_OUTPUT,
   DEFAULT_STACK_NAME,
   DRIFT_AUDIT_STACK_OUTPUTS,
@@ -49,6 +57,7 @@ export {
   AUDIT_STATEMENT_SIDS,
   DRIFT_AUDIT_RUNTIME,
   DriftAuditor,
+  type DriftAuditorChangeEventsProps,
   type DriftAuditorChatbotProps,
   type DriftAuditorProps,
   type DriftAuditorPullRequestProps,
@@ -61,5 +70,6 @@ export {
 } from './drift-auditor-network.js';
 export type { NetworkContext, NetworkContextSubnet } from './network-context.js';
 export { DURATION_ALARM_RATIO, DriftAuditorAlarms, type DriftAuditorAlarmsProps } from './drift-auditor-alarms.js';
+export { DriftAuditorChangeEvents, parameterStoreChangePattern, type DriftAuditorChangeEventsResources } from './drift-auditor-change-events.js';
 export { DESCRIBE_PARAMETERS_REASON, READ_STATEMENT_SIDS, clusterArn, parameterTreeArns, readStatements } from './read-permissions.js';
 export { parseScheduleExpression, type ParsedSchedule, type ScheduleParseResult } from './schedule-expression.js';

@@ -5,7 +5,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { EnvironmentTarget } from '../events/change-targets.js';
+import { changeBatchKey, isChangeBatch, runChangeBatch } from './change-batch.js';
 import {
   AUDIT_FUNCTION_ENV,
   AUDIT_SCHEDULE_EVENT_SOURCE,
@@ -41,6 +43,8 @@ const metrics = new Metrics({ namespace: metricsNamespace, serviceName: metricsS
  * invocation gets its request id.
  */
 export function idempotencyKeyOf(event: unknown, context: Pick<Context, 'awsRequestId'>): string {
+  // An SQS batch redelivered as it was (the same messages) is the same run; any other mix is a new one.
+  if (isChangeBatch(event)) return changeBatchKey(event);
   const scheduled = event as Partial<AuditScheduleEvent> | null;
   if (scheduled?.source === AUDIT_SCHEDULE_EVENT_SOURCE && typeof scheduled.scheduledTime === 'string') {
     return `${scheduled.scheduleArn ?? 'schedule'}#${scheduled.scheduledTime}`;
@@ -182,6 +186,7 @@ export async function handleAudit(
   context: AuditInvocationContext,
   deps: AuditDependencies,
   observability: AuditObservability = { logger, metrics },
+  changes?: readonly EnvironmentTarget[],
 ): Promise<AuditOutcome> {
   const { logger: log, metrics: measure } = observability;
   let drift: DriftMetricSet[] = [];
@@ -191,7 +196,7 @@ export async function handleAudit(
   const remaining = context.getRemainingTimeInMillis?.();
   const signal = remaining === undefined ? undefined : AbortSignal.timeout(collectionDeadlineMs(remaining));
   try {
-    const outcome = await runAudit({ idempotencyKey, ...(signal === undefined ? {} : { signal }) }, deps);
+    const outcome = await runAudit({ idempotencyKey, ...(signal === undefined ? {} : { signal }), ...(changes === undefined ? {} : { changes }) }, deps);
     const { delivery } = outcome;
     // Deferrable sinks (pull requests) never fail the audit: their entries wait in the outbox for the next run.
     for (const failure of delivery.deferred ?? []) log.warn('delivery deferred to the next run', { error: failure.message, pending: failure.pending });
@@ -281,9 +286,14 @@ export async function handleAudit(
 
 let production: AuditDependencies | undefined;
 
-/** Lambda entry point (EventBridge Scheduler target). */
-export async function handler(event: unknown, context: Context): Promise<void> {
+/**
+ * Lambda entry point: an EventBridge Scheduler sweep, or an SQS batch of change events (the answer
+ * then names the messages whose environment could not be read, for SQS to deliver again).
+ */
+export async function handler(event: unknown, context: Context): Promise<SQSBatchResponse | undefined> {
   // The first invocation's remaining time is the function's timeout: the lease of a crashed claim.
   production ??= dependenciesFromEnvironment({ leaseMs: context.getRemainingTimeInMillis() + 1_000 });
+  if (isChangeBatch(event)) return (await runChangeBatch(event, context, production, { logger, metrics }, handleAudit)).response;
   await handleAudit(event, context, production);
+  return undefined;
 }

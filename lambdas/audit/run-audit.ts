@@ -2,7 +2,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { collectLive, type CollectLiveOptions } from '../collect/collect-live.js';
 import { parseLiveState } from '../collect/live-state.js';
+import { collectTargeted } from '../events/collect-targeted.js';
+import type { EnvironmentTarget } from '../events/change-targets.js';
 import { analyse } from '../engine/analyse/analyse.js';
+import { scopedResult } from '../engine/lifecycle/read-scope.js';
 import { reconcile } from '../engine/lifecycle/reconcile.js';
 import type { FindingState } from '../engine/lifecycle/finding-state.js';
 import {
@@ -12,6 +15,7 @@ import {
   type FindingType,
   type RunSummary,
   type Snapshot,
+  type SourceStatus,
   type Transition,
   type TransitionKind,
 } from '../engine/model.js';
@@ -69,6 +73,12 @@ export interface AuditTrigger {
    * reading become `aborted` source-errors and the run is recorded as partial instead of dying unrecorded.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Set for a change-driven run: only these environments' touched items are re-read (see
+   * `collectTargeted`) and only their keys move through the lifecycle; everything else is carried
+   * over as it was. Absent: a sweep of everything the baseline declares.
+   */
+  readonly changes?: readonly EnvironmentTarget[];
 }
 
 /** What a run did, for the handler's log line and metrics. */
@@ -94,6 +104,8 @@ export type AuditOutcome =
       readonly openStates: readonly FindingState[];
       /** The environments the run audited, with their region; empty when no baseline could be used. */
       readonly environments: readonly { readonly name: string; readonly region?: string }[];
+      /** A change-driven run: the targeted environments whose read failed (their changes wait for a retry). */
+      readonly failedEnvironments?: readonly string[];
     };
 
 /**
@@ -142,18 +154,32 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
 
   const stateKey = `${deps.statePrefix}live-state.json`;
   const previousState = parseLiveState((await readText(deps.s3, deps.bucket, stateKey))?.text);
-  const collected = await collectLive(audited.baseline, {
+  const readOptions = {
     factory: deps.factory,
     clock,
     ...(previousState === undefined ? {} : { previous: previousState }),
     ...(deps.eks === undefined ? {} : { eks: deps.eks }),
     ...(trigger.signal === undefined ? {} : { signal: trigger.signal }),
-  });
+  };
+  const collected =
+    trigger.changes === undefined
+      ? { ...(await collectLive(audited.baseline, readOptions)), scope: undefined, failedEnvironments: undefined, readSources: undefined }
+      : await collectTargeted(audited.baseline, trigger.changes, readOptions);
   const now = clock();
-  const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
+  const verdict = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
+  // A change-driven run reports on what it read; what it rebuilt from the kept state is only compared with.
+  const result = collected.scope === undefined ? verdict : scopedResult(verdict, collected.scope, collected.readSources);
   const previous = await deps.history.loadOpenStates();
   const declaredEnvironments = audited.baseline.environments.map((environment) => environment.name);
-  const { transitions, next } = reconcile({ previous, current: result, snapshots: collected.snapshots, declaredEnvironments, runId, now });
+  const { transitions, next } = reconcile({
+    previous,
+    current: result,
+    snapshots: collected.snapshots,
+    declaredEnvironments,
+    runId,
+    now,
+    ...(collected.scope === undefined ? {} : { scope: collected.scope }),
+  });
   const run = summary({
     runId,
     startedAt,
@@ -165,6 +191,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     transitions,
     apiCalls: collected.apiCalls,
     error: baselineError,
+    ...(collected.readSources === undefined ? {} : { sources: collected.readSources }),
   });
 
   const output: RunOutput = {
@@ -177,7 +204,8 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   const outcome = await record(deps, sinks, output, { rejectedVersion, rolledBack });
   // Saved only once the run is recorded, so a crashed run is re-read in full next time.
   if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.persistedState), 'application/json');
-  return outcome;
+  if (outcome.kind !== 'recorded' || collected.failedEnvironments === undefined) return outcome;
+  return { ...outcome, failedEnvironments: collected.failedEnvironments };
 }
 
 /**
@@ -232,6 +260,8 @@ interface SummaryInput {
   readonly transitions: readonly Transition[];
   readonly apiCalls: RunSummary['apiCalls'];
   readonly error: RunSummary['error'] | undefined;
+  /** The sources the run read, when not every snapshot's (a change-driven run). */
+  readonly sources?: readonly SourceStatus[];
 }
 
 function summary(input: SummaryInput): RunSummary {
@@ -248,7 +278,7 @@ function summary(input: SummaryInput): RunSummary {
     status: input.status,
     ...(input.baseline === undefined ? {} : { baselineVersion: input.baseline.version }),
     environments: input.baseline?.baseline.environments.map((environment) => environment.name) ?? [],
-    sources: input.snapshots.flatMap((snapshot) => snapshot.sources),
+    sources: input.sources ?? input.snapshots.flatMap((snapshot) => snapshot.sources),
     counts,
     transitions,
     apiCalls: input.apiCalls,

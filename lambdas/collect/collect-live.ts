@@ -116,7 +116,7 @@ export async function collectLive(baseline: Baseline, options: CollectLiveOption
 }
 
 /** What `after` counted beyond `before` (counters only grow); keys with no new call are left out. */
-function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
+export function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
   const delta: Record<string, { calls: number; throttled: number }> = {};
   for (const [key, entry] of Object.entries(after)) {
     const earlier = before[key];
@@ -130,7 +130,7 @@ function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
  * The environment's snapshot payload: every list a read result carries besides its status
  * (observations, images, whatever a kind adds), concatenated in read order under its own name.
  */
-function concatenatePayloads(results: readonly SourceReadResult[]): Pick<Snapshot, 'observations' | 'images'> {
+export function concatenatePayloads(results: readonly SourceReadResult[]): Pick<Snapshot, 'observations' | 'images'> {
   const payload: Record<string, unknown[]> = { observations: [], images: [] };
   for (const result of results) {
     for (const [name, value] of Object.entries(result)) {

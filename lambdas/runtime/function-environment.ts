@@ -105,3 +105,11 @@ export interface AuditScheduleEvent {
   /** Scheduler's delivery attempt counter, as a string (`"1"`, `"2"`, ...). */
   readonly attemptNumber: string;
 }
+
+/** Environment variables the construct sets on the audit-log forwarder (change events from EKS audit logs). */
+export const AUDIT_LOG_FORWARDER_ENV = {
+  /** URL of the change queue the audit function reads (`drift-audit.kubernetes-change/1` bodies). */
+  changeQueueUrl: 'CHANGE_QUEUE_URL',
+  /** Powertools service name. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;

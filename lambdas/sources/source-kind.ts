@@ -12,6 +12,7 @@ import type { Baseline, EnvironmentSpec, FileSourceSpec, KeyStyle, SourceLayer, 
 import type { SnapshotFileContext, SnapshotFileObservations } from './files/snapshot-file-observations.js';
 import type { SnapshotManifest } from './files/snapshot-manifest.js';
 import type { RevertTargetKind } from './revert-target-kind.js';
+import type { ChangeReader } from './change-reader.js';
 import type { SourceReadResult } from './source.js';
 
 /** What a kind's live reader is given to plan the read of one declared source. */
@@ -58,6 +59,12 @@ export interface LiveReader<S extends SourceSpec> {
    * nothing is kept, and the next run reads in full.
    */
   persist?(part: Readonly<Record<string, unknown>>, baseline: Baseline): Readonly<Record<string, unknown>>;
+  /**
+   * How change events reach this kind (see `change-reader.ts`): which changes a spec covers, a read of
+   * only the changed items, and the source as the previous state holds it. Absent: changes never name
+   * this kind's sources, and a targeted run reads them in full when their environment is touched.
+   */
+  readonly changes?: ChangeReader<S>;
 }
 
 /** What a kind's snapshot writer is given for one environment. */

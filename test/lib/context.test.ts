@@ -34,6 +34,9 @@ describe('Function: parseDriftAuditContext', () => {
       auditRoleName: 'drift-audit-auditor',
       baselineKey: 'baseline/baseline.json',
       uploadBaseline: true,
+      changeEvents: false,
+      changeBatchingWindowSeconds: 30,
+      kubernetesAuditLogs: false,
     });
   });
 

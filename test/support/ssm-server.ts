@@ -93,6 +93,8 @@ export interface SsmServer {
   get(region: string, name: string): Required<FakeSsmParameter> | undefined;
   /** Every read under `prefix` (in `region`, or every region) answers AccessDeniedException. */
   denyPath(prefix: string, region?: string): void;
+  /** Lifts every {@link denyPath}. */
+  allowAll(): void;
   /** The next `count` requests of `operation` (any region) answer ThrottlingException; `Infinity` for always. */
   throttleNext(operation: FakeSsmOperation, count: number): void;
   /**
@@ -269,6 +271,18 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
       let scope = '';
       for (const f of filters) {
         const values = Array.isArray(f['Values']) ? (f['Values'] as string[]) : [];
+        // Name filter (Equals), as a targeted read asks: ParameterStringFilter takes 1 to 50 values.
+        if (f['Key'] === 'Name') {
+          if ((f['Option'] ?? 'Equals') !== 'Equals')
+            throw new ApiError('InvalidFilterOption', `The filter option ${String(f['Option'])} is not supported here.`);
+          if (values.length < 1 || values.length > 50) throw new ApiError('InvalidFilterValue', 'The Name filter takes 1 to 50 values.');
+          const refused = values.find((name) => isDenied(region, name));
+          if (refused !== undefined) throw accessDenied(region, 'DescribeParameters', refused);
+          const wanted = new Set(values);
+          matching = matching.filter((p) => wanted.has(p.name));
+          scope += `name:${values.join(',')};`;
+          continue;
+        }
         if (f['Key'] !== 'Path') throw new ApiError('InvalidFilterKey', `The filter key ${String(f['Key'])} is not supported here.`);
         const option = f['Option'] ?? 'OneLevel';
         if (option !== 'Recursive' && option !== 'OneLevel') {
@@ -473,6 +487,9 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
     get: (region, name) => regionData(region).get(name),
     denyPath: (prefix, region) => {
       denied.push({ prefix: withoutSlash(prefix), ...(region === undefined ? {} : { region }) });
+    },
+    allowAll: () => {
+      denied.length = 0;
     },
     throttleNext: (operation, count) => {
       forcedThrottles.set(operation, count);

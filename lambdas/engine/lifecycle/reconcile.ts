@@ -2,9 +2,11 @@ import type { AuditResult, Finding, Snapshot, SourceStatus, Transition, Transiti
 import type { FindingState } from './finding-state.js';
 import { severityRank } from './finding-state.js';
 import { fingerprintFinding } from './fingerprint-finding.js';
+import { readInScope, type ReconcileScope } from './read-scope.js';
 import { redactFinding } from './redact-finding.js';
 
 export type { FindingState } from './finding-state.js';
+export type { ReconcileScope } from './read-scope.js';
 
 /** What `reconcile` compares: history's states against this run's verdict. */
 export interface ReconcileInput {
@@ -26,6 +28,14 @@ export interface ReconcileInput {
    * left the baseline. Without it, environments are never considered removed.
    */
   readonly declaredEnvironments?: readonly string[];
+  /**
+   * What this run read, when it read only part of the estate (a change-driven run): a finding is
+   * judged only when its environment's entry covers its key. Every other finding was not read this
+   * run: a current one neither opens nor moves an open state, an open state absent now is carried
+   * over untouched. A parity or version finding resolves only when every environment it was compared
+   * with covers its key too. Absent: the run read everything it declares.
+   */
+  readonly scope?: ReconcileScope;
   /** The run making these moves; stamped on every state it touches. */
   readonly runId: string;
   /** The run's clock: `at` of every transition, `lastSeen` of every state seen. */
@@ -71,6 +81,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   const complete = new Set(input.current.completeEnvironments);
   const declared = input.declaredEnvironments === undefined ? undefined : new Set(input.declaredEnvironments);
   const sourcesByEnvironment = indexSources(input.snapshots ?? []);
+  const read = readInScope(input.scope);
   const previousById = new Map<string, FindingState>();
   for (const state of [...input.previous].sort(compareStates)) {
     // Duplicates should not happen; keeping an open one over a resolved one is the safe choice.
@@ -85,6 +96,12 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   for (const raw of input.current.findings) {
     if (seen.has(raw.id)) continue; // the engine guarantees unique ids; the first (worst) wins otherwise
     seen.add(raw.id);
+    const heldBefore = previousById.get(raw.id);
+    if (!read(raw.environment, raw.key)) {
+      // Not read this run: its open state (if any) stays exactly as loaded; nothing opens.
+      if (heldBefore !== undefined && heldBefore.status === 'open') next.set(heldBefore.id, heldBefore);
+      continue;
+    }
     const finding = redactFinding(raw);
     const fingerprint = fingerprintFinding(finding);
     const before = previousById.get(finding.id);
@@ -126,7 +143,8 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   for (const before of previousById.values()) {
     if (seen.has(before.id) || before.status === 'resolved') continue;
     const removed = declared === undefined ? [] : undeclaredEnvironments(before.finding, declared);
-    if (removed.length === 0 && !canResolve(before.finding, complete, sourcesByEnvironment)) {
+    const judged = removed.length > 0 || dependsRead(before.finding, read);
+    if (!judged || (removed.length === 0 && !canResolve(before.finding, complete, sourcesByEnvironment))) {
       next.set(before.id, before);
       continue;
     }
@@ -150,6 +168,11 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
     transitions: transitions.sort(compareTransitions),
     next: [...next.values()].sort((a, b) => compareText(a.id, b.id)),
   };
+}
+
+/** Whether this run read the finding's key in its environment and in every environment it was compared with. */
+function dependsRead(finding: Finding, read: (environment: string, key: string) => boolean): boolean {
+  return [finding.environment, ...Object.keys(finding.comparedWith ?? {})].every((environment) => read(environment, finding.key));
 }
 
 /**

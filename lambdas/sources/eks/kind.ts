@@ -1,5 +1,6 @@
 import type { EksSourceSpec } from '../../engine/model.js';
 import { failedLiveRead, type SourceKind } from '../source-kind.js';
+import { eksChangeReader } from './eks-change-reader.js';
 import { EKS_LAYERS, eksSourceId } from './eks-source-id.js';
 import { eksReadAccess } from './eks-read-access.js';
 import { eksSnapshotWriter } from './eks-snapshot-writer.js';
@@ -46,6 +47,7 @@ export const eksKind: SourceKind<EksSourceSpec> = {
         },
       };
     },
+    changes: eksChangeReader,
   },
   readAccess: eksReadAccess,
   snapshotReader: eksSnapshotReader,

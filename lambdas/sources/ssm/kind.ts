@@ -1,6 +1,7 @@
 import type { SsmSourceSpec } from '../../engine/model.js';
 import { failedLiveRead, type SourceKind } from '../source-kind.js';
 import { persistSsmRecords } from './persist-ssm-records.js';
+import { ssmChangeReader } from './ssm-change-reader.js';
 import { ssmParameterTarget } from './revert-ssm-parameter.js';
 import type { SsmParameterRecord } from './ssm-observations.js';
 import { ssmReadAccess } from './ssm-read-access.js';
@@ -39,6 +40,7 @@ export const ssmKind: SourceKind<SsmSourceSpec> = {
       };
     },
     persist: persistSsmRecords,
+    changes: ssmChangeReader,
   },
   readAccess: ssmReadAccess,
   snapshotReader: ssmSnapshotReader,

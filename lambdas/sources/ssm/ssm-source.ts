@@ -351,7 +351,7 @@ function recordType(type: string | undefined): RecordType {
  * wins; LastModifiedUser is kept only when both describe the same version (otherwise it names the
  * writer of an older one). SecureString values are dropped here, whatever the API returned.
  */
-function toRecord(value: Parameter | undefined, meta: ParameterMetadata | undefined): SsmParameterRecord {
+export function toRecord(value: Parameter | undefined, meta: ParameterMetadata | undefined): SsmParameterRecord {
   const name = value?.Name ?? meta?.Name ?? '';
   const type = recordType(value?.Type ?? meta?.Type);
   const version = value?.Version ?? meta?.Version;

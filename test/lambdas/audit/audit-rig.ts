@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { vi } from 'vitest';
+import { runChangeBatch, type ChangeBatchEvent, type ChangeBatchResult } from '../../../lambdas/audit/change-batch.js';
 import { handleAudit } from '../../../lambdas/audit/handler.js';
 import type { AuditDependencies, AuditOutcome } from '../../../lambdas/audit/run-audit.js';
 import type { RunMessageBody } from '../../../lambdas/sinks/alerts/run-message.js';
@@ -182,4 +183,39 @@ export function alertedTransitions(sns: SnsStandin, topicArn: string): string[] 
       .filter((message) => message.topicArn === topicArn && message.attributes['schema']?.value === 'drift-audit.run/1')
       .flatMap((message) => (JSON.parse(message.message) as RunMessageBody).transitions.map((transition) => `${transition.kind} ${transition.key}`))
   );
+}
+
+/**
+ * Runs an SQS batch of change events through the handler's path with the clock at `at`, returning
+ * what it did and the log lines it printed (parsed).
+ */
+export async function invokeChangeBatch(
+  deps: AuditDependencies,
+  clock: { now: number },
+  batch: ChangeBatchEvent,
+  at: string,
+): Promise<ChangeBatchResult & { readonly logs: Record<string, unknown>[] }> {
+  clock.now = Date.parse(at);
+  const chunks: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  };
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const logs = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  try {
+    const observability = {
+      logger: new Logger({ serviceName: 'drift-audit-test' }),
+      metrics: new Metrics({ namespace: 'DriftAudit', serviceName: 'drift-audit-test' }),
+    };
+    const result = await runChangeBatch(batch, { awsRequestId: `req-${at}` }, deps, observability, handleAudit);
+    return { ...result, logs: logs() };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
 }
