@@ -66,6 +66,16 @@ export interface DriftAuditContext {
    * uploads it; the local copy is still read at synth to derive permissions. Default true.
    */
   readonly uploadBaseline: boolean;
+  /**
+   * `driftAudit:collection`: `single-function` (the audit function reads everything) or `state-machine`
+   * (a Step Functions Distributed Map runs one collector per target; for large estates, see README
+   * "Large estates"). Default `single-function`.
+   */
+  readonly collection: 'single-function' | 'state-machine';
+  /** `driftAudit:fanOutMaxConcurrency`: collectors running at once with `state-machine`, 1-10000. Default 100. */
+  readonly fanOutMaxConcurrency?: number;
+  /** `driftAudit:fanOutTargetTimeoutSeconds`: one target's collector timeout with `state-machine`, 10-900. Default 240. */
+  readonly fanOutTargetTimeoutSeconds?: number;
 }
 
 /** cdk.json context is invalid; `problems` lists every bad key, not just the first. */
@@ -197,6 +207,19 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
       return 'baseline/baseline.json';
     }),
     uploadBaseline,
+    collection: read<'single-function' | 'state-machine'>('collection', 'single-function', (raw, key) => {
+      if (raw === 'single-function' || raw === 'state-machine') return raw;
+      problems.push(`${key} = ${show(raw)}: expected single-function or state-machine`);
+      return 'single-function';
+    }),
+    ...optional(
+      'fanOutMaxConcurrency',
+      read<number | undefined>('fanOutMaxConcurrency', undefined, (raw, key) => integerIn(raw, key, 1, 10_000, 'collectors')),
+    ),
+    ...optional(
+      'fanOutTargetTimeoutSeconds',
+      read<number | undefined>('fanOutTargetTimeoutSeconds', undefined, (raw, key) => integerIn(raw, key, 10, 900, 'seconds')),
+    ),
   };
   if (problems.length > 0) throw new DriftAuditContextError(problems);
   return result;

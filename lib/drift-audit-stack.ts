@@ -122,6 +122,13 @@ export class DriftAuditStack extends Stack {
             tokenSecretArn: settings.githubTokenSecretArn,
           },
         }),
+      collection: settings.collection,
+      ...(settings.collection === 'state-machine' && {
+        fanOut: {
+          ...(settings.fanOutMaxConcurrency !== undefined && { maxConcurrency: settings.fanOutMaxConcurrency }),
+          ...(settings.fanOutTargetTimeoutSeconds !== undefined && { targetTimeout: Duration.seconds(settings.fanOutTargetTimeoutSeconds) }),
+        },
+      }),
       ...(props.auditHandlerEntry !== undefined && { auditHandlerEntry: props.auditHandlerEntry }),
       ...(props.notifierHandlerEntry !== undefined && { notifierHandlerEntry: props.notifierHandlerEntry }),
     });
@@ -134,7 +141,7 @@ export class DriftAuditStack extends Stack {
       alertTopicArn: { value: this.auditor.topic.topicArn, description: 'SNS topic of drift alerts (drift-audit.run/1)' },
       opsTopicArn: { value: this.auditor.opsTopic.topicArn, description: 'SNS topic of auditor health alarms' },
       auditFunctionName: { value: this.auditor.auditFunction.functionName, description: 'Audit Lambda function (invoke to run an audit now)' },
-      auditRoleArn: { value: this.auditor.auditRole.roleArn, description: 'Role member accounts trust (DriftAuditReadRole)' },
+      auditRoleArn: { value: this.auditor.readerRole.roleArn, description: 'Role member accounts trust (DriftAuditReadRole)' },
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, DRIFT_AUDIT_STACK_OUTPUTS[key as keyof typeof DRIFT_AUDIT_STACK_OUTPUTS], output);

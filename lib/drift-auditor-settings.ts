@@ -36,6 +36,16 @@ export interface Settings {
   readonly serviceName: string;
   readonly auditEntry: string;
   readonly notifierEntry: string;
+  /** The fan-out's settings, or undefined on the single-function path. */
+  readonly fanOut: FanOutSettings | undefined;
+}
+
+/** `DriftAuditorFanOutProps` with defaults applied. */
+export interface FanOutSettings {
+  readonly maxConcurrency: number;
+  readonly targetTimeout: Duration;
+  readonly targetMemorySize: number;
+  readonly collectorEntry: string;
 }
 
 /** Applies defaults and checks ranges up front, so a bad prop fails at synth with its name. */
@@ -97,6 +107,9 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
   }
   const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');
   const notifierEntry = props.notifierHandlerEntry ?? join(REPO_ROOT, 'lambdas/notify-slack/handler.ts');
+  const fanOut = props.collection === 'state-machine' ? resolveFanOut(props, problems) : undefined;
+  if (props.collection !== undefined && props.collection !== 'single-function' && props.collection !== 'state-machine')
+    problems.push(`collection must be 'single-function' or 'state-machine', got "${String(props.collection)}"`);
   if (problems.length > 0) throw new Error(`invalid DriftAuditor properties:\n- ${problems.join('\n- ')}`);
   return {
     baselineKey,
@@ -117,7 +130,23 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     serviceName: props.serviceName ?? DEFAULT_AUDIT_SERVICE_NAME,
     auditEntry,
     notifierEntry,
+    fanOut,
   };
+}
+
+/** The fan-out's settings; ranges from the Distributed Map (MaxConcurrency up to 10,000) and Lambda (15 minutes). */
+function resolveFanOut(props: DriftAuditorProps, problems: string[]): FanOutSettings {
+  const maxConcurrency = props.fanOut?.maxConcurrency ?? 100;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 10_000)
+    problems.push(`fanOut.maxConcurrency must be a whole number from 1 to 10000, got ${maxConcurrency}`);
+  const targetTimeout = props.fanOut?.targetTimeout ?? Duration.minutes(4);
+  if (targetTimeout.toSeconds() < 10 || targetTimeout.toSeconds() > 900)
+    problems.push(`fanOut.targetTimeout must be between 10 seconds and 15 minutes, got ${targetTimeout.toHumanString()}`);
+  const targetMemorySize = props.fanOut?.targetMemorySize ?? 512;
+  if (!Number.isInteger(targetMemorySize) || targetMemorySize < 128 || targetMemorySize > 10_240)
+    problems.push(`fanOut.targetMemorySize must be whole MiB between 128 and 10240, got ${targetMemorySize}`);
+  const collectorEntry = props.collectorHandlerEntry ?? join(REPO_ROOT, 'lambdas/fanout/collect-target-handler.ts');
+  return { maxConcurrency, targetTimeout, targetMemorySize, collectorEntry };
 }
 
 /** A key prefix without a leading slash, ending in one unless empty. */

@@ -9,11 +9,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { directScope } from './audit-scope.js';
 import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
+import { createFanOut } from './drift-auditor-fanout.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
@@ -24,7 +26,8 @@ import { unreachableEntries } from './read-permissions.js';
 
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
-export type { DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export type { DriftAuditorChatbotProps, DriftAuditorFanOutProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export { FANOUT_STATES } from './drift-auditor-fanout.js';
 
 /**
  * The scheduled drift auditor: baseline bucket, history table, alert and ops topics, the audit function
@@ -44,7 +47,16 @@ export class DriftAuditor extends Construct {
   /** Chatbot custom notifications, when Chatbot is configured. */
   readonly chatbotTopic?: Topic;
   readonly auditRole: Role;
+  /**
+   * The role that reads the estate, which member accounts' read roles trust (it carries
+   * `auditRoleName`): the audit role, or with `collection: 'state-machine'` the collectors' role.
+   */
+  readonly readerRole: Role;
   readonly auditFunction: NodejsFunction;
+  /** The fan-out state machine, with `collection: 'state-machine'`. */
+  readonly stateMachine?: StateMachine;
+  /** The fan-out's collector function, with `collection: 'state-machine'`. */
+  readonly collectorFunction?: NodejsFunction;
   readonly notifierFunction?: NodejsFunction;
   /** Receives scheduled runs Scheduler could not deliver and invocations that failed after retries. */
   readonly deadLetterQueue: Queue;
@@ -102,11 +114,24 @@ export class DriftAuditor extends Construct {
     );
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
-    this.schedule = createSchedule(this, this.auditFunction, this.deadLetterQueue, settings);
+    if (settings.fanOut === undefined) {
+      this.readerRole = this.auditRole;
+      this.schedule = createSchedule(this, this.auditFunction, this.deadLetterQueue, settings);
+    } else {
+      const fanOut = createFanOut(this, props, settings, settings.fanOut, {
+        bucket: this.bucket,
+        auditFunction: this.auditFunction,
+        auditTimeout: settings.timeout,
+      });
+      this.stateMachine = fanOut.stateMachine;
+      this.collectorFunction = fanOut.collectorFunction;
+      this.readerRole = fanOut.collectorRole;
+      this.schedule = createSchedule(this, this.stateMachine, this.deadLetterQueue, settings);
+    }
 
     // EKS access entries for the clusters read without a role.
     this.accessEntries = new DriftAuditAccessEntries(this, 'AccessEntries', {
-      principalArn: this.auditRole.roleArn,
+      principalArn: this.readerRole.roleArn,
       clusters: directScope(props.scope).clusters,
     });
 

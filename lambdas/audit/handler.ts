@@ -23,8 +23,13 @@ import { PullRequestSink } from '../sinks/pull-requests/pull-request-sink.js';
 import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
-import { DEFAULT_REQUEST_RATES, RequestBudget, SSM_GET_GROUP } from '../sources/aws/request-budget.js';
-import { runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
+import { RequestBudget, requestRates } from '../sources/aws/request-budget.js';
+import { fanOutCollection } from '../fanout/fanout-collection.js';
+import type { FanOutPlan } from '../fanout/fanout-layout.js';
+import { fanOutStepOf } from '../fanout/fanout-step.js';
+import { readPinnedBaseline } from '../fanout/pinned-baseline.js';
+import { planRun } from '../fanout/plan-run.js';
+import { auditBaselineLocation, runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
 import { standardRunSinks } from './standard-run-sinks.js';
 
 const logger = new Logger({ serviceName: process.env[AUDIT_FUNCTION_ENV.serviceName] ?? DEFAULT_AUDIT_SERVICE_NAME });
@@ -71,8 +76,7 @@ export interface ProductionOptions {
 
 /** The production wiring: clients from the Lambda's role, names from the construct's variables. */
 export function dependenciesFromEnvironment(options: ProductionOptions = {}): AuditDependencies {
-  const rps = Number(process.env[AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]);
-  const rates = Number.isFinite(rps) && rps > 0 ? { ...DEFAULT_REQUEST_RATES, [SSM_GET_GROUP]: rps } : DEFAULT_REQUEST_RATES;
+  const rates = requestRates(Number(process.env[AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]));
   const chatbot = process.env[AUDIT_FUNCTION_ENV.chatbotTopicArn];
   const region = process.env.AWS_REGION;
   const timeouts = options.httpTimeouts ?? {};
@@ -242,9 +246,34 @@ export async function handleAudit(
 
 let production: AuditDependencies | undefined;
 
-/** Lambda entry point (EventBridge Scheduler target). */
-export async function handler(event: unknown, context: Context): Promise<void> {
+/**
+ * Lambda entry point: the EventBridge Scheduler target (one function reads everything), or the plan
+ * and final steps of the fan-out state machine, whose collectors read the targets in between.
+ */
+export async function handler(event: unknown, context: Context): Promise<FanOutPlan | undefined> {
   // The first invocation's remaining time is the function's timeout: the lease of a crashed claim.
   production ??= dependenciesFromEnvironment({ leaseMs: context.getRemainingTimeInMillis() + 1_000 });
-  await handleAudit(event, context, production);
+  const step = fanOutStepOf(event);
+  if (step === undefined) {
+    await handleAudit(event, context, production);
+    return undefined;
+  }
+  // A manual execution has no scheduled time: its execution id names the run in both steps.
+  const stepContext: AuditInvocationContext = { awsRequestId: step.execution, getRemainingTimeInMillis: () => context.getRemainingTimeInMillis() };
+  const deps = production;
+  if (step.fanOut === 'plan') {
+    return planRun(idempotencyKeyOf(step.event, stepContext), {
+      s3: deps.s3,
+      baseline: auditBaselineLocation(deps),
+      reportPrefix: deps.reportPrefix,
+      collect: { factory: deps.factory },
+    });
+  }
+  const run = step.plan.run;
+  await handleAudit(step.event, stepContext, {
+    ...deps,
+    loadBaseline: () => readPinnedBaseline(deps.s3, run),
+    collection: fanOutCollection({ s3: deps.s3, run, statePrefix: deps.statePrefix }),
+  });
+  return undefined;
 }

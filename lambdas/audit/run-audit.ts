@@ -1,7 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { collectLive, type CollectLiveOptions } from '../collect/collect-live.js';
-import { parseLiveState } from '../collect/live-state.js';
+import type { CollectLiveOptions } from '../collect/collect-live.js';
 import { analyse } from '../engine/analyse/analyse.js';
 import { reconcile } from '../engine/lifecycle/reconcile.js';
 import {
@@ -19,9 +18,9 @@ import { buildRunMessage } from '../sinks/alerts/run-message.js';
 import type { HistoryStore, RollbackResult } from '../sinks/history/history-store.js';
 import { outboxEntries, recorderOf, writeRunArtefacts, type RunOutput, type RunSink } from '../sinks/run-sink.js';
 import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
+import { singleFunctionCollection, type LiveCollection } from './live-collection.js';
 import { loadAuditBaseline, type AuditBaseline } from './load-audit-baseline.js';
 import { lastAlertedRejection, rejectionStateKey, rememberAlertedRejection } from './rejection-alerts.js';
-import { readText, writeText } from './s3-objects.js';
 import { standardRunSinks } from './standard-run-sinks.js';
 
 /** Everything a run touches, injected so tests point it at loopback stand-ins. */
@@ -58,6 +57,18 @@ export interface AuditDependencies {
    * @default standardRunSinks(this): the S3 reports, the history, the alerts topic and, when configured, Chatbot
    */
   readonly sinks?: readonly RunSink[];
+  /**
+   * Where the run's snapshots come from. The fan-out's final step passes the targets its collectors
+   * wrote (`fanOutCollection`); everything after collection is the same.
+   * @default singleFunctionCollection: every source read in this process, incrementally from `live-state.json`
+   */
+  readonly collection?: LiveCollection;
+  /**
+   * Where the run's baseline comes from. The fan-out's final step passes the copy its plan step pinned,
+   * so the run analyses exactly the baseline its targets were collected for.
+   * @default loadAuditBaseline from `bucket`/`baselineKey`, falling back to the last valid one
+   */
+  readonly loadBaseline?: () => Promise<AuditBaseline>;
 }
 
 /** One scheduled event's identity: a redelivery carries the same key. */
@@ -111,11 +122,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
 
   const startedAt = clock();
   const runId = `${startedAt.toISOString()}#${trigger.idempotencyKey}`;
-  const audited = await loadAuditBaseline(deps.s3, {
-    bucket: deps.bucket,
-    key: deps.baselineKey,
-    lastValidKey: `${deps.statePrefix}last-valid-baseline.json`,
-  });
+  const audited = await (deps.loadBaseline ?? (() => loadAuditBaseline(deps.s3, auditBaselineLocation(deps))))();
   const baselineError = audited.kind === 'current' ? undefined : { code: 'baseline-invalid', message: baselineErrorMessage(audited) };
   const rejectedVersion = audited.kind === 'current' ? undefined : (audited.rejectedVersion ?? 'absent');
 
@@ -135,15 +142,17 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     return record(deps, sinks, { idempotencyKey: trigger.idempotencyKey, run, transitions: [], next: [] }, { rejectedVersion, rolledBack });
   }
 
-  const stateKey = `${deps.statePrefix}live-state.json`;
-  const previousState = parseLiveState((await readText(deps.s3, deps.bucket, stateKey))?.text);
-  const collected = await collectLive(audited.baseline, {
-    factory: deps.factory,
-    clock,
-    ...(previousState === undefined ? {} : { previous: previousState }),
-    ...(deps.eks === undefined ? {} : { eks: deps.eks }),
-    ...(trigger.signal === undefined ? {} : { signal: trigger.signal }),
-  });
+  const collection =
+    deps.collection ??
+    singleFunctionCollection({
+      s3: deps.s3,
+      bucket: deps.bucket,
+      statePrefix: deps.statePrefix,
+      factory: deps.factory,
+      clock,
+      ...(deps.eks === undefined ? {} : { eks: deps.eks }),
+    });
+  const collected = await collection.collect(audited.baseline, trigger.signal);
   const now = clock();
   const result = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
   const previous = await deps.history.loadOpenStates();
@@ -171,8 +180,13 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   };
   const outcome = await record(deps, sinks, output, { rejectedVersion, rolledBack });
   // Saved only once the run is recorded, so a crashed run is re-read in full next time.
-  if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.persistedState), 'application/json');
+  if (outcome.kind === 'recorded') await collected.commit();
   return outcome;
+}
+
+/** Where `loadAuditBaseline` finds the run's baseline and keeps the last valid one. */
+export function auditBaselineLocation(deps: Pick<AuditDependencies, 'bucket' | 'baselineKey' | 'statePrefix'>) {
+  return { bucket: deps.bucket, key: deps.baselineKey, lastValidKey: `${deps.statePrefix}last-valid-baseline.json` };
 }
 
 /**

@@ -129,8 +129,9 @@ function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallStats {
 /**
  * The environment's snapshot payload: every list a read result carries besides its status
  * (observations, images, whatever a kind adds), concatenated in read order under its own name.
+ * Shared with the fan-out's final step, which assembles the same snapshots from its targets.
  */
-function concatenatePayloads(results: readonly SourceReadResult[]): Pick<Snapshot, 'observations' | 'images'> {
+export function concatenatePayloads(results: readonly SourceReadResult[]): Pick<Snapshot, 'observations' | 'images'> {
   const payload: Record<string, unknown[]> = { observations: [], images: [] };
   for (const result of results) {
     for (const [name, value] of Object.entries(result)) {

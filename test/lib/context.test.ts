@@ -32,6 +32,7 @@ describe('Function: parseDriftAuditContext', () => {
       auditRoleName: 'drift-audit-auditor',
       baselineKey: 'baseline/baseline.json',
       uploadBaseline: true,
+      collection: 'single-function',
     });
   });
 

@@ -74,6 +74,19 @@ export const DEFAULT_REQUEST_RATES: Readonly<Record<string, number>> = {
 };
 
 /**
+ * The per-region rates of a run: the configured SSM Get* rate (the construct's `ssmRequestsPerSecond`;
+ * the default when absent or not a positive number) and every group scaled by `share`, the part of the
+ * account's quota one reader may use when several read the same account and region at once (fan-out
+ * targets; 1 for the single function).
+ */
+export function requestRates(ssmGetPerSecond: number | undefined, share = 1): Readonly<Record<string, number>> {
+  const get = ssmGetPerSecond !== undefined && Number.isFinite(ssmGetPerSecond) && ssmGetPerSecond > 0 ? ssmGetPerSecond : undefined;
+  const rates: Record<string, number> = { ...DEFAULT_REQUEST_RATES, ...(get === undefined ? {} : { [SSM_GET_GROUP]: get }) };
+  const scale = share > 0 && share <= 1 ? share : 1;
+  return Object.fromEntries(Object.entries(rates).map(([group, rate]) => [group, rate * scale]));
+}
+
+/**
  * Which bucket an operation draws from; `undefined` for operations that are not paced.
  * Only read operations this project calls are listed; anything else goes unpaced (but still counted).
  */
