@@ -244,36 +244,57 @@ export async function handleAudit(
   }
 }
 
-let production: AuditDependencies | undefined;
+/** What a fan-out step returns to the state machine: the plan's pointer, or the recorded run's id and status. */
+export type FanOutStepResult = FanOutPlan | { readonly runId: string; readonly status: string };
 
 /**
- * Lambda entry point: the EventBridge Scheduler target (one function reads everything), or the plan
- * and final steps of the fan-out state machine, whose collectors read the targets in between.
+ * Runs whatever invoked the function: a scheduled run (everything read here), or the plan or final
+ * step of the fan-out state machine, whose collectors read the targets in between. A step returns a
+ * small pointer (state payloads are limited to 256 KiB); a scheduled run returns nothing.
  */
-export async function handler(event: unknown, context: Context): Promise<FanOutPlan | undefined> {
-  // The first invocation's remaining time is the function's timeout: the lease of a crashed claim.
-  production ??= dependenciesFromEnvironment({ leaseMs: context.getRemainingTimeInMillis() + 1_000 });
+export async function dispatchAuditEvent(
+  event: unknown,
+  context: AuditInvocationContext,
+  deps: AuditDependencies,
+  observability?: AuditObservability,
+): Promise<FanOutStepResult | undefined> {
   const step = fanOutStepOf(event);
   if (step === undefined) {
-    await handleAudit(event, context, production);
+    await handleAudit(event, context, deps, observability);
     return undefined;
   }
   // A manual execution has no scheduled time: its execution id names the run in both steps.
-  const stepContext: AuditInvocationContext = { awsRequestId: step.execution, getRemainingTimeInMillis: () => context.getRemainingTimeInMillis() };
-  const deps = production;
+  const stepContext: AuditInvocationContext = {
+    awsRequestId: step.execution,
+    ...(context.getRemainingTimeInMillis === undefined ? {} : { getRemainingTimeInMillis: () => context.getRemainingTimeInMillis?.() ?? 0 }),
+  };
   if (step.fanOut === 'plan') {
     return planRun(idempotencyKeyOf(step.event, stepContext), {
       s3: deps.s3,
       baseline: auditBaselineLocation(deps),
       reportPrefix: deps.reportPrefix,
-      collect: { factory: deps.factory },
+      collect: { factory: deps.factory, ...(deps.eks === undefined ? {} : { eks: deps.eks }) },
     });
   }
   const run = step.plan.run;
-  await handleAudit(step.event, stepContext, {
-    ...deps,
-    loadBaseline: () => readPinnedBaseline(deps.s3, run),
-    collection: fanOutCollection({ s3: deps.s3, run, statePrefix: deps.statePrefix }),
-  });
-  return undefined;
+  const outcome = await handleAudit(
+    step.event,
+    stepContext,
+    {
+      ...deps,
+      loadBaseline: () => readPinnedBaseline(deps.s3, run),
+      collection: fanOutCollection({ s3: deps.s3, run, statePrefix: deps.statePrefix }),
+    },
+    observability,
+  );
+  return { runId: outcome.kind === 'duplicate' ? outcome.runId : outcome.run.runId, status: outcome.kind === 'duplicate' ? 'duplicate' : outcome.run.status };
+}
+
+let production: AuditDependencies | undefined;
+
+/** Lambda entry point: the EventBridge Scheduler target, or the fan-out state machine's plan and final steps. */
+export async function handler(event: unknown, context: Context): Promise<FanOutStepResult | undefined> {
+  // The first invocation's remaining time is the function's timeout: the lease of a crashed claim.
+  production ??= dependenciesFromEnvironment({ leaseMs: context.getRemainingTimeInMillis() + 1_000 });
+  return dispatchAuditEvent(event, context, production);
 }
