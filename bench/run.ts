@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|fanout` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -10,6 +10,7 @@ import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
+import { formatFanOutBench, runFanOutBench } from './fanout-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -50,4 +51,10 @@ if (only === undefined || only === 'eks') {
 
 if (only === undefined || only === 'patterns') {
   console.log(`\n${formatPatternBench(runPatternBench(values.quick ? { backtrackingUpTo: 22 } : {}))}`);
+}
+
+if (only === undefined || only === 'fanout') {
+  // The issue's estate, 200 accounts x 4 regions x 2,000 parameters: one target alone and 16 at once measured, the rest modelled.
+  const figures = await runFanOutBench(values.quick ? { parametersPerTarget: 500, measuredTargets: 8 } : {});
+  console.log(`\n${formatFanOutBench(figures)}`);
 }
