@@ -1,6 +1,7 @@
 // The Step Functions fan-out for large estates: plan -> Distributed Map of collectors -> final step.
 import { Duration, FeatureFlags, Stack } from 'aws-cdk-lib';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
+import { Alarm, ComparisonOperator, type IAlarmAction, MathExpression, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,6 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   DefinitionBody,
   DistributedMap,
+  JitterType,
   JsonPath,
   LogLevel,
   ResultWriter,
@@ -44,6 +46,11 @@ const EXPRESS_CHILD_LIMIT = Duration.minutes(5);
 /** The task waits this much longer than the function's timeout, so the function's own deadline reports first. */
 const TASK_MARGIN = Duration.seconds(30);
 
+/** The error Step Functions reports when Lambda throttles an invocation (429). */
+const LAMBDA_THROTTLED = 'Lambda.TooManyRequestsException';
+/** Waits out another run's step on the single-concurrency audit function: up to ~10 minutes. */
+const AUDIT_FUNCTION_BUSY = { errors: [LAMBDA_THROTTLED], interval: Duration.seconds(10), maxAttempts: 8, backoffRate: 1.5, jitterStrategy: JitterType.FULL };
+
 /** What the fan-out is built from. */
 export interface FanOutResources {
   readonly bucket: IBucket;
@@ -78,12 +85,16 @@ export function createFanOut(scope: Construct, props: DriftAuditorProps, setting
     resultPath: '$.plan',
     taskTimeout: timeoutOf(resources.auditTimeout.plus(TASK_MARGIN)),
   });
+  // The audit function has reserved concurrency 1: a step meeting another run's step waits for it.
+  plan.addRetry(AUDIT_FUNCTION_BUSY);
 
   const collect = new LambdaInvoke(scope, FANOUT_STATES.collect, {
     lambdaFunction: collector.fn,
     payloadResponseOnly: true,
     taskTimeout: timeoutOf(fanOut.targetTimeout.plus(TASK_MARGIN)),
   });
+  // Throttled by the account's Lambda concurrency: wait for room rather than report the target unread.
+  collect.addRetry({ errors: [LAMBDA_THROTTLED], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: JitterType.FULL });
   // The catch's error name only: its cause can quote the function's output.
   const recordFailure = new CallAwsService(scope, FANOUT_STATES.recordFailure, {
     service: 's3',
@@ -130,6 +141,7 @@ export function createFanOut(scope: Construct, props: DriftAuditorProps, setting
     }),
     taskTimeout: timeoutOf(resources.auditTimeout.plus(TASK_MARGIN)),
   });
+  finish.addRetry(AUDIT_FUNCTION_BUSY);
 
   const logGroup = new LogGroup(scope, 'FanOutLogGroup', { retention: settings.logRetention });
   const stateMachine = new StateMachine(scope, 'FanOutStateMachine', {
@@ -158,6 +170,32 @@ export function createFanOut(scope: Construct, props: DriftAuditorProps, setting
     );
   }
   return { stateMachine, collectorFunction: collector.fn, collectorRole: collector.role };
+}
+
+/**
+ * Alarms on the state machine: an execution that failed, timed out or was aborted recorded no run
+ * (a failed target never fails it, so this is the plan or final step failing, or the 2-hour limit).
+ */
+export function createFanOutAlarms(scope: Construct, stateMachine: StateMachine, action: IAlarmAction): Alarm {
+  const failed = new MathExpression({
+    expression: 'failed + timedOut + aborted',
+    usingMetrics: {
+      failed: stateMachine.metricFailed({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      timedOut: stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      aborted: stateMachine.metricAborted({ period: Duration.minutes(5), statistic: Stats.SUM }),
+    },
+    label: 'fan-out executions that recorded no run',
+  });
+  const alarm = new Alarm(scope, 'FanOutFailedAlarm', {
+    alarmDescription: 'drift-audit: a fan-out execution failed, timed out or was aborted; no run was recorded',
+    metric: failed,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(action);
+  return alarm;
 }
 
 /** The collector: reads one target with the estate's read permissions, under the run's prefix only. */

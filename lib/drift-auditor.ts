@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import type { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
@@ -15,7 +16,7 @@ import { directScope } from './audit-scope.js';
 import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
-import { createFanOut } from './drift-auditor-fanout.js';
+import { createFanOut, createFanOutAlarms } from './drift-auditor-fanout.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
@@ -57,6 +58,8 @@ export class DriftAuditor extends Construct {
   readonly stateMachine?: StateMachine;
   /** The fan-out's collector function, with `collection: 'state-machine'`. */
   readonly collectorFunction?: NodejsFunction;
+  /** Alarm on fan-out executions that recorded no run, with `collection: 'state-machine'`. */
+  readonly fanOutAlarm?: Alarm;
   readonly notifierFunction?: NodejsFunction;
   /** Receives scheduled runs Scheduler could not deliver and invocations that failed after retries. */
   readonly deadLetterQueue: Queue;
@@ -156,5 +159,6 @@ export class DriftAuditor extends Construct {
       ...(this.notifierFunction && { notifierFunction: this.notifierFunction }),
       action: new SnsAction(this.opsTopic),
     });
+    if (this.stateMachine !== undefined) this.fanOutAlarm = createFanOutAlarms(this, this.stateMachine, new SnsAction(this.opsTopic));
   }
 }

@@ -102,6 +102,31 @@ describe('Construct: DriftAuditor, collection', () => {
       });
     });
 
+    it('waits out Lambda throttling: the single-concurrency audit function busy with another run, or the account at its concurrency', () => {
+      // Act
+      const states = definitionOf(build().template).States;
+      const map = states[FANOUT_STATES.map] as { ItemProcessor: { States: Record<string, { Retry?: { ErrorEquals: string[] }[] }> } };
+
+      // Assess
+      const retried = (retry: unknown) => ((retry as { ErrorEquals: string[] }[] | undefined) ?? []).flatMap((entry) => entry.ErrorEquals);
+      expect(retried(states[FANOUT_STATES.plan]?.['Retry'])).toContain('Lambda.TooManyRequestsException');
+      expect(retried(states[FANOUT_STATES.finish]?.['Retry'])).toContain('Lambda.TooManyRequestsException');
+      expect(retried(map.ItemProcessor.States[FANOUT_STATES.collect]?.Retry)).toContain('Lambda.TooManyRequestsException');
+    });
+
+    it('alarms the ops topic when an execution fails, times out or is aborted', () => {
+      // Act
+      const { template, auditor } = build();
+
+      // Assess
+      expect(auditor.fanOutAlarm).toBeDefined();
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('fan-out execution failed'),
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]),
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AuditorOpsTopic') }],
+      });
+    });
+
     it('runs long targets as Standard child workflows, past the 5-minute Express limit', () => {
       // Act
       const map = definitionOf(build({ fanOut: { targetTimeout: Duration.minutes(10), maxConcurrency: 500 } }).template).States[FANOUT_STATES.map];
