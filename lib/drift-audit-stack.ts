@@ -45,6 +45,11 @@ export interface DriftAuditStackProps extends StackProps {
    * @default - DriftAuditor's default, `<repo>/lambdas/notify-slack/handler.ts`
    */
   readonly notifierHandlerEntry?: string;
+  /**
+   * Entry file of the fan-out collector (with `driftAudit:collection` `state-machine`).
+   * @default - DriftAuditor's default, `<repo>/lambdas/fanout/collect-target-handler.ts`
+   */
+  readonly collectorHandlerEntry?: string;
 }
 
 /**
@@ -131,6 +136,7 @@ export class DriftAuditStack extends Stack {
       }),
       ...(props.auditHandlerEntry !== undefined && { auditHandlerEntry: props.auditHandlerEntry }),
       ...(props.notifierHandlerEntry !== undefined && { notifierHandlerEntry: props.notifierHandlerEntry }),
+      ...(props.collectorHandlerEntry !== undefined && { collectorHandlerEntry: props.collectorHandlerEntry }),
     });
 
     const outputs: Record<keyof typeof DRIFT_AUDIT_STACK_OUTPUTS, { value: string; description: string }> = {

@@ -1,7 +1,8 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { App, Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { DriftAuditStack } from '../../lib/drift-audit-stack.js';
 import { DriftAuditor, FANOUT_STATES, type DriftAuditorProps } from '../../lib/drift-auditor.js';
 import { FIXTURE_BASELINE_DIR, FIXTURE_ENTRY, PINNED_ENV, newStack, sampleScope } from './cdk-test-support.js';
 
@@ -41,6 +42,42 @@ function actionsOf(template: Template, prefix: string): string[] {
     .flatMap((policy) => (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((statement) => statement.Action))
     .sort();
 }
+
+describe('Stack: DriftAuditStack, driftAudit:collection', () => {
+  it("builds the fan-out from context, and outputs the role member accounts trust: the collectors'", () => {
+    // Prepare
+    const app = new App({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        'driftAudit:baselineDir': FIXTURE_BASELINE_DIR,
+        'driftAudit:collection': 'state-machine',
+        'driftAudit:fanOutMaxConcurrency': '250',
+        'driftAudit:fanOutTargetTimeoutSeconds': 120,
+      },
+    });
+
+    // Act
+    const stack = new DriftAuditStack(app, 'DriftAuditStack', {
+      env: PINNED_ENV,
+      auditHandlerEntry: FIXTURE_ENTRY,
+      notifierHandlerEntry: FIXTURE_ENTRY,
+      collectorHandlerEntry: FIXTURE_ENTRY,
+    });
+    const template = Template.fromStack(stack);
+
+    // Assess
+    expect(definitionOf(template).States[FANOUT_STATES.map]).toMatchObject({ MaxConcurrency: 250 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('collects one fan-out target'), Timeout: 120 });
+    template.hasOutput('AuditRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditorCollectorRole'), 'Arn'] } });
+  });
+
+  it('refuses an unknown collection, naming the key and the choices', () => {
+    const app = new App({ context: { 'driftAudit:collection': 'lambda' } });
+    expect(() => new DriftAuditStack(app, 'DriftAuditStack', { env: PINNED_ENV })).toThrow(
+      'driftAudit:collection = "lambda": expected single-function or state-machine',
+    );
+  });
+});
 
 describe('Construct: DriftAuditor, collection', () => {
   it('builds no state machine on the single-function path', () => {
