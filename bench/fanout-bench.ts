@@ -32,7 +32,7 @@ import type { FanOutPlan } from '../lambdas/fanout/fanout-layout.js';
 import type { FanOutTarget } from '../lambdas/fanout/fanout-targets.js';
 import { HistoryStore } from '../lambdas/sinks/history/history-store.js';
 import { AwsClientFactory } from '../lambdas/sources/aws/aws-client-factory.js';
-import { DEFAULT_REQUEST_RATES, RequestBudget, requestRates, SSM_DESCRIBE_GROUP, SSM_GET_GROUP } from '../lambdas/sources/aws/request-budget.js';
+import { DEFAULT_REQUEST_RATES, RequestBudget, scaledRequestRates, SSM_DESCRIBE_GROUP, SSM_GET_GROUP } from '../lambdas/sources/aws/request-budget.js';
 import { startDynaliteTable } from '../test/support/dynalite.js';
 import { startS3 } from '../test/support/s3rver.js';
 import { startSnsServer } from '../test/support/sns-server.js';
@@ -196,7 +196,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
   const singleTargets = REGIONS.slice(0, regions).map((region, index) => ({ name: `single-${index}`, account: '100000000000', region, path: `/single/app/` }));
   for (const target of singleTargets) fill(singleServer, target.region, target.path, n, false);
   const singleFactory = new AwsClientFactory({
-    budget: new RequestBudget({ rates: requestRates(undefined) }),
+    budget: new RequestBudget({ rates: DEFAULT_REQUEST_RATES }),
     overrides: { endpoint: singleServer.url, credentials },
   });
   let t0 = performance.now();
@@ -263,7 +263,7 @@ export async function runFanOutBench(options: FanOutBenchOptions = {}): Promise<
   const collect = async (target: FanOutTarget) => {
     const server = servers.get(target.account ?? '');
     const factory = new AwsClientFactory({
-      budget: new RequestBudget({ rates: requestRates(undefined, target.budgetShare) }),
+      budget: new RequestBudget({ rates: scaledRequestRates(DEFAULT_REQUEST_RATES, target.budgetShare) }),
       overrides: { endpoint: server?.url ?? '', credentials },
     });
     const started = performance.now();

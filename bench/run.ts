@@ -1,15 +1,18 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|fanout` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|fanout` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
-import { formatSsmCollectBench, runSsmCollectBench } from './ssm-collect-bench.js';
+import { formatSsmCollectBench, formatSsmFullQuotaBench, runSsmCollectBench, runSsmFullQuotaBench } from './ssm-collect-bench.js';
 import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
+import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
+import { formatCliBench, runCliBench } from './cli-bench.js';
+import { formatPackageSizeBench, runPackageSizeBench } from './package-size-bench.js';
 import { formatFanOutBench, runFanOutBench } from './fanout-bench.js';
 
 const { values } = parseArgs({
@@ -39,6 +42,9 @@ if (only === undefined || only === 'ssm') {
   // The full scenario is the issue's: 10,000 parameters in each of 4 regions (~3.5 min, paced).
   const figures = await runSsmCollectBench(values.quick ? { parametersPerRegion: 1_000 } : {});
   console.log(`\n${formatSsmCollectBench(figures)}`);
+  // Issue 10 part 4: the budget set to the whole quota (both groups), then incremental against full.
+  const fullQuota = await runSsmFullQuotaBench(values.quick ? { parametersPerRegion: 1_000 } : {});
+  console.log(`\n${formatSsmFullQuotaBench(fullQuota)}`);
 }
 
 if (only === undefined || only === 'kube') {
@@ -51,6 +57,18 @@ if (only === undefined || only === 'eks') {
 
 if (only === undefined || only === 'patterns') {
   console.log(`\n${formatPatternBench(runPatternBench(values.quick ? { backtrackingUpTo: 22 } : {}))}`);
+}
+
+if (only === undefined || only === 'github-app') {
+  console.log(`\n${formatGitHubAppBench(await runGitHubAppBench(values.quick ? { signs: 50, exchanges: 10 } : {}))}`);
+}
+
+if (only === undefined || only === 'cli') {
+  console.log(`\n${formatCliBench(runCliBench(values.quick ? { runs: 3, findings: 1_000 } : {}))}`);
+}
+
+if (only === undefined || only === 'package') {
+  console.log(`\n${formatPackageSizeBench(runPackageSizeBench())}`);
 }
 
 if (only === undefined || only === 'fanout') {

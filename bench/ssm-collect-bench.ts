@@ -7,7 +7,13 @@
  * the naive dump (`aws ssm get-parameters-by-path --recursive`, one region after another, no pacing)
  * for comparison, and checks each against its bound.
  *
- * Run: `npx tsx bench/ssm-collect-bench.ts` (about three minutes) or `--quick` (1,000 per region).
+ * A second scenario sets the budget to the whole quota (`--ssm-get-rps 40 --ssm-describe-rps 10`,
+ * what an account without other Parameter Store readers can afford): a full read must then meet the
+ * quota's own bound, max(N/10 / 40, N/50 / 10) = 25 s for 10,000 parameters, and an incremental
+ * read, paced by the raised describe rate, must beat it.
+ *
+ * Run: `npx tsx bench/ssm-collect-bench.ts` (about three minutes) or `--quick` (1,000 per region);
+ * `--full-quota` runs the second scenario only.
  */
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { StandardRetryStrategy } from '@smithy/util-retry';
@@ -309,9 +315,43 @@ export function formatSsmCollectBench(f: SsmCollectBenchFigures): string {
   return lines.join('\n');
 }
 
+/**
+ * The full-quota scenario: our budget equal to the server's limits, no naive run. Its figures are
+ * those of {@link runSsmCollectBench}; {@link formatSsmFullQuotaBench} prints the targets it has.
+ */
+export async function runSsmFullQuotaBench(options: Omit<SsmCollectBenchOptions, 'budget' | 'naive'> = {}): Promise<SsmCollectBenchFigures> {
+  const serverLimits = options.serverLimits ?? { get: 40, describe: 10 };
+  return runSsmCollectBench({ ...options, serverLimits, budget: serverLimits, naive: false });
+}
+
+/** Human lines for the full-quota scenario: each scan measured against its bound, and incremental against full. */
+export function formatSsmFullQuotaBench(f: SsmCollectBenchFigures): string {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  const ok = (b: boolean): string => (b ? 'met' : 'MISSED');
+  const fullMeets = f.full.wallMs <= 1.05 * f.full.wallBoundMs && f.full.throttled === 0 && f.full.correct;
+  const faster = f.incremental.wallMs < f.full.wallMs && f.incremental.correct;
+  return [
+    `SSM collection at the full quota: ${f.regions.length} regions x ${f.parametersPerRegion.toLocaleString('en')} parameters, ` +
+      `budget = server limits = ${f.budget.get} Get*/s and ${f.budget.describe} DescribeParameters/s per region`,
+    `  full scan:    measured ${s(f.full.wallMs)} vs bound max(N/10/${f.budget.get}, N/50/${f.budget.describe}) = ${s(f.full.wallBoundMs)} ` +
+      `(x${(f.full.wallMs / f.full.wallBoundMs).toFixed(3)}), ${f.full.callsPerRegion} calls/region, throttled ${f.full.throttled}, correct ${f.full.correct}`,
+    `  incremental:  measured ${s(f.incremental.wallMs)} vs bound ${s(f.incremental.wallBoundMs)} ` +
+      `(${f.incremental.changedPerRegion} changed/region, ${f.incremental.callsPerRegion} calls/region, throttled ${f.incremental.throttled}, ` +
+      `correct ${f.incremental.correct}); full ${s(f.full.wallMs)} -> incremental ${s(f.incremental.wallMs)} ` +
+      `(x${(f.incremental.wallMs / f.full.wallMs).toFixed(2)})`,
+    `  targets: full read within 5% of its bound, zero throttled ${ok(fullMeets)}; incremental faster than full ${ok(faster)}`,
+  ].join('\n');
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const quick = process.argv.includes('--quick');
-  const figures = await runSsmCollectBench(quick ? { parametersPerRegion: 1_000 } : {});
-  console.log(formatSsmCollectBench(figures));
-  if (process.argv.includes('--json')) console.log(JSON.stringify(figures, null, 2));
+  const size = quick ? { parametersPerRegion: 1_000 } : {};
+  if (!process.argv.includes('--full-quota')) {
+    const figures = await runSsmCollectBench(size);
+    console.log(formatSsmCollectBench(figures));
+    if (process.argv.includes('--json')) console.log(JSON.stringify(figures, null, 2));
+  }
+  const fullQuota = await runSsmFullQuotaBench(size);
+  console.log(formatSsmFullQuotaBench(fullQuota));
+  if (process.argv.includes('--json')) console.log(JSON.stringify(fullQuota, null, 2));
 }

@@ -1,6 +1,8 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_SSM_DESCRIBE_RPS, DEFAULT_SSM_GET_RPS } from '../lambdas/sources/aws/request-budget.js';
 import { DEFAULT_AUDITOR_ROLE_NAME } from './drift-audit-read-role.js';
 import { GITHUB_REPOSITORY, SECRET_ARN } from './drift-auditor-settings.js';
+import { type NetworkContext, parseNetworkContext } from './network-context.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
 /** Prefix of every context key the stack reads. */
@@ -25,8 +27,16 @@ export interface DriftAuditContext {
   readonly timeoutMinutes: number;
   /** `driftAudit:memoryMb`: audit function memory, 128-10240. Default 1024. */
   readonly memoryMb: number;
-  /** `driftAudit:ssmRequestsPerSecond`: SSM request budget per region. Default 20 (half the default quota). */
+  /**
+   * `driftAudit:ssmRequestsPerSecond`: SSM Get* budget (GetParameter, GetParameters, GetParametersByPath)
+   * per account and region. Default 20 (half of AWS's default 40 per second).
+   */
   readonly ssmRequestsPerSecond: number;
+  /**
+   * `driftAudit:ssmDescribeRequestsPerSecond`: SSM DescribeParameters budget per account and region, a
+   * quota of its own. Default 5 (half of the 10 per second assumed; AWS does not publish it).
+   */
+  readonly ssmDescribeRequestsPerSecond: number;
   /** `driftAudit:reminders`: `false` turns the daily digest and the expiring-exception announcements off. Default true. */
   readonly reminders: boolean;
   /** `driftAudit:reminderStaleAfterDays`: open drift this many days old goes in the daily digest, 1-400. Default 7. */
@@ -49,7 +59,13 @@ export interface DriftAuditContext {
   readonly pullRequestBaseBranch?: string;
   /** `driftAudit:pullRequestBaselinePath`: the baseline file in that repository (`config/baseline.yaml`); needs `pullRequestRepository`. */
   readonly pullRequestBaselinePath?: string;
-  /** `driftAudit:githubTokenSecretArn`: full ARN of the Secrets Manager secret with the GitHub token; needs `pullRequestRepository`. */
+  /**
+   * `driftAudit:githubTokenSecretArn`: full ARN of the Secrets Manager secret the pull requests authenticate
+   * with; needs `pullRequestRepository`. It holds a fine-grained token (bare, or `{"token": "..."}`) or
+   * GitHub App credentials (`{"appId": ..., "installationId": ..., "privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}`),
+   * either limited to the config repository with Contents and Pull requests read/write (README, "Pull
+   * requests from drift"). The audit function may read this one secret only.
+   */
   readonly githubTokenSecretArn?: string;
   /** `driftAudit:reportRetentionDays`: days run reports are kept. Default 90. */
   readonly reportRetentionDays: number;
@@ -76,6 +92,13 @@ export interface DriftAuditContext {
   readonly fanOutMaxConcurrency?: number;
   /** `driftAudit:fanOutTargetTimeoutSeconds`: one target's collector timeout with `state-machine`, 10-900. Default 240. */
   readonly fanOutTargetTimeoutSeconds?: number;
+  /**
+   * `driftAudit:vpcId` with `driftAudit:subnets` (`[{ subnetId, availabilityZone, routeTableId? }]`),
+   * optional `driftAudit:securityGroupIds` and `driftAudit:vpcEndpoints` (`ssm`, `sts`, `eks`, `sns`,
+   * `secretsmanager`, `logs`, `monitoring`, `s3`, `dynamodb`): run the functions in that VPC, for
+   * private clusters. Default none (no VPC).
+   */
+  readonly network?: NetworkContext;
 }
 
 /** cdk.json context is invalid; `problems` lists every bad key, not just the first. */
@@ -155,13 +178,16 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     problems.push(`${CONTEXT_PREFIX}uploadBaseline = false needs ${CONTEXT_PREFIX}bucketName: the baseline must already be in an existing bucket`);
   }
 
+  const network = parseNetworkContext(get, CONTEXT_PREFIX, problems);
+
   const result: DriftAuditContext = {
     baselineDir: read('baselineDir', 'config', (raw, key) => nonEmptyString(raw, key, 'a directory path')),
     schedule,
     ...(expectedRunIntervalMinutes !== undefined && { expectedRunIntervalMinutes }),
     timeoutMinutes: read('timeoutMinutes', 5, (raw, key) => integerIn(raw, key, 1, 15, 'whole minutes')),
     memoryMb: read('memoryMb', 1024, (raw, key) => integerIn(raw, key, 128, 10_240, 'MiB')),
-    ssmRequestsPerSecond: read('ssmRequestsPerSecond', 20, (raw, key) => positiveNumber(raw, key)),
+    ssmRequestsPerSecond: read('ssmRequestsPerSecond', DEFAULT_SSM_GET_RPS, (raw, key) => positiveNumber(raw, key)),
+    ssmDescribeRequestsPerSecond: read('ssmDescribeRequestsPerSecond', DEFAULT_SSM_DESCRIBE_RPS, (raw, key) => positiveNumber(raw, key)),
     reminders: read('reminders', true, (raw, key) => booleanValue(raw, key)),
     reminderStaleAfterDays: read('reminderStaleAfterDays', 7, (raw, key) => integerIn(raw, key, 1, 400, 'days')),
     reminderExceptionWarningDays: read('reminderExceptionWarningDays', 7, (raw, key) => integerIn(raw, key, 0, 400, 'days')),
@@ -220,6 +246,7 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
       'fanOutTargetTimeoutSeconds',
       read<number | undefined>('fanOutTargetTimeoutSeconds', undefined, (raw, key) => integerIn(raw, key, 10, 900, 'seconds')),
     ),
+    ...optional('network', network),
   };
   if (problems.length > 0) throw new DriftAuditContextError(problems);
   return result;

@@ -7,6 +7,7 @@ import { BaselineInvalidError, formatBaselineIssue } from '../lambdas/engine/bas
 import { auditScopeFromBaseline, type AuditScope } from './audit-scope.js';
 import { parseDriftAuditContext, type DriftAuditContext } from './context.js';
 import { DriftAuditor } from './drift-auditor.js';
+import { networkPropsOf } from './network-context.js';
 
 /** Name `bin/app.ts` gives the stack; the history CLI looks this stack's outputs up by default. */
 export const DEFAULT_STACK_NAME = 'DriftAuditStack';
@@ -22,6 +23,9 @@ export const DRIFT_AUDIT_STACK_OUTPUTS = {
   auditFunctionName: 'AuditFunctionName',
   auditRoleArn: 'AuditRoleArn',
 } as const;
+
+/** Output key of the functions' security groups, present when the stack runs them in a VPC. */
+export const AUDIT_SECURITY_GROUPS_OUTPUT = 'AuditSecurityGroupIds';
 
 /** Properties of {@link DriftAuditStack}. */
 export interface DriftAuditStackProps extends StackProps {
@@ -104,6 +108,7 @@ export class DriftAuditStack extends Stack {
       timeout: Duration.minutes(settings.timeoutMinutes),
       memorySize: settings.memoryMb,
       ssmRequestsPerSecond: settings.ssmRequestsPerSecond,
+      ssmDescribeRequestsPerSecond: settings.ssmDescribeRequestsPerSecond,
       reminders: settings.reminders && {
         staleAfterDays: settings.reminderStaleAfterDays,
         exceptionWarningDays: settings.reminderExceptionWarningDays,
@@ -134,6 +139,7 @@ export class DriftAuditStack extends Stack {
           ...(settings.fanOutTargetTimeoutSeconds !== undefined && { targetTimeout: Duration.seconds(settings.fanOutTargetTimeoutSeconds) }),
         },
       }),
+      ...(settings.network !== undefined && { network: networkPropsOf(this, settings.network) }),
       ...(props.auditHandlerEntry !== undefined && { auditHandlerEntry: props.auditHandlerEntry }),
       ...(props.notifierHandlerEntry !== undefined && { notifierHandlerEntry: props.notifierHandlerEntry }),
       ...(props.collectorHandlerEntry !== undefined && { collectorHandlerEntry: props.collectorHandlerEntry }),
@@ -151,6 +157,13 @@ export class DriftAuditStack extends Stack {
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, DRIFT_AUDIT_STACK_OUTPUTS[key as keyof typeof DRIFT_AUDIT_STACK_OUTPUTS], output);
+    }
+    const network = this.auditor.network;
+    if (network !== undefined) {
+      new CfnOutput(this, AUDIT_SECURITY_GROUPS_OUTPUT, {
+        value: network.securityGroups.map((group) => group.securityGroupId).join(','),
+        description: "Security group(s) of the auditor's functions: allow them TCP 443 in each private cluster's security group",
+      });
     }
   }
 }

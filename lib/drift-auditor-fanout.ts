@@ -3,8 +3,7 @@ import { Duration, FeatureFlags, Stack } from 'aws-cdk-lib';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Alarm, ComparisonOperator, type IAlarmAction, MathExpression, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
@@ -26,7 +25,8 @@ import type { Construct } from 'constructs';
 import { FANOUT_FOLDER } from '../lambdas/fanout/fanout-layout.js';
 import { TARGET_RESULT_SCHEMA } from '../lambdas/fanout/target-result.js';
 import { AUDIT_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
-import { functionBase } from './drift-auditor-functions.js';
+import { createHandlerFunction } from './drift-auditor-functions.js';
+import { type FunctionNetwork, grantNetworkInterfaces } from './drift-auditor-network.js';
 import { defaultPolicyDocument, grantSourceReads } from './drift-auditor-permissions.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import type { FanOutSettings, Settings } from './drift-auditor-settings.js';
@@ -57,12 +57,14 @@ export interface FanOutResources {
   /** The audit function: plan and final steps. */
   readonly auditFunction: IFunction;
   readonly auditTimeout: Duration;
+  /** The VPC the construct's functions run in, when `network` is given: the collectors read from it too. */
+  readonly network?: FunctionNetwork;
 }
 
 /** The fan-out's parts. */
 export interface FanOut {
   readonly stateMachine: StateMachine;
-  readonly collectorFunction: NodejsFunction;
+  readonly collectorFunction: LambdaFunction;
   /** The role that reads the estate (it carries `auditRoleName`, the name member accounts trust). */
   readonly collectorRole: Role;
 }
@@ -76,7 +78,11 @@ export interface FanOut {
 export function createFanOut(scope: Construct, props: DriftAuditorProps, settings: Settings, fanOut: FanOutSettings, resources: FanOutResources): FanOut {
   const { bucket } = resources;
   const runObjects = `${bucket.bucketArn}/${settings.reportPrefix}${FANOUT_FOLDER}*`;
-  const collector = createCollector(scope, props, settings, fanOut, bucket, runObjects);
+  const collector = createCollector(scope, props, settings, fanOut, {
+    bucket,
+    runObjects,
+    ...(resources.network === undefined ? {} : { network: resources.network }),
+  });
 
   const plan = new LambdaInvoke(scope, FANOUT_STATES.plan, {
     lambdaFunction: resources.auditFunction,
@@ -199,13 +205,21 @@ export function createFanOutAlarms(scope: Construct, stateMachine: StateMachine,
 }
 
 /** The collector: reads one target with the estate's read permissions, under the run's prefix only. */
-function createCollector(scope: Construct, props: DriftAuditorProps, settings: Settings, fanOut: FanOutSettings, bucket: IBucket, runObjects: string) {
+function createCollector(
+  scope: Construct,
+  props: DriftAuditorProps,
+  settings: Settings,
+  fanOut: FanOutSettings,
+  where: { readonly bucket: IBucket; readonly runObjects: string; readonly network?: FunctionNetwork },
+) {
+  const { bucket, runObjects, network } = where;
   const role = new Role(scope, 'CollectorRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: 'drift-audit: reads one declared SSM tree or EKS cluster per invocation for the fan-out',
     ...(props.auditRoleName !== undefined && { roleName: props.auditRoleName }),
   });
   grantSourceReads(scope, role, props);
+  if (network !== undefined) grantNetworkInterfaces(scope, role);
   const logGroup = new LogGroup(scope, 'CollectorLogGroup', { retention: settings.logRetention });
   const storage = [
     new PolicyStatement({ sid: 'ReadRunBaselineWriteTargetResult', actions: ['s3:GetObject', 's3:PutObject'], resources: [runObjects] }),
@@ -235,17 +249,18 @@ function createCollector(scope: Construct, props: DriftAuditorProps, settings: S
     "One object per target under the run's prefix, and one kept state per target: the prefix wildcard is the narrowest resource for new keys.",
   );
 
-  const fn = new NodejsFunction(scope, 'CollectorFunction', {
-    ...functionBase(fanOut.collectorEntry),
+  const fn = createHandlerFunction(scope, 'CollectorFunction', fanOut.collectorCode, {
     description: 'drift-audit: collects one fan-out target (an SSM tree or EKS cluster of one environment)',
     role,
     logGroup,
     timeout: fanOut.targetTimeout,
     memorySize: fanOut.targetMemorySize,
+    ...network,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [AUDIT_FUNCTION_ENV.statePrefix]: settings.statePrefix,
       [AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]: String(settings.ssmRequestsPerSecond),
+      [AUDIT_FUNCTION_ENV.ssmDescribeRequestsPerSecond]: String(settings.ssmDescribeRequestsPerSecond),
       [AUDIT_FUNCTION_ENV.serviceName]: settings.serviceName,
     },
   });

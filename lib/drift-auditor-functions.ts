@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, type FunctionOptions, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
+import { type FunctionNetwork, grantNetworkInterfaces } from './drift-auditor-network.js';
 import { grantAuditPermissions, type AuditResources } from './drift-auditor-permissions.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
-import { REPO_ROOT, type Settings } from './drift-auditor-settings.js';
+import type { Settings } from './drift-auditor-settings.js';
+import { HANDLER_BUNDLE } from './handler-bundling.js';
+import { PACKAGE_ROOT, type HandlerCode } from './handler-code.js';
 
 /** The Node.js runtime of both functions: the newest cdk-lib knows, so cdk-nag L1 passes and it is pinned. */
 export const DRIFT_AUDIT_RUNTIME = Runtime.NODEJS_24_X;
@@ -26,7 +29,8 @@ export function createAuditFunction(
   settings: Settings,
   resources: Omit<AuditResources, 'logGroup'>,
   deadLetterQueue: Queue,
-): { readonly role: Role; readonly fn: NodejsFunction } {
+  network?: FunctionNetwork,
+): { readonly role: Role; readonly fn: LambdaFunction } {
   const role = new Role(scope, 'AuditRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description:
@@ -38,9 +42,9 @@ export function createAuditFunction(
   });
   const auditLogGroup = new LogGroup(scope, 'AuditLogGroup', { retention: settings.logRetention });
   grantAuditPermissions(scope, role, { ...resources, logGroup: auditLogGroup }, props, settings);
+  if (network !== undefined) grantNetworkInterfaces(scope, role);
 
-  const fn = new NodejsFunction(scope, 'AuditFunction', {
-    ...functionBase(settings.auditEntry),
+  const fn = createHandlerFunction(scope, 'AuditFunction', settings.auditCode, {
     description: 'drift-audit: scheduled configuration drift audit',
     role,
     logGroup: auditLogGroup,
@@ -51,6 +55,7 @@ export function createAuditFunction(
     retryAttempts: settings.retryAttempts,
     maxEventAge: settings.maxEventAge,
     onFailure: new SqsDestination(deadLetterQueue),
+    ...network,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [AUDIT_FUNCTION_ENV.baselineBucket]: resources.bucket.bucketName,
@@ -61,6 +66,7 @@ export function createAuditFunction(
       [AUDIT_FUNCTION_ENV.topicArn]: resources.topic.topicArn,
       ...(resources.chatbotTopic && { [AUDIT_FUNCTION_ENV.chatbotTopicArn]: resources.chatbotTopic.topicArn }),
       [AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]: String(settings.ssmRequestsPerSecond),
+      [AUDIT_FUNCTION_ENV.ssmDescribeRequestsPerSecond]: String(settings.ssmDescribeRequestsPerSecond),
       ...(settings.reminders === false
         ? { [AUDIT_FUNCTION_ENV.remindersEnabled]: 'false' }
         : {
@@ -80,29 +86,38 @@ export function createAuditFunction(
   return { role, fn };
 }
 
-/** What both functions share: local esbuild bundling, arm64, the pinned runtime. */
-export function functionBase(entry: string) {
-  const lockFile = join(REPO_ROOT, 'package-lock.json');
-  return {
-    entry,
+/** What both functions take besides their code: everything `FunctionOptions` allows, plus a role. */
+export type HandlerFunctionOptions = FunctionOptions & { readonly role: IRole };
+
+/**
+ * A handler's function, arm64 on the pinned runtime: from its prebuilt asset (installed package) or
+ * bundled from its entry by `NodejsFunction` (this repository, or an explicit entry): see `handler-code.ts`.
+ */
+export function createHandlerFunction(scope: Construct, id: string, code: HandlerCode, options: HandlerFunctionOptions): LambdaFunction {
+  const base = { runtime: DRIFT_AUDIT_RUNTIME, architecture: Architecture.ARM_64 };
+  if (code.kind === 'prebuilt') {
+    return new LambdaFunction(scope, id, { ...options, ...base, handler: `index.handler`, code: Code.fromAsset(code.directory) });
+  }
+  const lockFile = join(PACKAGE_ROOT, 'package-lock.json');
+  return new NodejsFunction(scope, id, {
+    ...options,
+    ...base,
+    entry: code.entry,
     handler: 'handler',
-    runtime: DRIFT_AUDIT_RUNTIME,
-    architecture: Architecture.ARM_64,
-    projectRoot: REPO_ROOT,
+    projectRoot: PACKAGE_ROOT,
     ...(existsSync(lockFile) && { depsLockFilePath: lockFile }),
     bundling: {
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      target: 'node24',
+      minify: HANDLER_BUNDLE.minify,
+      sourceMap: HANDLER_BUNDLE.sourcemap,
+      sourcesContent: HANDLER_BUNDLE.sourcesContent,
+      target: HANDLER_BUNDLE.target,
       format: OutputFormat.ESM,
-      mainFields: ['module', 'main'],
+      mainFields: [...HANDLER_BUNDLE.mainFields],
       // Bundle the AWS SDK too: the run uses the versions the tests ran, not whatever the runtime ships
       // (~600 kB more, irrelevant for an hourly job).
       externalModules: [],
-      // Some CommonJS dependencies call require() on Node built-ins; ESM output has no require.
-      banner: "import { createRequire as __driftAuditCreateRequire } from 'node:module'; const require = __driftAuditCreateRequire(import.meta.url);",
+      banner: HANDLER_BUNDLE.banner,
       forceDockerBundling: false,
     },
-  };
+  });
 }

@@ -3,7 +3,7 @@ import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,7 +12,8 @@ import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subsc
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { NOTIFY_SLACK_FUNCTION_ENV } from '../lambdas/runtime/function-environment.js';
-import { functionBase } from './drift-auditor-functions.js';
+import { createHandlerFunction } from './drift-auditor-functions.js';
+import { type FunctionNetwork, grantNetworkInterfaces } from './drift-auditor-network.js';
 import { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
 import type { DriftAuditorChatbotProps, DriftAuditorProps } from './drift-auditor-props.js';
 import type { Settings } from './drift-auditor-settings.js';
@@ -97,10 +98,12 @@ export interface NotifierTargets {
   /** The bucket of the reports it links to. */
   readonly bucket: IBucket;
   readonly deadLetterQueue: Queue;
+  /** The VPC placement, when the construct has one (the webhook is on the internet: the subnets need NAT). */
+  readonly network?: FunctionNetwork;
 }
 
 /** The Slack webhook notifier: a function subscribed to the alert topic, reading the webhook URL from its secret. */
-export function createNotifier(scope: Construct, secretName: string, settings: Settings, targets: NotifierTargets): NodejsFunction {
+export function createNotifier(scope: Construct, secretName: string, settings: Settings, targets: NotifierTargets): LambdaFunction {
   const secret = Secret.fromSecretNameV2(scope, 'SlackWebhookSecret', secretName);
   const role = new Role(scope, 'NotifierRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -115,8 +118,8 @@ export function createNotifier(scope: Construct, secretName: string, settings: S
     }),
   );
   secret.grantRead(role);
-  const notifier = new NodejsFunction(scope, 'NotifierFunction', {
-    ...functionBase(settings.notifierEntry),
+  if (targets.network !== undefined) grantNetworkInterfaces(scope, role);
+  const notifier = createHandlerFunction(scope, 'NotifierFunction', settings.notifierCode, {
     description: 'drift-audit: posts drift alerts to Slack as Block Kit',
     role,
     logGroup,
@@ -125,6 +128,7 @@ export function createNotifier(scope: Construct, secretName: string, settings: S
     memorySize: 256,
     retryAttempts: 2,
     onFailure: new SqsDestination(targets.deadLetterQueue),
+    ...targets.network,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [NOTIFY_SLACK_FUNCTION_ENV.webhookSecretId]: secretName,

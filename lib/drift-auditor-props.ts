@@ -3,6 +3,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { BaselineBundleFile } from '../lambdas/runtime/baseline-bundle-format.js';
 import type { AuditScope } from './audit-scope.js';
+import type { DriftAuditorNetworkProps } from './drift-auditor-network.js';
 
 /** Pull requests from drift made outside the pipeline (the `pull-requests` run sink). */
 export interface DriftAuditorPullRequestProps {
@@ -16,9 +17,11 @@ export interface DriftAuditorPullRequestProps {
   /** The baseline file in the repository the accept edits apply to, e.g. `config/baseline.yaml`. */
   readonly baselinePath: string;
   /**
-   * Full ARN (with its random suffix) of the Secrets Manager secret holding the GitHub token (bare, or
-   * JSON `{"token": "..."}`): fine-grained, contents and pull requests read/write on that repository only.
-   * The audit function may read this one secret and nothing else.
+   * Full ARN (with its random suffix) of the Secrets Manager secret the pull requests authenticate with:
+   * a GitHub token (bare, or JSON `{"token": "..."}`; fine-grained, contents and pull requests read/write
+   * on that repository only), or GitHub App credentials (JSON `{"appId": ..., "installationId": ...,
+   * "privateKey": "-----BEGIN RSA PRIVATE KEY-----..."}`; the App installed on that repository only, with
+   * the same permissions). The audit function may read this one secret and nothing else.
    */
   readonly tokenSecretArn: string;
 }
@@ -144,10 +147,17 @@ export interface DriftAuditorProps {
    */
   readonly memorySize?: number;
   /**
-   * SSM request budget per region, shared with the applications' own reads of the same quota.
-   * @default 20 (half of the default 40 requests per second)
+   * SSM Get* budget (GetParameter, GetParameters, GetParametersByPath share one quota) per account and
+   * region, in requests per second; the applications reading their configuration share that quota.
+   * @default 20 (half of AWS's default 40 transactions per second)
    */
   readonly ssmRequestsPerSecond?: number;
+  /**
+   * SSM DescribeParameters budget per account and region, in requests per second: a quota of its own,
+   * which AWS does not publish. Incremental runs are paced by it.
+   * @default 5 (half of the 10 per second we assume; raise it when AWS support gives your figure)
+   */
+  readonly ssmDescribeRequestsPerSecond?: number;
   /**
    * Reminders on the alerts topic: once a day one digest of drift open at least `staleAfterDays`, and
    * each exception announced once when it expires within `exceptionWarningDays` (0: on its last day).
@@ -215,18 +225,25 @@ export interface DriftAuditorProps {
    */
   readonly fanOut?: DriftAuditorFanOutProps;
   /**
-   * Entry file of the fan-out collector (exports `handler`).
-   * @default '<repo>/lambdas/fanout/collect-target-handler.ts'
+   * Entry file of the fan-out collector (exports `handler`), bundled by `NodejsFunction` at synth.
+   * @default - the installed package's prebuilt handler (`dist/lambda-assets/collect-target`); in this repository, `lambdas/fanout/collect-target-handler.ts`
    */
   readonly collectorHandlerEntry?: string;
   /**
-   * Entry file of the audit handler (exports `handler`).
-   * @default '<repo>/lambdas/audit/handler.ts'
+   * Runs the construct's functions (audit, fan-out collector, Slack notifier) in a VPC, to read clusters whose API
+   * endpoint is private; optionally creates the VPC endpoints the run needs. See the README's
+   * "Private clusters". The baseline upload's deploy-time handler stays outside: it only copies to S3.
+   * @default - no VPC: the functions reach public endpoints only
+   */
+  readonly network?: DriftAuditorNetworkProps;
+  /**
+   * Entry file of the audit handler (exports `handler`), bundled by `NodejsFunction` at synth.
+   * @default - the installed package's prebuilt handler (`dist/lambda-assets/audit`); in this repository, `lambdas/audit/handler.ts`
    */
   readonly auditHandlerEntry?: string;
   /**
-   * Entry file of the Slack notifier (exports `handler`).
-   * @default '<repo>/lambdas/notify-slack/handler.ts'
+   * Entry file of the Slack notifier (exports `handler`), bundled by `NodejsFunction` at synth.
+   * @default - the installed package's prebuilt handler (`dist/lambda-assets/notify-slack`); in this repository, `lambdas/notify-slack/handler.ts`
    */
   readonly notifierHandlerEntry?: string;
 }

@@ -1,19 +1,16 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_AUDIT_SERVICE_NAME, DEFAULT_METRICS_NAMESPACE } from '../lambdas/runtime/function-environment.js';
+import { DEFAULT_SSM_DESCRIBE_RPS, DEFAULT_SSM_GET_RPS } from '../lambdas/sources/aws/request-budget.js';
 import { DEFAULT_REMINDER_OPTIONS, type ReminderOptions } from '../lambdas/sinks/reminders/reminder-message.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
+import { handlerCode, type HandlerCode } from './handler-code.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 
 /** `owner/name` as GitHub allows them. */
 export const GITHUB_REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 /** A Secrets Manager secret's full ARN: a partial one would need a wildcard in the grant. */
 export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-
-/** The repository root: the handlers' entries, the lock file and the bundling project root are under it. */
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The construct's properties with every default applied and every range checked. */
 export interface Settings {
@@ -29,13 +26,15 @@ export interface Settings {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly ssmRequestsPerSecond: number;
+  readonly ssmDescribeRequestsPerSecond: number;
   /** The reminders' day counts, or false when they are off. */
   readonly reminders: ReminderOptions | false;
   readonly logRetention: RetentionDays;
   readonly metricsNamespace: string;
   readonly serviceName: string;
-  readonly auditEntry: string;
-  readonly notifierEntry: string;
+  /** The audit handler's code: prebuilt asset or entry to bundle (`handler-code.ts`). */
+  readonly auditCode: HandlerCode;
+  readonly notifierCode: HandlerCode;
   /** The fan-out's settings, or undefined on the single-function path. */
   readonly fanOut: FanOutSettings | undefined;
 }
@@ -45,7 +44,8 @@ export interface FanOutSettings {
   readonly maxConcurrency: number;
   readonly targetTimeout: Duration;
   readonly targetMemorySize: number;
-  readonly collectorEntry: string;
+  /** The collector's code: prebuilt asset or entry to bundle (`handler-code.ts`). */
+  readonly collectorCode: HandlerCode;
 }
 
 /** Applies defaults and checks ranges up front, so a bad prop fails at synth with its name. */
@@ -80,9 +80,12 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
   const memorySize = props.memorySize ?? 1024;
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)
     problems.push(`memorySize must be whole MiB between 128 and 10240, got ${memorySize}`);
-  const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? 20;
+  const ssmRequestsPerSecond = props.ssmRequestsPerSecond ?? DEFAULT_SSM_GET_RPS;
   if (!(ssmRequestsPerSecond > 0) || !Number.isFinite(ssmRequestsPerSecond))
-    problems.push(`ssmRequestsPerSecond must be a positive number, got ${ssmRequestsPerSecond}`);
+    problems.push(`ssmRequestsPerSecond (SSM Get* budget) must be a positive number, got ${ssmRequestsPerSecond}`);
+  const ssmDescribeRequestsPerSecond = props.ssmDescribeRequestsPerSecond ?? DEFAULT_SSM_DESCRIBE_RPS;
+  if (!(ssmDescribeRequestsPerSecond > 0) || !Number.isFinite(ssmDescribeRequestsPerSecond))
+    problems.push(`ssmDescribeRequestsPerSecond (SSM DescribeParameters budget) must be a positive number, got ${ssmDescribeRequestsPerSecond}`);
   const reminders = props.reminders === false ? false : { ...DEFAULT_REMINDER_OPTIONS, ...props.reminders };
   if (reminders !== false) {
     for (const [name, min] of [
@@ -105,8 +108,6 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
         `pullRequests.tokenSecretArn must be the secret's full ARN, with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), got "${pulls.tokenSecretArn}"`,
       );
   }
-  const auditEntry = props.auditHandlerEntry ?? join(REPO_ROOT, 'lambdas/audit/handler.ts');
-  const notifierEntry = props.notifierHandlerEntry ?? join(REPO_ROOT, 'lambdas/notify-slack/handler.ts');
   const fanOut = props.collection === 'state-machine' ? resolveFanOut(props, problems) : undefined;
   if (props.collection !== undefined && props.collection !== 'single-function' && props.collection !== 'state-machine')
     problems.push(`collection must be 'single-function' or 'state-machine', got "${String(props.collection)}"`);
@@ -124,12 +125,13 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     timeout,
     memorySize,
     ssmRequestsPerSecond,
+    ssmDescribeRequestsPerSecond,
     reminders,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
     serviceName: props.serviceName ?? DEFAULT_AUDIT_SERVICE_NAME,
-    auditEntry,
-    notifierEntry,
+    auditCode: handlerCode('audit', props.auditHandlerEntry),
+    notifierCode: handlerCode('notify-slack', props.notifierHandlerEntry),
     fanOut,
   };
 }
@@ -145,8 +147,7 @@ function resolveFanOut(props: DriftAuditorProps, problems: string[]): FanOutSett
   const targetMemorySize = props.fanOut?.targetMemorySize ?? 512;
   if (!Number.isInteger(targetMemorySize) || targetMemorySize < 128 || targetMemorySize > 10_240)
     problems.push(`fanOut.targetMemorySize must be whole MiB between 128 and 10240, got ${targetMemorySize}`);
-  const collectorEntry = props.collectorHandlerEntry ?? join(REPO_ROOT, 'lambdas/fanout/collect-target-handler.ts');
-  return { maxConcurrency, targetTimeout, targetMemorySize, collectorEntry };
+  return { maxConcurrency, targetTimeout, targetMemorySize, collectorCode: handlerCode('collect-target', props.collectorHandlerEntry) };
 }
 
 /** A key prefix without a leading slash, ending in one unless empty. */

@@ -5,7 +5,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -18,6 +18,7 @@ import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
 import { createFanOut, createFanOutAlarms } from './drift-auditor-fanout.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
+import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
 import { createDeadLetterQueue, createSchedule } from './drift-auditor-schedule.js';
@@ -29,6 +30,7 @@ export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
 export type { DriftAuditorChatbotProps, DriftAuditorFanOutProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
 export { FANOUT_STATES } from './drift-auditor-fanout.js';
+export { DRIFT_AUDIT_VPC_ENDPOINTS, type DriftAuditorNetworkProps, type DriftAuditVpcEndpointName } from './drift-auditor-network.js';
 
 /**
  * The scheduled drift auditor: baseline bucket, history table, alert and ops topics, the audit function
@@ -53,20 +55,22 @@ export class DriftAuditor extends Construct {
    * `auditRoleName`): the audit role, or with `collection: 'state-machine'` the collectors' role.
    */
   readonly readerRole: Role;
-  readonly auditFunction: NodejsFunction;
+  readonly auditFunction: LambdaFunction;
   /** The fan-out state machine, with `collection: 'state-machine'`. */
   readonly stateMachine?: StateMachine;
   /** The fan-out's collector function, with `collection: 'state-machine'`. */
-  readonly collectorFunction?: NodejsFunction;
+  readonly collectorFunction?: LambdaFunction;
   /** Alarm on fan-out executions that recorded no run, with `collection: 'state-machine'`. */
   readonly fanOutAlarm?: Alarm;
-  readonly notifierFunction?: NodejsFunction;
+  readonly notifierFunction?: LambdaFunction;
   /** Receives scheduled runs Scheduler could not deliver and invocations that failed after retries. */
   readonly deadLetterQueue: Queue;
   readonly schedule: Schedule;
   readonly alarms: DriftAuditorAlarms;
   readonly accessEntries: DriftAuditAccessEntries;
   readonly chatbot?: SlackChannelConfiguration;
+  /** The functions' security groups and the VPC endpoints created, when `network` is given. */
+  readonly network?: AuditorNetwork;
   constructor(scope: Construct, id: string, props: DriftAuditorProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -101,6 +105,10 @@ export class DriftAuditor extends Construct {
     if (topics.chatbotTopic !== undefined) this.chatbotTopic = topics.chatbotTopic;
     this.deadLetterQueue = createDeadLetterQueue(this);
 
+    // The VPC placement of the functions and the endpoints they need, for private clusters.
+    if (props.network !== undefined) this.network = createAuditorNetwork(this, props.network);
+    const functionNetwork = this.network?.functionNetwork;
+
     // The audit function, its least-privilege role, and its schedule.
     const audit = createAuditFunction(
       this,
@@ -114,6 +122,7 @@ export class DriftAuditor extends Construct {
         ...(this.chatbotTopic === undefined ? {} : { chatbotTopic: this.chatbotTopic }),
       },
       this.deadLetterQueue,
+      functionNetwork,
     );
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
@@ -125,6 +134,7 @@ export class DriftAuditor extends Construct {
         bucket: this.bucket,
         auditFunction: this.auditFunction,
         auditTimeout: settings.timeout,
+        ...(functionNetwork === undefined ? {} : { network: functionNetwork }),
       });
       this.stateMachine = fanOut.stateMachine;
       this.collectorFunction = fanOut.collectorFunction;
@@ -144,6 +154,7 @@ export class DriftAuditor extends Construct {
         topic: this.topic,
         bucket: this.bucket,
         deadLetterQueue: this.deadLetterQueue,
+        ...(functionNetwork === undefined ? {} : { network: functionNetwork }),
       });
     }
     if (props.chatbot && this.chatbotTopic) this.chatbot = createChatbot(this, props.chatbot, this.chatbotTopic, this.opsTopic);

@@ -20,6 +20,7 @@ export {
   type ClusterReadScope,
   type SsmReadScope,
 } from './audit-scope.js';
+export { BaselineDirError, loadBaselineDir, type BaselineDirResult } from '../lambdas/baseline/load-baseline-dir.js';
 export {
   BASELINE_BUNDLE_SCHEMA,
   BaselineBundleError,
@@ -38,6 +39,7 @@ export {
   type DriftAuditReadRoleProps,
 } from './drift-audit-read-role.js';
 export {
+  AUDIT_SECURITY_GROUPS_OUTPUT,
   DEFAULT_STACK_NAME,
   DRIFT_AUDIT_STACK_OUTPUTS,
   DriftAuditStack,
@@ -51,6 +53,13 @@ export {
   type DriftAuditorProps,
   type DriftAuditorPullRequestProps,
 } from './drift-auditor.js';
+export {
+  DRIFT_AUDIT_VPC_ENDPOINTS,
+  type AuditorNetwork,
+  type DriftAuditorNetworkProps,
+  type DriftAuditVpcEndpointName,
+} from './drift-auditor-network.js';
+export type { NetworkContext, NetworkContextSubnet } from './network-context.js';
 export { DURATION_ALARM_RATIO, DriftAuditorAlarms, type DriftAuditorAlarmsProps } from './drift-auditor-alarms.js';
 export { DESCRIBE_PARAMETERS_REASON, READ_STATEMENT_SIDS, clusterArn, parameterTreeArns, readStatements } from './read-permissions.js';
 export { parseScheduleExpression, type ParsedSchedule, type ScheduleParseResult } from './schedule-expression.js';

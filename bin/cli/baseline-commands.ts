@@ -1,4 +1,3 @@
-import type { ParseArgsConfig } from 'node:util';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { closest } from 'fastest-levenshtein';
 import { writeBaselineFile } from '../../lambdas/baseline/load-baseline-dir.js';
@@ -7,6 +6,7 @@ import { acceptFindings } from '../../lambdas/engine/accept/accept-findings.js';
 import type { BaselineFile } from '../../lambdas/engine/baseline/baseline-file.js';
 import { FINDING_TYPES, type Finding } from '../../lambdas/engine/model.js';
 import type { CliIo } from './cli-io.js';
+import type { OptionSpecs } from './option-spec.js';
 import { loadBaseline } from './audit-inputs.js';
 import { audit, type AuditOutcome, type ScanOptions } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
@@ -37,17 +37,21 @@ export function runBaselineValidate(io: CliIo, options: { baselineDir: string; n
   return 0;
 }
 
-/** Flags of `baseline accept`, for the dispatcher's `parseArgs`. */
+/** Flags of `baseline accept`, declared once for the parser and its `--help`. */
 export const ACCEPT_FLAGS = {
-  'dry-run': { type: 'boolean', default: false },
-  all: { type: 'boolean', default: false },
-  env: { type: 'string', short: 'e', multiple: true },
-  type: { type: 'string', multiple: true },
-  extend: { type: 'string' },
-  owner: { type: 'string' },
-  reason: { type: 'string' },
-  expires: { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
+  all: { type: 'boolean', default: false, description: 'every finding (narrowed by --env and --type when given)' },
+  env: { type: 'string', short: 'e', multiple: true, valueName: 'ENV', description: 'the findings of ENV (repeatable)' },
+  type: { type: 'string', multiple: true, valueName: 'TYPE', choices: FINDING_TYPES, description: 'the findings of TYPE (repeatable)' },
+  'dry-run': { type: 'boolean', default: false, description: 'print the unified diff of the baseline instead of writing it' },
+  extend: {
+    type: 'string',
+    valueName: 'YYYY-MM-DD',
+    description: 'exception-expired: extend the exception (default: remove it and declare the live value)',
+  },
+  owner: { type: 'string', valueName: 'EMAIL', description: 'version: owner of the exception that declares the image difference' },
+  reason: { type: 'string', valueName: 'WHY', description: 'version: why the difference is allowed' },
+  expires: { type: 'string', valueName: 'YYYY-MM-DD', description: 'version: when the exception ends' },
+} as const satisfies OptionSpecs;
 
 /** Options of `drift-audit baseline accept [FINDING_ID...] [BASELINE_DIR]`. */
 export interface AcceptOptions extends Omit<ScanOptions, 'format' | 'failOn' | 'output' | 'verbose'> {

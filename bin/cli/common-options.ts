@@ -1,45 +1,52 @@
-import type { ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../lambdas/engine/analyse/parse-duration.js';
+import type { OptionSpecs } from './option-spec.js';
+import { LIVE_BUDGET_OPTIONS, liveBudgetOf, type LiveBudgetValues } from './live-budget-options.js';
 import { UsageError } from './usage-error.js';
 
-/** The options every command that reads an estate takes (offline snapshots or live, clock, colour, help). */
+/** The help heading of the flags that only matter with `--live`. */
+const LIVE = 'Live options';
+
+/**
+ * The options every command that reads an estate takes (offline snapshots or live, clock, colour).
+ * `--help` and `-h` are commander's own on every command.
+ */
 export const COMMON_OPTIONS = {
-  snapshots: { type: 'string' },
-  live: { type: 'boolean', default: false },
-  profile: { type: 'string' },
-  'ssm-rps': { type: 'string' },
-  deadline: { type: 'string' },
-  now: { type: 'string' },
-  'no-color': { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
+  snapshots: { type: 'string', valueName: 'DIR', description: 'exported state to audit (default: BASELINE_DIR/snapshots)' },
+  live: { group: LIVE, type: 'boolean', default: false, description: 'read SSM and EKS with the standard AWS credential chain' },
+  profile: { group: LIVE, type: 'string', valueName: 'NAME', description: 'AWS profile (same as AWS_PROFILE)' },
+  ...LIVE_BUDGET_OPTIONS,
+  deadline: {
+    group: LIVE,
+    type: 'string',
+    valueName: 'DURATION',
+    description: 'stop the live read after this long (e.g. 90s, 10m); sources not read by then are reported as source errors and the audit as partial',
+    defaultDescription: '5m',
+  },
+  now: { type: 'string', valueName: 'ISO_TIME', description: 'audit as of this time (exception expiry)', defaultDescription: 'now' },
+  'no-color': { type: 'boolean', default: false, description: 'plain text even on a terminal (also NO_COLOR)' },
+} as const satisfies OptionSpecs;
 
 /** The common options as `parseArgs` returns them. */
-export interface CommonValues {
+export interface CommonValues extends LiveBudgetValues {
   snapshots?: string | undefined;
   live: boolean;
   profile?: string | undefined;
-  'ssm-rps'?: string | undefined;
   deadline?: string | undefined;
   now?: string | undefined;
   'no-color': boolean;
 }
 
-/** The common options checked: a usage error names the flag, what it expects and what it got. */
-export function commonOf(values: CommonValues) {
+/**
+ * The common options checked: a usage error names the flag, what it expects and what it got.
+ * @param implied `live: true` for commands that always read live (`snapshot`), so `--state` applies
+ */
+export function commonOf(values: CommonValues, implied: { readonly live?: boolean } = {}) {
   if (values.live && values.snapshots !== undefined) throw new UsageError('choose --live or --snapshots, not both');
-  let ssmRequestsPerSecond: number | undefined;
-  if (values['ssm-rps'] !== undefined) {
-    ssmRequestsPerSecond = Number(values['ssm-rps']);
-    if (!Number.isFinite(ssmRequestsPerSecond) || ssmRequestsPerSecond <= 0) {
-      throw new UsageError(`--ssm-rps must be a positive number of requests per second, got ${values['ssm-rps']}`);
-    }
-  }
   return {
     live: values.live,
     ...(values.snapshots === undefined ? {} : { snapshots: values.snapshots }),
     ...(values.profile === undefined ? {} : { profile: values.profile }),
-    ...(ssmRequestsPerSecond === undefined ? {} : { ssmRequestsPerSecond }),
+    ...liveBudgetOf(values, values.live || implied.live === true),
     ...deadlineOf(values.deadline),
     ...nowOf(values.now),
     ...(values['no-color'] ? { color: false } : {}),

@@ -2,7 +2,15 @@ import { AmbiguousApplicationError, type Explanation, explain, UnknownApplicatio
 import { renderExplanationJson, renderExplanationTerminal } from '../../lambdas/sinks/report/render-explanation.js';
 import { wantsColor, type CliIo } from './cli-io.js';
 import { audit, type ScanOptions } from './scan-command.js';
+import type { OptionSpecs } from './option-spec.js';
 import { UsageError } from './usage-error.js';
+
+/** The flags of `explain` besides the common ones. */
+export const EXPLAIN_FLAGS = {
+  env: { type: 'string', short: 'e', valueName: 'ENV', description: 'the environment to explain the key in (required)' },
+  app: { type: 'string', short: 'a', valueName: 'APP', description: 'the application whose key it is, when several read it' },
+  json: { type: 'boolean', default: false, description: 'the explanation as JSON' },
+} as const satisfies OptionSpecs;
 
 /** Options of `drift-audit explain KEY --env E`. */
 export interface ExplainOptions extends Omit<ScanOptions, 'format' | 'failOn' | 'output' | 'verbose'> {

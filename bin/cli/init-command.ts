@@ -10,7 +10,30 @@ import { readSnapshots } from '../../lambdas/sources/files/snapshot-dir.js';
 import { resolvePath } from './audit-inputs.js';
 import type { CliIo } from './cli-io.js';
 import { collectLiveForCli, type LiveOptions } from './live.js';
+import type { OptionSpecs } from './option-spec.js';
 import { EXIT, UsageError } from './usage-error.js';
+
+/** The flags of `init` besides the common ones. */
+export const INIT_FLAGS = {
+  env: {
+    type: 'string',
+    multiple: true,
+    valueName: 'SPEC',
+    description: 'NAME[:tier=T,region=R,ssm=/path/,eks=cluster/namespace] (repeatable; tier inferred from names like staging-*, production-*, prod-*)',
+  },
+  'key-style': {
+    type: 'string',
+    valueName: 'STYLE',
+    choices: ['env', 'relative'],
+    default: 'env',
+    description: 'how SSM names become keys (env: /app/db/timeout -> DB_TIMEOUT)',
+  },
+  update: {
+    type: 'boolean',
+    default: false,
+    description: 'add new keys and environments to the baseline in BASELINE_DIR, keeping everything written there; a second run changes nothing',
+  },
+} as const satisfies OptionSpecs;
 
 /** Options of `drift-audit init`. */
 export interface InitOptions extends LiveOptions {

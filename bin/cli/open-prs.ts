@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AuditResult, Transition } from '../../lambdas/engine/model.js';
 import { buildChangeRequests } from '../../lambdas/sinks/pull-requests/build-change-requests.js';
+import { staticGitHubToken } from '../../lambdas/sinks/pull-requests/github-credentials.js';
 import { GitHubPullRequestProvider } from '../../lambdas/sinks/pull-requests/github-provider.js';
 import type { CliIo } from './cli-io.js';
 import { resolvePath } from './audit-inputs.js';
@@ -56,7 +57,7 @@ export async function openPullRequests(io: CliIo, result: AuditResult, now: Date
     repository: options.repository,
     baseBranch: options.baseBranch,
     baselinePath: options.baselinePath,
-    token: async () => token,
+    credentials: staticGitHubToken(token),
     ...(options.apiUrl === undefined ? {} : { baseUrl: options.apiUrl }),
     now: () => now,
   });

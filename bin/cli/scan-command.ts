@@ -1,21 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
 import { SEVERITIES, type AuditResult, type Severity, type Snapshot, type SourceStatus } from '../../lambdas/engine/model.js';
+import { closest } from 'fastest-levenshtein';
+import { describeFilter, filterAuditResult, isEmptyFilter, keepsEnvironment, type ReportFilter } from '../../lambdas/sinks/report/report-filter.js';
 import type { ReportInput } from '../../lambdas/sinks/report/report-input.js';
-import { renderHtml } from '../../lambdas/sinks/report/render-html.js';
-import { renderJson } from '../../lambdas/sinks/report/render-json.js';
-import { renderMarkdown } from '../../lambdas/sinks/report/render-markdown.js';
-import { renderTerminal } from '../../lambdas/sinks/report/render-terminal.js';
 import { loadBaseline, readOfflineSnapshots, resolvePath, snapshotDirFor, type LoadedBaseline } from './audit-inputs.js';
-import { wantsColor, type CliIo } from './cli-io.js';
+import { terminalWidth, wantsColor, type CliIo } from './cli-io.js';
 import { collectLiveForCli, type LiveOptions } from './live.js';
 import { githubTokenOf, openPullRequests, type OpenPrsOptions } from './open-prs.js';
+import { renderReport, type ReportFormat } from './report-formats.js';
 import { EXIT, UsageError } from './usage-error.js';
 
-/** Output formats of `scan`. */
-export const REPORT_FORMATS = ['terminal', 'json', 'markdown', 'html'] as const;
-/** One of {@link REPORT_FORMATS}. */
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
 
 /** Options of `drift-audit scan`. */
 export interface ScanOptions extends LiveOptions {
@@ -30,6 +26,10 @@ export interface ScanOptions extends LiveOptions {
   readonly color?: boolean;
   readonly now?: Date;
   readonly verbose: boolean;
+  /** `--compact`: one terminal line per key and type, across environments. @default false */
+  readonly compact?: boolean;
+  /** `--env`, `--severity`, `--type`: what the report shows and the exit code judges. @default everything */
+  readonly filter?: ReportFilter;
   /** `--open-prs`: open or update a pull request per out-of-band drift (see `open-prs.ts`). */
   readonly openPrs?: OpenPrsOptions;
 }
@@ -53,18 +53,44 @@ export async function audit(io: CliIo, options: Omit<ScanOptions, 'format' | 'fa
   return { loaded, snapshots, result, now };
 }
 
-/** Builds the renderers' input from an audit. */
-export function reportInputOf(outcome: AuditOutcome): ReportInput {
+/**
+ * The audit narrowed to what the filter keeps: its findings, and the environments (with their
+ * sources) it names. An `--env` the baseline does not declare is a usage error with the closest name.
+ */
+export function filterOutcome(outcome: AuditOutcome, filter: ReportFilter): AuditOutcome {
+  if (isEmptyFilter(filter)) return outcome;
+  const names = outcome.loaded.baseline.environments.map((env) => env.name);
+  for (const environment of filter.environments ?? []) {
+    if (!names.includes(environment)) {
+      throw new UsageError(
+        `--env ${environment} is not an environment of the baseline: did you mean ${closest(environment, names)}? (one of ${names.join(', ')})`,
+      );
+    }
+  }
+  return {
+    ...outcome,
+    result: filterAuditResult(outcome.result, filter),
+    snapshots: outcome.snapshots.filter((snapshot) => keepsEnvironment(filter, snapshot.environment)),
+  };
+}
+
+/** Builds the renderers' input from an audit; `total` is the unfiltered audit's finding count when filtered. */
+export function reportInputOf(outcome: AuditOutcome, filter: ReportFilter = {}, total?: number): ReportInput {
   return {
     result: outcome.result,
     generatedAt: outcome.now.toISOString(),
     baselineVersion: outcome.loaded.version,
-    environments: outcome.loaded.baseline.environments.map((env) => ({
-      name: env.name,
-      tier: env.tier,
-      ...(env.region === undefined ? {} : { region: env.region }),
-      ...(env.account === undefined ? {} : { account: env.account }),
-    })),
+    ...(isEmptyFilter(filter)
+      ? {}
+      : { filter: { description: describeFilter(filter), shown: outcome.result.findings.length, total: total ?? outcome.result.findings.length } }),
+    environments: outcome.loaded.baseline.environments
+      .filter((env) => keepsEnvironment(filter, env.name))
+      .map((env) => ({
+        name: env.name,
+        tier: env.tier,
+        ...(env.region === undefined ? {} : { region: env.region }),
+        ...(env.account === undefined ? {} : { account: env.account }),
+      })),
     sources: outcome.snapshots.flatMap((snapshot) => snapshot.sources),
   };
 }
@@ -115,9 +141,19 @@ function verdictNote(outcome: AuditOutcome, options: VerdictOptions): string | u
 export async function runScan(io: CliIo, options: ScanOptions): Promise<number> {
   // The token first: a missing one is a usage error before anything is read.
   const token = options.openPrs === undefined ? undefined : githubTokenOf(io, options.openPrs);
-  const outcome = await audit(io, options);
-  const input = reportInputOf(outcome);
-  const text = render(io, input, options);
+  const full = await audit(io, options);
+  const filter = options.filter ?? {};
+  // The filtered audit is the one reported and judged: `scan --env production-eu` gates on production-eu,
+  // as `kubectl diff -l` and `terraform plan -target` answer for what they were pointed at.
+  const outcome = filterOutcome(full, filter);
+  const input = reportInputOf(outcome, filter, full.result.findings.length);
+  const text = renderReport(options.format, input, {
+    color: options.output === undefined && wantsColor(io, options.color),
+    width: terminalWidth(io),
+    verbose: options.verbose,
+    compact: options.compact ?? false,
+    outcome,
+  });
   if (options.output !== undefined) {
     const target = resolvePath(io, options.output);
     try {
@@ -134,20 +170,4 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   // Pull requests never change the verdict: a GitHub failure is reported, the exit code is the scan's.
   if (options.openPrs !== undefined && token !== undefined) await openPullRequests(io, outcome.result, outcome.now, options.openPrs, token);
   return exitCodeFor(outcome.result, options);
-}
-
-function render(io: CliIo, input: ReportInput, options: ScanOptions): string {
-  switch (options.format) {
-    case 'json':
-      return renderJson(input);
-    case 'markdown':
-      return renderMarkdown(input);
-    case 'html':
-      return renderHtml(input);
-    case 'terminal':
-      return renderTerminal(input, {
-        color: options.output === undefined && wantsColor(io, options.color),
-        verbose: options.verbose,
-      });
-  }
 }

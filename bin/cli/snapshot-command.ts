@@ -3,7 +3,14 @@ import { loadBaseline, resolvePath } from './audit-inputs.js';
 import type { CliIo } from './cli-io.js';
 import { collectLiveWithState, type LiveOptions } from './live.js';
 import { unreadSummary } from './scan-command.js';
+import type { OptionSpecs } from './option-spec.js';
 import { EXIT, UsageError } from './usage-error.js';
+
+/** The flags of `snapshot` besides the common ones. */
+export const SNAPSHOT_FLAGS = {
+  out: { type: 'string', valueName: 'DIR', description: 'where to write the snapshot (required)' },
+  'allow-partial': { type: 'boolean', default: false, description: 'exit 0 even when a source could not be read' },
+} as const satisfies OptionSpecs;
 
 /** Options of `drift-audit snapshot --out DIR`. */
 export interface SnapshotOptions extends LiveOptions {

@@ -18,12 +18,14 @@ import { SEVERITIES } from '../engine/model.js';
 import { HistoryStore } from '../sinks/history/history-store.js';
 import { remindersFromEnvironment } from '../sinks/reminders/reminder-config.js';
 import { GitHubPullRequestProvider } from '../sinks/pull-requests/github-provider.js';
-import { readGitHubTokenSecret } from '../sinks/pull-requests/github-token-secret.js';
+import { readGitHubCredentialsSecret } from '../sinks/pull-requests/github-credentials-secret.js';
 import { PullRequestSink } from '../sinks/pull-requests/pull-request-sink.js';
+import { SecretGitHubCredentials } from '../sinks/pull-requests/secret-github-credentials.js';
 import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
-import { RequestBudget, requestRates } from '../sources/aws/request-budget.js';
+import { RequestBudget } from '../sources/aws/request-budget.js';
+import { ssmRequestRatesFromEnvironment } from './request-rates-environment.js';
 import { fanOutCollection } from '../fanout/fanout-collection.js';
 import type { FanOutPlan } from '../fanout/fanout-layout.js';
 import { fanOutStepOf } from '../fanout/fanout-step.js';
@@ -58,6 +60,9 @@ function required(name: string): string {
   return value;
 }
 
+// Where the run's budget comes from; kept importable from here, where the handler's tests find it.
+export { ssmRequestRatesFromEnvironment };
+
 /** Knobs of the production wiring that come from the invocation rather than the environment. */
 export interface ProductionOptions {
   /**
@@ -76,7 +81,7 @@ export interface ProductionOptions {
 
 /** The production wiring: clients from the Lambda's role, names from the construct's variables. */
 export function dependenciesFromEnvironment(options: ProductionOptions = {}): AuditDependencies {
-  const rates = requestRates(Number(process.env[AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]));
+  const rates = ssmRequestRatesFromEnvironment(process.env);
   const chatbot = process.env[AUDIT_FUNCTION_ENV.chatbotTopicArn];
   const region = process.env.AWS_REGION;
   const timeouts = options.httpTimeouts ?? {};
@@ -112,19 +117,24 @@ export function dependenciesFromEnvironment(options: ProductionOptions = {}): Au
   return { ...wiring, sinks: [...standardRunSinks(wiring), ...pullRequestSinksFromEnvironment(requestHandler, timeouts)] };
 }
 
-/** The pull-request sink when the stack enables it (repository set), its token read from the secret when first needed. */
+/**
+ * The pull-request sink when the stack enables it (repository set). Its credentials, a token or a
+ * GitHub App's, are read from the secret when first needed; built once per cold start with the rest
+ * of the wiring, so a warm Lambda keeps the App's installation token across runs until near expiry.
+ */
 function pullRequestSinksFromEnvironment(requestHandler: ReturnType<typeof requestHandlerOptions>, timeouts: HttpTimeouts): RunSink[] {
   const repository = process.env[AUDIT_FUNCTION_ENV.pullRequestRepository];
   if (repository === undefined || repository === '') return [];
   const secretArn = required(AUDIT_FUNCTION_ENV.githubTokenSecretArn);
   const secrets = withResponseDeadline(new SecretsManagerClient({ requestHandler }), timeouts);
   const apiUrl = process.env[AUDIT_FUNCTION_ENV.githubApiUrl];
+  const baseUrl = apiUrl === undefined || apiUrl === '' ? {} : { baseUrl: apiUrl };
   const provider = new GitHubPullRequestProvider({
-    ...(apiUrl === undefined || apiUrl === '' ? {} : { baseUrl: apiUrl }),
+    ...baseUrl,
     repository,
     baseBranch: required(AUDIT_FUNCTION_ENV.pullRequestBaseBranch),
     baselinePath: required(AUDIT_FUNCTION_ENV.pullRequestBaselinePath),
-    token: () => readGitHubTokenSecret(secrets, secretArn),
+    credentials: new SecretGitHubCredentials({ ...baseUrl, repository, read: () => readGitHubCredentialsSecret(secrets, secretArn) }),
   });
   return [new PullRequestSink(provider)];
 }

@@ -8,7 +8,8 @@ import type { Context } from 'aws-lambda';
 import { AUDIT_FUNCTION_ENV, DEFAULT_AUDIT_SERVICE_NAME } from '../runtime/function-environment.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline } from '../sources/aws/http-timeouts.js';
-import { RequestBudget, requestRates } from '../sources/aws/request-budget.js';
+import { RequestBudget, scaledRequestRates } from '../sources/aws/request-budget.js';
+import { ssmRequestRatesFromEnvironment } from '../audit/request-rates-environment.js';
 import { collectTarget, type CollectTargetDependencies, type CollectTargetInput } from './collect-target.js';
 import type { TargetPointer } from './fanout-layout.js';
 
@@ -26,7 +27,7 @@ export function targetDeadlineMs(remainingMs: number): number {
 
 /** The production wiring of one invocation: a fresh budget at the target's share, so no two targets share a bucket. */
 export function collectorDependencies(input: CollectTargetInput, s3: S3Client): CollectTargetDependencies {
-  const rates = requestRates(Number(process.env[AUDIT_FUNCTION_ENV.ssmRequestsPerSecond]), input.target.budgetShare);
+  const rates = scaledRequestRates(ssmRequestRatesFromEnvironment(process.env), input.target.budgetShare);
   return {
     s3,
     factory: new AwsClientFactory({ budget: new RequestBudget({ rates }) }),

@@ -39,8 +39,13 @@ export const AUDIT_FUNCTION_ENV = {
   reminderStaleAfterDays: 'REMINDER_STALE_AFTER_DAYS',
   /** An exception expiring within this many whole days is announced once (default 7). */
   reminderExceptionWarningDays: 'REMINDER_EXCEPTION_WARNING_DAYS',
-  /** Request budget per region for SSM calls (a positive number, decimal allowed). */
+  /**
+   * Request budget per account and region for the SSM Get* quota group (GetParameter, GetParameters,
+   * GetParametersByPath): a positive number, decimal allowed.
+   */
   ssmRequestsPerSecond: 'SSM_REQUESTS_PER_SECOND',
+  /** Request budget per account and region for DescribeParameters, its own quota group (a positive number). */
+  ssmDescribeRequestsPerSecond: 'SSM_DESCRIBE_REQUESTS_PER_SECOND',
   /** `owner/name` of the config repository pull requests from drift go to; present only when they are enabled. */
   pullRequestRepository: 'PULL_REQUEST_REPOSITORY',
   /** The branch those pull requests target (`main`). */

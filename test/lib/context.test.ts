@@ -24,6 +24,7 @@ describe('Function: parseDriftAuditContext', () => {
       timeoutMinutes: 5,
       memoryMb: 1024,
       ssmRequestsPerSecond: 20,
+      ssmDescribeRequestsPerSecond: 5,
       reminders: true,
       reminderStaleAfterDays: 7,
       reminderExceptionWarningDays: 7,
@@ -49,6 +50,7 @@ describe('Function: parseDriftAuditContext', () => {
     const settings = fromContext({
       'driftAudit:timeoutMinutes': '10',
       'driftAudit:ssmRequestsPerSecond': '7.5',
+      'driftAudit:ssmDescribeRequestsPerSecond': '2.5',
       'driftAudit:uploadBaseline': 'false',
       'driftAudit:bucketName': 'my-baselines',
       'driftAudit:schedule': 'cron(0 6 * * ? *)',
@@ -66,6 +68,7 @@ describe('Function: parseDriftAuditContext', () => {
     expect(settings).toMatchObject({
       timeoutMinutes: 10,
       ssmRequestsPerSecond: 7.5,
+      ssmDescribeRequestsPerSecond: 2.5,
       uploadBaseline: false,
       bucketName: 'my-baselines',
       schedule: 'cron(0 6 * * ? *)',
@@ -87,13 +90,15 @@ describe('Function: parseDriftAuditContext', () => {
       'driftAudit:schedule': 'rate(1 hours)',
       'driftAudit:alertEmail': 'not-an-email',
       'driftAudit:ssmRequestsPerSecond': 'fast',
+      'driftAudit:ssmDescribeRequestsPerSecond': 0,
       'driftAudit:logRetentionDays': 4,
       'driftAudit:uploadBaseline': 'maybe',
       'driftAudit:reminderStaleAfterDays': '0',
     });
 
     // Assess
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
+    expect(problems.join('\n')).toMatch(/driftAudit:ssmDescribeRequestsPerSecond = 0: expected a positive number of requests per second/);
     expect(problems.join('\n')).toMatch(/driftAudit:reminderStaleAfterDays = "0": expected days, a whole number from 1 to 400/);
     expect(problems.join('\n')).toMatch(/driftAudit:timeoutMinutes = 20: expected whole minutes, a whole number from 1 to 15/);
     expect(problems.join('\n')).toMatch(/driftAudit:schedule = "rate\(1 hours\)": write rate\(1 hour\), singular/);

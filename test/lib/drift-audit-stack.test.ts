@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { BaselineDirResult } from '../../lambdas/baseline/load-baseline-dir.js';
 import type { Baseline } from '../../lambdas/engine/model.js';
-import { DriftAuditStack, type DriftAuditStackProps } from '../../lib/drift-audit-stack.js';
+import { AUDIT_SECURITY_GROUPS_OUTPUT, DriftAuditStack, type DriftAuditStackProps } from '../../lib/drift-audit-stack.js';
 import { READ_STATEMENT_SIDS } from '../../lib/read-permissions.js';
 import { FIXTURE_ENTRY, flat, propertiesOf, roleStatements, statementWithSid } from './cdk-test-support.js';
 
@@ -160,5 +160,31 @@ describe('Stack: DriftAuditStack', () => {
     expect(stack.auditScope.ssm.length).toBeGreaterThan(0);
     template.resourceCountIs('AWS::Lambda::Function', 2);
     expect(stack.baselineVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('runs the functions in the VPC given by ids in context (no lookup, offline) and outputs the group to allow in the cluster', () => {
+    // Act
+    const { template } = synth({
+      'driftAudit:vpcId': 'vpc-0abc1234',
+      'driftAudit:subnets': [
+        { subnetId: 'subnet-0aaa1111', availabilityZone: 'us-east-1a', routeTableId: 'rtb-0aaa1111' },
+        { subnetId: 'subnet-0bbb2222', availabilityZone: 'us-east-1b', routeTableId: 'rtb-0bbb2222' },
+      ],
+      'driftAudit:vpcEndpoints': ['ssm', 'sts', 'eks', 's3', 'dynamodb'],
+    });
+
+    // Assess
+    const vpcConfig = propertiesOf(template, 'AWS::Lambda::Function', 'AuditorAuditFunction').VpcConfig as { SubnetIds: unknown[] };
+    expect(vpcConfig.SubnetIds).toEqual(['subnet-0aaa1111', 'subnet-0bbb2222']);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
+    template.hasOutput(AUDIT_SECURITY_GROUPS_OUTPUT, {
+      Description: "Security group(s) of the auditor's functions: allow them TCP 443 in each private cluster's security group",
+    });
+  });
+
+  it('has no VPC and no security group output without the network keys', () => {
+    const { template } = synth({});
+    expect(propertiesOf(template, 'AWS::Lambda::Function', 'AuditorAuditFunction').VpcConfig).toBeUndefined();
+    expect(Object.keys(template.findOutputs(AUDIT_SECURITY_GROUPS_OUTPUT))).toEqual([]);
   });
 });

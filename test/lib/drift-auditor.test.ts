@@ -187,7 +187,7 @@ describe('Construct: DriftAuditor', () => {
   describe('audit function', () => {
     it('runs on arm64 and the pinned Node runtime, alone, with the configured timeout, memory and environment', () => {
       // Prepare / Act
-      const { template } = build({ timeout: Duration.minutes(7), memorySize: 512, ssmRequestsPerSecond: 12.5 });
+      const { template } = build({ timeout: Duration.minutes(7), memorySize: 512, ssmRequestsPerSecond: 12.5, ssmDescribeRequestsPerSecond: 2.5 });
 
       // Assess
       const properties = propertiesOf(template, 'AWS::Lambda::Function', 'AuditorAuditFunction');
@@ -209,6 +209,7 @@ describe('Construct: DriftAuditor', () => {
         HISTORY_TABLE: `<${logicalId(template, 'AWS::DynamoDB::Table', 'AuditorHistoryTable')}>`,
         TOPIC_ARN: `<${logicalId(template, 'AWS::SNS::Topic', 'AuditorAlertTopic')}>`,
         SSM_REQUESTS_PER_SECOND: '12.5',
+        SSM_DESCRIBE_REQUESTS_PER_SECOND: '2.5',
         REMINDER_STALE_AFTER_DAYS: '7',
         REMINDER_EXCEPTION_WARNING_DAYS: '7',
         POWERTOOLS_SERVICE_NAME: 'drift-audit',

@@ -19,7 +19,7 @@ import { parseBaseline } from '../../lambdas/engine/baseline/parse-baseline.js';
 import { collectTarget, type CollectTargetInput } from '../../lambdas/fanout/collect-target.js';
 import type { RunOutput, RunSink } from '../../lambdas/sinks/run-sink.js';
 import { AwsClientFactory } from '../../lambdas/sources/aws/aws-client-factory.js';
-import { RequestBudget, requestRates } from '../../lambdas/sources/aws/request-budget.js';
+import { DEFAULT_REQUEST_RATES, RequestBudget, scaledRequestRates } from '../../lambdas/sources/aws/request-budget.js';
 import { auditScopeFromBaseline } from '../../lib/audit-scope.js';
 import { DriftAuditor, FANOUT_STATES } from '../../lib/drift-auditor.js';
 import { rigDependencies } from '../lambdas/audit/audit-rig.js';
@@ -51,7 +51,7 @@ describe('Construct: DriftAuditor with collection state-machine, executed locall
   const credentials = { accessKeyId: 'AKIDAUDIT', secretAccessKey: 'audit-secret' };
   function factory(share = 1): AwsClientFactory {
     const made = new AwsClientFactory({
-      budget: new RequestBudget({ rates: requestRates(undefined, share) }),
+      budget: new RequestBudget({ rates: scaledRequestRates(DEFAULT_REQUEST_RATES, share) }),
       retryStrategy: () => new ConfiguredRetryStrategy(2, () => 0),
       overrides: (_target, service) => ({ endpoint: service === 'EKS' ? estate.eks.url : estate.ssm.url, credentials }),
     });

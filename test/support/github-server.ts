@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { listenOnLoopback } from './listen-loopback.js';
@@ -22,12 +22,37 @@ export interface GitHubCall {
   readonly status: number;
 }
 
+/** A GitHub App installed on the stand-in's repository: its installation tokens authenticate the REST routes. */
+export interface StandinApp {
+  /** The numeric app id; the JWT's `iss` may be this or {@link clientId}. */
+  readonly appId: number;
+  readonly clientId?: string;
+  readonly installationId: number;
+  /** The app's public key (PEM or key object): JWTs are verified against it. */
+  readonly publicKey: string | KeyObject;
+  /** Lifetime of the installation tokens issued. @default 3600 (GitHub's hour) */
+  readonly tokenLifetimeSeconds?: number;
+}
+
+/** The claims of a JWT the token endpoint accepted. */
+export interface AcceptedJwt {
+  readonly iat: number;
+  readonly exp: number;
+  readonly iss: string;
+  /** The stand-in's clock when it was presented, in seconds. */
+  readonly at: number;
+}
+
 /** A loopback stand-in for the GitHub REST API parts the pull-request sink uses, over one repository. */
 export interface GitHubStandin {
   /** The `baseUrl` to give Octokit. */
   readonly url: string;
   readonly pulls: FakePull[];
   readonly calls: GitHubCall[];
+  /** The JWTs the installation token endpoint accepted, oldest first. */
+  readonly jwts: AcceptedJwt[];
+  /** The installation tokens issued, oldest first. */
+  readonly issued: { readonly token: string; readonly expiresAt: string; readonly repositories?: readonly string[] }[];
   /** The file `path` at the head of `branch`, or undefined. */
   file(branch: string, path: string): string | undefined;
   /** Commits `text` to `path` on `branch` (a merge, or someone's push). */
@@ -41,13 +66,26 @@ export interface GitHubStandin {
   close(): Promise<void>;
 }
 
-/** Starts the stand-in for `owner/repo`, whose `baseBranch` holds `files`; requests must carry `token`. */
+/**
+ * Starts the stand-in for `owner/repo`, whose `baseBranch` holds `files`. REST requests must carry
+ * `token` (a personal access token) or an unexpired installation token of `app`, which
+ * `POST /app/installations/{id}/access_tokens` issues to a JWT that verifies against the app's public
+ * key with GitHub's rules: RS256, `iss` the app id or client id, `iat` not in the future, `exp` after
+ * now and at most 10 minutes ahead. `now` is the stand-in's clock (token expiry, JWT checks).
+ */
 export async function startGitHubServer(options: {
   readonly repository: string;
   readonly baseBranch: string;
   readonly files: Readonly<Record<string, string>>;
-  readonly token: string;
+  readonly token?: string;
+  readonly app?: StandinApp;
+  readonly now?: () => Date;
 }): Promise<GitHubStandin> {
+  const now = options.now ?? (() => new Date());
+  const jwts: AcceptedJwt[] = [];
+  const issued: { token: string; expiresAt: string; repositories?: readonly string[] }[] = [];
+  const publicKey = options.app?.publicKey;
+  const appKey = publicKey === undefined || typeof publicKey !== 'string' ? publicKey : createPublicKey(publicKey);
   const commits = new Map<string, Map<string, string>>();
   const branches = new Map<string, string>();
   const pulls: FakePull[] = [];
@@ -176,6 +214,64 @@ export async function startGitHubServer(options: {
     return [404, { message: `the stand-in does not answer ${method} ${rest}` }];
   }
 
+  /** True when `authorization` carries the personal token or a live installation token. */
+  function authorised(authorization: string | undefined): boolean {
+    if (authorization === undefined) return false;
+    if (options.token !== undefined && authorization === `token ${options.token}`) return true;
+    // Installation tokens: GitHub takes them with either scheme.
+    const [scheme, token] = authorization.split(' ');
+    const grant = issued.find((candidate) => candidate.token === token);
+    return (scheme === 'token' || scheme === 'Bearer') && grant !== undefined && Date.parse(grant.expiresAt) > now().getTime();
+  }
+
+  /** `POST /app/installations/{id}/access_tokens`: verifies the JWT, then issues a token restricted as asked. */
+  function accessToken(installation: string, authorization: string | undefined, body: Record<string, unknown>): [number, unknown] {
+    const app = options.app;
+    if (app === undefined || appKey === undefined) return [404, { message: 'Not Found' }];
+    const refused: [number, unknown] = [401, { message: 'A JSON web token could not be decoded' }];
+    const [scheme, jwt] = (authorization ?? '').split(' ');
+    const parts = jwt?.split('.') ?? [];
+    if (scheme !== 'Bearer' || parts.length !== 3) return refused;
+    const [header, payload, signature] = parts as [string, string, string];
+    let claims: { iat?: unknown; exp?: unknown; iss?: unknown };
+    try {
+      if ((JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown }).alg !== 'RS256') return refused;
+      if (!verify('sha256', Buffer.from(`${header}.${payload}`), appKey, Buffer.from(signature, 'base64url'))) return refused;
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
+    } catch {
+      return refused;
+    }
+    const at = Math.floor(now().getTime() / 1000);
+    const { iat, exp, iss } = claims;
+    if (iss !== String(app.appId) && iss !== app.appId && (app.clientId === undefined || iss !== app.clientId)) return refused;
+    if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > at) {
+      return [401, { message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued." }];
+    }
+    if (typeof exp !== 'number' || !Number.isInteger(exp) || exp <= at || exp > at + 600) {
+      return [401, { message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires." }];
+    }
+    jwts.push({ iat, exp, iss: String(iss), at });
+    if (installation !== String(app.installationId)) return [404, { message: 'Not Found' }];
+    const repositories = body['repositories'] as string[] | undefined;
+    const name = options.repository.split('/')[1];
+    if (repositories?.some((repository) => repository !== name)) {
+      return [422, { message: 'There is at least one repository that does not exist or is not accessible to the parent installation.' }];
+    }
+    const token = `ghs_${randomBytes(18).toString('hex')}`;
+    // GitHub's format: seconds precision, `Z`.
+    const expiresAt = new Date((at + (app.tokenLifetimeSeconds ?? 3600)) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    issued.push({ token, expiresAt, ...(repositories === undefined ? {} : { repositories }) });
+    return [
+      201,
+      {
+        token,
+        expires_at: expiresAt,
+        permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
+        repository_selection: 'selected',
+      },
+    ];
+  }
+
   function pullJson(pull: FakePull): unknown {
     return { number: pull.number, state: pull.state, title: pull.title, body: pull.body, head: { ref: pull.head }, base: { ref: pull.base } };
   }
@@ -192,7 +288,8 @@ export async function startGitHubServer(options: {
       const method = request.method ?? 'GET';
       const body = await readJson(request);
       const record = (status: number) => calls.push({ method, path, status });
-      if (request.headers.authorization !== `token ${options.token}`) {
+      const tokenRoute = method === 'POST' ? /^\/app\/installations\/([^/]+)\/access_tokens$/.exec(path) : null;
+      if (tokenRoute === null && !authorised(request.headers.authorization)) {
         record(401);
         return answer(response, 401, { message: 'Bad credentials' });
       }
@@ -205,6 +302,11 @@ export async function startGitHubServer(options: {
         const headers: Record<string, string> =
           limitKind === 'primary' ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } : { 'retry-after': '60' };
         return answer(response, status, { message: 'API rate limit exceeded' }, headers);
+      }
+      if (tokenRoute !== null) {
+        const [status, payload] = accessToken(tokenRoute[1] ?? '', request.headers.authorization, body);
+        record(status);
+        return answer(response, status, payload);
       }
       if (!path.startsWith(prefix)) {
         record(404);
@@ -221,6 +323,8 @@ export async function startGitHubServer(options: {
     url: `http://127.0.0.1:${port}`,
     pulls,
     calls,
+    jwts,
+    issued,
     file: (branch, path) => filesOf(branch)?.get(path),
     commit(branch, path, text) {
       branches.set(branch, commitFiles(new Map(filesOf(branch)).set(path, text)));

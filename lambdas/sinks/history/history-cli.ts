@@ -3,7 +3,7 @@ import type { CloudFormationClient, Output } from '@aws-sdk/client-cloudformatio
 import { createColors } from 'picocolors';
 import type { FindingState } from '../../engine/lifecycle/finding-state.js';
 import type { Severity, ShownValue, TransitionKind } from '../../engine/model.js';
-import { HistoryTableNotFoundError } from './history-errors.js';
+import { HistoryTableNotFoundError, InvalidHistoryScopeError } from './history-errors.js';
 import type { RegionTimelineEntry } from './history-queries.js';
 import { buildRegionTimeline, HistoryQueries, parseSince } from './history-queries.js';
 import type { HistoryDocumentClient } from './dynamo-operations.js';
@@ -20,13 +20,13 @@ export const HISTORY_JSON_SCHEMA = 'drift-audit.history/1';
 
 /** Options of `drift-audit history`, as parsed by the CLI. */
 export interface HistoryCommandOptions {
-  /** The region whose drift to show (a filter on findings, not where the table lives). */
-  readonly region: string;
+  /** Only drift in this region (a filter on findings, not where the table lives). */
+  readonly region?: string;
   readonly environment?: string;
   readonly key?: string;
   /** `30d`, `12h`, `2w` or an ISO date. @default '30d' */
   readonly since?: string;
-  /** Show what is open now (worst first) instead of a timeline. */
+  /** Show only what is open now (worst first), without the timeline. */
   readonly open?: boolean;
   /** Show the reminders sent (daily digests, expiring exceptions) by day instead of a timeline. */
   readonly reminders?: boolean;
@@ -48,18 +48,23 @@ export interface HistoryCommandDeps {
 
 /**
  * The core of `drift-audit history`: finds the table (from `--table` or the deployed stack's
- * `HistoryTableName` output), then prints a per-region timeline (per finding: id, severity, when
- * it opened, changed and resolved, expected → actual) or, with `--open`, what is open now, worst
- * first. `--json` prints the same data as a versioned document. Returns the text to print.
+ * `HistoryTableName` output), then prints what is open now (whatever its age: an open drift is never
+ * out of the window) followed by the timeline of the window (per finding: id, severity, when it
+ * opened, changed and resolved, expected → actual). `--open` prints only the first part, `--reminders`
+ * the reminders sent. `--json` prints the same data as a versioned document. Returns the text to print.
+ *
+ * Every read is a Query: open findings on the sparse `open` index (one partition holding only open
+ * findings), transitions on the index of the narrowest filter given: `byKey` for `--key` (every
+ * region), else `byEnvironment` for `--env`, else `byRegion`. The other filters are FilterExpressions.
  */
 export async function runHistoryCommand(options: HistoryCommandOptions, deps: HistoryCommandDeps): Promise<string> {
   const since = parseSince(options.since ?? '30d', deps.now);
   const tableName = options.table ?? (await findHistoryTableName(options.stackName ?? DEFAULT_STACK_NAME, deps.cloudFormationClient));
   const queries = new HistoryQueries({ documentClient: deps.documentClient, tableName, now: () => deps.now });
   const colors = createColors(options.color);
+  const window = { since: since.toISOString(), until: deps.now.toISOString() };
 
   if (options.reminders === true) {
-    const window = { since: since.toISOString(), until: deps.now.toISOString() };
     const reminders = await new ReminderLog(new TableWriter(deps.documentClient, tableName), DEFAULT_RETENTION_DAYS).between(
       window.since.slice(0, 10),
       window.until.slice(0, 10),
@@ -68,31 +73,52 @@ export async function runHistoryCommand(options: HistoryCommandOptions, deps: Hi
     return renderReminders(reminders, window, tableName, colors);
   }
 
-  if (options.open === true) {
-    const open = (
-      await queries.openFindings({
-        region: options.region,
-        ...(options.environment === undefined ? {} : { environment: options.environment }),
-      })
-    ).filter((state) => options.key === undefined || state.finding.key === options.key);
-    if (options.json === true) {
-      return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, region: options.region, open }, null, 2)}\n`;
-    }
-    return renderOpen(open, options.region, tableName, colors);
-  }
-
-  const transitions = await queries.findingsByRegion(options.region, {
-    since,
-    until: deps.now,
+  const scope = {
+    ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.environment === undefined ? {} : { environment: options.environment }),
     ...(options.key === undefined ? {} : { key: options.key }),
-  });
-  const timeline = buildRegionTimeline(transitions);
-  const window = { since: since.toISOString(), until: deps.now.toISOString() };
-  if (options.json === true) {
-    return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, region: options.region, ...window, findings: timeline }, null, 2)}\n`;
+  };
+  const open = await queries.openFindings(scope);
+  if (options.open === true) {
+    if (options.json === true) return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, ...scope, open }, null, 2)}\n`;
+    return renderOpen(open, describeScope(scope), tableName, colors);
   }
-  return renderTimeline(timeline, options.region, window, tableName, colors);
+
+  const timeline = buildRegionTimeline(await transitionsOf(queries, scope, { since, until: deps.now }));
+  if (options.json === true) {
+    return `${JSON.stringify({ schema: HISTORY_JSON_SCHEMA, table: tableName, ...scope, ...window, open, findings: timeline }, null, 2)}\n`;
+  }
+  return `${renderOpen(open, describeScope(scope), tableName, colors)}\n${renderTimeline(timeline, describeScope(scope), window, colors)}`;
+}
+
+/** The filters of one `history` call. */
+interface HistoryScope {
+  readonly region?: string;
+  readonly environment?: string;
+  readonly key?: string;
+}
+
+/** The transitions of the window, read on the index of the narrowest filter given. */
+async function transitionsOf(queries: HistoryQueries, scope: HistoryScope, range: { since: Date; until: Date }) {
+  if (scope.key !== undefined) {
+    return queries.findingsByKey(scope.key, {
+      ...range,
+      ...(scope.environment === undefined ? {} : { environment: scope.environment }),
+      ...(scope.region === undefined ? {} : { region: scope.region }),
+    });
+  }
+  if (scope.environment !== undefined) {
+    return queries.findingsByEnvironment(scope.environment, { ...range, ...(scope.region === undefined ? {} : { region: scope.region }) });
+  }
+  if (scope.region !== undefined) return queries.findingsByRegion(scope.region, range);
+  throw new InvalidHistoryScopeError('the history timeline needs --region REGION, --env ENV or --key KEY (--open and --reminders need none)');
+}
+
+/** `DB_TIMEOUT in production-eu, eu-west-1`, or `every region`. */
+function describeScope(scope: HistoryScope): string {
+  const where = [scope.environment, scope.region].filter((part): part is string => part !== undefined);
+  const place = where.length === 0 ? 'every region' : where.join(', ');
+  return scope.key === undefined ? place : `${scope.key} in ${place}`;
 }
 
 /**
@@ -101,7 +127,7 @@ export async function runHistoryCommand(options: HistoryCommandOptions, deps: Hi
  */
 export async function findHistoryTableName(stackName: string, client: Pick<CloudFormationClient, 'send'> | undefined): Promise<string> {
   if (client === undefined) {
-    throw new HistoryTableNotFoundError(`cannot find the history table: no CloudFormation client to read stack ${stackName}; pass --table`);
+    throw new HistoryTableNotFoundError(`cannot find the history table: no CloudFormation client to read stack ${stackName}; pass --table NAME`);
   }
   let outputs: Output[];
   try {
@@ -110,30 +136,24 @@ export async function findHistoryTableName(stackName: string, client: Pick<Cloud
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new HistoryTableNotFoundError(
-      `cannot find the history table: cannot describe stack ${stackName}: ${reason}; deploy it, pass --stack-name or --table`,
+      `cannot find the history table: cannot describe stack ${stackName}: ${reason}; deploy it, or pass --stack NAME (the stack's name) or --table NAME`,
       { cause: error },
     );
   }
   const pattern = new RegExp(`^(.*[^A-Za-z0-9])?${HISTORY_TABLE_OUTPUT}$|^[A-Za-z0-9]*${HISTORY_TABLE_OUTPUT}[0-9A-F]{8}$`);
   const output = outputs.find((o) => o.OutputKey === HISTORY_TABLE_OUTPUT) ?? outputs.find((o) => pattern.test(o.OutputKey ?? ''));
   if (output?.OutputValue === undefined || output.OutputValue === '') {
-    throw new HistoryTableNotFoundError(`cannot find the history table: stack ${stackName} has no ${HISTORY_TABLE_OUTPUT} output; pass --table`);
+    throw new HistoryTableNotFoundError(`cannot find the history table: stack ${stackName} has no ${HISTORY_TABLE_OUTPUT} output; pass --table NAME`);
   }
   return output.OutputValue;
 }
 
 type Colors = ReturnType<typeof createColors>;
 
-function renderTimeline(
-  timeline: readonly RegionTimelineEntry[],
-  region: string,
-  window: { since: string; until: string },
-  tableName: string,
-  c: Colors,
-): string {
-  const lines = [c.bold(`Drift history of ${region} from ${window.since} to ${window.until}`) + c.dim(` (table ${tableName})`), ''];
+function renderTimeline(timeline: readonly RegionTimelineEntry[], scope: string, window: { since: string; until: string }, c: Colors): string {
+  const lines = [c.bold(`Transitions of ${scope} from ${window.since} to ${window.until}`), ''];
   if (timeline.length === 0) {
-    lines.push(`No drift transitions recorded in ${region} in this window.`);
+    lines.push(`No drift opened, changed or resolved in ${scope} in this window (--since widens it).`);
     return `${lines.join('\n')}\n`;
   }
   for (const entry of timeline) {
@@ -152,14 +172,14 @@ function renderTimeline(
     lines.push('');
   }
   const open = timeline.filter((entry) => entry.status === 'open').length;
-  lines.push(`${timeline.length} ${timeline.length === 1 ? 'drift' : 'drifts'}: ${open} open, ${timeline.length - open} resolved`);
+  lines.push(`${timeline.length} ${timeline.length === 1 ? 'drift' : 'drifts'} moved in this window: ${open} still open, ${timeline.length - open} resolved`);
   return `${lines.join('\n')}\n`;
 }
 
-function renderOpen(open: readonly FindingState[], region: string, tableName: string, c: Colors): string {
-  const lines = [c.bold(`Open drift in ${region}, worst first`) + c.dim(` (table ${tableName})`), ''];
+function renderOpen(open: readonly FindingState[], scope: string, tableName: string, c: Colors): string {
+  const lines = [c.bold(`Open now in ${scope}, worst first, whatever their age`) + c.dim(` (table ${tableName})`), ''];
   if (open.length === 0) {
-    lines.push(`No open drift recorded in ${region}.`);
+    lines.push(`No open drift recorded in ${scope}.`);
     return `${lines.join('\n')}\n`;
   }
   for (const state of open) {

@@ -7,7 +7,8 @@ export type HistoryErrorCode =
   | 'HISTORY_CONFLICT'
   | 'RUN_IN_PROGRESS'
   | 'HISTORY_TABLE_NOT_FOUND'
-  | 'INVALID_SINCE';
+  | 'INVALID_SINCE'
+  | 'INVALID_HISTORY_SCOPE';
 
 /** Base of every history error: a stable `code` and the underlying `cause`. */
 export class HistoryError extends Error {
@@ -91,5 +92,13 @@ export class InvalidSinceError extends HistoryError {
   override readonly name = 'InvalidSinceError';
   constructor(message: string) {
     super('INVALID_SINCE', message);
+  }
+}
+
+/** Thrown when a history timeline is asked for without a region, environment or key to read it by. */
+export class InvalidHistoryScopeError extends HistoryError {
+  override readonly name = 'InvalidHistoryScopeError';
+  constructor(message: string) {
+    super('INVALID_HISTORY_SCOPE', message);
   }
 }

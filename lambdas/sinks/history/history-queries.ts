@@ -51,60 +51,42 @@ export class HistoryQueries {
    * a filter on the same Query (the region partition is read either way).
    */
   async findingsByRegion(region: string, options: TimeRange & { readonly environment?: string; readonly key?: string }): Promise<RecordedTransition[]> {
-    const filters: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    if (options.environment !== undefined) {
-      filters.push('#environment = :environment');
-      names['#environment'] = 'environment';
-      values[':environment'] = options.environment;
-    }
-    if (options.key !== undefined) {
-      filters.push('#key = :key');
-      names['#key'] = 'key';
-      values[':key'] = options.key;
-    }
-    return this.transitionsBetween('byRegion', historyKeys.regionPk(region === '' ? UNKNOWN_REGION : region), options, {
-      filter: filters.join(' AND '),
-      names,
-      values,
-    });
+    const filter = attributeFilter({ environment: options.environment, key: options.key });
+    return this.transitionsBetween('byRegion', historyKeys.regionPk(region === '' ? UNKNOWN_REGION : region), options, filter);
   }
 
-  /** When a key drifted anywhere, oldest first. */
-  async findingsByKey(key: string, options: TimeRange): Promise<RecordedTransition[]> {
-    return this.transitionsBetween('byKey', historyKeys.keyPk(key), options);
+  /**
+   * When a key drifted, in every region, oldest first: one Query on the key's partition of `byKey`,
+   * so it reads only that key's transitions in the window, never another key's. `environment` and
+   * `region` narrow it with a filter (which saves no read capacity: DynamoDB filters after reading).
+   */
+  async findingsByKey(key: string, options: TimeRange & { readonly environment?: string; readonly region?: string }): Promise<RecordedTransition[]> {
+    const filter = attributeFilter({ environment: options.environment, region: options.region });
+    return this.transitionsBetween('byKey', historyKeys.keyPk(key), options, filter);
   }
 
-  /** What happened in one environment, oldest first. */
-  async findingsByEnvironment(environment: string, options: TimeRange): Promise<RecordedTransition[]> {
-    return this.transitionsBetween('byEnvironment', historyKeys.environmentPk(environment), options);
+  /** What happened in one environment, oldest first; `region` and `key` narrow it with a filter. */
+  async findingsByEnvironment(environment: string, options: TimeRange & { readonly region?: string; readonly key?: string }): Promise<RecordedTransition[]> {
+    const filter = attributeFilter({ region: options.region, key: options.key });
+    return this.transitionsBetween('byEnvironment', historyKeys.environmentPk(environment), options, filter);
   }
 
-  /** What is open right now, worst severity first (the sparse `open` index's order). */
-  async openFindings(options: { readonly region?: string; readonly environment?: string } = {}): Promise<FindingState[]> {
-    const filters: string[] = [];
-    const names: Record<string, string> = { '#openpk': HISTORY_TABLE_SCHEMA.indexes.open.partitionKey };
-    const values: Record<string, unknown> = { ':open': historyKeys.openPk };
-    if (options.region !== undefined) {
-      filters.push('#region = :region');
-      names['#region'] = 'region';
-      values[':region'] = options.region;
-    }
-    if (options.environment !== undefined) {
-      filters.push('#environment = :environment');
-      names['#environment'] = 'environment';
-      values[':environment'] = options.environment;
-    }
+  /**
+   * What is open right now, whatever its age, worst severity first (the sparse `open` index's order):
+   * one Query on the index's one partition, which holds only open findings. `region`, `environment`
+   * and `key` narrow it with a filter.
+   */
+  async openFindings(options: { readonly region?: string; readonly environment?: string; readonly key?: string } = {}): Promise<FindingState[]> {
+    const filter = attributeFilter({ region: options.region, environment: options.environment, key: options.key });
     const items = await queryAllPages(
       this.client,
       {
         TableName: this.tableName,
         IndexName: 'open',
         KeyConditionExpression: '#openpk = :open',
-        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...(filter.filter ? { FilterExpression: filter.filter } : {}),
+        ExpressionAttributeNames: { '#openpk': HISTORY_TABLE_SCHEMA.indexes.open.partitionKey, ...filter.names },
+        ExpressionAttributeValues: { ':open': historyKeys.openPk, ...filter.values },
       },
       'list open findings',
     );
@@ -185,6 +167,30 @@ export class HistoryQueries {
     const items = await queryAllPages(this.client, input, `query ${partition} on index ${index}`);
     return items.map(fromTransitionItem);
   }
+}
+
+/** A FilterExpression of equalities on the plain attributes every transition and state item carries. */
+interface AttributeFilter {
+  readonly filter: string;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+}
+
+function attributeFilter(equal: {
+  readonly region?: string | undefined;
+  readonly environment?: string | undefined;
+  readonly key?: string | undefined;
+}): AttributeFilter {
+  const filters: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  for (const [attribute, value] of Object.entries(equal)) {
+    if (value === undefined) continue;
+    filters.push(`#${attribute} = :${attribute}`);
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = attribute === 'region' && value === '' ? UNKNOWN_REGION : value;
+  }
+  return { filter: filters.join(' AND '), names, values };
 }
 
 /** One move of a finding on a timeline. */

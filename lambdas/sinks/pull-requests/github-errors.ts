@@ -1,5 +1,8 @@
 /** Why a GitHub call failed, as far as what to do next goes. */
-export type GitHubErrorCode = 'GITHUB_RATE_LIMITED' | 'GITHUB_API_ERROR' | 'GITHUB_BASELINE_UNREADABLE';
+export type GitHubErrorCode = 'GITHUB_RATE_LIMITED' | 'GITHUB_API_ERROR' | 'GITHUB_BASELINE_UNREADABLE' | 'GITHUB_APP_AUTH_FAILED';
+
+/** What to check when GitHub refuses a call made with a personal access token. */
+export const TOKEN_PERMISSION_HINT = 'check the token: contents and pull requests read/write on this repository';
 
 /**
  * A GitHub call the pull-request sink could not make. Its message names the repository, the operation
@@ -32,9 +35,15 @@ interface HttpErrorLike {
 /**
  * Classifies a failed Octokit call. GitHub signals rate limits as 429, or 403 with
  * `x-ratelimit-remaining: 0` (primary) or a `retry-after` header (secondary); any other 403 is a
- * permission problem, reported as an API error.
+ * permission problem, reported as an API error with `hint` (what to check for the credentials in use).
  */
-export function gitHubError(operation: string, repository: string, error: unknown, now: () => Date): GitHubChangeRequestError {
+export function gitHubError(
+  operation: string,
+  repository: string,
+  error: unknown,
+  now: () => Date,
+  hint: string = TOKEN_PERMISSION_HINT,
+): GitHubChangeRequestError {
   const http = error as HttpErrorLike;
   const status = typeof http.status === 'number' ? http.status : undefined;
   const headers = http.response?.headers ?? {};
@@ -54,8 +63,8 @@ export function gitHubError(operation: string, repository: string, error: unknow
     );
   }
   const what = status === undefined ? (error as Error).name || 'network error' : `HTTP ${status}`;
-  const hint = status === 401 || status === 403 || status === 404 ? ' (check the token: contents and pull requests read/write on this repository)' : '';
-  return new GitHubChangeRequestError('GITHUB_API_ERROR', `GitHub refused ${operation} on ${repository}: ${what}${hint}; retried by the next run`, {
+  const check = status === 401 || status === 403 || status === 404 ? ` (${hint})` : '';
+  return new GitHubChangeRequestError('GITHUB_API_ERROR', `GitHub refused ${operation} on ${repository}: ${what}${check}; retried by the next run`, {
     ...(status === undefined ? {} : { status }),
     cause: error,
   });

@@ -3,6 +3,7 @@ import { Octokit } from '@octokit/rest';
 import { applyBaselineEdit } from '../../engine/baseline/apply-baseline-edit.js';
 import { parseBaseline } from '../../engine/baseline/parse-baseline.js';
 import type { ChangeRequestProvider, ChangeRequestResult, CloseChangeRequest, UpsertChangeRequest } from './change-request-provider.js';
+import type { GitHubCredentials } from './github-credentials.js';
 import { GitHubChangeRequestError, gitHubError } from './github-errors.js';
 
 /** What the contents API answers (a file, a directory listing, ...). */
@@ -22,8 +23,11 @@ export interface GitHubTarget {
 
 /** How the provider reaches GitHub. */
 export interface GitHubProviderOptions extends GitHubTarget {
-  /** A token with contents and pull requests read/write on the repository; read when first needed. */
-  readonly token: () => Promise<string>;
+  /**
+   * A token with contents and pull requests read/write on the repository, asked for before each call
+   * (so a refreshed GitHub App token is used at once); told when GitHub refuses it (401).
+   */
+  readonly credentials: GitHubCredentials;
   /** The REST API root. @default https://api.github.com */
   readonly baseUrl?: string;
   readonly now?: () => Date;
@@ -57,7 +61,7 @@ export class GitHubPullRequestProvider implements ChangeRequestProvider {
   private readonly owner: string;
   private readonly repo: string;
   private readonly now: () => Date;
-  private client: Promise<Octokit> | undefined;
+  private client: { readonly auth: string; readonly octokit: Octokit } | undefined;
 
   constructor(private readonly options: GitHubProviderOptions) {
     const [owner, repo, ...rest] = options.repository.split('/');
@@ -70,30 +74,32 @@ export class GitHubPullRequestProvider implements ChangeRequestProvider {
     this.now = options.now ?? (() => new Date());
   }
 
-  private octokit(): Promise<Octokit> {
-    this.client ??= this.options.token().then(
-      (auth) =>
-        // No retry or throttling plugin: a rate-limited call fails at once and the next run retries it.
-        new Octokit({
-          auth,
-          ...(this.options.baseUrl === undefined ? {} : { baseUrl: this.options.baseUrl }),
-          log: { debug() {}, info() {}, warn() {}, error() {} },
-        }),
-    );
-    // A failed token read is retried on the next delivery rather than remembered.
-    this.client.catch(() => {
-      this.client = undefined;
-    });
-    return this.client;
+  /** The client of the token the credentials give now: a new one when they refreshed it. */
+  private async octokit(): Promise<Octokit> {
+    const auth = await this.options.credentials.token();
+    if (this.client?.auth !== auth) {
+      // No retry or throttling plugin: a rate-limited call fails at once and the next run retries it.
+      const octokit = new Octokit({
+        auth,
+        ...(this.options.baseUrl === undefined ? {} : { baseUrl: this.options.baseUrl }),
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+      });
+      this.client = { auth, octokit };
+    }
+    return this.client.octokit;
   }
 
   /** Runs one API call, turning its failure into a typed error naming the operation. */
   private async call<T>(operation: string, request: (octokit: Octokit) => Promise<T>): Promise<T> {
+    // A credentials failure (secret, App token) is already typed and says what to fix: not wrapped.
     const octokit = await this.octokit();
     try {
       return await request(octokit);
     } catch (error) {
-      throw gitHubError(operation, this.options.repository, error, this.now);
+      const failure = gitHubError(operation, this.options.repository, error, this.now, this.options.credentials.permissionHint());
+      // Bad credentials: a revoked or rotated token is dropped, and the next run asks afresh.
+      if (failure.status === 401) this.options.credentials.refused();
+      throw failure;
     }
   }
 

@@ -128,6 +128,10 @@ function headBlock(input: ReportInput, view: ReportView): string {
   if (input.baselineVersion !== undefined) facts.push(`baseline ${markdownCode(input.baselineVersion)}`);
   facts.push(`${view.sourcesRead} of ${plural(view.sourcesTotal, 'source')} read`);
   lines.push(facts.join(' · '), '');
+  if (input.filter !== undefined) {
+    const { description, shown, total } = input.filter;
+    lines.push(`Showing ${shown} of ${plural(total, 'finding')}: ${escapeMarkdown(description)}.`, '');
+  }
   if (view.status === 'partial') {
     const where =
       view.partialEnvironments.length > 0

@@ -1,55 +1,35 @@
 import pc from 'picocolors';
-import type { Finding, Fix, Severity, ShownValue, Transition } from '../../engine/model.js';
+import type { Finding, Fix, ShownValue, Transition } from '../../engine/model.js';
 import { formatBaselineEdit } from './format-baseline-edit.js';
 import { formatProvenance } from './format-provenance.js';
 import type { ReportInput } from './report-input.js';
-import { describeCounts, summarySentence, toReportView } from './report-view.js';
-import type { EnvironmentView, ReportView } from './report-view.js';
-import { SECRET_TEXT, shownText } from './shown-value.js';
+import { compareFindings, summarySentence, toReportView } from './report-view.js';
+import type { ReportView } from './report-view.js';
+import { comparedPairs, shownText } from './shown-value.js';
+import { compactLines } from './terminal-compact.js';
+import type { Colors, Paint } from './terminal-style.js';
+import { severityLabel } from './terminal-style.js';
+import { summaryLines, verdictPaint } from './terminal-summary.js';
 import { terminalBlock, terminalText } from './terminal-text.js';
-import { wrapText } from './wrap-text.js';
+import { visibleLength, wrapPrefixed } from './wrap-text.js';
 
 /** Options for {@link renderTerminal}. */
 export interface TerminalOptions {
   /** Emit ANSI colours. The CLI passes `process.stdout.isTTY` (and honours `NO_COLOR`); tests force it. */
   readonly color: boolean;
-  /** Columns to wrap prose at; commands are never wrapped so they stay copyable. @default 100 */
+  /**
+   * Columns to wrap prose at (the CLI passes the terminal's); commands are never wrapped so they stay
+   * copyable. Narrower than {@link MIN_WIDTH} is rendered at that width. @default 100
+   */
   readonly width?: number;
   /** Also print finding ids, every provenance entry with file and region, and every source. @default false */
   readonly verbose?: boolean;
+  /** One line per key and type, grouped across environments, instead of each finding in full. @default false */
+  readonly compact?: boolean;
 }
 
-type Colors = ReturnType<typeof pc.createColors>;
-
-/** Length as seen on screen: SGR colour codes take no columns. */
-function visibleLength(text: string): number {
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
-}
-type Paint = (text: string) => string;
-
-/** A marker per severity that still reads without colour (`--no-color`, CI logs). */
-const MARKERS: Readonly<Record<Severity, string>> = {
-  critical: '✖',
-  high: '▲',
-  medium: '◆',
-  low: '●',
-  info: '○',
-};
-
-function severityPaint(c: Colors, severity: Severity): Paint {
-  switch (severity) {
-    case 'critical':
-      return (t) => c.bold(c.red(t));
-    case 'high':
-      return c.red;
-    case 'medium':
-      return c.yellow;
-    case 'low':
-      return c.cyan;
-    case 'info':
-      return c.dim;
-  }
-}
+/** The narrowest layout: below it prose would wrap a word a line. */
+export const MIN_WIDTH = 40;
 
 const TRANSITION_LABELS: Readonly<Record<Transition['kind'], string>> = {
   opened: 'new',
@@ -63,19 +43,22 @@ class TerminalReport {
   private readonly c: Colors;
   private readonly width: number;
   private readonly verbose: boolean;
+  private readonly compact: boolean;
   private readonly out: string[] = [];
-  /** The last environment written had no finding (see {@link environment}). */
-  private quiet = false;
 
   constructor(options: TerminalOptions) {
     this.c = pc.createColors(options.color);
-    this.width = Math.max(40, options.width ?? 100);
+    const width = options.width ?? 100;
+    this.width = Number.isFinite(width) ? Math.max(MIN_WIDTH, Math.floor(width)) : 100;
     this.verbose = options.verbose ?? false;
+    this.compact = options.compact ?? false;
   }
 
   render(input: ReportInput, view: ReportView): string {
-    this.header(input, view);
-    for (const env of view.environments) this.environment(env, view);
+    this.header(input);
+    this.out.push(...summaryLines(input, view, this.c, this.width));
+    if (this.compact) this.out.push(...compactLines(view, this.c, this.width));
+    else this.findings(view);
     if (view.resolved.length > 0) this.resolved(view.resolved);
     if (this.verbose) this.sources(input);
     this.out.push('');
@@ -94,56 +77,26 @@ class TerminalReport {
    * `rest`, which defaults to the first prefix's width plus two spaces.
    */
   private prose(text: string, first: string, paint: Paint = (t) => t, rest?: string): void {
-    const firstWidth = visibleLength(first);
-    const restPrefix = rest ?? ' '.repeat(firstWidth + 2);
-    const lines = wrapText(terminalText(text), this.width - Math.max(firstWidth, visibleLength(restPrefix)));
-    lines.forEach((line, i) => {
-      this.out.push((i === 0 ? first : restPrefix) + paint(line));
-    });
+    const restPrefix = rest ?? ' '.repeat(visibleLength(first) + 2);
+    this.out.push(...wrapPrefixed(terminalText(text), first, restPrefix, this.width, paint));
   }
 
-  private header(input: ReportInput, view: ReportView): void {
-    const { c } = this;
+  private header(input: ReportInput): void {
     const parts = ['drift-audit report', terminalText(input.generatedAt)];
     if (input.baselineVersion !== undefined) parts.push(`baseline ${terminalText(input.baselineVersion)}`);
-    this.out.push(c.bold(parts.join(' · ')));
-    if (view.status === 'partial') {
-      const failed = view.failedSources.length;
-      this.prose(
-        `PARTIAL: ${failed > 0 ? `${failed} of ${view.sourcesTotal} sources` : 'some sources'} could not be read; ` +
-          (view.partialEnvironments.length > 0
-            ? `keys absent in ${view.partialEnvironments.join(', ')} are unknown, not missing.`
-            : 'keys absent there are unknown, not missing.'),
-        '',
-        (t) => c.bold(c.yellow(t)),
-      );
-      for (const source of view.failedSources) {
-        const reason = source.error === undefined ? 'unknown error' : `${source.error.code}: ${source.error.message}`;
-        this.prose(`${source.id} — ${reason}`, `  ${c.yellow('!')} `);
-      }
-    }
+    this.out.push(...wrapPrefixed(parts.join(' · '), '', '  ', this.width, this.c.bold));
   }
 
-  private environment(env: EnvironmentView, view: ReportView): void {
-    const { c } = this;
-    const facts = [env.tier, env.region, env.account].filter((f): f is string => f !== undefined);
-    let state: string;
-    if (env.findings.length > 0) state = describeCounts(env.counts, env.findings.length);
-    else if (env.complete) state = c.green('✓ in sync');
-    else state = c.yellow('? unknown: not every source could be read');
-    const partial = env.complete || env.findings.length === 0 ? '' : `  ${c.yellow('(partial: absent keys unknown)')}`;
-    // Environments without findings come last and sit together, one line each.
-    const quiet = env.findings.length === 0;
-    if (!(quiet && this.quiet)) this.out.push('');
-    this.quiet = quiet;
-    this.out.push(`${c.bold(terminalText(env.name))}  ${c.dim(terminalText(facts.join(' · ')))}  ${state}${partial}`);
-    for (const finding of env.findings) this.finding(finding, view.transitionsByFinding.get(finding.id));
+  /** Every finding in full, worst first across environments (then environment, key, type). */
+  private findings(view: ReportView): void {
+    const all = view.environments.flatMap((env) => env.findings).sort(compareFindings);
+    if (all.length > 0) this.out.push('');
+    for (const finding of all) this.finding(finding, view.transitionsByFinding.get(finding.id));
   }
 
   private finding(f: Finding, transition: Transition | undefined): void {
     const { c } = this;
-    const paint = severityPaint(c, f.severity);
-    let title = `  ${paint(`${MARKERS[f.severity]} ${f.severity.toUpperCase()}`)}  ${f.type}  ${c.bold(terminalText(f.key))}`;
+    let title = `  ${severityLabel(c, f.severity)}  ${f.type}  ${c.bold(terminalText(f.key))}  ${c.dim(terminalText(f.environment))}`;
     if (transition !== undefined) {
       let tag = TRANSITION_LABELS[transition.kind];
       if (transition.kind === 'escalated' && transition.previous !== undefined) tag += ` from ${transition.previous.severity}`;
@@ -169,16 +122,14 @@ class TerminalReport {
         `expected ${f.expected === undefined ? '(not declared)' : shownText(f.expected)} → actual ${f.actual === undefined ? '(absent)' : shownText(f.actual)}`
           .length + indent.length;
       if (plainLength <= this.width) this.out.push(`${indent}${expected} → ${actual}`);
-      else this.out.push(`${indent}${expected}`, `${indent}${actual}`);
+      else {
+        // Too long for one line: each on its own, wrapped like prose (shownText keeps a secret masked).
+        this.prose(`expected ${f.expected === undefined ? '(not declared)' : shownText(f.expected)}`, indent);
+        this.prose(`actual ${f.actual === undefined ? '(absent)' : shownText(f.actual)}`, indent);
+      }
     }
     if (f.comparedWith !== undefined) {
-      const values = f.comparedWith;
-      const pairs = Object.keys(values)
-        .sort()
-        .map((env) => {
-          const v = values[env];
-          return `${env} ${v === undefined ? SECRET_TEXT : shownText(v)}`;
-        });
+      const pairs = comparedPairs(f.comparedWith);
       // Plain text through prose (which escapes and wraps); colour would be escaped as data.
       this.prose(`compared with ${pairs.join(' · ')}`, indent);
     }
@@ -237,17 +188,17 @@ class TerminalReport {
   }
 
   private summary(view: ReportView): void {
-    const { c } = this;
-    const paint: Paint = view.status === 'partial' ? (t) => c.bold(c.yellow(t)) : view.findingCount === 0 ? (t) => c.bold(c.green(t)) : (t) => c.bold(c.red(t));
-    // One line, never wrapped: CI logs and scripts read the last line.
-    this.out.push(paint(terminalText(summarySentence(view))));
+    // Again at the end of a long report, one line, never wrapped: CI logs and scripts read the last line.
+    this.out.push(verdictPaint(this.c, view)(terminalText(summarySentence(view))));
   }
 }
 
 /**
- * The human report for a terminal: findings grouped by environment (worst first), each with a
- * severity marker, its message, expected → actual, where the value came from and both fixes,
- * closed by one summary line.
+ * The human report for a terminal. It opens with the verdict and the counts by severity, type and
+ * environment (worst first), so the answer is on the first screen; then every finding worst first
+ * across environments, each with a severity marker, its message, expected → actual, where the value
+ * came from and both fixes (or, `compact`, one line per key and type across environments); and it
+ * closes with the verdict again, on the last line, where CI logs and scripts read it.
  *
  * A partial run names the sources it could not read and never claims "no drift"; a clean complete run
  * says "No drift: N environments, M sources read". Untrusted text has control characters escaped so a

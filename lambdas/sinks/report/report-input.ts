@@ -25,4 +25,9 @@ export interface ReportInput {
   readonly sources: readonly SourceStatus[];
   /** Set when rendering a run whose lifecycle is known (Lambda): findings are tagged new/changed/escalated. */
   readonly transitions?: readonly Transition[];
+  /**
+   * Set when `result` holds only the findings a reader asked for (`scan --env`, `--severity`,
+   * `--type`): what the filter keeps and how many of the audit's findings it shows.
+   */
+  readonly filter?: { readonly description: string; readonly shown: number; readonly total: number };
 }

@@ -17,3 +17,13 @@ export function shownText(value: ShownValue): string {
 export function redactShownValue(value: ShownValue): ShownValue {
   return value.secret ? { text: SECRET_TEXT, secret: true } : { text: value.text, secret: false };
 }
+
+/** `production-eu 10`, one per environment compared, by name; a value held back shows as `[secret]`. */
+export function comparedPairs(comparedWith: Readonly<Record<string, ShownValue>>): string[] {
+  return Object.keys(comparedWith)
+    .sort()
+    .map((env) => {
+      const value = comparedWith[env];
+      return `${env} ${value === undefined ? SECRET_TEXT : shownText(value)}`;
+    });
+}

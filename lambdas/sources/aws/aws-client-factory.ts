@@ -16,6 +16,22 @@ export interface AwsTarget {
   readonly region: string;
   /** Assumed with STS AssumeRole (temporary credentials, refreshed by the SDK) when present. */
   readonly roleArn?: string;
+  /**
+   * The account the target is in (the environment's `account`), when declared. Parameter Store
+   * throttles per account and Region, so the budget keeps a bucket per account: the account given
+   * here, else the one in `roleArn`, else one shared bucket per region for the caller's own account.
+   */
+  readonly account?: string;
+}
+
+/** The 12-digit account of an IAM role ARN (`arn:aws:iam::123456789012:role/x`), if it is one. */
+export function accountOfRoleArn(roleArn: string | undefined): string | undefined {
+  return roleArn === undefined ? undefined : /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1];
+}
+
+/** The account a target's requests are budgeted under (see {@link AwsTarget.account}). */
+export function budgetAccountOf(target: AwsTarget): string | undefined {
+  return target.account ?? accountOfRoleArn(target.roleArn);
 }
 
 /** Services the factory builds clients for; also the label used in API call counts. */
@@ -121,11 +137,14 @@ export class AwsClientFactory {
   }
 
   private cached<C extends SSMClient | EKSClient | STSClient>(service: AwsServiceName, target: AwsTarget, build: (config: SharedClientConfig) => C): C {
-    const key = `${service}|${target.region}|${target.roleArn ?? ''}`;
+    const account = budgetAccountOf(target);
+    const key = `${service}|${target.region}|${target.roleArn ?? ''}|${account ?? ''}`;
     const existing = this.cache.get(key);
     if (existing) return existing as C;
     const client = build(this.configFor(service, target));
-    client.middlewareStack.use(budgetPlugin({ region: target.region, service, budget: this.budget, counter: this.counter }));
+    client.middlewareStack.use(
+      budgetPlugin({ region: target.region, ...(account === undefined ? {} : { account }), service, budget: this.budget, counter: this.counter }),
+    );
     client.middlewareStack.use(responseDeadlinePlugin(this.requestTimeoutMs()));
     this.cache.set(key, client);
     return client;

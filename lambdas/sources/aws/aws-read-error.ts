@@ -127,6 +127,8 @@ const AUTHORED_MESSAGES = new Set([
   'PagingLoopError',
   // The pull-request sink's: names the repository, operation and HTTP status, never a body or the token.
   'GitHubChangeRequestError',
+  // Names the secret and the shapes it may take, never its value.
+  'GitHubCredentialsSecretError',
 ]);
 
 /** What each code says when the error's own message cannot be shown. */

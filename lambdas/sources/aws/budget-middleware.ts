@@ -8,6 +8,8 @@ import { operationGroup, type RequestBudget } from './request-budget.js';
 export interface BudgetMiddlewareOptions {
   /** The region the client talks to; buckets and counts are per region. */
   readonly region: string;
+  /** The account the client's credentials act in, when known: buckets are per account too. */
+  readonly account?: string;
   /** Service label used in counts, e.g. `SSM`, `EKS`, `STS`. */
   readonly service: string;
   /** Absent: no pacing. */
@@ -38,7 +40,8 @@ export function budgetMiddleware<I extends object, O extends object>(options: Bu
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
     // `__smithy_context` is @smithy/types' SMITHY_CONTEXT_KEY, spelled out to keep that import type-only.
     const signal = context['__smithy_context']?.abortSignal as AbortSignal | undefined;
-    await options.budget?.acquire(options.region, groupOf(options.service, operation), signal);
+    const where = options.account === undefined ? options.region : { region: options.region, account: options.account };
+    await options.budget?.acquire(where, groupOf(options.service, operation), signal);
     try {
       const result = await next(args);
       options.counter?.record(options.region, options.service, operation, false);

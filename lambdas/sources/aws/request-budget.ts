@@ -1,7 +1,8 @@
 /**
- * A per-region request budget: one token bucket per (region, operation group), shared by every
- * client and source that talks to that region, so the audit's own concurrency across environments
- * never adds up to more than the budget.
+ * A per-account, per-region request budget: one token bucket per (account, region, operation group),
+ * shared by every client and source that talks to that region of that account, so the audit's own
+ * concurrency across environments never adds up to more than the budget. AWS throttles Parameter
+ * Store per account and Region, so two accounts read in one region each get their own bucket.
  *
  * Why pace instead of letting the SDK retry: the SSM quota is per account and Region and is shared
  * with the applications that read their configuration from Parameter Store. Running into throttling
@@ -64,24 +65,62 @@ export const SSM_GET_GROUP = 'SSM:Get';
 /** DescribeParameters has its own, lower limit, hence its own bucket. */
 export const SSM_DESCRIBE_GROUP = 'SSM:Describe';
 
-/**
- * Default requests per second per region for each group: half of the quota, so the applications
- * sharing the account keep the other half.
- */
-export const DEFAULT_REQUEST_RATES: Readonly<Record<string, number>> = {
-  [SSM_GET_GROUP]: SSM_DEFAULT_GET_QUOTA_TPS / 2,
-  [SSM_DESCRIBE_GROUP]: SSM_ASSUMED_DESCRIBE_QUOTA_TPS / 2,
-};
+/** Default Get* budget per account and region: half the documented default quota (20 of 40). */
+export const DEFAULT_SSM_GET_RPS = SSM_DEFAULT_GET_QUOTA_TPS / 2;
+/** Default DescribeParameters budget per account and region: half the assumed quota (5 of 10). */
+export const DEFAULT_SSM_DESCRIBE_RPS = SSM_ASSUMED_DESCRIBE_QUOTA_TPS / 2;
 
 /**
- * The per-region rates of a run: the configured SSM Get* rate (the construct's `ssmRequestsPerSecond`;
- * the default when absent or not a positive number) and every group scaled by `share`, the part of the
- * account's quota one reader may use when several read the same account and region at once (fan-out
- * targets; 1 for the single function).
+ * Default requests per second per account and region for each group: half of the quota, so the
+ * applications sharing the account keep the other half.
  */
-export function requestRates(ssmGetPerSecond: number | undefined, share = 1): Readonly<Record<string, number>> {
-  const get = ssmGetPerSecond !== undefined && Number.isFinite(ssmGetPerSecond) && ssmGetPerSecond > 0 ? ssmGetPerSecond : undefined;
-  const rates: Record<string, number> = { ...DEFAULT_REQUEST_RATES, ...(get === undefined ? {} : { [SSM_GET_GROUP]: get }) };
+export const DEFAULT_REQUEST_RATES: Readonly<Record<string, number>> = {
+  [SSM_GET_GROUP]: DEFAULT_SSM_GET_RPS,
+  [SSM_DESCRIBE_GROUP]: DEFAULT_SSM_DESCRIBE_RPS,
+};
+
+/** The two SSM knobs a user sets (CLI flags, context keys, the function's environment). */
+export interface SsmRequestRates {
+  /** Get* (GetParameter, GetParameters, GetParametersByPath) requests per second. @default DEFAULT_SSM_GET_RPS */
+  readonly get?: number;
+  /** DescribeParameters requests per second. @default DEFAULT_SSM_DESCRIBE_RPS */
+  readonly describe?: number;
+}
+
+/** The budget's rates for the two SSM knobs, each group falling back to its default. */
+export function ssmRequestRates(rates: SsmRequestRates = {}): Readonly<Record<string, number>> {
+  return {
+    ...DEFAULT_REQUEST_RATES,
+    ...(rates.get === undefined ? {} : { [SSM_GET_GROUP]: rates.get }),
+    ...(rates.describe === undefined ? {} : { [SSM_DESCRIBE_GROUP]: rates.describe }),
+  };
+}
+
+/**
+ * A requests-per-second setting read from text (a flag, a context key, an environment variable):
+ * the number, or a reason naming `what` and the value when it is not a positive finite number.
+ */
+export function parseRequestRate(raw: string, what: string): { ok: true; rate: number } | { ok: false; reason: string } {
+  const rate = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (Number.isFinite(rate) && rate > 0) return { ok: true, rate };
+  return { ok: false, reason: `${what} must be a positive number of requests per second, got ${JSON.stringify(raw)}` };
+}
+
+/** Where a request goes, for its bucket: the region and, when known, the account. */
+export interface BudgetScope {
+  readonly region: string;
+  /**
+   * The 12-digit account, when the caller knows it (the environment's `account`, or the account of
+   * the role it reads through). Absent: the caller's own credentials' account, one bucket per region.
+   */
+  readonly account?: string;
+}
+
+/**
+ * `rates` scaled by `share`, the part of an account and region's quota one reader may use when several
+ * read it at once (fan-out targets of one account and region); a share outside (0, 1] keeps the rates.
+ */
+export function scaledRequestRates(rates: Readonly<Record<string, number>>, share: number): Readonly<Record<string, number>> {
   const scale = share > 0 && share <= 1 ? share : 1;
   return Object.fromEntries(Object.entries(rates).map(([group, rate]) => [group, rate * scale]));
 }
@@ -103,7 +142,7 @@ export function operationGroup(service: string, operation: string): string | und
 /** Options of {@link RequestBudget}. */
 export interface RequestBudgetOptions {
   /**
-   * Requests per second per region, by operation group. Groups absent here are not paced.
+   * Requests per second per account and region, by operation group. Groups absent here are not paced.
    * @default DEFAULT_REQUEST_RATES
    */
   readonly rates?: Readonly<Record<string, number>>;
@@ -118,7 +157,7 @@ export interface RequestBudgetOptions {
 }
 
 /**
- * Token buckets keyed by region and operation group, in GCRA form (one "theoretical arrival time" per
+ * Token buckets keyed by account, region and operation group, in GCRA form (one "theoretical arrival time" per
  * bucket): FIFO by construction, no timers while idle, and no drift, because each reservation is
  * computed from the previous one rather than from when a timer happened to fire.
  */
@@ -126,7 +165,7 @@ export class RequestBudget {
   private readonly rates: Readonly<Record<string, number>>;
   private readonly burst: number;
   private readonly clock: BudgetClock;
-  /** Next theoretical arrival time per `region|group`. */
+  /** Next theoretical arrival time per `account|region|group`. */
   private readonly tat = new Map<string, number>();
   private waited = 0;
 
@@ -147,16 +186,17 @@ export class RequestBudget {
   }
 
   /**
-   * Waits until one more request of `group` may be sent in `region`, and reserves it.
-   * Resolves at once for groups without a rate. An aborted wait gives its slot up to nobody: slightly
-   * conservative, never over budget.
+   * Waits until one more request of `group` may be sent to `where` (a region, or a region of an
+   * account), and reserves it. Resolves at once for groups without a rate. An aborted wait gives its
+   * slot up to nobody: slightly conservative, never over budget.
    */
-  async acquire(region: string, group: string | undefined, signal?: AbortSignal): Promise<void> {
+  async acquire(where: string | BudgetScope, group: string | undefined, signal?: AbortSignal): Promise<void> {
     if (group === undefined) return;
     const rate = this.rates[group];
     if (rate === undefined) return;
     const interval = 1000 / rate;
-    const key = `${region}|${group}`;
+    const scope = typeof where === 'string' ? { region: where } : where;
+    const key = `${scope.account ?? ''}|${scope.region}|${group}`;
     const now = this.clock.now();
     const tat = Math.max(this.tat.get(key) ?? now, now);
     const allowedAt = tat - (this.burst - 1) * interval;

@@ -187,7 +187,7 @@ export class SsmSource implements Source {
         continue;
       }
       const before = previous.get(name);
-      const unchanged = before !== undefined && before.type !== 'SecureString' && before.version === meta.Version;
+      const unchanged = before !== undefined && before.type !== 'SecureString' && sameRevision(before, meta);
       if (unchanged && isRedacted(before) && this.stillSecret(name)) {
         records.push({ ...toRecord(undefined, meta), redacted: true });
         reused += 1;
@@ -325,7 +325,11 @@ export function createSsmSource(
   if (region === undefined) {
     throw new TypeError(`environment ${environment.name}: SSM source ${spec.path} has no region (set one on the source or the environment)`);
   }
-  const client = factory.ssm({ region, ...(environment.roleArn === undefined ? {} : { roleArn: environment.roleArn }) });
+  const client = factory.ssm({
+    region,
+    ...(environment.roleArn === undefined ? {} : { roleArn: environment.roleArn }),
+    ...(environment.account === undefined ? {} : { account: environment.account }),
+  });
   return new SsmSource({
     spec,
     region,
@@ -366,6 +370,18 @@ function toRecord(value: Parameter | undefined, meta: ParameterMetadata | undefi
     ...(meta?.Tier === undefined ? {} : { tier: meta.Tier }),
     ...(dataType === undefined ? {} : { dataType }),
   };
+}
+
+/**
+ * Whether a stored record describes the revision DescribeParameters lists now. The version alone is
+ * not enough: a parameter deleted and created again restarts at version 1 with any value, and a
+ * state file read against another account can hold the same name at the same version. The write
+ * time tells those apart, so a reused value is always the one the service holds.
+ */
+function sameRevision(before: SsmParameterRecord, meta: ParameterMetadata): boolean {
+  if (before.version !== meta.Version) return false;
+  const listed = meta.LastModifiedDate?.toISOString();
+  return before.lastModifiedDate === listed;
 }
 
 function byName<T extends { Name?: string | undefined }>(items: readonly T[]): Map<string, T> {

@@ -168,6 +168,6 @@ describe('CLI: drift-audit scan on the demo estate', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr).toContain('--fail-on must be one of info, low, medium, high, critical, got urgent');
+    expect(stderr).toContain("option '--fail-on <SEVERITY>' argument 'urgent' is invalid. Allowed choices are info, low, medium, high, critical.");
   });
 });

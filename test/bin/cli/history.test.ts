@@ -58,13 +58,49 @@ describe('CLI: drift-audit history', () => {
     expect(stdout).not.toContain('run-old');
   });
 
-  it('asks for the region, since history is kept and queried per region', async () => {
+  it('shows what is open now before the window, whatever its age', async () => {
+    // Act: nothing moved in the last 7 days, but a critical has been open since 1 November.
+    const { code, stdout } = await runCli(['history', '--region', 'eu-west-1', '--table', table.tableName, '--since', '7d'], { now: SEEDED.now });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.indexOf(F.euSensitive.id)).toBeGreaterThan(0);
+    expect(stdout.indexOf(F.euSensitive.id)).toBeLessThan(stdout.indexOf('Transitions of eu-west-1'));
+    expect(stdout).toContain('No drift opened, changed or resolved in eu-west-1 in this window');
+  });
+
+  it('takes --key without --region and reads every region', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['history', '--key', 'DB_TIMEOUT', '--table', table.tableName, '--since', '60d', '--json'], {
+      now: SEEDED.now,
+    });
+
+    // Assess
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const document = JSON.parse(stdout) as { findings: { findingId: string; region?: string }[] };
+    expect(document.findings.map((entry) => entry.findingId).sort()).toEqual([F.euTimeout.id, F.usTimeout.id].sort());
+  });
+
+  it('lists everything open, in every region, with --open alone', async () => {
+    // Act
+    const { code, stdout } = await runCli(['history', '--open', '--table', table.tableName], { now: SEEDED.now });
+
+    // Assess
+    expect(code).toBe(0);
+    for (const finding of [F.euSensitive, F.euTimeout, F.usTimeout, F.usPool]) expect(stdout).toContain(finding.id);
+    expect(stdout.indexOf(F.euSensitive.id)).toBeLessThan(stdout.indexOf(F.usPool.id));
+  });
+
+  it('asks for a region, an environment or a key for the timeline, naming the flags', async () => {
     // Act
     const { code, stderr } = await runCli(['history', '--table', table.tableName]);
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr).toContain('history needs --region REGION');
+    expect(stderr).toBe(
+      'drift-audit: history needs --region REGION, --env ENV or --key KEY to choose which transitions to read (--open and --reminders need none)\n',
+    );
   });
 });
 

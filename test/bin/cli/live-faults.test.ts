@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HELP } from '../../../bin/cli/run.js';
 import type { ProxiedRequest } from '../../support/fault-proxy.js';
 import { canaryFragments, LIVE_BASELINE_YAML, PLAIN_SSM_CANARY, startLiveEstate, type LiveEstate } from '../../support/live-estate.js';
 import { runCli, type CliRun } from '../../support/run-cli.js';
@@ -84,10 +83,11 @@ describe('CLI: drift-audit scan --live and snapshot through a faulty network', (
     // Act
     const bare = await runCli(['scan', '.', '--live', '--deadline', '90'], { cwd: workDir });
     const huge = await runCli(['scan', '.', '--live', '--deadline', '30d'], { cwd: workDir });
+    const help = (await runCli(['scan', '--help'])).stdout;
 
     // Assess
-    expect(HELP).toMatch(/--deadline DURATION\s+stop the live read after this long/);
-    expect(HELP).toContain('(default: 5m)');
+    expect(help).toMatch(/--deadline <DURATION>\s+stop the live read after this long/);
+    expect(help).toMatch(/audit as partial\s+\(default: 5m\)/);
     expect(bare.stderr).toContain('--deadline must be a duration with a unit such as 90s, 5m or 1h30m (at most 24h), got 90');
     expect(huge.stderr).toContain('(at most 24h), got 30d');
   });

@@ -31,7 +31,8 @@ describe('Package bin: dist/drift-audit.mjs', () => {
 
     // Assess
     expect(version.stdout.trim()).toBe('0.1.0');
-    expect(help.stdout).toContain('drift-audit scan');
+    expect(help.stdout).toContain('Usage: drift-audit [options] [command]');
+    expect(help.stdout).toMatch(/^ {2}scan \[options\] \[BASELINE_DIR\]/m);
     expect(help.status).toBe(0);
   });
 });

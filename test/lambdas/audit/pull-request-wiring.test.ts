@@ -4,10 +4,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dependenciesFromEnvironment } from '../../../lambdas/audit/handler.js';
 import { AUDIT_FUNCTION_ENV } from '../../../lambdas/runtime/function-environment.js';
 import { listenOnLoopback } from '../../support/listen-loopback.js';
+import { appKeyPair } from '../../support/app-keys.js';
 import { startGitHubServer, type GitHubStandin } from '../../support/github-server.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:drift-audit/github-token-AbC123';
 const TOKEN = 'ghp_from-secrets-manager';
+/** An outbox entry closing the pull request of a finding that has none open: one authenticated lookup. */
+const CLOSE_ENTRY = {
+  lane: 'pull-requests',
+  subject: '1 change request(s)',
+  body: JSON.stringify([{ kind: 'close', findingId: 'changed:production-eu:api:LOG_LEVEL', comment: 'back to the baseline' }]),
+  attributes: {},
+  runId: 'run-1',
+  idempotencyKey: 'key-1',
+  sk: 'sk-1',
+};
 
 /** A loopback Secrets Manager answering GetSecretValue (JSON 1.1) for one secret, counting the reads. */
 async function startSecretsManager(secretString: string): Promise<{ url: string; reads: string[]; close: () => Promise<void> }> {
@@ -103,18 +114,41 @@ describe('Handler wiring: pull requests from the environment', () => {
     expect(secrets.reads).toEqual([]);
 
     // Act: a close for a finding with no open pull request: one authenticated lookup.
-    await sink?.deliver?.({
-      lane: 'pull-requests',
-      subject: '1 change request(s)',
-      body: JSON.stringify([{ kind: 'close', findingId: 'changed:production-eu:api:LOG_LEVEL', comment: 'back to the baseline' }]),
-      attributes: {},
-      runId: 'run-1',
-      idempotencyKey: 'key-1',
-      sk: 'sk-1',
-    });
+    await sink?.deliver?.(CLOSE_ENTRY);
 
     // Assess: the stand-in answers only requests carrying the token.
     expect(secrets.reads).toEqual([`secretsmanager.GetSecretValue ${SECRET_ARN}`]);
     expect(github.calls.map((call) => `${call.method} ${call.status}`)).toEqual(['GET 200']);
+  });
+  it('authenticates as the GitHub App when the secret holds App credentials, keeping its token across deliveries', async () => {
+    // Prepare: the same wiring, its secret holding an app's ids and PKCS#1 key as GitHub downloads it.
+    const keys = appKeyPair();
+    const app = { appId: 123456, installationId: 7890123 };
+    const appSecrets = await startSecretsManager(JSON.stringify({ ...app, privateKey: keys.pkcs1 }));
+    const appGitHub = await startGitHubServer({
+      repository: 'acme/estate-config',
+      baseBranch: 'main',
+      files: { 'baseline.yaml': 'settings: {}\n' },
+      app: { ...app, publicKey: keys.publicKey },
+    });
+    try {
+      lambdaEnvironment(true);
+      Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: appSecrets.url, [AUDIT_FUNCTION_ENV.githubApiUrl]: appGitHub.url });
+      const sink = dependenciesFromEnvironment().sinks?.at(-1);
+
+      // Act: two deliveries by the same (warm) wiring.
+      await sink?.deliver?.(CLOSE_ENTRY);
+      await sink?.deliver?.({ ...CLOSE_ENTRY, runId: 'run-2', sk: 'sk-2' });
+
+      // Assess: one secret read, one token exchange, both lookups authenticated by the installation token.
+      expect(appSecrets.reads).toEqual([`secretsmanager.GetSecretValue ${SECRET_ARN}`]);
+      expect(appGitHub.calls.map((call) => `${call.method} ${call.path} ${call.status}`)).toEqual([
+        'POST /app/installations/7890123/access_tokens 201',
+        'GET /repos/acme/estate-config/pulls 200',
+        'GET /repos/acme/estate-config/pulls 200',
+      ]);
+    } finally {
+      await Promise.all([appSecrets.close(), appGitHub.close()]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditOutcome } from '../../../lambdas/audit/run-audit.js';
 import { standardRunSinks } from '../../../lambdas/audit/standard-run-sinks.js';
+import { staticGitHubToken } from '../../../lambdas/sinks/pull-requests/github-credentials.js';
 import { branchFor, GitHubPullRequestProvider } from '../../../lambdas/sinks/pull-requests/github-provider.js';
 import { PullRequestSink } from '../../../lambdas/sinks/pull-requests/pull-request-sink.js';
 import { startGitHubServer, type GitHubStandin } from '../../support/github-server.js';
@@ -50,7 +51,7 @@ describe('Handler: pull requests from drift made outside the pipeline', () => {
       repository: 'acme/estate-config',
       baseBranch: 'main',
       baselinePath: BASELINE_PATH,
-      token: async () => TOKEN,
+      credentials: staticGitHubToken(TOKEN),
       baseUrl: github.url,
     });
     return invokeAudit({ ...deps, sinks: [...standardRunSinks(deps), new PullRequestSink(provider)] }, clock, time, startAt).catch((error: Error) => error);

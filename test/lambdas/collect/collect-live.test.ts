@@ -126,8 +126,8 @@ describe('Function: collectLive', () => {
     expect(events.slice(firstEnd).every((event) => event.phase === 'done' && (event.items ?? 0) > 0)).toBe(true);
   });
 
-  it('paces each region with one budget shared by every environment reading it', async () => {
-    // Prepare: 10 Get requests/s per region on a frozen clock, so each wait shows the request's place in its bucket.
+  it('paces each region of each account with one budget shared by every environment reading it', async () => {
+    // Prepare: 10 Get requests/s per bucket on a frozen clock, so each wait shows the request's place in its bucket.
     const clock = frozenClock();
     factory.destroy();
     factory = newFactory({ budget: new RequestBudget({ rates: { [SSM_GET_GROUP]: 10 }, clock }) });
@@ -135,11 +135,34 @@ describe('Function: collectLive', () => {
     // Act
     await collect();
 
-    // Assess: us-east-1 is read by two environments (staging's tree, production's flags) and two
-    // identities, yet its Get requests queue in one bucket, 100 ms apart; eu-west-1 has its own.
+    // Assess: Parameter Store throttles per account and Region. us-east-1 is read in two accounts
+    // (staging's tree with our credentials, production's flags through its role), so each queues in
+    // its own bucket, 100 ms apart; eu-west-1 (production's account) has its own too.
+    const gets = (region: string, key: string) =>
+      ssm.requests.filter((r) => r.region === region && r.accessKeyId === key && r.operation.startsWith('GetParameter')).length;
+    const queue = (count: number) => Array.from({ length: Math.max(0, count - 1) }, (_, index) => (index + 1) * 100);
+    expect(gets('us-east-1', CREDENTIALS.accessKeyId)).toBeGreaterThanOrEqual(1);
+    expect(gets('us-east-1', ASSUMED_KEY)).toBeGreaterThanOrEqual(1);
+    expect(clock.waits.sort((a, b) => a - b)).toEqual(
+      [...queue(gets('us-east-1', CREDENTIALS.accessKeyId)), ...queue(gets('us-east-1', ASSUMED_KEY)), ...queue(gets('eu-west-1', ASSUMED_KEY))].sort(
+        (a, b) => a - b,
+      ),
+    );
+  });
+
+  it('shares one bucket between environments that declare the same account in one region', async () => {
+    // Prepare: staging declares production's account, so its reads and production's share a quota.
+    const clock = frozenClock();
+    factory.destroy();
+    factory = newFactory({ budget: new RequestBudget({ rates: { [SSM_GET_GROUP]: 10 }, clock }) });
+    const sameAccount = baselineOf(COLLECT_BASELINE_YAML.replace('  staging-us:\n', '  staging-us:\n    account: "210987654321"\n'));
+
+    // Act
+    await collectLive(sameAccount, { factory, clock: () => new Date('2026-11-23T10:00:00Z') });
+
+    // Assess: one queue for us-east-1, whichever credentials sent the request.
     const gets = (region: string) => ssm.requests.filter((r) => r.region === region && r.operation.startsWith('GetParameter')).length;
-    const queue = (count: number) => Array.from({ length: count - 1 }, (_, index) => (index + 1) * 100);
-    expect(gets('us-east-1')).toBeGreaterThanOrEqual(2);
+    const queue = (count: number) => Array.from({ length: Math.max(0, count - 1) }, (_, index) => (index + 1) * 100);
     expect(clock.waits.sort((a, b) => a - b)).toEqual([...queue(gets('us-east-1')), ...queue(gets('eu-west-1'))].sort((a, b) => a - b));
   });
 

@@ -48,7 +48,18 @@ describe('Function: runHistoryCommand', () => {
     expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
     expect(text).toBe(
       [
-        `Drift history of eu-west-1 from 2026-09-24T12:00:00.000Z to 2026-11-23T12:00:00.000Z (table ${table.tableName})`,
+        `Open now in eu-west-1, worst first, whatever their age (table ${table.tableName})`,
+        '',
+        `CRITICAL  ${F.euSensitive.id}`,
+        '  production-eu · LOG_INCLUDE_SENSITIVE · expected false → actual true',
+        `  opened ${SEEDED.run1}; last seen ${SEEDED.run3}`,
+        `HIGH      ${F.euTimeout.id}`,
+        '  production-eu · DB_TIMEOUT · expected 30 → actual 120',
+        `  opened ${SEEDED.run3}; last seen ${SEEDED.run3}`,
+        '',
+        '2 open',
+        '',
+        `Transitions of eu-west-1 from 2026-09-24T12:00:00.000Z to 2026-11-23T12:00:00.000Z`,
         '',
         `HIGH      ${F.euTimeout.id}  open`,
         '  production-eu · DB_TIMEOUT · expected 30 → actual 120',
@@ -63,10 +74,57 @@ describe('Function: runHistoryCommand', () => {
         `  opened ${SEEDED.run1}`,
         `    ${SEEDED.run1}  opened     critical  expected false → actual true`,
         '',
-        '2 drifts: 2 open, 0 resolved',
+        '2 drifts moved in this window: 2 still open, 0 resolved',
         '',
       ].join('\n'),
     );
+  });
+
+  it('shows what is open whatever its age, even when nothing moved in the window', async () => {
+    // Act: nothing was recorded in the last week, while a critical has been open since 1 November.
+    const text = await runHistoryCommand({ region: 'eu-west-1', since: '7d', color: false }, deps());
+
+    // Assess
+    expect(text).toMatch(new RegExp(`^Open now in eu-west-1[^\\n]*\\n\\nCRITICAL  ${F.euSensitive.id}`));
+    expect(text).toContain('No drift opened, changed or resolved in eu-west-1 in this window (--since widens it).');
+    expect(text).not.toMatch(/no open drift/i);
+  });
+
+  it('reads a key in every region without --region, through the key index', async () => {
+    // Act
+    const text = await runHistoryCommand({ key: 'DB_TIMEOUT', since: '60d', color: false }, deps());
+    const json = JSON.parse(await runHistoryCommand({ key: 'DB_TIMEOUT', since: '60d', json: true, color: false }, deps())) as {
+      key: string;
+      open: { id: string }[];
+      findings: { findingId: string }[];
+    };
+
+    // Assess: the eu and us timeouts, nothing of the other keys.
+    expect(text).toContain('Open now in DB_TIMEOUT in every region');
+    expect(text).toContain(F.euTimeout.id);
+    expect(text).toContain(F.usTimeout.id);
+    expect(text).not.toContain(F.euSensitive.id);
+    expect(text).not.toContain(F.usPool.id);
+    expect(json.key).toBe('DB_TIMEOUT');
+    expect(json.open.map((state) => state.id).sort()).toEqual([F.euTimeout.id, F.usTimeout.id].sort());
+    expect(json.findings.map((entry) => entry.findingId).sort()).toEqual([F.euTimeout.id, F.usTimeout.id].sort());
+  });
+
+  it('narrows a key to an environment or a region, and reads an environment without a region', async () => {
+    // Act
+    const inUs = await runHistoryCommand({ key: 'DB_TIMEOUT', region: 'us-east-1', since: '60d', json: true, color: false }, deps());
+    const inEu = await runHistoryCommand({ key: 'DB_TIMEOUT', environment: 'production-eu', since: '60d', json: true, color: false }, deps());
+    const usEnvironment = await runHistoryCommand({ environment: 'production-us', since: '60d', json: true, color: false }, deps());
+
+    // Assess
+    const ids = (text: string) => (JSON.parse(text) as { findings: { findingId: string }[] }).findings.map((entry) => entry.findingId).sort();
+    expect(ids(inUs)).toEqual([F.usTimeout.id]);
+    expect(ids(inEu)).toEqual([F.euTimeout.id]);
+    expect(ids(usEnvironment)).toEqual([F.usPool.id, F.usTimeout.id].sort());
+  });
+
+  it('refuses a timeline with no region, environment or key, naming the flags that choose one', async () => {
+    await expect(runHistoryCommand({ since: '30d', color: false }, deps())).rejects.toThrow(/--region REGION, --env ENV or --key KEY/);
   });
 
   it('narrows the timeline to the window, an environment and a key', async () => {
@@ -74,20 +132,22 @@ describe('Function: runHistoryCommand', () => {
 
     expect(text).toContain(F.usTimeout.id);
     expect(text).not.toContain(F.usPool.id);
-    expect(text).toContain('1 drift: 1 open, 0 resolved');
+    expect(text).toContain('1 drift moved in this window: 1 still open, 0 resolved');
   });
 
   it('says so when nothing was recorded in the window', async () => {
     const text = await runHistoryCommand({ region: 'ap-southeast-2', since: '30d', color: false }, deps());
 
-    expect(text).toContain('No drift transitions recorded in ap-southeast-2 in this window.');
+    expect(text).toContain('No open drift recorded in ap-southeast-2.');
+    expect(text).toContain('No drift opened, changed or resolved in ap-southeast-2 in this window (--since widens it).');
   });
 
   it('prints JSON with a schema version when asked', async () => {
     const text = await runHistoryCommand({ region: 'eu-west-1', since: '2026-11-01T10:30:00Z', json: true, color: false }, deps());
 
-    const document = JSON.parse(text) as { schema: string; findings: { findingId: string; status: string; resolvedAt?: string }[] };
+    const document = JSON.parse(text) as { schema: string; open: { id: string }[]; findings: { findingId: string; status: string; resolvedAt?: string }[] };
     expect(document.schema).toBe('drift-audit.history/1');
+    expect(document.open.map((state) => state.id)).toEqual([F.euSensitive.id, F.euTimeout.id]);
     expect(document.findings.map((f) => [f.findingId, f.status])).toEqual([[F.euTimeout.id, 'open']]);
   });
 
@@ -147,7 +207,9 @@ describe('Function: runHistoryCommand', () => {
     const missing = runHistoryCommand({ region: 'eu-west-1', stackName: 'Missing', color: false }, deps());
     const bare = runHistoryCommand({ region: 'eu-west-1', stackName: 'Bare', color: false }, deps());
 
-    await expect(missing).rejects.toThrow(/cannot describe stack Missing: Stack with id Missing does not exist.*pass --stack-name or --table/);
+    await expect(missing).rejects.toThrow(
+      /cannot describe stack Missing: Stack with id Missing does not exist.*or pass --stack NAME \(the stack's name\) or --table NAME/,
+    );
     await expect(bare).rejects.toBeInstanceOf(HistoryTableNotFoundError);
     await expect(bare).rejects.toThrow('stack Bare has no HistoryTableName output; pass --table');
   });

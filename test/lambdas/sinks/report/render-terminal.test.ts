@@ -84,16 +84,47 @@ describe('Function: renderTerminal', () => {
     expect(text).toContain('settings.DB_TIMEOUT.environments.production-us: 60s');
   });
 
-  it('groups findings by environment, the environment with the worst finding first', () => {
+  it('opens with the verdict and the counts by severity, type and environment, worst first', () => {
     // Act
-    const text = renderTerminal(partialRun(), { color: false });
+    const text = renderTerminal(completeRunWithDrift(), { color: false });
+    const lines = text.split('\n');
+
+    // Assess: the verdict follows the title (wrapped to the width), then the counts, before any finding.
+    const opening = text
+      .split('\n\n')[0]
+      ?.split('\n')
+      .slice(1)
+      .join('\n')
+      .replace(/\n {2}/g, ' ');
+    expect(opening).toBe('Drift found: 7 findings (1 critical, 1 high, 2 medium, 2 low, 1 info) in 3 of 3 environments; 6 sources read.');
+    const firstFinding = lines.findIndex((line) => /^ {2}[✖▲◆●○] /.test(line));
+    const summary = lines.slice(0, firstFinding);
+    expect(summary.find((line) => line.trim().startsWith('severity'))).toMatch(/severity\s+1 critical · 1 high · 2 medium · 2 low · 1 info$/);
+    expect(summary.some((line) => line.trim().startsWith('type'))).toBe(true);
+    const environments = summary.filter((line) => /^ {4}[a-z]+-[a-z]+ /.test(line)).map((line) => line.trim().split(' ')[0]);
+    expect(environments).toEqual(['production-us', 'production-eu', 'staging-us']);
+  });
+
+  it('lists the findings worst first across environments, each naming its environment', () => {
+    // Act
+    const text = renderTerminal(completeRunWithDrift(), { color: false });
 
     // Assess
-    const headings = text.split('\n').filter((line) => /^[a-z]+-[a-z]+ {2}/.test(line));
-    expect(headings.map((h) => h.split(' ')[0])).toEqual(['production-us', 'production-eu', 'staging-us']);
-    expect(headings[0]).toContain('production · us-east-1');
-    const markers = text.split('\n').filter((line) => /^ {2}[✖▲◆●○] /.test(line));
-    expect(markers[0]).toContain('CRITICAL');
+    const titles = text.split('\n').filter((line) => /^ {2}[✖▲◆●○] /.test(line));
+    const severities = titles.map((line) => line.trim().split(/\s+/)[1]);
+    expect(severities).toEqual(['CRITICAL', 'HIGH', 'MEDIUM', 'MEDIUM', 'LOW', 'LOW', 'INFO']);
+    for (const title of titles) expect(title).toMatch(/ (production-us|production-eu|staging-us)(\+[a-z-]+)?$/);
+  });
+
+  it('wraps prose to the width it is given, and never narrower than 40 columns', () => {
+    // Act
+    const at60 = renderTerminal(completeRunWithDrift(), { color: false, width: 60 });
+    const at10 = renderTerminal(completeRunWithDrift(), { color: false, width: 10 });
+
+    // Assess: prose lines fit; commands and one-line verdicts may not, by design (they stay copyable).
+    const prose = (text: string) => text.split('\n').filter((line) => !line.includes('$ ') && !line.startsWith('Drift found') && !/\S{30,}/.test(line));
+    for (const line of prose(at60)) expect(line.length, line).toBeLessThanOrEqual(60);
+    expect(at10).toBe(renderTerminal(completeRunWithDrift(), { color: false, width: 40 }));
   });
 
   it('prints [secret] for a secret whatever text the value carries', () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_REQUEST_RATES,
+  DEFAULT_SSM_DESCRIBE_RPS,
+  DEFAULT_SSM_GET_RPS,
+  parseRequestRate,
+  ssmRequestRates,
   RequestBudget,
   SSM_DESCRIBE_GROUP,
   SSM_GET_GROUP,
@@ -54,6 +58,21 @@ describe('Class: RequestBudget', () => {
 
       // Assess: only the second request of each (region, group) waits, each at its own rate
       expect(clock.sleeps).toEqual([500, 100]);
+    });
+
+    it('keeps one bucket per account in a region: AWS throttles per account and Region', async () => {
+      // Prepare
+      const clock = manualClock();
+      const budget = new RequestBudget({ rates: { [SSM_GET_GROUP]: 10 }, clock });
+
+      // Act
+      await budget.acquire({ region: 'eu-west-1', account: '111111111111' }, SSM_GET_GROUP);
+      await budget.acquire({ region: 'eu-west-1', account: '222222222222' }, SSM_GET_GROUP);
+      await budget.acquire({ region: 'eu-west-1', account: '111111111111' }, SSM_GET_GROUP);
+      await budget.acquire('eu-west-1', SSM_GET_GROUP);
+
+      // Assess: only the second request of account 1 waits; the caller's own account (no account) is its own bucket
+      expect(clock.sleeps).toEqual([100]);
     });
 
     it('lets a request through at once when its slot has passed, without banking idle time beyond the burst', async () => {
@@ -131,5 +150,30 @@ describe('Defaults', () => {
     expect(operationGroup('SSM', 'GetParametersByPath')).toBe(SSM_GET_GROUP);
     expect(operationGroup('SSM', 'DescribeParameters')).toBe(SSM_DESCRIBE_GROUP);
     expect(operationGroup('STS', 'AssumeRole')).toBeUndefined();
+  });
+
+  describe('Function: ssmRequestRates', () => {
+    it('sets each SSM quota group from its own knob and leaves the other at its default', () => {
+      // Act / Assess
+      expect(ssmRequestRates({ get: 40 })).toEqual({ [SSM_GET_GROUP]: 40, [SSM_DESCRIBE_GROUP]: DEFAULT_SSM_DESCRIBE_RPS });
+      expect(ssmRequestRates({ describe: 10 })).toEqual({ [SSM_GET_GROUP]: DEFAULT_SSM_GET_RPS, [SSM_DESCRIBE_GROUP]: 10 });
+      expect(ssmRequestRates()).toEqual(DEFAULT_REQUEST_RATES);
+    });
+
+    it('defaults to half of the quotas: 20 of the documented 40 Get*, 5 of the assumed 10 DescribeParameters', () => {
+      expect(DEFAULT_SSM_GET_RPS).toBe(20);
+      expect(DEFAULT_SSM_DESCRIBE_RPS).toBe(5);
+    });
+  });
+
+  describe('Function: parseRequestRate', () => {
+    it('accepts a positive decimal and names the setting and the value otherwise', () => {
+      expect(parseRequestRate('7.5', '--ssm-get-rps')).toEqual({ ok: true, rate: 7.5 });
+      for (const bad of ['0', '-1', 'fast', '', 'Infinity']) {
+        const parsed = parseRequestRate(bad, '--ssm-describe-rps');
+        expect(parsed.ok).toBe(false);
+        if (!parsed.ok) expect(parsed.reason).toContain(`--ssm-describe-rps must be a positive number of requests per second, got ${JSON.stringify(bad)}`);
+      }
+    });
   });
 });

@@ -219,6 +219,23 @@ describe('Class: SsmSource', () => {
       expect(result.records.map((r) => [r.name, r.value, r.version])).toEqual(full.records.map((r) => [r.name, r.value, r.version]));
     });
 
+    it('reads a parameter deleted and created again anew: version 1 again, but written later', async () => {
+      // Prepare: AWS restarts a re-created parameter at version 1 and stamps the time of the new write
+      for (const p of manyParameters(3)) server.put(REGION, p);
+      factory = factoryFor(server);
+      const first = await sourceFor(factory).read();
+      server.delete(REGION, '/production/api/setting_0001');
+      server.put(REGION, { name: '/production/api/setting_0001', value: 'recreated', lastModifiedDate: new Date('2026-11-30T08:00:00Z') });
+      server.clearRequests();
+
+      // Act
+      const result = await sourceFor(factory, first.records).read();
+
+      // Assess: the same version number is not the same revision; the new value is read, not reused
+      expect(result.records.find((r) => r.name === '/production/api/setting_0001')).toMatchObject({ value: 'recreated', version: 1 });
+      expect(result.stats).toMatchObject({ valuesRead: 1, valuesReused: 2 });
+    });
+
     it('costs only the metadata pages when nothing changed', async () => {
       // Prepare
       for (const p of manyParameters(60)) server.put(REGION, p);
