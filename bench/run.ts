@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|fanout` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|alerts|report|fanout` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -10,9 +10,11 @@ import { runEksClientBench } from './eks-client-bench.js';
 import { formatSecretDetectBench, runSecretDetectBench } from './secret-detect-bench.js';
 import { formatPatternBench, runPatternBench } from './pattern-bench.js';
 import { formatKubeReaderBench, runKubeReaderBench } from './kube-reader-bench.js';
+import { formatEstateReportBench, runEstateReportBench } from './estate-report-bench.js';
 import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
 import { formatCliBench, runCliBench } from './cli-bench.js';
 import { formatPackageSizeBench, runPackageSizeBench } from './package-size-bench.js';
+import { formatAlertSizeBench, runAlertSizeBench } from './alert-size-bench.js';
 import { formatFanOutBench, runFanOutBench } from './fanout-bench.js';
 
 const { values } = parseArgs({
@@ -69,6 +71,14 @@ if (only === undefined || only === 'cli') {
 
 if (only === undefined || only === 'package') {
   console.log(`\n${formatPackageSizeBench(runPackageSizeBench())}`);
+}
+
+if (only === undefined || only === 'alerts') {
+  console.log(`\n${formatAlertSizeBench(await runAlertSizeBench())}`);
+}
+
+if (only === undefined || only === 'report') {
+  console.log(`\n${formatEstateReportBench(runEstateReportBench({ keys: values.quick ? 10_000 : 100_000, environments: 10 }))}`);
 }
 
 if (only === undefined || only === 'fanout') {

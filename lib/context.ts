@@ -43,6 +43,8 @@ export interface DriftAuditContext {
   readonly reminderStaleAfterDays: number;
   /** `driftAudit:reminderExceptionWarningDays`: exceptions expiring within this many days are announced once, 0-400. Default 7. */
   readonly reminderExceptionWarningDays: number;
+  /** `driftAudit:dashboard`: `false` leaves the CloudWatch drift dashboard out. Default true. */
+  readonly dashboard: boolean;
   /** `driftAudit:alertEmail`: address subscribed to drift alerts. Default none. */
   readonly alertEmail?: string;
   /** `driftAudit:opsEmail`: address subscribed to auditor health alarms. Default `alertEmail`. */
@@ -191,6 +193,7 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
     reminders: read('reminders', true, (raw, key) => booleanValue(raw, key)),
     reminderStaleAfterDays: read('reminderStaleAfterDays', 7, (raw, key) => integerIn(raw, key, 1, 400, 'days')),
     reminderExceptionWarningDays: read('reminderExceptionWarningDays', 7, (raw, key) => integerIn(raw, key, 0, 400, 'days')),
+    dashboard: read('dashboard', true, (raw, key) => booleanValue(raw, key)),
     ...optional(
       'alertEmail',
       read<string | undefined>('alertEmail', undefined, (raw, key) => pattern(raw, key, EMAIL, 'an email address')),

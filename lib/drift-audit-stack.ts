@@ -113,6 +113,7 @@ export class DriftAuditStack extends Stack {
         staleAfterDays: settings.reminderStaleAfterDays,
         exceptionWarningDays: settings.reminderExceptionWarningDays,
       },
+      dashboard: settings.dashboard,
       logRetention: settings.logRetentionDays,
       auditRoleName: settings.auditRoleName,
       ...(settings.alertEmail !== undefined && { alertEmail: settings.alertEmail }),

@@ -196,6 +196,13 @@ export interface DriftAuditorProps {
    */
   readonly pullRequests?: DriftAuditorPullRequestProps;
   /**
+   * A CloudWatch dashboard of the drift metrics every run emits (open drift per environment, region
+   * and severity, oldest open drift, detection latency, time to resolve, partial runs) and the health
+   * alarms. About $3 a month beyond the account's 3 free dashboards (README, Cost).
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
    * CloudWatch namespace of the handler's metrics.
    * @default 'DriftAudit'
    */

@@ -17,6 +17,7 @@ import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
 import { createFanOut, createFanOutAlarms } from './drift-auditor-fanout.js';
+import { DriftAuditorDashboard } from './drift-auditor-dashboard.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
 import { createChatbot, createNotifier, createTopics } from './drift-auditor-notifications.js';
@@ -67,6 +68,8 @@ export class DriftAuditor extends Construct {
   readonly deadLetterQueue: Queue;
   readonly schedule: Schedule;
   readonly alarms: DriftAuditorAlarms;
+  /** The drift dashboard, unless `dashboard: false`. */
+  readonly dashboard?: DriftAuditorDashboard;
   readonly accessEntries: DriftAuditAccessEntries;
   readonly chatbot?: SlackChannelConfiguration;
   /** The functions' security groups and the VPC endpoints created, when `network` is given. */
@@ -171,5 +174,23 @@ export class DriftAuditor extends Construct {
       action: new SnsAction(this.opsTopic),
     });
     if (this.stateMachine !== undefined) this.fanOutAlarm = createFanOutAlarms(this, this.stateMachine, new SnsAction(this.opsTopic));
+
+    // The drift dashboard, over the metrics each run emits.
+    if (props.dashboard !== false) {
+      const { errors, duration, deadLetters, deadMansSwitch, notifierErrors } = this.alarms;
+      this.dashboard = new DriftAuditorDashboard(this, 'Dashboard', {
+        metricsNamespace: settings.metricsNamespace,
+        serviceName: settings.serviceName,
+        expectedRunInterval: settings.expectedRunInterval,
+        alarms: [
+          deadMansSwitch,
+          errors,
+          duration,
+          deadLetters,
+          ...(notifierErrors === undefined ? [] : [notifierErrors]),
+          ...(this.fanOutAlarm === undefined ? [] : [this.fanOutAlarm]),
+        ],
+      });
+    }
   }
 }

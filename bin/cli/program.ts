@@ -7,6 +7,7 @@ import { EXPLAIN_FLAGS, runExplain } from './explain-command.js';
 import { COMMAND_EPILOGUES, PROGRAM_EPILOGUE } from './help-text.js';
 import { HISTORY_FLAGS, historyOptionsOf, runHistory } from './history-command.js';
 import { INIT_FLAGS, runInit } from './init-command.js';
+import { REPORT_EPILOGUE, REPORT_FLAGS, reportOptionsOf, runReport } from './report-command.js';
 import { addOptions, type FlagValues, flagValuesOf, type OptionSpecs } from './option-spec.js';
 import { FILTER_FLAGS, filterOf, formatOf, OPEN_PRS_FLAGS, openPrsOf, SCAN_FLAGS } from './scan-flags.js';
 import { runScan } from './scan-command.js';
@@ -172,6 +173,15 @@ export function buildProgram(io: CliIo, version: string, finish: (code: number) 
     (values) => runHistory(io, historyOptionsOf(values)),
     COMMAND_EPILOGUES.history,
   );
+
+  define(
+    program,
+    'report',
+    'Write the estate report: one HTML page with the summary, the keys x environments matrix, the drift timeline per region and the findings.',
+    { ...COMMON_OPTIONS, ...REPORT_FLAGS },
+    (values, [dir]) => runReport(io, { ...commonOf(values), baselineDir: dir ?? 'config', ...reportOptionsOf(values) }),
+    REPORT_EPILOGUE,
+  ).argument(...BASELINE_DIR);
 
   return program;
 }

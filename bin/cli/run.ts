@@ -1,5 +1,6 @@
 import { type Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { htmlFileArgs } from './html-file-args.js';
 import { buildProgram } from './program.js';
 import { EXIT, UsageError } from './usage-error.js';
 
@@ -16,7 +17,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const program = buildProgram(io, await packageVersion(), (exitCode) => {
       code = exitCode;
     });
-    await program.parseAsync(helpAsFlag(argv, program), { from: 'user' });
+    await program.parseAsync(helpAsFlag(htmlFileArgs(argv), program), { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { analyse } from '../../lambdas/engine/analyse/analyse.js';
+import { estateMatrix, type EstateMatrix } from '../../lambdas/engine/analyse/estate-matrix.js';
 import { SEVERITIES, type AuditResult, type Severity, type Snapshot, type SourceStatus } from '../../lambdas/engine/model.js';
 import { closest } from 'fastest-levenshtein';
 import { describeFilter, filterAuditResult, isEmptyFilter, keepsEnvironment, type ReportFilter } from '../../lambdas/sinks/report/report-filter.js';
@@ -74,8 +75,12 @@ export function filterOutcome(outcome: AuditOutcome, filter: ReportFilter): Audi
   };
 }
 
-/** Builds the renderers' input from an audit; `total` is the unfiltered audit's finding count when filtered. */
-export function reportInputOf(outcome: AuditOutcome, filter: ReportFilter = {}, total?: number): ReportInput {
+/**
+ * Builds the renderers' input from an audit; `total` is the unfiltered audit's finding count when
+ * filtered. `matrix`: add the keys x environments matrix of the environments the filter keeps (the
+ * HTML estate report shows it; the other formats do not, so they do not pay for it).
+ */
+export function reportInputOf(outcome: AuditOutcome, filter: ReportFilter = {}, total?: number, options: { readonly matrix?: boolean } = {}): ReportInput {
   return {
     result: outcome.result,
     generatedAt: outcome.now.toISOString(),
@@ -92,7 +97,15 @@ export function reportInputOf(outcome: AuditOutcome, filter: ReportFilter = {}, 
         ...(env.account === undefined ? {} : { account: env.account }),
       })),
     sources: outcome.snapshots.flatMap((snapshot) => snapshot.sources),
+    ...(options.matrix === true ? { matrix: matrixOf(outcome, filter) } : {}),
   };
+}
+
+/** The matrix of the environments the filter keeps: a column per kept environment, none shown as unread. */
+function matrixOf(outcome: AuditOutcome, filter: ReportFilter): EstateMatrix {
+  const baseline = outcome.loaded.baseline;
+  const environments = baseline.environments.filter((env) => keepsEnvironment(filter, env.name));
+  return estateMatrix({ baseline: { ...baseline, environments }, snapshots: outcome.snapshots, result: outcome.result });
 }
 
 /** What decides `scan`'s exit code besides the findings. */
@@ -146,7 +159,7 @@ export async function runScan(io: CliIo, options: ScanOptions): Promise<number> 
   // The filtered audit is the one reported and judged: `scan --env production-eu` gates on production-eu,
   // as `kubectl diff -l` and `terraform plan -target` answer for what they were pointed at.
   const outcome = filterOutcome(full, filter);
-  const input = reportInputOf(outcome, filter, full.result.findings.length);
+  const input = reportInputOf(outcome, filter, full.result.findings.length, { matrix: options.format === 'html' });
   const text = renderReport(options.format, input, {
     color: options.output === undefined && wantsColor(io, options.color),
     width: terminalWidth(io),

@@ -10,7 +10,7 @@ export const SCAN_FLAGS = {
   format: { type: 'string', valueName: 'FORMAT', choices: REPORT_FORMATS, description: 'report format', defaultDescription: 'terminal' },
   json: { type: 'boolean', default: false, description: 'same as --format json' },
   markdown: { type: 'boolean', default: false, description: 'same as --format markdown' },
-  html: { type: 'boolean', default: false, description: 'same as --format html' },
+  html: { type: 'boolean', default: false, description: 'same as --format html; --html FILE writes the estate report to FILE' },
   output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the report to FILE instead of stdout' },
   'fail-on': {
     type: 'string',

@@ -25,6 +25,8 @@ import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
 import { RequestBudget } from '../sources/aws/request-budget.js';
+import { driftMetricSets, type DriftMetricSet } from '../sinks/metrics/drift-metrics.js';
+import { dimensionedMetrics, emitDriftMetrics, type DimensionedMetrics } from './emit-drift-metrics.js';
 import { ssmRequestRatesFromEnvironment } from './request-rates-environment.js';
 import { fanOutCollection } from '../fanout/fanout-collection.js';
 import type { FanOutPlan } from '../fanout/fanout-layout.js';
@@ -35,10 +37,9 @@ import { auditBaselineLocation, runAudit, type AuditDependencies, type AuditOutc
 import { standardRunSinks } from './standard-run-sinks.js';
 
 const logger = new Logger({ serviceName: process.env[AUDIT_FUNCTION_ENV.serviceName] ?? DEFAULT_AUDIT_SERVICE_NAME });
-const metrics = new Metrics({
-  namespace: process.env[AUDIT_FUNCTION_ENV.metricsNamespace] ?? DEFAULT_METRICS_NAMESPACE,
-  serviceName: process.env[AUDIT_FUNCTION_ENV.serviceName] ?? DEFAULT_AUDIT_SERVICE_NAME,
-});
+const metricsNamespace = process.env[AUDIT_FUNCTION_ENV.metricsNamespace] ?? DEFAULT_METRICS_NAMESPACE;
+const metricsService = process.env[AUDIT_FUNCTION_ENV.serviceName] ?? DEFAULT_AUDIT_SERVICE_NAME;
+const metrics = new Metrics({ namespace: metricsNamespace, serviceName: metricsService });
 
 /**
  * The idempotency key of an invocation: a Scheduler redelivery of the same scheduled time carries the
@@ -143,6 +144,11 @@ function pullRequestSinksFromEnvironment(requestHandler: ReturnType<typeof reque
 export interface AuditObservability {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * Where the drift dashboard's metrics go: one Powertools instance per dimension set (environment,
+   * region, severity). @default the function's namespace and service
+   */
+  readonly metricsFor?: DimensionedMetrics;
 }
 
 /**
@@ -169,6 +175,7 @@ export async function handleAudit(
   observability: AuditObservability = { logger, metrics },
 ): Promise<AuditOutcome> {
   const { logger: log, metrics: measure } = observability;
+  let drift: DriftMetricSet[] = [];
   const started = Date.now();
   const idempotencyKey = idempotencyKeyOf(event, context);
   log.appendKeys({ idempotencyKey });
@@ -194,6 +201,13 @@ export async function handleAudit(
       return outcome;
     }
     const { run } = outcome;
+    drift = driftMetricSets({
+      status: run.status,
+      open: outcome.openStates,
+      transitions: outcome.transitions,
+      environments: outcome.environments,
+      now: new Date(run.finishedAt),
+    });
     if (outcome.rolledBack.length > 0) {
       measure.addMetric('RolledBackRuns', MetricUnit.Count, outcome.rolledBack.length);
       log.warn('rolled back runs an earlier invocation left recording; their transitions are alerted by this run', {
@@ -251,6 +265,8 @@ export async function handleAudit(
     throw error;
   } finally {
     measure.publishStoredMetrics();
+    // The run is recorded even when its delivery failed: its drift figures stand.
+    emitDriftMetrics(drift, observability.metricsFor ?? dimensionedMetrics(metricsNamespace, metricsService));
   }
 }
 

@@ -3,6 +3,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { CollectLiveOptions } from '../collect/collect-live.js';
 import { analyse } from '../engine/analyse/analyse.js';
 import { reconcile } from '../engine/lifecycle/reconcile.js';
+import type { FindingState } from '../engine/lifecycle/finding-state.js';
 import {
   FINDING_TYPES,
   type AuditResult,
@@ -100,6 +101,10 @@ export type AuditOutcome =
       readonly rolledBack: readonly RollbackResult[];
       /** What this invocation delivered from the outbox, this run's alert included; `error` when some wait. */
       readonly delivery: DeliveryReport;
+      /** The states this run leaves open, for the drift metrics (oldest open, open per severity). */
+      readonly openStates: readonly FindingState[];
+      /** The environments the run audited, with their region; empty when no baseline could be used. */
+      readonly environments: readonly { readonly name: string; readonly region?: string }[];
     };
 
 /**
@@ -221,6 +226,11 @@ async function record(
     alerted: message !== undefined && delivery.deliveredRuns.includes(run.runId),
     rolledBack,
     delivery,
+    openStates: output.next.filter((state) => state.status === 'open'),
+    environments: (output.analysed?.baseline.environments ?? []).map((environment) => ({
+      name: environment.name,
+      ...(environment.region === undefined ? {} : { region: environment.region }),
+    })),
     ...(output.analysed === undefined ? {} : { result: output.analysed.result }),
   };
 }

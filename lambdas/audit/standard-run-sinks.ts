@@ -37,7 +37,14 @@ export interface StandardSinkDependencies {
 export function standardRunSinks(deps: StandardSinkDependencies): RunSink[] {
   const reminders = deps.reminders ?? DEFAULT_REMINDER_OPTIONS;
   return [
-    new ReportSink({ s3: deps.s3, bucket: deps.bucket, reportPrefix: deps.reportPrefix, ...(deps.region === undefined ? {} : { region: deps.region }) }),
+    new ReportSink({
+      s3: deps.s3,
+      bucket: deps.bucket,
+      reportPrefix: deps.reportPrefix,
+      ...(deps.region === undefined ? {} : { region: deps.region }),
+      // The HTML report's timeline: the last days of this table's history per region.
+      timeline: { queries: deps.history.queries() },
+    }),
     new HistorySink(deps.history),
     ...alertSinks(deps.sns, { topic: deps.topicArn, ...(deps.chatbotTopicArn === undefined ? {} : { chatbot: deps.chatbotTopicArn }) }),
     ...(reminders === false

@@ -28,6 +28,7 @@ describe('Function: parseDriftAuditContext', () => {
       reminders: true,
       reminderStaleAfterDays: 7,
       reminderExceptionWarningDays: 7,
+      dashboard: true,
       reportRetentionDays: 90,
       logRetentionDays: 30,
       auditRoleName: 'drift-audit-auditor',

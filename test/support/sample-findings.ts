@@ -63,3 +63,15 @@ export function sampleRun(overrides: Partial<RunSummary> = {}): RunSummary {
 export function opened(finding: Finding, at = '2026-11-23T12:00:09.000Z'): Transition {
   return { kind: 'opened', finding, firstSeen: at, at };
 }
+
+/**
+ * `count` opened transitions of findings `changed:env-<i % environments>:K<i>` (key `K<i>`), each
+ * overridable by index: a large run for size and ordering tests.
+ */
+export function openedMany(count: number, environments: number, overrides: (index: number) => Partial<Finding> = () => ({})): Transition[] {
+  return Array.from({ length: count }, (_, index) =>
+    opened(
+      sampleFinding({ id: `changed:env-${index % environments}:K${index}`, key: `K${index}`, environment: `env-${index % environments}`, ...overrides(index) }),
+    ),
+  );
+}

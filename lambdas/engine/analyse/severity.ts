@@ -9,3 +9,10 @@ export function severityRank(severity: Severity): number {
 export function atLeast(severity: Severity, floor: Severity): Severity {
   return severityRank(severity) >= severityRank(floor) ? severity : floor;
 }
+
+/** The worst of `severities`, undefined when there are none. */
+export function worstSeverity(severities: Iterable<Severity>): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const severity of severities) if (worst === undefined || severityRank(severity) > severityRank(worst)) worst = severity;
+  return worst;
+}

@@ -1,4 +1,5 @@
-import { SEVERITIES } from '../../engine/model.js';
+import { hiddenTally, orderForAlert } from './alert-order.js';
+import { clampText as clamp } from './clamp-text.js';
 import type { RunMessageBody } from './run-message.js';
 
 /** Chatbot renders a description of at most this many characters; we keep a margin. */
@@ -17,9 +18,7 @@ const CHAT_COMMAND_CHARS = 400;
  * fix commands as next steps.
  */
 export function buildChatbotMessage(subject: string, body: RunMessageBody): string {
-  const ordered = [...body.transitions].sort(
-    (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.findingId.localeCompare(b.findingId),
-  );
+  const ordered = orderForAlert(body.transitions);
   const lines = ordered.slice(0, CHATBOT_MAX_LINES).map((transition) => {
     const values =
       transition.kind === 'resolved'
@@ -27,8 +26,10 @@ export function buildChatbotMessage(subject: string, body: RunMessageBody): stri
         : ` (\`${clamp(transition.expected?.text ?? '-', CHAT_VALUE_CHARS)}\` → \`${clamp(transition.actual?.text ?? '(absent)', CHAT_VALUE_CHARS)}\`)`;
     return `• *${transition.severity.toUpperCase()}* ${transition.kind} ${transition.type} \`${transition.key}\` in ${transition.environment}${values}`;
   });
-  const hidden = body.transitionCount - lines.length;
-  if (hidden > 0) lines.push(`+${hidden} more`);
+  if (lines.length < body.transitionCount) {
+    const { count, tally, uncounted } = hiddenTally(body, ordered.slice(0, lines.length));
+    lines.push([count > 0 ? `and ${count} more (by severity): ${tally}` : '', uncounted > 0 ? `and ${uncounted} more` : ''].filter(Boolean).join('; '));
+  }
   if (body.run.sourcesFailed.length > 0) lines.push(`Partial run: ${body.run.sourcesFailed.length} source(s) could not be read.`);
   let description = lines.join('\n');
   if (description.length > CHATBOT_DESCRIPTION_LIMIT) description = `${description.slice(0, CHATBOT_DESCRIPTION_LIMIT - 1)}…`;
@@ -50,10 +51,4 @@ export function buildChatbotMessage(subject: string, body: RunMessageBody): stri
     },
     metadata: { threadId: 'drift-audit', summary: subject, eventType: 'drift-audit.run' },
   });
-}
-
-/** `text` cut to `max` characters (code points), an ellipsis marking the cut. */
-function clamp(text: string, max: number): string {
-  const characters = [...text];
-  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
 }

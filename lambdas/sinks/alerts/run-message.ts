@@ -9,15 +9,27 @@ import {
   type TransitionKind,
 } from '../../engine/model.js';
 import { boundStrings, VALUE_PREVIEW_BYTES } from '../history/bounded-text.js';
+import { worstSeverity } from '../../engine/analyse/severity.js';
+import { countSeverities } from './alert-order.js';
 
 /** Version tag of the SNS message body; bump on any incompatible change. */
 export const RUN_MESSAGE_SCHEMA = 'drift-audit.run/1';
 
 /**
- * SNS accepts 256 KiB per message including attributes. We keep a margin for the attributes and the
- * JSON envelope SNS wraps around the body for HTTP/SQS subscribers.
+ * SNS accepts 256 KiB (262,144 bytes) per publish, the message and every attribute's name, type and
+ * value counted together (Publish API, `MessageAttributeValue`).
  */
-export const SNS_BODY_LIMIT_BYTES = 240 * 1024;
+export const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
+/** Largest UTF-8 size of the e-mail text (`email-text.ts`) that travels beside the JSON body. */
+export const EMAIL_TEXT_LIMIT_BYTES = 24 * 1024;
+/** Room kept for the message attributes and the `{"default": ..., "email": ...}` envelope's own keys. */
+const ATTRIBUTES_RESERVE_BYTES = 8 * 1024;
+/**
+ * Largest size of the JSON body once escaped as a string inside the per-protocol envelope
+ * (`MessageStructure: json`): what is left of the SNS limit after the e-mail text and the attributes.
+ * Measured escaped, because every quote of the body costs a backslash there.
+ */
+export const SNS_BODY_LIMIT_BYTES = SNS_MESSAGE_LIMIT_BYTES - EMAIL_TEXT_LIMIT_BYTES - ATTRIBUTES_RESERVE_BYTES;
 /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
 export const SNS_SUBJECT_LIMIT = 100;
 /**
@@ -76,6 +88,11 @@ export interface RunMessageBody {
   readonly report?: { readonly s3Uri: string; readonly consoleUrl?: string };
   readonly truncated: boolean;
   readonly transitionCount: number;
+  /**
+   * All of the run's transitions (not only those carried) by severity, so a truncated body still says
+   * what it left out. Absent from bodies built before it existed.
+   */
+  readonly transitionSeverities?: Readonly<Record<Severity, number>>;
   readonly transitions: readonly TransitionMessage[];
 }
 
@@ -116,12 +133,13 @@ export function buildRunMessage(run: RunSummary, transitions: readonly Transitio
   const ordered = [...transitions].sort(byUrgency);
   const messages = ordered.map(toTransitionMessage);
   const reportRef = report === undefined ? undefined : reportReference(report);
-  const full = bodyOf(run, messages, messages.length, false, reportRef);
+  const severities = countSeverities(messages);
+  const full = bodyOf(run, messages, severities, false, reportRef);
   let body = JSON.stringify(full);
   let truncated = false;
-  if (Buffer.byteLength(body) > SNS_BODY_LIMIT_BYTES) {
+  if (escapedBytes(body) > SNS_BODY_LIMIT_BYTES) {
     truncated = true;
-    body = JSON.stringify(fitWithin(run, messages, reportRef));
+    body = JSON.stringify(fitWithin(run, messages, severities, reportRef));
   }
   return { subject: subjectOf(run, transitions), body, attributes: attributesOf(run, transitions), truncated };
 }
@@ -129,10 +147,11 @@ export function buildRunMessage(run: RunSummary, transitions: readonly Transitio
 function bodyOf(
   run: RunSummary,
   transitions: readonly TransitionMessage[],
-  transitionCount: number,
+  severities: Record<Severity, number>,
   truncated: boolean,
   report: RunMessageBody['report'],
 ): RunMessageBody {
+  const transitionCount = SEVERITIES.reduce((sum, severity) => sum + severities[severity], 0);
   return {
     schema: RUN_MESSAGE_SCHEMA,
     run: {
@@ -154,21 +173,32 @@ function bodyOf(
     ...(report === undefined ? {} : { report }),
     truncated,
     transitionCount,
+    transitionSeverities: severities,
     transitions,
   };
 }
 
 /** Keeps the most urgent transitions that fit, so the alert still says what matters most. */
-function fitWithin(run: RunSummary, messages: readonly TransitionMessage[], report: RunMessageBody['report']): RunMessageBody {
+function fitWithin(
+  run: RunSummary,
+  messages: readonly TransitionMessage[],
+  severities: Record<Severity, number>,
+  report: RunMessageBody['report'],
+): RunMessageBody {
   let low = 0;
   let high = messages.length;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    const size = Buffer.byteLength(JSON.stringify(bodyOf(run, messages.slice(0, mid), messages.length, true, report)));
+    const size = escapedBytes(JSON.stringify(bodyOf(run, messages.slice(0, mid), severities, true, report)));
     if (size <= SNS_BODY_LIMIT_BYTES) low = mid;
     else high = mid - 1;
   }
-  return bodyOf(run, messages.slice(0, low), messages.length, true, report);
+  return bodyOf(run, messages.slice(0, low), severities, true, report);
+}
+
+/** UTF-8 bytes of `body` as a JSON string value: its size inside the per-protocol envelope. */
+function escapedBytes(body: string): number {
+  return Buffer.byteLength(JSON.stringify(body));
 }
 
 function toTransitionMessage(transition: Transition): TransitionMessage {
@@ -207,7 +237,11 @@ function byUrgency(a: Transition, b: Transition): number {
   );
 }
 
-/** "3 new drifts in production-eu, 1 resolved" (at most 100 ASCII characters). */
+/**
+ * "CRITICAL: 3 new drifts in 2 environments, 1 resolved" (at most 100 ASCII characters): the worst
+ * severity of what is still open leads, so an inbox or a phone shows it before anything else; a run
+ * that only resolved drift names no severity.
+ */
 export function subjectOf(run: RunSummary, transitions: readonly Transition[]): string {
   if (run.status === 'failed' && transitions.length === 0) {
     return clampSubject(`drift-audit run failed: ${run.error?.code ?? 'error'}`);
@@ -226,7 +260,9 @@ export function subjectOf(run: RunSummary, transitions: readonly Transition[]): 
   const partial = run.status === 'partial' ? ' (partial run)' : '';
   // The baseline was rejected but the run audited against the last valid one: say both.
   const failed = run.status === 'failed' ? `${run.error?.code ?? 'run failed'}; ` : '';
-  return clampSubject(`${failed}${parts.join(', ') || 'drift-audit run'}${partial}`);
+  const worst = worstSeverity(active.map((transition) => transition.finding.severity));
+  const severity = worst === undefined ? '' : `${worst.toUpperCase()}: `;
+  return clampSubject(`${severity}${failed}${parts.join(', ') || 'drift-audit run'}${partial}`);
 }
 
 function clampSubject(subject: string): string {
@@ -238,10 +274,7 @@ function clampSubject(subject: string): string {
 function attributesOf(run: RunSummary, transitions: readonly Transition[]): RunMessageAttributes {
   const distinct = (values: readonly (string | undefined)[]) => [...new Set(values.filter((value): value is string => value !== undefined))].sort();
   const severities = distinct(transitions.map((transition) => transition.finding.severity));
-  const maxSeverity = severities.reduce<Severity | undefined>(
-    (worst, severity) => (worst === undefined || SEVERITIES.indexOf(severity as Severity) > SEVERITIES.indexOf(worst) ? (severity as Severity) : worst),
-    undefined,
-  );
+  const maxSeverity = worstSeverity(transitions.map((transition) => transition.finding.severity));
   return {
     schema: RUN_MESSAGE_SCHEMA,
     status: run.status,

@@ -1,7 +1,8 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { PendingAlert } from '../history/history-items.js';
 import type { EnqueueContext, OutboxEntry, RunOutput, RunSink } from '../run-sink.js';
-import type { RunMessage, RunMessageAttributes } from './run-message.js';
+import { buildEmailText } from './email-text.js';
+import type { RunMessage, RunMessageAttributes, RunMessageBody } from './run-message.js';
 import { publishRunMessage } from './sns-publisher.js';
 
 /** The outbox lane of the alerts topic; stored in the table, so never renamed. */
@@ -31,7 +32,8 @@ export function asRunMessage(alert: PendingAlert): RunMessage {
 
 /**
  * The SNS alerts topic as a run sink: the run's alert goes into the `topic` lane with the run, and is
- * published once the run is committed. Its deliveries are what makes a run `alerted`.
+ * published once the run is committed, one body per protocol (readable text for e-mail, the versioned
+ * JSON for everything else). Its deliveries are what makes a run `alerted`.
  */
 export class TopicSink implements RunSink {
   readonly name = TOPIC_LANE;
@@ -48,7 +50,9 @@ export class TopicSink implements RunSink {
     return context.alert === undefined ? undefined : topicEntry(context.alert);
   }
 
+  /** Publishes the JSON body for machines and, built from it, the plain text for e-mail subscribers. */
   async deliver(entry: PendingAlert): Promise<void> {
-    await publishRunMessage(this.sns, this.destination, asRunMessage(entry));
+    const message = asRunMessage(entry);
+    await publishRunMessage(this.sns, this.destination, message, { email: buildEmailText(message.subject, JSON.parse(message.body) as RunMessageBody) });
   }
 }

@@ -8,6 +8,7 @@ import type { PendingAlert, RecordingStatus } from './history-items.js';
 import { DEFAULT_RETENTION_DAYS, fromStateItem } from './history-items.js';
 import { acknowledgeAlert, pendingAlerts } from './outbox-lanes.js';
 import { recordRun, type RecordRunOptions, type RecordRunResult } from './record-run.js';
+import { HistoryQueries } from './history-queries.js';
 import { ReminderLog } from './reminder-log.js';
 import { recoverCrashedRuns, rollbackRun, type RecoverOptions, type RollbackOptions, type RollbackResult } from './roll-back-run.js';
 import { HISTORY_TABLE_SCHEMA, historyKeys } from './table-schema.js';
@@ -120,11 +121,13 @@ export type RunClaim =
  */
 export class HistoryStore {
   readonly tableName: string;
+  private readonly documentClient: HistoryDocumentClient;
   /** The table and settings every part of the store (claims, recording, rollback, outbox) works with. */
   private readonly context: StoreContext;
 
   constructor(options: HistoryStoreOptions) {
     this.tableName = options.tableName;
+    this.documentClient = options.documentClient;
     this.context = {
       table: new TableWriter(options.documentClient, options.tableName),
       tableName: options.tableName,
@@ -135,6 +138,11 @@ export class HistoryStore {
       maxBatchAttempts: options.maxBatchAttempts ?? 8,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     };
+  }
+
+  /** The read side of the same table (timelines by region, key, environment), on the store's clock. */
+  queries(): HistoryQueries {
+    return new HistoryQueries({ documentClient: this.documentClient, tableName: this.tableName, now: this.context.now });
   }
 
   /** The reminders sent (daily digests, expiring exceptions), kept in the same table and retention. */

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { BaselineEdit } from '../../engine/model.js';
 
 /** A path segment, quoted when it would otherwise read as two segments or as nothing. */
@@ -36,4 +37,23 @@ export function formatBaselineEdit(edit: BaselineEdit): string {
   const op = edit.op ?? (edit.value === undefined ? 'delete' : 'set');
   const line = op === 'delete' ? `delete ${path}` : op === 'append' ? `append to ${path}: ${editValue(edit.value)}` : `${path}: ${editValue(edit.value)}`;
   return edit.file === undefined ? line : `${line}  (in ${edit.file})`;
+}
+
+/**
+ * A baseline edit as the YAML it writes, for a ```yaml block a reader can paste into the file: the
+ * path as nested mappings down to the new value (an `append` as a one-item sequence), the file and
+ * the operation as a comment. A delete has no YAML of its own: it is the comment alone. Always parses
+ * as YAML (the Markdown report's test parses every block), and values are strings as the baseline
+ * stores them: `"60"` stays quoted, `60s` does not.
+ */
+export function formatBaselineEditYaml(edit: BaselineEdit): string {
+  const path = edit.path.map(segment).join('.');
+  const op = edit.op ?? (edit.value === undefined ? 'delete' : 'set');
+  const where = edit.file === undefined ? '' : `${edit.file}: `;
+  if (op === 'delete' || edit.value === undefined) return `# ${where}delete ${path}\n`;
+  const leaf = op === 'append' ? [edit.value] : edit.value;
+  let document: unknown = leaf;
+  for (const part of [...edit.path].reverse()) document = { [part]: document };
+  const comment = `# ${where}${op === 'append' ? `append to ${path}` : `set ${path}`}\n`;
+  return comment + stringify(document, { lineWidth: 0, defaultKeyType: 'PLAIN', nullStr: 'null' });
 }

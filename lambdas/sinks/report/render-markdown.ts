@@ -1,6 +1,6 @@
 import type { Finding, Fix, Provenance, Severity, ShownValue, Transition } from '../../engine/model.js';
 import { escapeMarkdown, markdownCode, markdownFence } from './escape.js';
-import { formatBaselineEdit } from './format-baseline-edit.js';
+import { formatBaselineEditYaml } from './format-baseline-edit.js';
 import { formatProvenance } from './format-provenance.js';
 import type { ReportInput } from './report-input.js';
 import { SEVERITIES_WORST_FIRST, describeCounts, plural, summarySentence, toReportView } from './report-view.js';
@@ -48,7 +48,7 @@ function provenanceLine(p: Provenance): string {
 
 function fixLines(label: string, fix: Fix): string[] {
   const lines = [`**${label}:** ${escapeMarkdown(fix.summary)}`];
-  if (fix.baselineEdit !== undefined) lines.push('', markdownFence(formatBaselineEdit(fix.baselineEdit), 'yaml'));
+  if (fix.baselineEdit !== undefined) lines.push('', markdownFence(formatBaselineEditYaml(fix.baselineEdit).trimEnd(), 'yaml'));
   if (fix.command !== undefined) lines.push('', markdownFence(fix.command, 'sh'));
   return lines;
 }

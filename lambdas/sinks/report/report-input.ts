@@ -1,4 +1,6 @@
+import type { EstateMatrix } from '../../engine/analyse/estate-matrix.js';
 import type { AuditResult, SourceStatus, Transition } from '../../engine/model.js';
+import type { ReportTimeline } from './report-timeline.js';
 
 /** An environment as the report heads it. */
 export interface ReportEnvironment {
@@ -25,6 +27,10 @@ export interface ReportInput {
   readonly sources: readonly SourceStatus[];
   /** Set when rendering a run whose lifecycle is known (Lambda): findings are tagged new/changed/escalated. */
   readonly transitions?: readonly Transition[];
+  /** The keys x environments matrix of the audit (HTML estate report); absent: the report has no matrix. */
+  readonly matrix?: EstateMatrix;
+  /** Drift opened, changed and resolved per region from the history; absent: no timeline section. */
+  readonly timeline?: ReportTimeline;
   /**
    * Set when `result` holds only the findings a reader asked for (`scan --env`, `--severity`,
    * `--type`): what the filter keeps and how many of the audit's findings it shows.

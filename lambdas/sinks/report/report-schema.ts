@@ -192,3 +192,6 @@ type ModelGuard = [
   Exhaustive<Exclude<keyof Transition, keyof typeof transition.shape>>,
 ];
 export type { ModelGuard as _ModelGuard };
+
+/** The shown-value piece the alert body's schema (`alerts/run-message-schema.ts`) shares with the report's. */
+export { shownValue as shownValueSchema };

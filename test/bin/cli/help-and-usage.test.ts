@@ -82,7 +82,7 @@ describe('CLI: help generated from the option definitions', () => {
     // Assess
     expect(stdout).toContain('(choices: "info", "low", "medium", "high", "critical", default: "info")');
     expect(stdout).toContain('(choices: "terminal", "json", "markdown", "html", "sarif")');
-    expect(stdout).toContain('SSM requests per second per region (default: half the quota)');
+    expect(stdout).toMatch(/\(default:\s+20, half the quota\)/);
   });
 
   it('lists every command with the exit codes and environment variables in the overview', async () => {

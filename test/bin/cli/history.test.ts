@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../../lambdas/sinks/history/history-store.js';
 import { TableWriter } from '../../../lambdas/sinks/history/table-writer.js';
 import { ReminderLog } from '../../../lambdas/sinks/history/reminder-log.js';
-import { startDynaliteTable, type DynaliteTable } from '../../support/dynalite.js';
-import { SEEDED, SEEDED_FINDINGS as F, seedHistory } from '../../lambdas/sinks/history/history-harness.js';
+import { startCliHistoryTable, type CliHistoryTable } from '../../support/cli-history-table.js';
+import type { DynaliteTable } from '../../support/dynalite.js';
+import { SEEDED, SEEDED_FINDINGS as F } from '../../lambdas/sinks/history/history-harness.js';
 import { runCli } from '../../support/run-cli.js';
 
 /** `drift-audit history` through the CLI's own SDK clients, found through AWS_ENDPOINT_URL_DYNAMODB. */
 describe('CLI: drift-audit history', () => {
+  let history: CliHistoryTable;
   let table: DynaliteTable;
-  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    table = await startDynaliteTable('drift-audit-history-cli');
-    await seedHistory(new HistoryStore({ documentClient: table.documentClient, tableName: table.tableName }));
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDHISTORY',
-      AWS_SECRET_ACCESS_KEY: 'history-secret',
-      AWS_REGION: 'eu-west-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    history = await startCliHistoryTable('drift-audit-history-cli');
+    table = history.table;
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
-    await table.stop();
+    await history.stop();
   });
 
   it('prints the per-region timeline of the table it is given', async () => {

@@ -163,10 +163,10 @@ describe('CLI: SSM budget flags', () => {
     const run = await runCli(['scan', '--help']);
 
     // Assess
-    expect(run.stdout).toMatch(/--ssm-get-rps N +SSM Get\* budget, requests\/s per account and region: GetParameter,/);
-    expect(run.stdout).toContain('AWS default\n                                  40/s (default: 20, half of it; set 40 to use it all)');
-    expect(run.stdout).toMatch(/--ssm-rps N +the same as --ssm-get-rps/);
-    expect(run.stdout).toMatch(/--ssm-describe-rps N +SSM DescribeParameters budget/);
-    expect(run.stdout).toMatch(/--state FILE +incremental live read/);
+    expect(run.stdout).toMatch(/--ssm-get-rps <N> +SSM Get\* budget, requests\/s per account and region: GetParameter,/);
+    expect(run.stdout).toMatch(/AWS default\s+40\/s \(set 40 to use it all\) \(default: 20, half the quota\)/);
+    expect(run.stdout).toMatch(/--ssm-rps <N> +the same as --ssm-get-rps/);
+    expect(run.stdout).toMatch(/--ssm-describe-rps <N> +SSM DescribeParameters budget/);
+    expect(run.stdout).toMatch(/--state <FILE> +incremental live read/);
   });
 });

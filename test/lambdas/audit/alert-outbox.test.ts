@@ -57,13 +57,13 @@ describe('Handler: alerts during an SNS outage', () => {
     expect(outcomes.at(-1)).toMatchObject({ kind: 'recorded', transitions: [] });
     expect(alertedTransitions(rig.sns, TOPIC).slice(-2)).toEqual(['opened LOG_LEVEL', 'resolved LOG_LEVEL']);
     const delivered = rig.sns.published.slice(sentBefore).filter((message) => message.topicArn === TOPIC);
-    expect(delivered.map((message) => message.subject)).toEqual(['1 new drift in production-eu', '1 resolved in production-eu']);
+    expect(delivered.map((message) => message.subject)).toEqual(['MEDIUM: 1 new drift in production-eu', '1 resolved in production-eu']);
     // Each message still describes the run that saw the change, not the one that delivered it.
     expect(delivered.map((message) => (JSON.parse(message.message) as RunMessageBody).run.startedAt.slice(0, 13))).toEqual(['2026-11-23T10', '2026-11-23T11']);
     // Chatbot's topic gets its own format of the same two alerts.
     const chat = rig.sns.published.slice(sentBefore).filter((message) => message.topicArn === CHATBOT);
     expect(chat.map((message) => (JSON.parse(message.message) as { content: { title: string } }).content.title)).toEqual([
-      '1 new drift in production-eu',
+      'MEDIUM: 1 new drift in production-eu',
       '1 resolved in production-eu',
     ]);
   });

@@ -187,7 +187,7 @@ describe('Handler: scheduled audit', () => {
     expect(outcomes.first.kind).toBe('recorded');
     expect(sns.published).toHaveLength(1);
     const [alert] = sns.published;
-    expect(alert?.subject).toBe('4 new drifts in production-eu');
+    expect(alert?.subject).toBe('HIGH: 4 new drifts in production-eu');
     const body = JSON.parse(alert!.message) as RunMessageBody;
     expect(body.schema).toBe('drift-audit.run/1');
     expect(body.transitions.map((transition) => transition.findingId).sort()).toEqual([
@@ -239,6 +239,14 @@ describe('Handler: scheduled audit', () => {
     const run = outcomes.first?.kind === 'recorded' ? outcomes.first.run : undefined;
     expect(metricOf('2026-11-23T10:00:00Z', 'ApiCalls')).toBe(Object.values(run?.apiCalls ?? {}).reduce((sum, entry) => sum + entry.calls, 0));
     expect(first.metrics[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DriftAudit', Dimensions: [['service']] }] });
+    // The dashboard's: open drift by environment, region and severity, adding up to what the run left open.
+    const open = first.metrics.filter((document) => 'OpenDrift' in document);
+    expect(open[0]?._aws).toMatchObject({ CloudWatchMetrics: [{ Dimensions: [['service', 'environment', 'region', 'severity']] }] });
+    expect(open.reduce((sum, document) => sum + Number(document.OpenDrift), 0)).toBe(
+      outcomes.first?.kind === 'recorded' ? outcomes.first.openStates.length : -1,
+    );
+    expect(open.find((document) => document.environment === 'production-eu' && document.severity === 'high')?.OpenDrift).toBe(2);
+    expect(first.metrics.find((document) => 'PartialRuns' in document)?.PartialRuns).toBe(0);
   });
 
   it('run 2 with nothing changed alerts nothing and records no transition', async () => {
@@ -289,11 +297,34 @@ describe('Handler: scheduled audit', () => {
     expect(sns.published).toHaveLength(2);
     const body = JSON.parse(sns.published[1]!.message) as RunMessageBody;
     // The value drift is resolved; the ConfigMap's 30s still disagrees with SSM, now with another value.
-    expect(sns.published[1]?.subject).toBe('1 changed in production-eu, 1 resolved');
+    expect(sns.published[1]?.subject).toBe('LOW: 1 changed in production-eu, 1 resolved');
     expect(body.transitions.map((transition) => `${transition.kind} ${transition.findingId}`)).toEqual([
       'changed shadowed:production-eu:api:PAYMENT_TIMEOUT',
       'resolved changed:production-eu:api:PAYMENT_TIMEOUT',
     ]);
+  });
+
+  it('run 3 writes the estate report: the matrix, and the timeline of what the history recorded plus what this run changed', async () => {
+    // Prepare
+    const body = JSON.parse(sns.published[1]!.message) as RunMessageBody;
+    const htmlKey = body.report!.s3Uri.replace(`s3://${s3.bucket}/`, '');
+
+    // Act
+    const html = await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: htmlKey }))).Body!.transformToString('utf8');
+    const lane = /<li class="lane[^"]*"[^>]*><span class="lk" title="changed:production-eu:api:PAYMENT_TIMEOUT[\s\S]*?<\/li>/.exec(html)?.[0];
+
+    // Assess
+    expect(html).toContain('<section class="matrix" id="matrix">');
+    expect(html).toContain('<section class="region" data-region="eu-west-1">');
+    // Opened by run 1 (read back from the table), resolved by run 3 (this run, recorded after the report).
+    expect(lane).toContain('resolved 2026-11-23');
+    expect(lane).toContain('data-region="eu-west-1"');
+    // Run 3 opened nothing: every opening on the timeline was read from the history.
+    expect(outcomes.third).toBeDefined();
+    expect(html).toMatch(/<h3>eu-west-1 <small>[1-9]\d* opened · [1-9]\d* changed · [1-9]\d* resolved/);
+    expect(html).not.toContain('could not be read (');
+    expect(html).not.toContain(SSM_CANARY);
+    expect(html).not.toContain(SECRET_CANARY);
   });
 
   it('a failed source gives a partial run: a source-error, no missing, nothing resolved there', async () => {

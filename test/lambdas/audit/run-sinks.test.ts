@@ -91,7 +91,7 @@ describe('Handler: a run sink added to the wiring', () => {
     // The standard sinks are unchanged by it: the topic alerts the failure and the transition, not the quiet run.
     expect(rig.sns.published.filter((message) => message.topicArn === TOPIC).map((message) => message.subject)).toEqual([
       expect.stringMatching(/failed/),
-      '1 new drift in production-eu',
+      'HIGH: 1 new drift in production-eu',
     ]);
   });
 

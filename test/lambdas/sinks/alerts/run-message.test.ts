@@ -22,7 +22,23 @@ describe('Function: buildRunMessage', () => {
     const message = buildRunMessage(sampleRun(), [opened(eu), opened(eu2), resolved]);
 
     // Assess
-    expect(message?.subject).toBe('2 new drifts in production-eu, 1 resolved');
+    expect(message?.subject).toBe('HIGH: 2 new drifts in production-eu, 1 resolved');
+  });
+
+  it('leads the subject with the worst severity still open, across every environment', () => {
+    // Prepare: many mediums in one environment, one critical in another, a resolved critical elsewhere.
+    const mediums = Array.from({ length: 60 }, (_, index) =>
+      opened(sampleFinding({ id: `changed:production-eu:M${index}`, environment: 'production-eu', key: `M${index}`, severity: 'medium' })),
+    );
+    const critical = opened(sampleFinding({ id: 'changed:production-us:C', key: 'C', severity: 'critical' }));
+
+    // Act
+    const message = buildRunMessage(sampleRun(), [...mediums, critical]);
+    const onlyResolved = buildRunMessage(sampleRun(), [{ ...critical, kind: 'resolved' as const }]);
+
+    // Assess: a resolution is good news, and names no severity.
+    expect(message?.subject).toBe('CRITICAL: 61 new drifts in 2 environments');
+    expect(onlyResolved?.subject).toBe('1 resolved in production-us');
   });
 
   it('carries a versioned body with the run and each transition, and filterable attributes', () => {
@@ -130,7 +146,7 @@ describe('Function: buildChatbotMessage', () => {
     };
 
     // Assess
-    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: '2 new drifts in production-us' } });
+    expect(chat).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown', title: 'HIGH: 2 new drifts in production-us' } });
     expect(chat.content.description.split('\n')[0]).toContain('*HIGH* opened changed `DB_TIMEOUT` in production-us (`10s` → `60s`)');
     expect(chat.content.nextSteps[0]).toContain("kubectl -n api set env deployment/api-server -c app 'DB_TIMEOUT=10s'");
   });

@@ -48,7 +48,7 @@ describe('Function: renderHtml', () => {
 
     // Assess
     expect(html).toContain(
-      '<article class="finding sev-critical" id="finding-invalid:production-us:LOG_INCLUDE_SENSITIVE" data-severity="critical" data-env="production-us" data-type="invalid">',
+      '<article class="finding sev-critical" id="finding-invalid:production-us:LOG_INCLUDE_SENSITIVE" data-severity="critical" data-env="production-us" data-type="invalid" data-region="us-east-1">',
     );
     expect(html.match(/<article class="finding /g)).toHaveLength(FINDINGS.length);
     expect(html).toContain('<nav class="filters" hidden');

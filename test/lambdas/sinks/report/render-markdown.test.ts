@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runCli } from '../../../support/run-cli.js';
 import { renderMarkdown } from '../../../../lambdas/sinks/report/index.js';
 import type { ReportInput } from '../../../../lambdas/sinks/report/index.js';
 import { expectGolden } from './golden.js';
@@ -58,7 +60,9 @@ describe('Function: renderMarkdown', () => {
 
     // Assess
     expect(text).toContain('```sh\naws ssm put-parameter --region us-east-1 --name /production-us/api/DB_TIMEOUT --type String --value 10s --overwrite\n```');
-    expect(text).toContain('```yaml\nsettings.DB_TIMEOUT.environments.production-us: 60s\n```');
+    expect(text).toContain(
+      '```yaml\n# set settings.DB_TIMEOUT.environments.production-us\nsettings:\n  DB_TIMEOUT:\n    environments:\n      production-us: 60s\n```',
+    );
   });
 
   it('never says "no drift" for a partial run and names the source that could not be read', () => {
@@ -164,5 +168,45 @@ describe('Function: renderMarkdown', () => {
       // Assess
       expect(text).toBe(renderMarkdown(partialRun()));
     });
+  });
+});
+
+/** Every ```yaml block of a Markdown document, with the line it starts on. */
+function yamlBlocks(markdown: string): { line: number; text: string }[] {
+  const blocks: { line: number; text: string }[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const opener = /^(`{3,})yaml$/.exec(lines[i] ?? '')?.[1];
+    if (opener === undefined) continue;
+    const end = lines.indexOf(opener, i + 1);
+    blocks.push({ line: i + 1, text: lines.slice(i + 1, end).join('\n') });
+    i = end;
+  }
+  return blocks;
+}
+
+describe('Markdown report: the YAML a reviewer pastes', () => {
+  it("parses every ```yaml block of the demo estate's report as YAML", async () => {
+    // Act
+    const { stdout } = await runCli(['scan', 'config', '--snapshots', 'config/snapshots', '--markdown']);
+    const blocks = yamlBlocks(stdout);
+
+    // Assess
+    expect(blocks.length).toBeGreaterThan(10);
+    for (const block of blocks) {
+      const errors = parseAllDocuments(block.text).flatMap((doc) => ('errors' in doc ? doc.errors.map((e) => e.message) : ['not a document']));
+      expect({ line: block.line, errors }).toEqual({ line: block.line, errors: [] });
+    }
+  });
+
+  it('writes an accept as the nested YAML of the setting, values as the strings the baseline stores', async () => {
+    // Act
+    const { stdout } = await runCli(['scan', 'config', '--snapshots', 'config/snapshots', '--markdown']);
+    const documents = yamlBlocks(stdout).map((block) => parseAllDocuments(block.text)[0]?.toJS() as unknown);
+
+    // Assess
+    expect(documents).toContainEqual({ settings: { API_TIMEOUT: { environments: { 'production-us': '120' } } } });
+    expect(documents).toContainEqual({ settings: { INVENTORY_SERVICE_URL: { environments: { 'production-us': null } } } });
+    expect(documents).toContainEqual({ applications: { api: { settings: { ENABLE_NEW_CHECKOUT: { environments: { 'production-us': 'true' } } } } } });
   });
 });
