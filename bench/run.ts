@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures behind the speed and cost targets, measured on this machine.
  * Each scenario prints its own table; nothing here asserts, the numbers are for people to read.
- * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|alerts|report|changes` runs one scenario.
+ * `--quick` runs smaller sizes (for a fast look), `--only engine|secrets|ssm|kube|eks|patterns|github-app|cli|package|alerts|report|changes|fanout` runs one scenario.
  */
 import { parseArgs } from 'node:util';
 import { runEngineBench } from './engine-bench.js';
@@ -16,6 +16,7 @@ import { formatGitHubAppBench, runGitHubAppBench } from './github-app-bench.js';
 import { formatCliBench, runCliBench } from './cli-bench.js';
 import { formatPackageSizeBench, runPackageSizeBench } from './package-size-bench.js';
 import { formatAlertSizeBench, runAlertSizeBench } from './alert-size-bench.js';
+import { formatFanOutBench, runFanOutBench } from './fanout-bench.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -83,4 +84,10 @@ if (only === undefined || only === 'report') {
 
 if (only === undefined || only === 'changes') {
   console.log(`\n${formatChangeEventsBench(await runChangeEventsBench(values.quick ? { parametersPerEnvironment: 100, repeats: 3 } : {}))}`);
+}
+
+if (only === undefined || only === 'fanout') {
+  // The issue's estate, 200 accounts x 4 regions x 2,000 parameters: one target alone and 16 at once measured, the rest modelled.
+  const figures = await runFanOutBench(values.quick ? { parametersPerTarget: 500, measuredTargets: 8 } : {});
+  console.log(`\n${formatFanOutBench(figures)}`);
 }

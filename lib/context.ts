@@ -93,6 +93,16 @@ export interface DriftAuditContext {
   /** `driftAudit:kubernetesAuditLogs`: subscribe to the declared clusters' EKS audit logs; needs `changeEvents`. Default false. */
   readonly kubernetesAuditLogs: boolean;
   /**
+   * `driftAudit:collection`: `single-function` (the audit function reads everything) or `state-machine`
+   * (a Step Functions Distributed Map runs one collector per target; for large estates, see README
+   * "Large estates"). Default `single-function`.
+   */
+  readonly collection: 'single-function' | 'state-machine';
+  /** `driftAudit:fanOutMaxConcurrency`: collectors running at once with `state-machine`, 1-10000. Default 100. */
+  readonly fanOutMaxConcurrency?: number;
+  /** `driftAudit:fanOutTargetTimeoutSeconds`: one target's collector timeout with `state-machine`, 10-900. Default 240. */
+  readonly fanOutTargetTimeoutSeconds?: number;
+  /**
    * `driftAudit:vpcId` with `driftAudit:subnets` (`[{ subnetId, availabilityZone, routeTableId? }]`),
    * optional `driftAudit:securityGroupIds` and `driftAudit:vpcEndpoints` (`ssm`, `sts`, `eks`, `sns`,
    * `secretsmanager`, `logs`, `monitoring`, `s3`, `dynamodb`): run the functions in that VPC, for
@@ -248,6 +258,19 @@ export function parseDriftAuditContext(get: (key: string) => unknown): DriftAudi
       ),
     ),
     kubernetesAuditLogs,
+    collection: read<'single-function' | 'state-machine'>('collection', 'single-function', (raw, key) => {
+      if (raw === 'single-function' || raw === 'state-machine') return raw;
+      problems.push(`${key} = ${show(raw)}: expected single-function or state-machine`);
+      return 'single-function';
+    }),
+    ...optional(
+      'fanOutMaxConcurrency',
+      read<number | undefined>('fanOutMaxConcurrency', undefined, (raw, key) => integerIn(raw, key, 1, 10_000, 'collectors')),
+    ),
+    ...optional(
+      'fanOutTargetTimeoutSeconds',
+      read<number | undefined>('fanOutTargetTimeoutSeconds', undefined, (raw, key) => integerIn(raw, key, 10, 900, 'seconds')),
+    ),
     ...optional('network', network),
   };
   if (problems.length > 0) throw new DriftAuditContextError(problems);

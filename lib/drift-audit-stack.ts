@@ -49,6 +49,11 @@ export interface DriftAuditStackProps extends StackProps {
    * @default - DriftAuditor's default, `<repo>/lambdas/notify-slack/handler.ts`
    */
   readonly notifierHandlerEntry?: string;
+  /**
+   * Entry file of the fan-out collector (with `driftAudit:collection` `state-machine`).
+   * @default - DriftAuditor's default, `<repo>/lambdas/fanout/collect-target-handler.ts`
+   */
+  readonly collectorHandlerEntry?: string;
 }
 
 /**
@@ -135,9 +140,17 @@ export class DriftAuditStack extends Stack {
           kubernetesAuditLogs: settings.kubernetesAuditLogs,
         },
       }),
+      collection: settings.collection,
+      ...(settings.collection === 'state-machine' && {
+        fanOut: {
+          ...(settings.fanOutMaxConcurrency !== undefined && { maxConcurrency: settings.fanOutMaxConcurrency }),
+          ...(settings.fanOutTargetTimeoutSeconds !== undefined && { targetTimeout: Duration.seconds(settings.fanOutTargetTimeoutSeconds) }),
+        },
+      }),
       ...(settings.network !== undefined && { network: networkPropsOf(this, settings.network) }),
       ...(props.auditHandlerEntry !== undefined && { auditHandlerEntry: props.auditHandlerEntry }),
       ...(props.notifierHandlerEntry !== undefined && { notifierHandlerEntry: props.notifierHandlerEntry }),
+      ...(props.collectorHandlerEntry !== undefined && { collectorHandlerEntry: props.collectorHandlerEntry }),
     });
 
     const outputs: Record<keyof typeof DRIFT_AUDIT_STACK_OUTPUTS, { value: string; description: string }> = {
@@ -148,7 +161,7 @@ export class DriftAuditStack extends Stack {
       alertTopicArn: { value: this.auditor.topic.topicArn, description: 'SNS topic of drift alerts (drift-audit.run/1)' },
       opsTopicArn: { value: this.auditor.opsTopic.topicArn, description: 'SNS topic of auditor health alarms' },
       auditFunctionName: { value: this.auditor.auditFunction.functionName, description: 'Audit Lambda function (invoke to run an audit now)' },
-      auditRoleArn: { value: this.auditor.auditRole.roleArn, description: 'Role member accounts trust (DriftAuditReadRole)' },
+      auditRoleArn: { value: this.auditor.readerRole.roleArn, description: 'Role member accounts trust (DriftAuditReadRole)' },
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, DRIFT_AUDIT_STACK_OUTPUTS[key as keyof typeof DRIFT_AUDIT_STACK_OUTPUTS], output);

@@ -6,6 +6,7 @@ import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { FANOUT_FOLDER } from '../lambdas/fanout/fanout-layout.js';
 import { HISTORY_WRITER_ACTIONS } from '../lambdas/sinks/history/table-schema.js';
 import { directScope } from './audit-scope.js';
 import type { DriftAuditorProps } from './drift-auditor-props.js';
@@ -26,6 +27,7 @@ export const AUDIT_STATEMENT_SIDS = {
   topicKey: 'EncryptAlertsThroughSns',
   logs: 'WriteOwnLogs',
   githubToken: 'ReadGitHubTokenSecret',
+  readFanOutResults: 'ReadFanOutTargetResults',
 } as const;
 
 /** What the audit role is granted access to, besides the reads the scope declares. */
@@ -47,19 +49,17 @@ export interface AuditResources {
 export function grantAuditPermissions(scope: Construct, role: Role, resources: AuditResources, props: DriftAuditorProps, settings: Settings): void {
   const { bucket, historyTable, topic, chatbotTopic, topicKey, logGroup } = resources;
   const bucketArn = bucket.bucketArn;
-  // Direct reads for environments without a role; for the others, only the right to assume their role.
-  const read = readStatements(scope, { ...directScope(props.scope), roleArns: props.scope.roleArns });
-  // Every registered kind's statements, in registry order, then the role assumptions: a new kind's
-  // reads reach the audit role with no change here.
-  for (const statement of Object.values(read)) if (statement) role.addToPrincipalPolicy(statement);
-  if (read.parameterTrees) {
-    acknowledgeWildcards(
-      role,
-      [read.parameterTrees],
-      'SSM reads are limited to the path trees the baseline declares; `<path>/*` is the tree itself (GetParameters names each parameter under it).',
-    );
+  // With the fan-out the collectors read the estate; the audit function only plans and publishes.
+  if (settings.fanOut === undefined) grantSourceReads(scope, role, props);
+  else {
+    const results = new PolicyStatement({
+      sid: AUDIT_STATEMENT_SIDS.readFanOutResults,
+      actions: ['s3:GetObject'],
+      resources: [`${bucketArn}/${settings.reportPrefix}${FANOUT_FOLDER}*`],
+    });
+    role.addToPrincipalPolicy(results);
+    acknowledgeWildcards(role, [results], "The final step reads the run's manifest and its targets' results, one prefix per run under the fan-out folder.");
   }
-  if (read.describeParameters) acknowledgeWildcards(role, [read.describeParameters], DESCRIBE_PARAMETERS_REASON);
 
   const storage = [
     new PolicyStatement({
@@ -151,6 +151,27 @@ export function grantAuditPermissions(scope: Construct, role: Role, resources: A
       }),
     );
   }
+}
+
+/**
+ * What the role that reads the estate may read: direct reads of what the scope declares, or the right
+ * to assume each environment's role. The audit role on the single-function path, the collector role
+ * with the fan-out.
+ */
+export function grantSourceReads(scope: Construct, role: Role, props: Pick<DriftAuditorProps, 'scope'>): void {
+  // Direct reads for environments without a role; for the others, only the right to assume their role.
+  const read = readStatements(scope, { ...directScope(props.scope), roleArns: props.scope.roleArns });
+  // Every registered kind's statements, in registry order, then the role assumptions: a new kind's
+  // reads reach the role with no change here.
+  for (const statement of Object.values(read)) if (statement) role.addToPrincipalPolicy(statement);
+  if (read.parameterTrees) {
+    acknowledgeWildcards(
+      role,
+      [read.parameterTrees],
+      'SSM reads are limited to the path trees the baseline declares; `<path>/*` is the tree itself (GetParameters names each parameter under it).',
+    );
+  }
+  if (read.describeParameters) acknowledgeWildcards(role, [read.describeParameters], DESCRIBE_PARAMETERS_REASON);
 }
 
 /** A role's default policy document (empty when it has none yet), for nag acknowledgements of what CDK granted. */

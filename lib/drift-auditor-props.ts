@@ -39,6 +39,32 @@ export interface DriftAuditorChatbotProps {
   readonly configurationName?: string;
 }
 
+/**
+ * The Step Functions fan-out (`collection: 'state-machine'`): one collector invocation per
+ * (environment, source) target, under a Distributed Map, between a plan step and the final step.
+ */
+export interface DriftAuditorFanOutProps {
+  /**
+   * Collector invocations running at once (the Distributed Map's MaxConcurrency, 1-10,000). Each one
+   * uses its share of its region's SSM budget, so this bounds Lambda concurrency, not the SSM rate.
+   * @default 100
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Timeout of one target's collector (Lambda timeout; the task's is 30 s longer so the function's own
+   * deadline reports first). A target that runs out of it is a `source-error`, never a failed run. At
+   * most 4.5 minutes keeps the child executions Express (5-minute limit, billed by duration); longer
+   * runs them as Standard workflows (billed per state transition).
+   * @default Duration.minutes(4)
+   */
+  readonly targetTimeout?: Duration;
+  /**
+   * Memory of the collector in MiB.
+   * @default 512
+   */
+  readonly targetMemorySize?: number;
+}
+
 /** Properties of {@link DriftAuditor}. */
 export interface DriftAuditorProps {
   /** What the auditor reads (from `auditScopeFromBaseline`): drives every read permission and access entry. */
@@ -192,7 +218,26 @@ export interface DriftAuditorProps {
    */
   readonly auditRoleName?: string;
   /**
-   * Runs the construct's functions (audit, Slack notifier) in a VPC, to read clusters whose API
+   * How the live estate is read. `single-function`: the audit function reads every source itself,
+   * bounded by its timeout (at the default 20 requests/s per region, about 48,000 SSM parameters per
+   * region in 5 minutes; see README "Large estates"). `state-machine`: the schedule starts a Step
+   * Functions state machine whose Distributed Map runs one collector per target with its own budget
+   * and timeout; the audit function then analyses and publishes what they wrote.
+   * @default 'single-function'
+   */
+  readonly collection?: 'single-function' | 'state-machine';
+  /**
+   * Tuning of the state-machine collection; only read with `collection: 'state-machine'`.
+   * @default - the defaults of each field
+   */
+  readonly fanOut?: DriftAuditorFanOutProps;
+  /**
+   * Entry file of the fan-out collector (exports `handler`), bundled by `NodejsFunction` at synth.
+   * @default - the installed package's prebuilt handler (`dist/lambda-assets/collect-target`); in this repository, `lambdas/fanout/collect-target-handler.ts`
+   */
+  readonly collectorHandlerEntry?: string;
+  /**
+   * Runs the construct's functions (audit, fan-out collector, Slack notifier) in a VPC, to read clusters whose API
    * endpoint is private; optionally creates the VPC endpoints the run needs. See the README's
    * "Private clusters". The baseline upload's deploy-time handler stays outside: it only copies to S3.
    * @default - no VPC: the functions reach public endpoints only

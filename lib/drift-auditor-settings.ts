@@ -35,6 +35,17 @@ export interface Settings {
   /** The audit handler's code: prebuilt asset or entry to bundle (`handler-code.ts`). */
   readonly auditCode: HandlerCode;
   readonly notifierCode: HandlerCode;
+  /** The fan-out's settings, or undefined on the single-function path. */
+  readonly fanOut: FanOutSettings | undefined;
+}
+
+/** `DriftAuditorFanOutProps` with defaults applied. */
+export interface FanOutSettings {
+  readonly maxConcurrency: number;
+  readonly targetTimeout: Duration;
+  readonly targetMemorySize: number;
+  /** The collector's code: prebuilt asset or entry to bundle (`handler-code.ts`). */
+  readonly collectorCode: HandlerCode;
 }
 
 /** Applies defaults and checks ranges up front, so a bad prop fails at synth with its name. */
@@ -97,6 +108,15 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
         `pullRequests.tokenSecretArn must be the secret's full ARN, with its 6-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), got "${pulls.tokenSecretArn}"`,
       );
   }
+  const fanOut = props.collection === 'state-machine' ? resolveFanOut(props, problems) : undefined;
+  if (props.collection !== undefined && props.collection !== 'single-function' && props.collection !== 'state-machine')
+    problems.push(`collection must be 'single-function' or 'state-machine', got "${String(props.collection)}"`);
+  // A change-driven run reads from the audit function, which with the fan-out has no SSM or EKS reads (the
+  // collectors' role holds them, and member accounts trust that role's name): the two do not combine yet.
+  if (fanOut !== undefined && props.changeEvents !== undefined)
+    problems.push(
+      `changeEvents needs collection 'single-function': with 'state-machine' the audit function reads nothing (its collectors do); turn one of them off`,
+    );
   if (problems.length > 0) throw new Error(`invalid DriftAuditor properties:\n- ${problems.join('\n- ')}`);
   return {
     baselineKey,
@@ -118,7 +138,22 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     serviceName: props.serviceName ?? DEFAULT_AUDIT_SERVICE_NAME,
     auditCode: handlerCode('audit', props.auditHandlerEntry),
     notifierCode: handlerCode('notify-slack', props.notifierHandlerEntry),
+    fanOut,
   };
+}
+
+/** The fan-out's settings; ranges from the Distributed Map (MaxConcurrency up to 10,000) and Lambda (15 minutes). */
+function resolveFanOut(props: DriftAuditorProps, problems: string[]): FanOutSettings {
+  const maxConcurrency = props.fanOut?.maxConcurrency ?? 100;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 10_000)
+    problems.push(`fanOut.maxConcurrency must be a whole number from 1 to 10000, got ${maxConcurrency}`);
+  const targetTimeout = props.fanOut?.targetTimeout ?? Duration.minutes(4);
+  if (targetTimeout.toSeconds() < 10 || targetTimeout.toSeconds() > 900)
+    problems.push(`fanOut.targetTimeout must be between 10 seconds and 15 minutes, got ${targetTimeout.toHumanString()}`);
+  const targetMemorySize = props.fanOut?.targetMemorySize ?? 512;
+  if (!Number.isInteger(targetMemorySize) || targetMemorySize < 128 || targetMemorySize > 10_240)
+    problems.push(`fanOut.targetMemorySize must be whole MiB between 128 and 10240, got ${targetMemorySize}`);
+  return { maxConcurrency, targetTimeout, targetMemorySize, collectorCode: handlerCode('collect-target', props.collectorHandlerEntry) };
 }
 
 /** A key prefix without a leading slash, ending in one unless empty. */

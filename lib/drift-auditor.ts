@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import type { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
@@ -9,12 +10,14 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { directScope } from './audit-scope.js';
 import { baselineBundle, readBaselineBundle } from './baseline-bundle.js';
 import { DriftAuditAccessEntries } from './drift-audit-access-entries.js';
 import { DriftAuditorAlarms } from './drift-auditor-alarms.js';
 import { DriftAuditorChangeEvents } from './drift-auditor-change-events.js';
+import { createFanOut, createFanOutAlarms } from './drift-auditor-fanout.js';
 import { DriftAuditorDashboard } from './drift-auditor-dashboard.js';
 import { createAuditFunction } from './drift-auditor-functions.js';
 import { type AuditorNetwork, createAuditorNetwork } from './drift-auditor-network.js';
@@ -28,7 +31,14 @@ import { unreachableEntries } from './read-permissions.js';
 
 export { DRIFT_AUDIT_RUNTIME } from './drift-auditor-functions.js';
 export { AUDIT_STATEMENT_SIDS } from './drift-auditor-permissions.js';
-export type { DriftAuditorChangeEventsProps, DriftAuditorChatbotProps, DriftAuditorProps, DriftAuditorPullRequestProps } from './drift-auditor-props.js';
+export type {
+  DriftAuditorChangeEventsProps,
+  DriftAuditorChatbotProps,
+  DriftAuditorFanOutProps,
+  DriftAuditorProps,
+  DriftAuditorPullRequestProps,
+} from './drift-auditor-props.js';
+export { FANOUT_STATES } from './drift-auditor-fanout.js';
 export { DRIFT_AUDIT_VPC_ENDPOINTS, type DriftAuditorNetworkProps, type DriftAuditVpcEndpointName } from './drift-auditor-network.js';
 
 /**
@@ -49,7 +59,18 @@ export class DriftAuditor extends Construct {
   /** Chatbot custom notifications, when Chatbot is configured. */
   readonly chatbotTopic?: Topic;
   readonly auditRole: Role;
+  /**
+   * The role that reads the estate, which member accounts' read roles trust (it carries
+   * `auditRoleName`): the audit role, or with `collection: 'state-machine'` the collectors' role.
+   */
+  readonly readerRole: Role;
   readonly auditFunction: LambdaFunction;
+  /** The fan-out state machine, with `collection: 'state-machine'`. */
+  readonly stateMachine?: StateMachine;
+  /** The fan-out's collector function, with `collection: 'state-machine'`. */
+  readonly collectorFunction?: LambdaFunction;
+  /** Alarm on fan-out executions that recorded no run, with `collection: 'state-machine'`. */
+  readonly fanOutAlarm?: Alarm;
   readonly notifierFunction?: LambdaFunction;
   /** Receives scheduled runs Scheduler could not deliver and invocations that failed after retries. */
   readonly deadLetterQueue: Queue;
@@ -118,7 +139,21 @@ export class DriftAuditor extends Construct {
     );
     this.auditRole = audit.role;
     this.auditFunction = audit.fn;
-    this.schedule = createSchedule(this, this.auditFunction, this.deadLetterQueue, settings);
+    if (settings.fanOut === undefined) {
+      this.readerRole = this.auditRole;
+      this.schedule = createSchedule(this, this.auditFunction, this.deadLetterQueue, settings);
+    } else {
+      const fanOut = createFanOut(this, props, settings, settings.fanOut, {
+        bucket: this.bucket,
+        auditFunction: this.auditFunction,
+        auditTimeout: settings.timeout,
+        ...(functionNetwork === undefined ? {} : { network: functionNetwork }),
+      });
+      this.stateMachine = fanOut.stateMachine;
+      this.collectorFunction = fanOut.collectorFunction;
+      this.readerRole = fanOut.collectorRole;
+      this.schedule = createSchedule(this, this.stateMachine, this.deadLetterQueue, settings);
+    }
     if (props.changeEvents !== undefined) {
       this.changeEvents = new DriftAuditorChangeEvents(this, 'ChangeEvents', {
         props: props.changeEvents,
@@ -134,7 +169,7 @@ export class DriftAuditor extends Construct {
 
     // EKS access entries for the clusters read without a role.
     this.accessEntries = new DriftAuditAccessEntries(this, 'AccessEntries', {
-      principalArn: this.auditRole.roleArn,
+      principalArn: this.readerRole.roleArn,
       clusters: directScope(props.scope).clusters,
     });
 
@@ -161,6 +196,7 @@ export class DriftAuditor extends Construct {
       ...(this.changeEvents && { changeQueue: this.changeEvents.queue }),
       action: new SnsAction(this.opsTopic),
     });
+    if (this.stateMachine !== undefined) this.fanOutAlarm = createFanOutAlarms(this, this.stateMachine, new SnsAction(this.opsTopic));
 
     // The drift dashboard, over the metrics each run emits.
     if (props.dashboard !== false) {
@@ -169,7 +205,14 @@ export class DriftAuditor extends Construct {
         metricsNamespace: settings.metricsNamespace,
         serviceName: settings.serviceName,
         expectedRunInterval: settings.expectedRunInterval,
-        alarms: [deadMansSwitch, errors, duration, deadLetters, ...(notifierErrors === undefined ? [] : [notifierErrors])],
+        alarms: [
+          deadMansSwitch,
+          errors,
+          duration,
+          deadLetters,
+          ...(notifierErrors === undefined ? [] : [notifierErrors]),
+          ...(this.fanOutAlarm === undefined ? [] : [this.fanOutAlarm]),
+        ],
       });
     }
   }

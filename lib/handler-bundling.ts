@@ -1,5 +1,5 @@
 /**
- * How the two Lambda handlers are bundled, in one place for both ways they are built: by `NodejsFunction`
+ * How the Lambda handlers are bundled, in one place for both ways they are built: by `NodejsFunction`
  * at synth (running from this repository's sources) and by `scripts/build-package.ts` at pack time (the
  * prebuilt assets an installed package deploys). Plain data, no CDK import, so the build script can load it.
  */
@@ -9,6 +9,7 @@ export const HANDLER_ENTRIES = {
   audit: 'lambdas/audit/handler.ts',
   'notify-slack': 'lambdas/notify-slack/handler.ts',
   'audit-log-forwarder': 'lambdas/audit-log-forwarder/handler.ts',
+  'collect-target': 'lambdas/fanout/collect-target-handler.ts',
 } as const;
 
 /** A handler the construct deploys. */

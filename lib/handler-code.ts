@@ -18,6 +18,7 @@ const ENTRY_PROPS: Readonly<Record<HandlerName, string>> = {
   audit: 'auditHandlerEntry',
   'notify-slack': 'notifierHandlerEntry',
   'audit-log-forwarder': 'changeEvents.forwarderHandlerEntry',
+  'collect-target': 'collectorHandlerEntry',
 };
 
 /** A handler's code: a prebuilt asset directory, or an entry file `NodejsFunction` bundles at synth. */

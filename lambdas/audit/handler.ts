@@ -26,10 +26,16 @@ import { SecretGitHubCredentials } from '../sinks/pull-requests/secret-github-cr
 import type { RunSink } from '../sinks/run-sink.js';
 import { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
 import { requestHandlerOptions, withResponseDeadline, type HttpTimeouts } from '../sources/aws/http-timeouts.js';
-import { parseRequestRate, RequestBudget, ssmRequestRates } from '../sources/aws/request-budget.js';
+import { RequestBudget } from '../sources/aws/request-budget.js';
 import { driftMetricSets, type DriftMetricSet } from '../sinks/metrics/drift-metrics.js';
 import { dimensionedMetrics, emitDriftMetrics, type DimensionedMetrics } from './emit-drift-metrics.js';
-import { runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
+import { ssmRequestRatesFromEnvironment } from './request-rates-environment.js';
+import { fanOutCollection } from '../fanout/fanout-collection.js';
+import type { FanOutPlan } from '../fanout/fanout-layout.js';
+import { fanOutStepOf } from '../fanout/fanout-step.js';
+import { readPinnedBaseline } from '../fanout/pinned-baseline.js';
+import { planRun } from '../fanout/plan-run.js';
+import { auditBaselineLocation, runAudit, type AuditDependencies, type AuditOutcome } from './run-audit.js';
 import { standardRunSinks } from './standard-run-sinks.js';
 
 const logger = new Logger({ serviceName: process.env[AUDIT_FUNCTION_ENV.serviceName] ?? DEFAULT_AUDIT_SERVICE_NAME });
@@ -59,23 +65,8 @@ function required(name: string): string {
   return value;
 }
 
-/**
- * The SSM budget the stack configured: each quota group from its variable. The construct checks both
- * at synth, so a bad value here means the variables were edited by hand: fail the run naming the
- * variable rather than pace at a rate nobody chose.
- */
-export function ssmRequestRatesFromEnvironment(env: NodeJS.ProcessEnv): Readonly<Record<string, number>> {
-  const knob = (name: string): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    const parsed = parseRequestRate(raw, `environment variable ${name}`);
-    if (!parsed.ok) throw new Error(parsed.reason);
-    return parsed.rate;
-  };
-  const get = knob(AUDIT_FUNCTION_ENV.ssmRequestsPerSecond);
-  const describe = knob(AUDIT_FUNCTION_ENV.ssmDescribeRequestsPerSecond);
-  return ssmRequestRates({ ...(get === undefined ? {} : { get }), ...(describe === undefined ? {} : { describe }) });
-}
+// Where the run's budget comes from; kept importable from here, where the handler's tests find it.
+export { ssmRequestRatesFromEnvironment };
 
 /** Knobs of the production wiring that come from the invocation rather than the environment. */
 export interface ProductionOptions {
@@ -284,16 +275,62 @@ export async function handleAudit(
   }
 }
 
+/** What a fan-out step returns to the state machine: the plan's pointer, or the recorded run's id and status. */
+export type FanOutStepResult = FanOutPlan | { readonly runId: string; readonly status: string };
+
+/**
+ * Runs whatever invoked the function: a scheduled run (everything read here), or the plan or final
+ * step of the fan-out state machine, whose collectors read the targets in between. A step returns a
+ * small pointer (state payloads are limited to 256 KiB); a scheduled run returns nothing.
+ */
+export async function dispatchAuditEvent(
+  event: unknown,
+  context: AuditInvocationContext,
+  deps: AuditDependencies,
+  observability?: AuditObservability,
+): Promise<FanOutStepResult | undefined> {
+  const step = fanOutStepOf(event);
+  if (step === undefined) {
+    await handleAudit(event, context, deps, observability);
+    return undefined;
+  }
+  // A manual execution has no scheduled time: its execution id names the run in both steps.
+  const stepContext: AuditInvocationContext = {
+    awsRequestId: step.execution,
+    ...(context.getRemainingTimeInMillis === undefined ? {} : { getRemainingTimeInMillis: () => context.getRemainingTimeInMillis?.() ?? 0 }),
+  };
+  if (step.fanOut === 'plan') {
+    return planRun(idempotencyKeyOf(step.event, stepContext), {
+      s3: deps.s3,
+      baseline: auditBaselineLocation(deps),
+      reportPrefix: deps.reportPrefix,
+      collect: { factory: deps.factory, ...(deps.eks === undefined ? {} : { eks: deps.eks }) },
+    });
+  }
+  const run = step.plan.run;
+  const outcome = await handleAudit(
+    step.event,
+    stepContext,
+    {
+      ...deps,
+      loadBaseline: () => readPinnedBaseline(deps.s3, run),
+      collection: fanOutCollection({ s3: deps.s3, run, statePrefix: deps.statePrefix }),
+    },
+    observability,
+  );
+  return { runId: outcome.kind === 'duplicate' ? outcome.runId : outcome.run.runId, status: outcome.kind === 'duplicate' ? 'duplicate' : outcome.run.status };
+}
+
 let production: AuditDependencies | undefined;
 
 /**
- * Lambda entry point: an EventBridge Scheduler sweep, or an SQS batch of change events (the answer
- * then names the messages whose environment could not be read, for SQS to deliver again).
+ * Lambda entry point: an EventBridge Scheduler sweep, the fan-out state machine's plan and final
+ * steps, or an SQS batch of change events (the answer then names the messages whose environment
+ * could not be read, for SQS to deliver again).
  */
-export async function handler(event: unknown, context: Context): Promise<SQSBatchResponse | undefined> {
+export async function handler(event: unknown, context: Context): Promise<SQSBatchResponse | FanOutStepResult | undefined> {
   // The first invocation's remaining time is the function's timeout: the lease of a crashed claim.
   production ??= dependenciesFromEnvironment({ leaseMs: context.getRemainingTimeInMillis() + 1_000 });
   if (isChangeBatch(event)) return (await runChangeBatch(event, context, production, { logger, metrics }, handleAudit)).response;
-  await handleAudit(event, context, production);
-  return undefined;
+  return dispatchAuditEvent(event, context, production);
 }

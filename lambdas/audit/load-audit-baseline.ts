@@ -8,12 +8,19 @@ import { readText, writeText } from './s3-objects.js';
 
 /** The baseline a run audits against, and why it is that one. */
 export type AuditBaseline =
-  | { readonly kind: 'current'; readonly baseline: Baseline; readonly version: string }
+  | {
+      readonly kind: 'current';
+      readonly baseline: Baseline;
+      readonly version: string;
+      /** The bundle files it was parsed from (a fan-out run pins them for its collectors). */
+      readonly files: readonly BaselineFile[];
+    }
   | {
       /** The stored baseline is invalid: the run audits against the last valid one and reports the errors. */
       readonly kind: 'fallback';
       readonly baseline: Baseline;
       readonly version: string;
+      readonly files: readonly BaselineFile[];
       readonly rejectedVersion: string;
       readonly errors: string;
     }
@@ -47,11 +54,11 @@ export async function loadAuditBaseline(s3: S3Client, location: BaselineLocation
     if (typeof files === 'string') {
       errors = `s3://${location.bucket}/${location.key} (version ${stored.version}) is not a baseline bundle: ${files}`;
     } else {
-      const parsed = validate(files);
+      const parsed = validateBaselineFiles(files);
       if (parsed.ok) {
         const lastValid: LastValid = { version: stored.version, files };
         await writeText(s3, location.bucket, location.lastValidKey, JSON.stringify(lastValid), 'application/json');
-        return { kind: 'current', baseline: parsed.baseline, version: stored.version };
+        return { kind: 'current', baseline: parsed.baseline, version: stored.version, files };
       }
       errors = parsed.errors;
     }
@@ -59,8 +66,17 @@ export async function loadAuditBaseline(s3: S3Client, location: BaselineLocation
   const rejected = stored === undefined ? {} : { rejectedVersion: stored.version };
   const lastValid = parseLastValid((await readText(s3, location.bucket, location.lastValidKey))?.text);
   if (lastValid !== undefined) {
-    const parsed = validate(lastValid.files);
-    if (parsed.ok) return { kind: 'fallback', baseline: parsed.baseline, version: lastValid.version, errors, rejectedVersion: stored?.version ?? 'absent' };
+    const parsed = validateBaselineFiles(lastValid.files);
+    if (parsed.ok) {
+      return {
+        kind: 'fallback',
+        baseline: parsed.baseline,
+        version: lastValid.version,
+        files: lastValid.files,
+        errors,
+        rejectedVersion: stored?.version ?? 'absent',
+      };
+    }
   }
   return { kind: 'none', errors, ...rejected };
 }
@@ -77,11 +93,14 @@ function parseLastValid(text: string | undefined): LastValid | undefined {
 }
 
 /**
- * The parsed baseline, or its located errors as the alert shows them. Never throws: a baseline that
+ * The parsed baseline, or its located errors as the alert shows them (shared with the fan-out's
+ * pinned copy, `lambdas/fanout/pinned-baseline.ts`). Never throws: a baseline that
  * made the parser throw would otherwise fail every run with no fallback and no rejection alert, so
  * an unexpected error is reported like any other reason to reject the baseline.
  */
-function validate(files: readonly BaselineFile[]): { readonly ok: true; readonly baseline: Baseline } | { readonly ok: false; readonly errors: string } {
+export function validateBaselineFiles(
+  files: readonly BaselineFile[],
+): { readonly ok: true; readonly baseline: Baseline } | { readonly ok: false; readonly errors: string } {
   try {
     const parsed = parseBaseline(files);
     if (parsed.ok) return { ok: true, baseline: parsed.baseline };

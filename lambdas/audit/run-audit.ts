@@ -1,8 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { collectLive, type CollectLiveOptions } from '../collect/collect-live.js';
-import { parseLiveState } from '../collect/live-state.js';
-import { collectTargeted } from '../events/collect-targeted.js';
+import type { CollectLiveOptions } from '../collect/collect-live.js';
 import type { EnvironmentTarget } from '../events/change-targets.js';
 import { analyse } from '../engine/analyse/analyse.js';
 import { scopedResult } from '../engine/lifecycle/read-scope.js';
@@ -24,9 +22,9 @@ import { buildRunMessage } from '../sinks/alerts/run-message.js';
 import type { HistoryStore, RollbackResult } from '../sinks/history/history-store.js';
 import { outboxEntries, recorderOf, writeRunArtefacts, type RunOutput, type RunSink } from '../sinks/run-sink.js';
 import type { AwsClientFactory } from '../sources/aws/aws-client-factory.js';
+import { singleFunctionCollection, type CollectedRun, type LiveCollection } from './live-collection.js';
 import { loadAuditBaseline, type AuditBaseline } from './load-audit-baseline.js';
 import { lastAlertedRejection, rejectionStateKey, rememberAlertedRejection } from './rejection-alerts.js';
-import { readText, writeText } from './s3-objects.js';
 import { standardRunSinks } from './standard-run-sinks.js';
 
 /** Everything a run touches, injected so tests point it at loopback stand-ins. */
@@ -63,6 +61,18 @@ export interface AuditDependencies {
    * @default standardRunSinks(this): the S3 reports, the history, the alerts topic and, when configured, Chatbot
    */
   readonly sinks?: readonly RunSink[];
+  /**
+   * Where the run's snapshots come from. The fan-out's final step passes the targets its collectors
+   * wrote (`fanOutCollection`); everything after collection is the same.
+   * @default singleFunctionCollection: every source read in this process, incrementally from `live-state.json`
+   */
+  readonly collection?: LiveCollection;
+  /**
+   * Where the run's baseline comes from. The fan-out's final step passes the copy its plan step pinned,
+   * so the run analyses exactly the baseline its targets were collected for.
+   * @default loadAuditBaseline from `bucket`/`baselineKey`, falling back to the last valid one
+   */
+  readonly loadBaseline?: () => Promise<AuditBaseline>;
 }
 
 /** One scheduled event's identity: a redelivery carries the same key. */
@@ -128,11 +138,7 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
 
   const startedAt = clock();
   const runId = `${startedAt.toISOString()}#${trigger.idempotencyKey}`;
-  const audited = await loadAuditBaseline(deps.s3, {
-    bucket: deps.bucket,
-    key: deps.baselineKey,
-    lastValidKey: `${deps.statePrefix}last-valid-baseline.json`,
-  });
+  const audited = await (deps.loadBaseline ?? (() => loadAuditBaseline(deps.s3, auditBaselineLocation(deps))))();
   const baselineError = audited.kind === 'current' ? undefined : { code: 'baseline-invalid', message: baselineErrorMessage(audited) };
   const rejectedVersion = audited.kind === 'current' ? undefined : (audited.rejectedVersion ?? 'absent');
 
@@ -152,23 +158,21 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
     return record(deps, sinks, { idempotencyKey: trigger.idempotencyKey, run, transitions: [], next: [] }, { rejectedVersion, rolledBack });
   }
 
-  const stateKey = `${deps.statePrefix}live-state.json`;
-  const previousState = parseLiveState((await readText(deps.s3, deps.bucket, stateKey))?.text);
-  const readOptions = {
-    factory: deps.factory,
-    clock,
-    ...(previousState === undefined ? {} : { previous: previousState }),
-    ...(deps.eks === undefined ? {} : { eks: deps.eks }),
-    ...(trigger.signal === undefined ? {} : { signal: trigger.signal }),
-  };
-  const collected =
-    trigger.changes === undefined
-      ? { ...(await collectLive(audited.baseline, readOptions)), scope: undefined, failedEnvironments: undefined, readSources: undefined }
-      : await collectTargeted(audited.baseline, trigger.changes, readOptions);
+  const collection =
+    deps.collection ??
+    singleFunctionCollection({
+      s3: deps.s3,
+      bucket: deps.bucket,
+      statePrefix: deps.statePrefix,
+      factory: deps.factory,
+      clock,
+      ...(deps.eks === undefined ? {} : { eks: deps.eks }),
+    });
+  const collected = await collectOf(collection, audited.baseline, trigger.changes, trigger.signal);
   const now = clock();
   const verdict = analyse({ baseline: audited.baseline, snapshots: collected.snapshots, now });
   // A change-driven run reports on what it read; what it rebuilt from the kept state is only compared with.
-  const result = collected.scope === undefined ? verdict : scopedResult(verdict, collected.scope, collected.readSources);
+  const result = collected.scope === undefined ? verdict : scopedResult(verdict, collected.scope, collected.readSources ?? []);
   const previous = await deps.history.loadOpenStates();
   const declaredEnvironments = audited.baseline.environments.map((environment) => environment.name);
   const { transitions, next } = reconcile({
@@ -203,9 +207,14 @@ export async function runAudit(trigger: AuditTrigger, deps: AuditDependencies): 
   };
   const outcome = await record(deps, sinks, output, { rejectedVersion, rolledBack });
   // Saved only once the run is recorded, so a crashed run is re-read in full next time.
-  if (outcome.kind === 'recorded') await writeText(deps.s3, deps.bucket, stateKey, JSON.stringify(collected.persistedState), 'application/json');
+  if (outcome.kind === 'recorded') await collected.commit();
   if (outcome.kind !== 'recorded' || collected.failedEnvironments === undefined) return outcome;
   return { ...outcome, failedEnvironments: collected.failedEnvironments };
+}
+
+/** Where `loadAuditBaseline` finds the run's baseline and keeps the last valid one. */
+export function auditBaselineLocation(deps: Pick<AuditDependencies, 'bucket' | 'baselineKey' | 'statePrefix'>) {
+  return { bucket: deps.bucket, key: deps.baselineKey, lastValidKey: `${deps.statePrefix}last-valid-baseline.json` };
 }
 
 /**
@@ -295,4 +304,17 @@ function baselineErrorMessage(audited: Exclude<AuditBaseline, { kind: 'current' 
       ? `audited against the last valid baseline (version ${audited.version})`
       : 'no earlier valid baseline is kept, so nothing was audited';
   return `${rejected} was rejected; ${instead}:\n${audited.errors}`;
+}
+
+/** A sweep reads everything; a change-driven run only what its events touched, where the collection can. */
+function collectOf(
+  collection: LiveCollection,
+  baseline: Baseline,
+  changes: readonly EnvironmentTarget[] | undefined,
+  signal: AbortSignal | undefined,
+): Promise<CollectedRun> {
+  if (changes === undefined) return collection.collect(baseline, signal);
+  if (collection.collectChanges === undefined)
+    throw new Error('this collection cannot run a change-driven audit: change events go to the single-function read');
+  return collection.collectChanges(baseline, changes, signal);
 }

@@ -129,6 +129,7 @@ export function callsSince(before: ApiCallStats, after: ApiCallStats): ApiCallSt
 /**
  * The environment's snapshot payload: every list a read result carries besides its status
  * (observations, images, whatever a kind adds), concatenated in read order under its own name.
+ * Shared with the fan-out's final step, which assembles the same snapshots from its targets.
  */
 export function concatenatePayloads(results: readonly SourceReadResult[]): Pick<Snapshot, 'observations' | 'images'> {
   const payload: Record<string, unknown[]> = { observations: [], images: [] };

@@ -42,6 +42,11 @@ export interface LiveRead {
 export interface PlannedLiveRead {
   /** The id its status reports (for progress lines before it finishes). */
   readonly id: string;
+  /**
+   * The layers its status reports, known before reading: a fan-out run reports them for a target
+   * whose collector never answered. Absent: unknown, and such a failure makes every layer unknown.
+   */
+  readonly layers?: readonly SourceLayer[];
   /** Never throws for a read failure: it becomes an `error` status. */
   read(): Promise<LiveRead>;
 }
@@ -264,5 +269,5 @@ export interface SourceKind<S extends SourceSpec = SourceSpec> {
  */
 export function failedLiveRead(id: string, kind: string, layers: readonly SourceLayer[], code: string, message: string): PlannedLiveRead {
   const status: SourceStatus = { id, kind, layers, status: 'error', itemCount: 0, error: { code, message } };
-  return { id, read: async () => ({ result: { observations: [], images: [], status } }) };
+  return { id, layers, read: async () => ({ result: { observations: [], images: [], status } }) };
 }

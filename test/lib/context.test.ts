@@ -37,6 +37,7 @@ describe('Function: parseDriftAuditContext', () => {
       changeEvents: false,
       changeBatchingWindowSeconds: 30,
       kubernetesAuditLogs: false,
+      collection: 'single-function',
     });
   });
 

@@ -52,6 +52,20 @@ describe('Construct: DriftAuditor with network (private clusters)', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
+  it('places the fan-out collector in the same subnets and security group, with its own network-interface permissions', () => {
+    // Act
+    const { template } = build((stack) => importedVpc(stack), { collection: 'state-machine', collectorHandlerEntry: FIXTURE_ENTRY });
+
+    // Assess
+    const vpcConfig = propertiesOf(template, 'AWS::Lambda::Function', 'AuditorCollectorFunction').VpcConfig as {
+      SubnetIds: unknown[];
+      SecurityGroupIds: unknown[];
+    };
+    expect(vpcConfig.SubnetIds).toEqual(['subnet-0aaa1111', 'subnet-0bbb2222']);
+    expect(vpcConfig.SecurityGroupIds.map(flat)).toEqual([expect.stringMatching(/^<AuditorFunctionSecurityGroup[0-9A-F]+\.GroupId>$/)]);
+    expect(roleStatements(template, 'AuditorCollectorRole').map((statement) => statement.sid)).toContain('ManageFunctionNetworkInterfaces');
+  });
+
   it("gives each function's own role the network-interface permissions Lambda needs, scoped to the account and region", () => {
     // Act
     const { template } = build((stack) => importedVpc(stack));

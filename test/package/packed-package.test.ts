@@ -224,7 +224,7 @@ describe('Package: the packed tarball in a fresh CDK app', () => {
 
     // Assess
     ok(help, 'npx drift-audit --help');
-    expect(help.stdout).toMatch(/^  scan \[options\] \[BASELINE_DIR\]/m);
+    expect(help.stdout).toMatch(/^ {2}scan \[options\] \[BASELINE_DIR\]/m);
     expect(scan.status, scan.stderr).toBe(1);
     expect((JSON.parse(scan.stdout) as { findings: unknown[] }).findings.length).toBeGreaterThan(0);
     expect(existsSync(join(app, 'node_modules', '.bin', 'drift-audit'))).toBe(true);

@@ -117,6 +117,15 @@ export interface BudgetScope {
 }
 
 /**
+ * `rates` scaled by `share`, the part of an account and region's quota one reader may use when several
+ * read it at once (fan-out targets of one account and region); a share outside (0, 1] keeps the rates.
+ */
+export function scaledRequestRates(rates: Readonly<Record<string, number>>, share: number): Readonly<Record<string, number>> {
+  const scale = share > 0 && share <= 1 ? share : 1;
+  return Object.fromEntries(Object.entries(rates).map(([group, rate]) => [group, rate * scale]));
+}
+
+/**
  * Which bucket an operation draws from; `undefined` for operations that are not paced.
  * Only read operations this project calls are listed; anything else goes unpaced (but still counted).
  */

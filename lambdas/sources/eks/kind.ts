@@ -28,6 +28,7 @@ export const eksKind: SourceKind<EksSourceSpec> = {
       }
       return {
         id,
+        layers: EKS_LAYERS,
         async read() {
           // Loaded when read, so importing the kind (the engine does, for revert fixes) loads no SDK.
           const { EksSource } = await import('./eks-source.js');

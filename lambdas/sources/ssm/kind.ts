@@ -30,6 +30,7 @@ export const ssmKind: SourceKind<SsmSourceSpec> = {
       const earlier = previous?.[id] as readonly SsmParameterRecord[] | undefined;
       return {
         id,
+        layers: ['ssm'],
         async read() {
           // Loaded when read, so importing the kind (the engine does, for revert fixes) loads no SDK.
           const { createSsmSource } = await import('./ssm-source.js');

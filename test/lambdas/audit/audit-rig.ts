@@ -128,7 +128,7 @@ export interface RigDependencyOptions {
 }
 
 /** Audit dependencies on the rig, as production wires them (reserved concurrency 1). */
-export function rigDependencies(rig: AuditRig, options: RigDependencyOptions): AuditDependencies {
+export function rigDependencies(rig: Pick<AuditRig, 'table' | 's3' | 'snsClient' | 'factory'>, options: RigDependencyOptions): AuditDependencies {
   const { clock } = options;
   return {
     s3: rig.s3.client,
