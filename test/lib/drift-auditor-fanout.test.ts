@@ -77,6 +77,11 @@ describe('Stack: DriftAuditStack, driftAudit:collection', () => {
       'driftAudit:collection = "lambda": expected single-function or state-machine',
     );
   });
+
+  it('refuses change events with the state machine: the audit function that runs targeted re-audits reads nothing there', () => {
+    const app = new App({ context: { 'driftAudit:collection': 'state-machine', 'driftAudit:changeEvents': true } });
+    expect(() => new DriftAuditStack(app, 'DriftAuditStack', { env: PINNED_ENV })).toThrow("changeEvents needs collection 'single-function'");
+  });
 });
 
 describe('Construct: DriftAuditor, collection', () => {
