@@ -59,6 +59,8 @@ export interface FanOutResources {
   readonly auditTimeout: Duration;
   /** The VPC the construct's functions run in, when `network` is given: the collectors read from it too. */
   readonly network?: FunctionNetwork;
+  /** The audit function's role, for the collectors to share when the audit function reads the estate too. */
+  readonly sharedReaderRole?: Role;
 }
 
 /** The fan-out's parts. */
@@ -82,6 +84,7 @@ export function createFanOut(scope: Construct, props: DriftAuditorProps, setting
     bucket,
     runObjects,
     ...(resources.network === undefined ? {} : { network: resources.network }),
+    ...(resources.sharedReaderRole === undefined ? {} : { sharedRole: resources.sharedReaderRole }),
   });
 
   const plan = new LambdaInvoke(scope, FANOUT_STATES.plan, {
@@ -210,16 +213,21 @@ function createCollector(
   props: DriftAuditorProps,
   settings: Settings,
   fanOut: FanOutSettings,
-  where: { readonly bucket: IBucket; readonly runObjects: string; readonly network?: FunctionNetwork },
+  where: { readonly bucket: IBucket; readonly runObjects: string; readonly network?: FunctionNetwork; readonly sharedRole?: Role },
 ) {
   const { bucket, runObjects, network } = where;
-  const role = new Role(scope, 'CollectorRole', {
-    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    description: 'drift-audit: reads one declared SSM tree or EKS cluster per invocation for the fan-out',
-    ...(props.auditRoleName !== undefined && { roleName: props.auditRoleName }),
-  });
-  grantSourceReads(scope, role, props);
-  if (network !== undefined) grantNetworkInterfaces(scope, role);
+  // A shared role (the audit function's, when it reads too) already holds the reads and network rights.
+  const role =
+    where.sharedRole ??
+    new Role(scope, 'CollectorRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'drift-audit: reads one declared SSM tree or EKS cluster per invocation for the fan-out',
+      ...(props.auditRoleName !== undefined && { roleName: props.auditRoleName }),
+    });
+  if (where.sharedRole === undefined) {
+    grantSourceReads(scope, role, props);
+    if (network !== undefined) grantNetworkInterfaces(scope, role);
+  }
   const logGroup = new LogGroup(scope, 'CollectorLogGroup', { retention: settings.logRetention });
   const storage = [
     new PolicyStatement({ sid: 'ReadRunBaselineWriteTargetResult', actions: ['s3:GetObject', 's3:PutObject'], resources: [runObjects] }),

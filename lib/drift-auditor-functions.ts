@@ -33,12 +33,12 @@ export function createAuditFunction(
 ): { readonly role: Role; readonly fn: LambdaFunction } {
   const role = new Role(scope, 'AuditRole', {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    description:
-      settings.fanOut === undefined
-        ? 'drift-audit: reads the declared SSM trees and EKS clusters, records history, publishes alerts'
-        : "drift-audit: plans the fan-out's targets, records history from what they read, publishes alerts",
-    // With the fan-out the collectors read the estate, so the name member accounts trust goes to their role.
-    ...(props.auditRoleName !== undefined && settings.fanOut === undefined && { roleName: props.auditRoleName }),
+    description: settings.auditFunctionReads
+      ? 'drift-audit: reads the declared SSM trees and EKS clusters, records history, publishes alerts'
+      : "drift-audit: plans the fan-out's targets, records history from what they read, publishes alerts",
+    // With the fan-out the collectors read the estate, so the name member accounts trust goes to their role
+    // (unless the collectors share this one: see `Settings.auditFunctionReads`).
+    ...(props.auditRoleName !== undefined && settings.auditFunctionReads && { roleName: props.auditRoleName }),
   });
   const auditLogGroup = new LogGroup(scope, 'AuditLogGroup', { retention: settings.logRetention });
   grantAuditPermissions(scope, role, { ...resources, logGroup: auditLogGroup }, props, settings);

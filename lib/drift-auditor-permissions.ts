@@ -49,9 +49,10 @@ export interface AuditResources {
 export function grantAuditPermissions(scope: Construct, role: Role, resources: AuditResources, props: DriftAuditorProps, settings: Settings): void {
   const { bucket, historyTable, topic, chatbotTopic, topicKey, logGroup } = resources;
   const bucketArn = bucket.bucketArn;
-  // With the fan-out the collectors read the estate; the audit function only plans and publishes.
-  if (settings.fanOut === undefined) grantSourceReads(scope, role, props);
-  else {
+  // With the fan-out the collectors read the estate; the audit function only plans and publishes, unless
+  // change events make it re-read what they touched.
+  if (settings.auditFunctionReads) grantSourceReads(scope, role, props);
+  if (settings.fanOut !== undefined) {
     const results = new PolicyStatement({
       sid: AUDIT_STATEMENT_SIDS.readFanOutResults,
       actions: ['s3:GetObject'],

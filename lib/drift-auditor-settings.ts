@@ -37,6 +37,12 @@ export interface Settings {
   readonly notifierCode: HandlerCode;
   /** The fan-out's settings, or undefined on the single-function path. */
   readonly fanOut: FanOutSettings | undefined;
+  /**
+   * The audit function reads the estate itself: always on the single-function path, and with the fan-out
+   * when change events are on (their targeted re-audits run in the audit function). The collectors then
+   * share its role, so member accounts keep trusting one role name.
+   */
+  readonly auditFunctionReads: boolean;
 }
 
 /** `DriftAuditorFanOutProps` with defaults applied. */
@@ -111,12 +117,6 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
   const fanOut = props.collection === 'state-machine' ? resolveFanOut(props, problems) : undefined;
   if (props.collection !== undefined && props.collection !== 'single-function' && props.collection !== 'state-machine')
     problems.push(`collection must be 'single-function' or 'state-machine', got "${String(props.collection)}"`);
-  // A change-driven run reads from the audit function, which with the fan-out has no SSM or EKS reads (the
-  // collectors' role holds them, and member accounts trust that role's name): the two do not combine yet.
-  if (fanOut !== undefined && props.changeEvents !== undefined)
-    problems.push(
-      `changeEvents needs collection 'single-function': with 'state-machine' the audit function reads nothing (its collectors do); turn one of them off`,
-    );
   if (problems.length > 0) throw new Error(`invalid DriftAuditor properties:\n- ${problems.join('\n- ')}`);
   return {
     baselineKey,
@@ -139,6 +139,7 @@ export function resolveSettings(props: DriftAuditorProps): Settings {
     auditCode: handlerCode('audit', props.auditHandlerEntry),
     notifierCode: handlerCode('notify-slack', props.notifierHandlerEntry),
     fanOut,
+    auditFunctionReads: fanOut === undefined || props.changeEvents !== undefined,
   };
 }
 

@@ -148,6 +148,7 @@ export class DriftAuditor extends Construct {
         auditFunction: this.auditFunction,
         auditTimeout: settings.timeout,
         ...(functionNetwork === undefined ? {} : { network: functionNetwork }),
+        ...(settings.auditFunctionReads ? { sharedReaderRole: this.auditRole } : {}),
       });
       this.stateMachine = fanOut.stateMachine;
       this.collectorFunction = fanOut.collectorFunction;

@@ -78,9 +78,25 @@ describe('Stack: DriftAuditStack, driftAudit:collection', () => {
     );
   });
 
-  it('refuses change events with the state machine: the audit function that runs targeted re-audits reads nothing there', () => {
+  it('combines with change events: the collectors share the audit role, which re-reads what the events touched', () => {
+    // Arrange
     const app = new App({ context: { 'driftAudit:collection': 'state-machine', 'driftAudit:changeEvents': true } });
-    expect(() => new DriftAuditStack(app, 'DriftAuditStack', { env: PINNED_ENV })).toThrow("changeEvents needs collection 'single-function'");
+
+    // Act
+    const stack = new DriftAuditStack(app, 'DriftAuditStack', { env: PINNED_ENV });
+    const template = Template.fromStack(stack);
+
+    // Assess: the state machine, the queue the events feed and its mapping, and one role for both readers
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.ssm'] }) });
+    const roles = template.findResources('AWS::IAM::Role');
+    expect(Object.keys(roles).filter((id) => id.includes('CollectorRole'))).toEqual([]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('collects one fan-out target'),
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditorAuditRole'), 'Arn'] },
+    });
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((violation) => violation.ruleName)).toEqual([]);
   });
 });
 
