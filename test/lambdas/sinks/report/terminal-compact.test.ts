@@ -65,10 +65,7 @@ describe('Function: renderTerminal (compact)', () => {
     const lines = body(renderTerminal(input, { color: false, compact: true }));
 
     // Assess
-    expect(lines).toEqual([
-      '▲ HIGH      cartservice:PORT  changed  production-eu 7071≠7070',
-      '▲ HIGH      frontend:PORT     changed  production-us 8081≠8080',
-    ]);
+    expect(lines).toEqual(['▲ HIGH      cartservice:PORT  changed  production-eu 7071≠7070', '▲ HIGH      frontend:PORT     changed  production-us 8081≠8080']);
   });
 
   it('orders lines worst first and says the severity of a cell less severe than its line', () => {
