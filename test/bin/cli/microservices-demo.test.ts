@@ -1,106 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { type Edit, NOW, appliedMemory, boutiqueEstate, scaled, setEnv } from '../../support/microservices-demo-estate.js';
 import { runCli } from '../../support/run-cli.js';
-
-const NOW = '2026-11-23T12:00:00Z';
-const APPLIED = '2026-11-02T09:00:00Z';
-const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'microservices-demo', 'deployments.yaml');
-
-interface Container {
-  name: string;
-  image: string;
-  env: { name: string; value: string }[];
-  resources: { limits: Record<string, string>; requests: Record<string, string> };
-}
-interface Deployment {
-  metadata: Record<string, unknown> & { name: string };
-  spec: { replicas?: number; template: { spec: { containers: Container[] } } };
-}
-
-/** A hand edit of one region: what it changes, and the managedFields entry kubectl records for it. */
-interface Edit {
-  readonly workload: string;
-  readonly apply: (deployment: Deployment) => void;
-  readonly manager: string;
-  readonly fieldsV1: unknown;
-  readonly subresource?: string;
-}
-
-const containerFields = (inner: unknown) => ({ 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"server"}': inner } } } } });
-
-/**
- * The fixture's Deployments as `kubectl -n boutique get deploy -o json --show-managed-fields` prints them
- * in one region: Argo CD applied everything, then each edit's manager changed its field.
- */
-function kubectlList(edits: readonly Edit[]): string {
-  const items = parseAllDocuments(readFileSync(FIXTURE, 'utf8')).map((doc) => {
-    const deployment = doc.toJS() as Deployment;
-    deployment.spec.replicas ??= 1; // the API server's default
-    const own = edits.filter((edit) => edit.workload === deployment.metadata.name);
-    for (const edit of own) edit.apply(deployment);
-    deployment.metadata = {
-      name: deployment.metadata.name,
-      namespace: 'boutique',
-      managedFields: [
-        {
-          manager: 'argocd-controller',
-          operation: 'Apply',
-          apiVersion: 'apps/v1',
-          time: APPLIED,
-          fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:template': {} } },
-        },
-        ...own.map((edit) => ({
-          manager: edit.manager,
-          operation: 'Update',
-          apiVersion: 'apps/v1',
-          time: '2026-11-20T11:56:00Z',
-          fieldsType: 'FieldsV1',
-          fieldsV1: edit.fieldsV1,
-          ...(edit.subresource !== undefined ? { subresource: edit.subresource } : {}),
-        })),
-      ],
-    };
-    return { apiVersion: 'apps/v1', kind: 'Deployment', ...deployment };
-  });
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items });
-}
-
-/** `kubectl scale deployment/NAME --replicas=N`: the scale subresource, recorded as kubectl-scale. */
-const scaled = (workload: string, replicas: number): Edit => ({
-  workload,
-  apply: (d) => {
-    d.spec.replicas = replicas;
-  },
-  manager: 'kubectl-scale',
-  fieldsV1: { 'f:spec': { 'f:replicas': {} } },
-  subresource: 'scale',
-});
-
-/** `kubectl set env deployment/NAME -c server KEY=VALUE`. */
-const setEnv = (workload: string, key: string, value: string): Edit => ({
-  workload,
-  apply: (d) => {
-    const variable = d.spec.template.spec.containers[0]?.env.find((e) => e.name === key);
-    if (variable !== undefined) variable.value = value;
-  },
-  manager: 'kubectl-set',
-  fieldsV1: containerFields({ 'f:env': { [`k:{"name":"${key}"}`]: { 'f:value': {} } } }),
-});
-
-/** A memory limit both regions' pipeline applied, differently: nobody changed it by hand. */
-const appliedMemory = (workload: string, memory: string): Edit => ({
-  workload,
-  apply: (d) => {
-    const container = d.spec.template.spec.containers[0];
-    if (container !== undefined) container.resources.limits.memory = memory;
-  },
-  manager: 'argocd-controller',
-  fieldsV1: containerFields({ 'f:resources': { 'f:limits': { 'f:memory': {} } } }),
-});
 
 describe('CLI: init and scan of microservices-demo workloads in three regions', () => {
   let work: string;
@@ -112,17 +15,7 @@ describe('CLI: init and scan of microservices-demo workloads in three regions', 
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function estate(regions: Readonly<Record<string, readonly Edit[]>>): Promise<{ baseline: string; snapshots: string }> {
-    const snapshots = join(work, 'snapshots');
-    for (const [name, edits] of Object.entries(regions)) {
-      mkdirSync(join(snapshots, name), { recursive: true });
-      writeFileSync(join(snapshots, name, 'kubernetes.json'), kubectlList(edits));
-    }
-    const baseline = join(work, 'baseline');
-    const init = await runCli(['init', baseline, '--snapshots', snapshots, '--now', NOW]);
-    expect(init.code).toBe(0);
-    return { baseline, snapshots };
-  }
+  const estate = (regions: Readonly<Record<string, readonly Edit[]>>) => boutiqueEstate(work, regions);
 
   it('blames the region scaled by hand (kubectl scale records kubectl-scale, outside the pipeline)', async () => {
     // Prepare
