@@ -17,6 +17,19 @@ describe('CLI: init and scan of microservices-demo workloads in three regions', 
 
   const estate = (regions: Readonly<Record<string, readonly Edit[]>>) => boutiqueEstate(work, regions);
 
+  it('counts the settings init declared per application when validating its baseline', async () => {
+    // Prepare
+    const { baseline } = await estate({ staging: [], 'production-us': [], 'production-eu': [] });
+
+    // Act
+    const validate = await runCli(['baseline', 'validate', baseline, '--now', NOW]);
+
+    // Assess: frontend and cartservice, 3 env vars each and their workload shape, all under applications.
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/is valid: 3 environments, (\d+) settings \(\1 of 2 applications\), 0 exceptions/);
+    expect(validate.stdout).not.toContain(' 0 settings');
+  });
+
   it('blames the region scaled by hand (kubectl scale records kubectl-scale, outside the pipeline)', async () => {
     // Prepare
     const { baseline, snapshots } = await estate({ staging: [], 'production-us': [], 'production-eu': [scaled('frontend', 5)] });
