@@ -122,7 +122,7 @@ function versionFinding(
         summary: `Run ${reference} in ${environment} like the other ${scope} (or promote ${image.image} to them through the pipeline)`,
         command: `kubectl -n ${shellWord(image.namespace)} set image ${shellWord(image.workload)} ${shellWord(`${image.container}=${reference}`)}`,
       },
-      accept: acceptImage(findingId('version', environment, groupOf(image)), key, environment, image),
+      accept: acceptImage(findingId('version', environment, groupOf(image)), key, environment, image, audit.parity ?? 'all'),
     },
   };
 }
@@ -146,15 +146,15 @@ function expiredVersionFinding(deviation: Finding, member: Member, exception: Pa
 /**
  * How to declare an image difference: an exception needs an owner, a reason and an end date only a
  * person can give, so the fix names the command that writes it with them rather than an edit.
+ * `images.parity: tier` is offered only where it would change something: under `tier` already (as
+ * `init` writes it) the difference is within a tier, and only an exception declares it.
  */
-function acceptImage(id: string, key: string, environment: string, image: ImageObservation): Fix {
+function acceptImage(id: string, key: string, environment: string, image: ImageObservation, parity: ImageParity): Fix {
   const value = image.tag ?? image.image;
-  return {
-    summary:
-      `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}): ` +
-      `drift-audit baseline accept ${id} --owner EMAIL --reason WHY --expires YYYY-MM-DD; ` +
-      'or set images.parity: tier in the baseline to compare tags within a tier only',
-  };
+  const exception =
+    `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}): ` +
+    `drift-audit baseline accept ${id} --owner EMAIL --reason WHY --expires YYYY-MM-DD`;
+  return { summary: parity === 'all' ? `${exception}; or set images.parity: tier in the baseline to compare tags within a tier only` : exception };
 }
 
 /** An exception value allows an image when it is its tag, its digest, or its reference with or without the registry path. */

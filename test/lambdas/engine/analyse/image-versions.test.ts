@@ -55,6 +55,28 @@ describe('Function: analyse (image versions)', () => {
       expect(regionsApart[0]?.fixes.revert?.summary).toContain('like the other production environments');
     });
 
+    it('offers images.parity: tier as an accept only when it is not already the baseline parity', () => {
+      // Prepare: microservices-demo's adservice bumped by hand in one production region, as init's
+      // baseline (images.parity: tier) and a hand-written one (the default, all) see it.
+      const adservice = (tag: string) =>
+        image('gcr.io/google-samples/microservices-demo/adservice', tag, { workload: 'deployment/adservice', container: 'server' });
+      const snapshots = [
+        snapshot('staging-us', [], { images: [adservice('v0.2.0')] }),
+        snapshot('production-us', [], { images: [adservice('v0.2.1')] }),
+        snapshot('production-eu', [], { images: [adservice('v0.2.0')] }),
+      ];
+
+      // Act
+      const underTier = versions(baseline({ environments: ENVIRONMENTS, images: { parity: 'tier' } }), snapshots);
+      const underAll = versions(baseline({ environments: ENVIRONMENTS }), snapshots);
+
+      // Assess
+      expect(underTier).toHaveLength(1);
+      expect(underTier[0]?.fixes.accept?.summary).toContain('drift-audit baseline accept');
+      expect(underTier[0]?.fixes.accept?.summary).not.toContain('images.parity');
+      expect(underAll[0]?.fixes.accept?.summary).toContain('or set images.parity: tier');
+    });
+
     it('with none, never compares image tags', () => {
       const base = baseline({ environments: ENVIRONMENTS, images: { parity: 'none' } });
       expect(versions(base, estate('15.3', '15.1', '15.2'))).toEqual([]);
