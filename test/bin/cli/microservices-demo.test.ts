@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,26 @@ describe('CLI: init and scan of microservices-demo workloads in three regions', 
     expect(validate.code).toBe(0);
     expect(validate.stdout).toMatch(/is valid: 3 environments, (\d+) settings \(\1 of 2 applications\), 0 exceptions/);
     expect(validate.stdout).not.toContain(' 0 settings');
+  });
+
+  it('init on an export cut off mid-write writes what it read, names the unread file and exits 3 (0 with --allow-partial)', async () => {
+    // Prepare: production-eu's kubectl export was truncated.
+    const { snapshots } = await estate({ staging: [], 'production-us': [], 'production-eu': [] });
+    writeFileSync(join(snapshots, 'production-eu', 'kubernetes.json'), '{"apiVersion":"v1","kind":"List","items":[');
+
+    // Act
+    const strict = await runCli(['init', join(work, 'strict'), '--snapshots', snapshots, '--now', NOW]);
+    const allowed = await runCli(['init', join(work, 'allowed'), '--snapshots', snapshots, '--allow-partial', '--now', NOW]);
+
+    // Assess
+    expect(strict.code).toBe(3);
+    expect(strict.stdout).toContain('1 finding for review');
+    expect(strict.stdout).toContain('review: source-error:production-eu:file:production-eu/kubernetes.json');
+    expect(strict.stderr).toContain('not read: file:production-eu/kubernetes.json');
+    expect(strict.stderr).toContain('incomplete read, exit 3');
+    expect(existsSync(join(work, 'strict', 'baseline.yaml'))).toBe(true);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain('partial read allowed (--allow-partial)');
   });
 
   it('blames the region scaled by hand (kubectl scale records kubectl-scale, outside the pipeline)', async () => {
