@@ -19,9 +19,15 @@ const DAY_MS = 86_400_000;
 export function runBaselineValidate(io: CliIo, options: { baselineDir: string; now?: Date }): number {
   const { baseline, files, warnings } = loadBaseline(io, options.baselineDir);
   const now = options.now ?? io.now();
-  const settings = baseline.settings.size;
+  // Settings under `applications.<app>.settings` count too: an init-written baseline has no others.
+  const applications = [...(baseline.applications?.values() ?? [])];
+  const perApplication = applications.reduce((sum, application) => sum + application.settings.size, 0);
+  const settings =
+    perApplication === 0
+      ? `${baseline.settings.size} settings`
+      : `${baseline.settings.size + perApplication} settings (${perApplication} of ${applications.length} applications)`;
   io.stdout(
-    `baseline ${options.baselineDir} is valid: ${baseline.environments.length} environments, ${settings} settings, ` +
+    `baseline ${options.baselineDir} is valid: ${baseline.environments.length} environments, ${settings}, ` +
       `${baseline.exceptions.length} exceptions (${files.map((file) => file.name).join(', ')})\n`,
   );
   for (const warning of warnings) io.stdout(`  warning: ${warning}\n`);

@@ -19,7 +19,9 @@ const EXIT_CODES = {
      sources are listed on stderr (0 with --allow-partial)`,
   init: `Exit codes:
   0  baseline written (or, with --update, nothing new to add)
-  2  usage or input error, or BASELINE_DIR is not empty and --update was not given`,
+  2  usage or input error, or BASELINE_DIR is not empty and --update was not given
+  3  a source could not be read: the baseline is written from what was read and the
+     sources are listed on stderr (0 with --allow-partial)`,
   explain: `Exit codes:
   0  explained (in a partially read environment the answer says which sources are unknown)
   2  usage, baseline or input error, an unknown environment, or a key that is neither
@@ -93,7 +95,7 @@ Exit codes:
   0  clean: every source read, no drift at or above --fail-on (other commands: done)
   1  drift at or above --fail-on (scan)
   2  usage, baseline or input error (every command)
-  3  incomplete audit: a source could not be read (scan, snapshot; not with --allow-partial)
+  3  incomplete audit: a source could not be read (scan, snapshot, init; not with --allow-partial)
 
 Environment: AWS_PROFILE, AWS_REGION and the SDK's AWS_ENDPOINT_URL_* (live reads, history),
 GITHUB_TOKEN (scan --open-prs), NO_COLOR / FORCE_COLOR, COLUMNS (report width).

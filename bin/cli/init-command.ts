@@ -11,6 +11,8 @@ import { resolvePath } from './audit-inputs.js';
 import type { CliIo } from './cli-io.js';
 import { collectLiveForCli, type LiveOptions } from './live.js';
 import type { OptionSpecs } from './option-spec.js';
+import { plural } from '../../lambdas/sinks/report/report-view.js';
+import { unreadSummary } from './scan-command.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 /** The flags of `init` besides the common ones. */
@@ -33,6 +35,11 @@ export const INIT_FLAGS = {
     default: false,
     description: 'add new keys and environments to the baseline in BASELINE_DIR, keeping everything written there; a second run changes nothing',
   },
+  'allow-partial': {
+    type: 'boolean',
+    default: false,
+    description: 'exit 0 even when a source could not be read (the baseline then declares only what was read)',
+  },
 } as const satisfies OptionSpecs;
 
 /** Options of `drift-audit init`. */
@@ -46,12 +53,17 @@ export interface InitOptions extends LiveOptions {
   readonly update: boolean;
   /** How SSM names become keys. @default 'env' */
   readonly keyStyle: KeyStyle;
+  /** `--allow-partial`: exit 0 when a source could not be read. @default false */
+  readonly allowPartial?: boolean;
   readonly now?: Date;
 }
 
 /**
  * `drift-audit init`: writes a baseline from what runs (a snapshot directory, or a live read of the
  * environments named with `--env`), or with `--update` adds to one what it does not declare yet.
+ * A source that could not be read (an export cut off mid-write) is listed for review and on stderr,
+ * and the command exits {@link EXIT.incomplete} as `snapshot` does: the baseline it wrote declares
+ * only what was read, so a tier's values may come from one region alone.
  */
 export async function runInit(io: CliIo, options: InitOptions): Promise<number> {
   const dir = resolvePath(io, options.baselineDir);
@@ -67,16 +79,33 @@ export async function runInit(io: CliIo, options: InitOptions): Promise<number> 
   const snapshots = options.live
     ? await collectLiveForCli(io, environmentsBaseline(environments), options)
     : await readSnapshots(environmentsBaseline(environments), resolvePath(io, options.snapshots as string));
-  if (options.update) return update(io, dir, options, environments, snapshots, now);
+  if (options.update) return partialExit(io, options, snapshots, update(io, dir, options, environments, snapshots, now));
   const adopted = adoptBaseline(environments, snapshots, now);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, ADOPTED_BASELINE_FILE), adopted.text);
   const keys = [...adopted.proposal.applications.values()].reduce((sum, list) => sum + list.length, 0);
   io.stdout(
-    `wrote ${join(options.baselineDir, ADOPTED_BASELINE_FILE)}: ${environments.length} environments, ${keys} keys, ${adopted.review.length} findings for review\n`,
+    `wrote ${join(options.baselineDir, ADOPTED_BASELINE_FILE)}: ${environments.length} environments, ${keys} keys, ${plural(adopted.review.length, 'finding')} for review\n`,
   );
   for (const finding of adopted.review) io.stdout(`  review: ${finding.id}\n`);
-  return EXIT.clean;
+  return partialExit(io, options, snapshots, EXIT.clean);
+}
+
+/** `code`, unless a source could not be read: then the unread sources go to stderr and init exits 3 (0 with --allow-partial). */
+function partialExit(io: CliIo, options: InitOptions, snapshots: readonly Snapshot[], code: number): number {
+  const sources = snapshots.flatMap((snapshot) => snapshot.sources);
+  const failed = sources.filter((source) => source.status === 'error');
+  if (failed.length === 0 || code !== EXIT.clean) return code;
+  for (const source of failed) io.stderr(`  not read: ${source.id}: ${source.error?.message ?? 'unknown error'}\n`);
+  if (options.allowPartial === true) {
+    io.stderr(`drift-audit: partial read allowed (--allow-partial): ${unreadSummary(sources)}; the baseline declares only what was read\n`);
+    return EXIT.clean;
+  }
+  io.stderr(
+    `drift-audit: incomplete read, exit ${EXIT.incomplete}: ${unreadSummary(sources)}; the baseline declares only what was read. ` +
+      'Fix the export and run init --update, or pass --allow-partial to accept it\n',
+  );
+  return EXIT.incomplete;
 }
 
 function update(io: CliIo, dir: string, options: InitOptions, environments: readonly AdoptedEnvironment[], snapshots: readonly Snapshot[], now: Date): number {
@@ -91,7 +120,7 @@ function update(io: CliIo, dir: string, options: InitOptions, environments: read
   }
   writeFileSync(join(dir, target.name), result.text);
   io.stdout(
-    `updated ${join(options.baselineDir, target.name)}: ${result.addedEnvironments.length} environments and ${result.addedKeys} keys added, ${result.review.length} findings for review\n`,
+    `updated ${join(options.baselineDir, target.name)}: ${result.addedEnvironments.length} environments and ${result.addedKeys} keys added, ${plural(result.review.length, 'finding')} for review\n`,
   );
   return EXIT.clean;
 }

@@ -161,6 +161,7 @@ export function buildProgram(io: CliIo, version: string, finish: (code: number) 
         environments: Array.isArray(values.env) ? values.env : [],
         update: values.update === true,
         keyStyle: values['key-style'] === 'relative' ? 'relative' : 'env',
+        allowPartial: values['allow-partial'] === true,
       }),
     COMMAND_EPILOGUES.init,
   ).argument('<BASELINE_DIR>', 'the directory to write the baseline into');

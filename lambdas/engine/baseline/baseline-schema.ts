@@ -205,7 +205,7 @@ export const attributionSchema = z
     out_of_band_managers: z
       .array(z.string().min(1, 'a field manager name, such as kubectl-edit'))
       .optional()
-      .describe('Kubernetes field managers whose changes are made by hand. Default: [kubectl-set, kubectl-edit, kubectl-patch].'),
+      .describe('Kubernetes field managers whose changes are made by hand. Default: [kubectl-set, kubectl-edit, kubectl-patch, kubectl-scale].'),
     pipeline_principals: z
       .array(z.string().min(1, 'an ARN or ARN fragment, such as role/deploy-pipeline'))
       .optional()

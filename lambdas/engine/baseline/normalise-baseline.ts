@@ -28,7 +28,7 @@ import { applicationSection, type Declared, type MergedBaseline } from './merge-
 import { normaliseFedFrom } from './normalise-fed-from.js';
 
 /** Kubernetes field managers that mean "changed by hand", unless the baseline says otherwise. */
-export const DEFAULT_OUT_OF_BAND_MANAGERS: readonly string[] = ['kubectl-set', 'kubectl-edit', 'kubectl-patch'];
+export const DEFAULT_OUT_OF_BAND_MANAGERS: readonly string[] = ['kubectl-set', 'kubectl-edit', 'kubectl-patch', 'kubectl-scale'];
 
 /**
  * Builds the engine's `Baseline` from merged sections that passed validation: shorthands expanded,

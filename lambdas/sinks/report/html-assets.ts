@@ -84,6 +84,7 @@ export const SCRIPT = `
   const lanes = [...document.querySelectorAll('li.lane')];
   const regions = [...document.querySelectorAll('section.region')];
   const rows = [...document.querySelectorAll('tr.mrow')];
+  const groupsOfRows = [...document.querySelectorAll('table.matrix tbody')];
   const cells = [...document.querySelectorAll('table.matrix [data-col]')];
   const value = (name) => { const s = selects.find((x) => x.name === name); return s ? s.value : ''; };
   const read = () => {
@@ -129,10 +130,12 @@ export const SCRIPT = `
       const types = (row.dataset.types || '').split(' ').filter(Boolean);
       const visible = (scope === 'all' || row.dataset.differing === 'true') &&
         (allSevs || drift.some((s) => sevs.has(s))) && (!type || types.includes(type)) &&
-        (!text || row.querySelector('th').textContent.toLowerCase().includes(text));
+        (!text || (row.querySelector('th').textContent + ' ' + row.parentElement.dataset.app).toLowerCase().includes(text));
       row.hidden = !visible;
       if (visible) keys += 1;
     }
+    // An application heading with none of its keys shown says nothing: hide its whole group.
+    for (const group of groupsOfRows) group.hidden = !group.querySelector('tr.mrow:not([hidden])');
     if (count) count.textContent = shown + ' of ' + cards.length + ' findings, ' + keys + ' of ' + rows.length + ' keys shown';
   };
   nav.addEventListener('input', () => { apply(); write(); });

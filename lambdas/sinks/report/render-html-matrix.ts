@@ -82,7 +82,7 @@ export function matrixHtml(matrix: EstateMatrix | undefined, findings: readonly 
     `${groups(matrix.rows)
       .map(
         ({ application, rows }) =>
-          `<tbody>${application === undefined ? '' : `<tr class="app"><th class="k" scope="rowgroup">${esc(application)}</th><td colspan="${matrix.columns.length}"></td></tr>`}` +
+          `<tbody data-app="${esc(application ?? '')}">${application === undefined ? '' : `<tr class="app"><th class="k" scope="rowgroup">${esc(application)}</th><td colspan="${matrix.columns.length}"></td></tr>`}` +
           `${rows.map((row) => rowHtml(row, matrix.columns, typesOf)).join('\n')}</tbody>`,
       )
       .join('\n')}</table></div>`,

@@ -161,7 +161,8 @@ export function plural(count: number, noun: string): string {
 export function summarySentence(view: ReportView): string {
   // A finding on a group of environments (`staging+production`: a difference with no majority) is
   // about each member: count members, never the group as an environment of its own.
-  const envCount = view.environments.filter((e) => !isGroup(e.name)).length;
+  const shown = new Set(view.environments.filter((e) => !isGroup(e.name)).map((e) => e.name));
+  const envCount = shown.size;
   if (view.status === 'partial') {
     const unknownIn =
       view.partialEnvironments.length > 0
@@ -178,7 +179,13 @@ export function summarySentence(view: ReportView): string {
   if (view.findingCount === 0) {
     return `No drift: ${plural(envCount, 'environment')}, ${plural(view.sourcesRead, 'source')} read.`;
   }
-  const affected = new Set(view.environments.filter((e) => e.findings.length > 0).flatMap((e) => e.name.split('+'))).size;
+  // A group kept by `--env production-eu` also names members the filter left out: count the shown ones.
+  const affected = new Set(
+    view.environments
+      .filter((e) => e.findings.length > 0)
+      .flatMap((e) => e.name.split('+'))
+      .filter((name) => shown.has(name)),
+  ).size;
   return (
     `Drift found: ${describeCounts(view.totals, view.findingCount)} in ${affected} of ` +
     `${plural(envCount, 'environment')}; ${plural(view.sourcesRead, 'source')} read.`

@@ -12,8 +12,9 @@ const MAX_KEY_COLUMN = 24;
 /** Widest type the type column is padded to (`unmanaged`; `exception-expired` pushes its line). */
 const MAX_TYPE_COLUMN = 9;
 
-/** The findings of one key and type across environments: one compact line. */
+/** The findings of one application's key and type across environments: one compact line. */
 interface KeyGroup {
+  /** The key as the line names it: `application:key` when findings of several applications are shown. */
   readonly key: string;
   readonly type: FindingType;
   readonly worst: Severity;
@@ -21,12 +22,19 @@ interface KeyGroup {
   readonly findings: readonly Finding[];
 }
 
-/** Findings grouped by key and type, the group with the worst finding first, then key and type. */
+/**
+ * Findings grouped by application, key and type, the group with the worst finding first, then key and
+ * type. Two services that both read `PORT` are two keys (never one line), so when the findings shown
+ * belong to more than one application a line names its key as `application:key`, the notation `ignore`
+ * patterns use; a single-application estate keeps bare keys.
+ */
 export function groupByKey(view: ReportView): KeyGroup[] {
   const groups = new Map<string, Finding[]>();
+  const applications = new Set<string>();
   for (const env of view.environments) {
     for (const finding of env.findings) {
-      const id = `${finding.key}\u0000${finding.type}`;
+      if (finding.application !== undefined) applications.add(finding.application);
+      const id = `${finding.application ?? ''}\u0000${finding.key}\u0000${finding.type}`;
       const list = groups.get(id) ?? [];
       list.push(finding);
       groups.set(id, list);
@@ -37,7 +45,8 @@ export function groupByKey(view: ReportView): KeyGroup[] {
     .map((findings) => {
       const sorted = [...findings].sort((a, b) => rank(b.severity) - rank(a.severity) || compareText(a.environment, b.environment));
       const first = sorted[0] as Finding;
-      return { key: first.key, type: first.type, worst: first.severity, findings: sorted };
+      const key = applications.size > 1 && first.application !== undefined ? `${first.application}:${first.key}` : first.key;
+      return { key, type: first.type, worst: first.severity, findings: sorted };
     })
     .sort((a, b) => rank(b.worst) - rank(a.worst) || compareText(a.key, b.key) || compareText(a.type, b.type));
 }

@@ -154,7 +154,11 @@ describe('CLI: --help documents the exit codes of each command', () => {
       ['baseline', 'validate', '--help'],
       ['drift-audit baseline validate', '2  usage, baseline or input error'],
     ],
-    [['--help'], ['3  incomplete audit: a source could not be read (scan, snapshot; not with --allow-partial)']],
+    [
+      ['init', '--help'],
+      ['--allow-partial', '3  a source could not be read: the baseline is written from what was read'],
+    ],
+    [['--help'], ['3  incomplete audit: a source could not be read (scan, snapshot, init; not with --allow-partial)']],
   ])('%j exits 0 and lists its codes', async (argv, expected) => {
     // Act
     const run = await runCli(argv);

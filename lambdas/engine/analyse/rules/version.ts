@@ -37,8 +37,9 @@ export interface VersionAudit {
  * the baseline's `images.parity`: all of them (the default), those of the same tier (staging may run
  * ahead during a release, production regions may not disagree), or none.
  *
- * The reference is the tag most of the group runs, ties going to the environment declared first;
- * among environments on the reference tag, digests are compared the same way. Each environment off
+ * The reference is the tag most of the group runs. On a tie, as for a setting's parity, the side whose
+ * image was changed outside the pipeline (`kubectl set image`) is the one off the reference when it is
+ * the only side so changed; otherwise the tie goes to the environment declared first. Among environments on the reference tag, digests are compared the same way. Each environment off
  * the reference gets one finding, with every group member's image in `comparedWith` and a
  * `kubectl set image` revert to the reference. A difference is declared as expected the way any key's
  * is: an `ignore` pattern or an exception on the key `<workload>/<container>`, whose value (when it
@@ -70,7 +71,7 @@ export function versionFindings(audit: VersionAudit): Finding[] {
     if (members.length < 2) continue;
     const first = (members[0] as Member).image;
     if (audit.ignore?.ignores(keyOf(first)) === true) continue;
-    const referenceTag = mostCommon(members, (m) => m.image.tag ?? '') ?? '';
+    const referenceTag = referenceTagOf(members, audit.attribution);
     const onTag = members.filter((m) => (m.image.tag ?? '') === referenceTag);
     const withDigest = onTag.filter((m) => m.image.digest !== undefined);
     const referenceDigest = withDigest.length === 0 ? undefined : mostCommon(withDigest, (m) => m.image.digest ?? '');
@@ -92,6 +93,21 @@ export function versionFindings(audit: VersionAudit): Finding[] {
     }
   }
   return findings;
+}
+
+/** The tag the group should run: see {@link versionFindings}. */
+function referenceTagOf(members: readonly Member[], attribution: ChangeAttribution): string {
+  const tagOf = (m: Member) => m.image.tag ?? '';
+  const counts = new Map<string, number>();
+  for (const m of members) counts.set(tagOf(m), (counts.get(tagOf(m)) ?? 0) + 1);
+  const [top, second] = [...counts.values()].sort((a, b) => b - a);
+  const declaredFirst = mostCommon(members, tagOf) ?? '';
+  if (second === undefined || (top ?? 0) > second) return declaredFirst;
+  const byHand = new Set(members.filter((m) => attribute(m.image.provenance, attribution).outOfBand === true).map(tagOf));
+  if (byHand.size !== 1) return declaredFirst;
+  const rest = members.filter((m) => !byHand.has(tagOf(m)));
+  const restTags = new Set(rest.map(tagOf));
+  return restTags.size === 1 ? tagOf(rest[0] as Member) : declaredFirst;
 }
 
 function versionFinding(
@@ -122,7 +138,7 @@ function versionFinding(
         summary: `Run ${reference} in ${environment} like the other ${scope} (or promote ${image.image} to them through the pipeline)`,
         command: `kubectl -n ${shellWord(image.namespace)} set image ${shellWord(image.workload)} ${shellWord(`${image.container}=${reference}`)}`,
       },
-      accept: acceptImage(findingId('version', environment, groupOf(image)), key, environment, image),
+      accept: acceptImage(findingId('version', environment, groupOf(image)), key, environment, image, audit.parity ?? 'all'),
     },
   };
 }
@@ -146,15 +162,15 @@ function expiredVersionFinding(deviation: Finding, member: Member, exception: Pa
 /**
  * How to declare an image difference: an exception needs an owner, a reason and an end date only a
  * person can give, so the fix names the command that writes it with them rather than an edit.
+ * `images.parity: tier` is offered only where it would change something: under `tier` already (as
+ * `init` writes it) the difference is within a tier, and only an exception declares it.
  */
-function acceptImage(id: string, key: string, environment: string, image: ImageObservation): Fix {
+function acceptImage(id: string, key: string, environment: string, image: ImageObservation, parity: ImageParity): Fix {
   const value = image.tag ?? image.image;
-  return {
-    summary:
-      `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}): ` +
-      `drift-audit baseline accept ${id} --owner EMAIL --reason WHY --expires YYYY-MM-DD; ` +
-      'or set images.parity: tier in the baseline to compare tags within a tier only',
-  };
+  const exception =
+    `Declare the difference with an exception (key: ${key}, environment: ${environment}, value: ${value}): ` +
+    `drift-audit baseline accept ${id} --owner EMAIL --reason WHY --expires YYYY-MM-DD`;
+  return { summary: parity === 'all' ? `${exception}; or set images.parity: tier in the baseline to compare tags within a tier only` : exception };
 }
 
 /** An exception value allows an image when it is its tag, its digest, or its reference with or without the registry path. */

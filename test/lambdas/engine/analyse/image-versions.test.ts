@@ -55,6 +55,59 @@ describe('Function: analyse (image versions)', () => {
       expect(regionsApart[0]?.fixes.revert?.summary).toContain('like the other production environments');
     });
 
+    it('offers images.parity: tier as an accept only when it is not already the baseline parity', () => {
+      // Prepare: microservices-demo's adservice bumped by hand in one production region, as init's
+      // baseline (images.parity: tier) and a hand-written one (the default, all) see it.
+      const adservice = (tag: string) =>
+        image('gcr.io/google-samples/microservices-demo/adservice', tag, { workload: 'deployment/adservice', container: 'server' });
+      const snapshots = [
+        snapshot('staging-us', [], { images: [adservice('v0.2.0')] }),
+        snapshot('production-us', [], { images: [adservice('v0.2.1')] }),
+        snapshot('production-eu', [], { images: [adservice('v0.2.0')] }),
+      ];
+
+      // Act
+      const underTier = versions(baseline({ environments: ENVIRONMENTS, images: { parity: 'tier' } }), snapshots);
+      const underAll = versions(baseline({ environments: ENVIRONMENTS }), snapshots);
+
+      // Assess
+      expect(underTier).toHaveLength(1);
+      expect(underTier[0]?.fixes.accept?.summary).toContain('drift-audit baseline accept');
+      expect(underTier[0]?.fixes.accept?.summary).not.toContain('images.parity');
+      expect(underAll[0]?.fixes.accept?.summary).toContain('or set images.parity: tier');
+    });
+
+    it('on a tie, reports the region whose image was set by hand, not the one declared first', () => {
+      // Prepare: kube-prometheus's node-exporter DaemonSet (prometheus-operator/kube-prometheus,
+      // manifests/nodeExporter-daemonset.yaml): its kube-rbac-proxy sidecar bumped with kubectl set image
+      // in production-eu only; production-us still runs what Helm applied.
+      const proxy = (tag: string, changedBy: string) =>
+        image('quay.io/brancz/kube-rbac-proxy', tag, { namespace: 'monitoring', workload: 'daemonset/node-exporter', container: 'kube-rbac-proxy', changedBy });
+      const base = baseline({ environments: [productionEu, productionUs], images: { parity: 'tier' } });
+      const byHand = [
+        snapshot('production-eu', [], { images: [proxy('v0.15.0', 'kubectl-set')] }),
+        snapshot('production-us', [], { images: [proxy('v0.14.2', 'helm')] }),
+      ];
+      const neither = [
+        snapshot('production-eu', [], { images: [proxy('v0.15.0', 'helm')] }),
+        snapshot('production-us', [], { images: [proxy('v0.14.2', 'helm')] }),
+      ];
+
+      // Act
+      const attributed = versions(base, byHand);
+      const unattributed = versions(base, neither);
+
+      // Assess
+      expect(attributed.map((f) => [f.environment, f.expected?.text, f.actual?.text])).toEqual([
+        ['production-eu', 'quay.io/brancz/kube-rbac-proxy:v0.14.2', 'quay.io/brancz/kube-rbac-proxy:v0.15.0'],
+      ]);
+      expect(attributed[0]?.fixes.revert?.command).toBe(
+        'kubectl -n monitoring set image daemonset/node-exporter kube-rbac-proxy=quay.io/brancz/kube-rbac-proxy:v0.14.2',
+      );
+      // Without evidence the environment declared first stays the reference.
+      expect(unattributed.map((f) => f.environment)).toEqual(['production-us']);
+    });
+
     it('with none, never compares image tags', () => {
       const base = baseline({ environments: ENVIRONMENTS, images: { parity: 'none' } });
       expect(versions(base, estate('15.3', '15.1', '15.2'))).toEqual([]);

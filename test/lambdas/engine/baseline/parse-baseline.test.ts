@@ -290,7 +290,7 @@ describe('Function: parseBaseline', () => {
       // Seed 001's contract: anything not declared different must be identical.
       expect(baseline.unmanaged).toEqual({ policy: 'compare', severity: 'medium' });
       expect(baseline.attribution).toEqual({
-        outOfBandManagers: ['kubectl-set', 'kubectl-edit', 'kubectl-patch'],
+        outOfBandManagers: ['kubectl-set', 'kubectl-edit', 'kubectl-patch', 'kubectl-scale'],
         pipelinePrincipals: [],
       });
       expect(baseline.settings.size).toBe(0);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOW as BOUTIQUE_NOW, boutiqueEstate, setEnv } from '../../../support/microservices-demo-estate.js';
 import { runCli } from '../../../support/run-cli.js';
 
 /**
@@ -100,6 +101,7 @@ describe.skipIf(!available && !inCi)('Estate report in headless Chromium', () =>
   let root: string;
   let reportUrl: string;
   let partialUrl: string;
+  let boutiqueUrl: string;
 
   beforeAll(async () => {
     if (!available) throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get install -y chromium`);
@@ -109,6 +111,16 @@ describe.skipIf(!available && !inCi)('Estate report in headless Chromium', () =>
     const partial = join(root, 'partial');
     reportUrl = `file://${await renderReport(demo, demoCopy(demo))}`;
     partialUrl = `file://${await renderReport(partial, demoCopy(partial, { breakProductionEuSsm: true }))}`;
+    // Two applications, one drifted key in one of them: the matrix groups keys under application headings.
+    const boutique = join(root, 'boutique');
+    const { baseline, snapshots } = await boutiqueEstate(boutique, {
+      staging: [],
+      'production-us': [],
+      'production-eu': [setEnv('cartservice', 'REDIS_ADDR', 'redis-cart-eu:6379')],
+    });
+    const boutiqueHtml = join(boutique, 'report.html');
+    expect((await runCli(['scan', baseline, '--snapshots', snapshots, '--html', boutiqueHtml, '--now', BOUTIQUE_NOW])).code).toBe(1);
+    boutiqueUrl = `file://${boutiqueHtml}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -253,6 +265,30 @@ describe.skipIf(!available && !inCi)('Estate report in headless Chromium', () =>
     expect(regions).toEqual(['eu-west-1']);
     expect(new Set(regionCards)).toEqual(new Set(['production-eu']));
     expect(new URL(page.url()).hash).toBe('#region=eu-west-1');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('hides the heading of an application none of whose keys are shown, and finds keys by application name', async () => {
+    // Prepare
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await open(context, boutiqueUrl);
+    const headings = () =>
+      page.$$eval('tr.app', (els) =>
+        els.filter((el) => (el as unknown as PageElement).offsetParent !== null).map((el) => (el as unknown as { textContent: string }).textContent.trim()),
+      );
+
+    // Act
+    const differing = await headings();
+    await page.selectOption('select[name=rows]', 'all');
+    await page.fill('input[type=search]', 'frontend');
+    const searched = await headings();
+    const searchedKeys = await visibleCount(page, 'tr.mrow');
+
+    // Assess
+    expect(differing).toEqual(['cartservice']);
+    expect(searched).toEqual(['frontend']);
+    expect(searchedKeys).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await context.close();
   });

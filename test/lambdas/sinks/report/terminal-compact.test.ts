@@ -40,6 +40,34 @@ describe('Function: renderTerminal (compact)', () => {
     expect(lines).toEqual(['▲ HIGH      DB_TIMEOUT  changed  production-eu 45s≠30s · production-us 60s≠30s']);
   });
 
+  it('keeps two applications that read the same key on separate lines, each named application:key', () => {
+    // Prepare: microservices-demo's cartservice (PORT 7070) and frontend (PORT 8080) both read PORT
+    // (GoogleCloudPlatform/microservices-demo, release/kubernetes-manifests.yaml); each drifted in one region.
+    const port = (application: string, environment: string, actual: string, expected: string): Finding => ({
+      id: `changed:${environment}:${application}:PORT`,
+      type: 'changed',
+      severity: 'high',
+      environment,
+      application,
+      key: 'PORT',
+      expected: { text: expected, secret: false },
+      actual: { text: actual, secret: false },
+      message: `${application}: PORT is ${actual} in ${environment}`,
+      provenance: [],
+      fixes: {},
+    });
+    const input = withFindings(completeRunWithDrift(), [
+      port('cartservice', 'production-eu', '7071', '7070'),
+      port('frontend', 'production-us', '8081', '8080'),
+    ]);
+
+    // Act
+    const lines = body(renderTerminal(input, { color: false, compact: true }));
+
+    // Assess
+    expect(lines).toEqual(['▲ HIGH      cartservice:PORT  changed  production-eu 7071≠7070', '▲ HIGH      frontend:PORT     changed  production-us 8081≠8080']);
+  });
+
   it('orders lines worst first and says the severity of a cell less severe than its line', () => {
     // Prepare
     const input = withFindings(completeRunWithDrift(), [timeout('staging-us', '5s', 'low'), timeout('production-us', '60s', 'critical')]);
