@@ -1,6 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AlertOutbox } from '../alerts/alert-outbox.js';
 import { publishRunMessage } from '../alerts/sns-publisher.js';
+import { buildReminderEmailText } from './reminder-email-text.js';
 import type { RunMessageAttributes } from '../alerts/run-message.js';
 import type { PendingAlert } from '../history/history-items.js';
 import type { ReminderLog } from '../history/reminder-log.js';
@@ -81,13 +82,18 @@ export class ReminderSink implements RunSink {
 
   async deliver(entry: PendingAlert): Promise<void> {
     const body = JSON.parse(entry.body) as ReminderMessageBody;
-    await publishRunMessage(this.config.sns, this.destination, {
-      subject: entry.subject,
-      body: entry.body,
-      // The publisher sends every attribute as it is: strings, and lists as String.Array.
-      attributes: entry.attributes as unknown as RunMessageAttributes,
-      truncated: false,
-    });
+    await publishRunMessage(
+      this.config.sns,
+      this.destination,
+      {
+        subject: entry.subject,
+        body: entry.body,
+        // The publisher sends every attribute as it is: strings, and lists as String.Array.
+        attributes: entry.attributes as unknown as RunMessageAttributes,
+        truncated: false,
+      },
+      { email: buildReminderEmailText(entry.subject, body) },
+    );
     await this.config.log.record({
       day: body.day,
       runId: entry.runId,

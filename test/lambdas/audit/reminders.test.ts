@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standardRunSinks } from '../../../lambdas/audit/standard-run-sinks.js';
 import type { ReminderMessageBody } from '../../../lambdas/sinks/reminders/reminder-message.js';
 import { runHistoryCommand } from '../../../lambdas/sinks/history/history-cli.js';
-import type { PublishedMessage } from '../../support/sns-server.js';
+import { deliveredTo, type PublishedMessage } from '../../support/sns-server.js';
 import { intercept } from '../sinks/history/history-harness.js';
 import { alertedTransitions, invokeAudit, rigDependencies, SMALL_BASELINE_YAML, SMALL_ESTATE, startAuditRig, type AuditRig } from './audit-rig.js';
 
@@ -80,6 +80,23 @@ describe('Handler: reminders of long-open drift and expiring exceptions', () => 
     expect(digest?.body.expiring.exceptions).toEqual([
       expect.objectContaining({ key: 'LOG_LEVEL', environment: 'production-eu', owner: 'alice@example.com', expires: '2026-12-05', daysLeft: 5 }),
     ]);
+  });
+
+  it('gives e-mail subscribers the day 8 digest as readable text, and every other protocol the versioned JSON', () => {
+    // Arrange
+    const published = rig.sns.published.filter((message) => message.attributes['schema']?.value === 'drift-audit.reminder/1');
+
+    // Act
+    const email = deliveredTo(published[0] as PublishedMessage, 'email');
+    const sqs = deliveredTo(published[0] as PublishedMessage, 'sqs');
+
+    // Assess
+    expect(published[0]?.messageStructure).toBe('json');
+    expect(() => JSON.parse(email)).toThrow();
+    expect(email).toContain('2 drifts open for 7 days or more; 1 exception expiring within 7 days');
+    expect(email).toContain('- LOG_LEVEL in production-eu: expires 2026-12-05 (5 days left)');
+    expect(email).toMatch(/PAYMENT_TIMEOUT in production-eu: open 7 days .*\n {2}expected 30, actual 45/);
+    expect(JSON.parse(sqs)).toMatchObject({ schema: 'drift-audit.reminder/1', day: '2026-11-30' });
   });
 
   it('a second run the same day, and a redelivery of the day 8 event, send no second digest', async () => {
