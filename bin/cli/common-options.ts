@@ -70,15 +70,3 @@ export function nowOf(given: string | undefined): { now?: Date } {
   if (Number.isNaN(parsed.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2026-11-23T12:00:00Z, got ${given}`);
   return { now: parsed };
 }
-
-/** The one BASELINE_DIR a command takes (default `config`). */
-export function singleDir(positionals: readonly string[], command: string): string {
-  if (positionals.length > 1) throw new UsageError(`${command} takes one BASELINE_DIR, got ${positionals.join(' ')}`);
-  return positionals[0] ?? 'config';
-}
-
-/** `value` when it is one of `allowed`; else a usage error naming `flag` and the allowed values. */
-export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${value}`);
-}
